@@ -1,0 +1,45 @@
+# rehearse: every target installs or builds what it needs; nothing by hand.
+SHELL := /bin/bash
+GO ?= go
+BIN := $(CURDIR)/bin
+CONTROLLER_GEN_VERSION := v0.23.0
+CONTROLLER_GEN := $(BIN)/controller-gen-$(CONTROLLER_GEN_VERSION)
+OUT ?= out
+
+.PHONY: all build test lint generate demo bench tools clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN)/rehearse ./cmd/rehearse
+
+## test: every test tier, with go test's summary lines.
+test:
+	$(GO) test -count=1 ./...
+
+## lint: vet, formatting, and the engine purity rules (no client, no net/http, no time.Now).
+lint:
+	$(GO) vet ./...
+	@unformatted=$$(gofmt -l . | grep -v '^bin/'); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) test -count=1 -run 'TestEnginePurity' ./engine/
+
+## generate: deepcopy functions and CRD manifests from the API types.
+generate: $(CONTROLLER_GEN)
+	$(CONTROLLER_GEN) object:headerFile=hack/boilerplate.go.txt paths=./engine/api/...
+	$(CONTROLLER_GEN) crd:allowDangerousTypes=true paths=./engine/api/... output:crd:artifacts:config=fixtures/crds
+
+$(CONTROLLER_GEN):
+	@mkdir -p $(BIN)
+	GOBIN=$(BIN) $(GO) install sigs.k8s.io/controller-tools/cmd/controller-gen@$(CONTROLLER_GEN_VERSION)
+	mv $(BIN)/controller-gen $@
+
+## bench: the cost of one decision step.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./engine/...
+
+demo: build
+	@echo "make demo will replay the scenario library (scenarios/library) on the embedded memory cluster"
+	@echo "and write reports to $(OUT)/. The simulator is not built yet (issue 3), so nothing is replayed."
+
+clean:
+	rm -rf $(BIN) $(OUT)

@@ -1,0 +1,68 @@
+package engine
+
+import (
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+)
+
+// analyse runs the tick's checks. On the first tick of a revision (no
+// traffic yet, no iteration) only pre-rollout hooks run; afterwards rollout
+// hooks, then the metrics. The first failure counts one failed check and ends
+// the tick; a later pass never takes it back.
+func (s *stepper) analyse() bool {
+	var g gate
+	if s.firstAnalysisTick() {
+		s.event(EventNormal, "Starting canary analysis for %s", s.target())
+		if g = s.runHooks(v1beta1.PreRolloutHook, v1beta1.CanaryPhaseProgressing); g == failed {
+			s.haltWhy = "pre-rollout hook " + s.lastHookFailure()
+		}
+	} else {
+		g = s.runAnalysis()
+	}
+	switch g {
+	case pending:
+		return true
+	case failed:
+		s.addFailedCheck()
+		s.reason("halt advancement: %s (failed checks %d of %d)", s.haltWhy, s.status.FailedChecks, s.cd.GetAnalysisThreshold())
+		return true
+	}
+	return false
+}
+
+func (s *stepper) firstAnalysisTick() bool {
+	r := s.obs.Routes
+	return r.Canary == 0 && s.cd.Status.Iterations == 0 && !(s.analysis.Mirror && r.Mirrored)
+}
+
+func (s *stepper) runAnalysis() gate {
+	if g := s.runHooks(v1beta1.RolloutHook, v1beta1.CanaryPhaseProgressing); g != passed {
+		if g == failed {
+			s.haltWhy = "rollout hook " + s.lastHookFailure()
+		}
+		return g
+	}
+	return s.runMetrics()
+}
+
+// runMetrics measures and judges each metric in Flagger's order.
+func (s *stepper) runMetrics() gate {
+	for _, pc := range MetricChecks(s.analysis.Metrics) {
+		m := s.analysis.Metrics[pc.Index]
+		q := Question{Kind: AskMetric, Index: pc.Index, Check: pc.Check}
+		var a Answer
+		if pc.Check != CheckUnusable {
+			var ok bool
+			if a, ok = s.ask(q); !ok {
+				return pending
+			}
+		}
+		v := Assess(m, pc.Check, a)
+		s.d.Checks = append(s.d.Checks, Check{Question: q, Name: m.Name, Answer: a, Passed: v.Passed})
+		if !v.Passed {
+			s.event(EventWarning, "Halt %s advancement %s", s.name(), v.Reason)
+			s.haltWhy = v.Reason
+			return failed
+		}
+	}
+	return passed
+}

@@ -1,0 +1,137 @@
+package engine
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+)
+
+// Builtin metric names every provider answers.
+const (
+	MetricSuccessRate = "request-success-rate"
+	MetricDuration    = "request-duration"
+)
+
+// MetricCheck is how one metric is measured and judged.
+type MetricCheck int
+
+// The checks, named after what Flagger runs for a metric.
+const (
+	CheckSuccessRate MetricCheck = iota + 1
+	CheckDuration
+	CheckQuery
+	CheckTemplate
+	// CheckUnusable is a metric with no builtin name, template or query:
+	// Flagger only finds out during the analysis, and fails the check.
+	CheckUnusable
+)
+
+var checkNames = map[MetricCheck]string{CheckSuccessRate: "success-rate", CheckDuration: "duration",
+	CheckQuery: "query", CheckTemplate: "template", CheckUnusable: "unusable"}
+
+func (c MetricCheck) String() string { return checkNames[c] }
+
+// PlannedCheck is one metric check at its place in the analysis.
+type PlannedCheck struct {
+	Index int
+	Check MetricCheck
+}
+
+// MetricChecks lists the checks in the order Flagger runs them: a first pass
+// over the metrics for builtins and inline queries (runBuiltinMetricChecks),
+// then a second for templates (runMetricChecks). A metric named like a
+// builtin that also has a query or template is checked more than once, as in
+// Flagger.
+func MetricChecks(metrics []v1beta1.CanaryMetric) []PlannedCheck {
+	var out []PlannedCheck
+	for i, m := range metrics {
+		if m.Name == MetricSuccessRate {
+			out = append(out, PlannedCheck{i, CheckSuccessRate})
+		}
+		if m.Name == MetricDuration {
+			out = append(out, PlannedCheck{i, CheckDuration})
+		}
+		if m.Query != "" {
+			out = append(out, PlannedCheck{i, CheckQuery})
+		}
+	}
+	for i, m := range metrics {
+		switch {
+		case m.TemplateRef != nil:
+			out = append(out, PlannedCheck{i, CheckTemplate})
+		case m.Name != MetricSuccessRate && m.Name != MetricDuration && m.Query == "":
+			out = append(out, PlannedCheck{i, CheckUnusable})
+		}
+	}
+	return out
+}
+
+// Verdict is the judgement of one metric measurement.
+type Verdict struct {
+	Passed bool
+	Reason string
+}
+
+// Assess judges one measurement against the metric's thresholds. Bounds are
+// inclusive. The deprecated threshold is a minimum for the success rate and a
+// maximum for everything else. request-duration compares whole milliseconds,
+// as Flagger does by converting both sides to a time.Duration.
+func Assess(m v1beta1.CanaryMetric, check MetricCheck, a Answer) Verdict {
+	if v, bad := unanswered(m, check, a); bad {
+		return v
+	}
+	val, lo, hi := bounds(m, check, a.Value)
+	switch {
+	case lo != nil && val < *lo:
+		return failf("%s %s < %s", m.Name, num(val), num(*lo))
+	case hi != nil && val > *hi:
+		return failf("%s %s > %s", m.Name, num(val), num(*hi))
+	}
+	return Verdict{Passed: true, Reason: fmt.Sprintf("%s %s within range", m.Name, num(val))}
+}
+
+// unanswered judges the answers that carry no value.
+func unanswered(m v1beta1.CanaryMetric, check MetricCheck, a Answer) (Verdict, bool) {
+	switch {
+	case check == CheckUnusable:
+		return failf("metric %s has no builtin name, templateRef or query", m.Name), true
+	case a.Err != "":
+		return failf("metric %s query failed: %s", m.Name, a.Err), true
+	case a.NoValues || math.IsNaN(a.Value):
+		return failf("no values found for metric %s: is the canary receiving traffic?", m.Name), true
+	}
+	return Verdict{}, false
+}
+
+// bounds returns the value and the bounds it is compared with.
+func bounds(m v1beta1.CanaryMetric, check MetricCheck, val float64) (v float64, lo, hi *float64) {
+	if r := m.ThresholdRange; r != nil {
+		lo, hi = r.Min, r.Max
+	} else if check == CheckSuccessRate {
+		lo = &m.Threshold
+	} else {
+		hi = &m.Threshold
+	}
+	if check != CheckDuration {
+		return val, lo, hi
+	}
+	return math.Trunc(val), truncated(lo), truncated(hi)
+}
+
+func truncated(f *float64) *float64 {
+	if f == nil {
+		return nil
+	}
+	t := math.Trunc(*f)
+	return &t
+}
+
+func failf(format string, args ...any) Verdict {
+	return Verdict{Reason: fmt.Sprintf(format, args...)}
+}
+
+// num formats a metric value the way reports show it: at most two decimals.
+func num(f float64) string {
+	return fmt.Sprintf("%.2f", f)
+}

@@ -1,0 +1,104 @@
+package engine
+
+import (
+	"strconv"
+
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+)
+
+// gate is the outcome of asking a series of hooks or metrics.
+type gate int
+
+const (
+	passed gate = iota
+	failed
+	// pending: an answer is missing; the Decision asks for it.
+	pending
+)
+
+// ask returns the answer to q, or records q as the Decision's question.
+func (s *stepper) ask(q Question) (Answer, bool) {
+	a, ok := s.obs.answer(q)
+	if !ok {
+		s.d.Ask = &q
+	}
+	return a, ok
+}
+
+func hookIs(h v1beta1.CanaryWebhook, t v1beta1.HookType) bool {
+	if t == v1beta1.RolloutHook {
+		return h.IsRolloutHook()
+	}
+	return h.Type == t
+}
+
+// runHooks asks the hooks of type t in order, sending phase. Gates stop at the
+// first failure; rollback hooks are the other way round: the first success
+// means "roll back", and a failure only means "not now".
+func (s *stepper) runHooks(t v1beta1.HookType, phase v1beta1.CanaryPhase) gate {
+	for i, h := range s.analysis.Webhooks {
+		if !hookIs(h, t) {
+			continue
+		}
+		a, ok := s.ask(Question{Kind: AskHook, Index: i, Phase: phase})
+		if !ok {
+			return pending
+		}
+		s.lastHookIdx = i
+		ok = a.HookPassed()
+		s.d.Checks = append(s.d.Checks, Check{Question: Question{Kind: AskHook, Index: i, Phase: phase},
+			Name: h.Name, HookType: t, Answer: a, Passed: ok})
+		if stop, g := hookVerdict(t, ok); stop {
+			s.hookEvent(t, h, a, ok)
+			return g
+		}
+		s.hookEvent(t, h, a, ok)
+	}
+	if t == v1beta1.RollbackHook {
+		return failed
+	}
+	return passed
+}
+
+// hookVerdict says whether one hook's answer ends the series, and how.
+func hookVerdict(t v1beta1.HookType, ok bool) (bool, gate) {
+	if t == v1beta1.RollbackHook {
+		return ok, passed
+	}
+	return !ok, failed
+}
+
+func (s *stepper) lastHook() v1beta1.CanaryWebhook { return s.analysis.Webhooks[s.lastHookIdx] }
+
+// lastHookFailure says which hook failed last, and how.
+func (s *stepper) lastHookFailure() string {
+	return s.lastHook().Name + " failed: " + hookError(s.d.Checks[len(s.d.Checks)-1].Answer)
+}
+
+// hookEvent records what a hook's answer meant, in the words a user reads in
+// `kubectl describe canary`.
+func (s *stepper) hookEvent(t v1beta1.HookType, h v1beta1.CanaryWebhook, a Answer, ok bool) {
+	why := hookError(a)
+	switch {
+	case t == v1beta1.RollbackHook && ok:
+		s.event(EventWarning, "Rollback check %s passed", h.Name)
+	case t == v1beta1.RollbackHook:
+		s.event(EventNormal, "Rollback hook %s not signaling a rollback", h.Name)
+	case ok:
+		s.event(EventNormal, "%s check %s passed", t, h.Name)
+	case t == v1beta1.ConfirmRolloutHook, t == v1beta1.ConfirmPromotionHook:
+		// The waiting phase's own event says it.
+	case t == v1beta1.ConfirmTrafficIncreaseHook:
+		s.event(EventWarning, "Halt %s advancement waiting for traffic increase approval %s", s.name(), h.Name)
+	default:
+		s.event(EventWarning, "Halt %s advancement %s check %s failed %s", s.name(), t, h.Name, why)
+	}
+}
+
+// hookError says why a hook did not pass.
+func hookError(a Answer) string {
+	if a.Err != "" {
+		return a.Err
+	}
+	return "status " + strconv.Itoa(a.Status)
+}

@@ -1,0 +1,250 @@
+package engine
+
+import (
+	"maps"
+
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+)
+
+// initialize creates the primary on first sight and, once it is ready, scales
+// the canary to zero and records the target's revision: phase Initialized.
+func (s *stepper) initialize() bool {
+	if !s.inPhase("", v1beta1.CanaryPhaseInitializing) {
+		return false
+	}
+	s.act(Action{Kind: ActInitialize})
+	if !s.obs.Primary.Exists {
+		s.setPhase(v1beta1.CanaryPhaseInitializing)
+		s.reason("initializing: creating %s from %s", s.cd.PrimaryName(), s.target())
+		return true
+	}
+	if !s.cd.SkipAnalysis() && s.obs.Primary.Readiness != Ready {
+		return s.primaryWait()
+	}
+	s.act(Action{Kind: ActScaleToZero})
+	s.syncStatus(v1beta1.CanaryPhaseInitialized, 0)
+	s.event(EventNormal, "Initialization done! %s", s.name())
+	s.alert(v1beta1.SeverityInfo, true, "New %s detected, initialization completed.", s.cd.Spec.TargetRef.Kind)
+	s.reason("initialized: %s serves all traffic, %s scaled to zero", s.cd.PrimaryName(), s.cd.Spec.TargetRef.Name)
+	return true
+}
+
+// unchanged ends the tick when a settled Canary's target has no new revision.
+func (s *stepper) unchanged() bool {
+	if s.inPhase(v1beta1.CanaryPhaseProgressing, v1beta1.CanaryPhaseWaiting, v1beta1.CanaryPhaseWaitingPromotion,
+		v1beta1.CanaryPhasePromoting, v1beta1.CanaryPhaseFinalising) {
+		return false
+	}
+	if s.phase() == v1beta1.CanaryPhaseFailed {
+		// Flagger re-syncs the applied spec of a failed Canary every tick,
+		// while this tick still compares against the old one.
+		s.status.LastAppliedSpec = s.obs.Target.Revision
+		s.status.TrackedConfigs = trackedConfigs(s.obs.Target.Configs)
+		s.touch(v1beta1.CanaryPhaseFailed)
+	}
+	if s.targetChanged() {
+		return false
+	}
+	s.reason("%s: no new revision of %s", s.phase(), s.target())
+	return true
+}
+
+// targetChanged is Flagger's hasSpecChanged plus the tracked configs check: a
+// return to the last promoted spec is a manual rollback, not a new revision.
+func (s *stepper) targetChanged() bool {
+	st, rev := s.cd.Status, s.obs.Target.Revision
+	switch {
+	case st.LastAppliedSpec == "":
+		return true
+	case st.LastPromotedSpec == rev:
+		return false
+	case st.LastAppliedSpec != rev:
+		return true
+	}
+	return s.configsChanged()
+}
+
+func (s *stepper) configsChanged() bool {
+	tracked := s.cd.Status.TrackedConfigs
+	if tracked == nil {
+		return len(s.obs.Target.Configs) > 0 && s.cd.Status.LastAppliedSpec == ""
+	}
+	return !maps.Equal(*tracked, s.obs.Target.Configs)
+}
+
+// retriable says whether a workload that is not ready may still become ready
+// within the Canary's progress deadline.
+func (s *stepper) retriable(w Workload) bool {
+	if w.Readiness == DeadlineExceeded {
+		return false
+	}
+	if w.UnavailableSince.IsZero() {
+		return true
+	}
+	return !w.UnavailableSince.Add(s.cd.GetProgressDeadline()).Before(s.now)
+}
+
+func (s *stepper) primaryNotReady() bool {
+	if s.cd.SkipAnalysis() || s.obs.Primary.Readiness == Ready && s.obs.Primary.Exists {
+		return false
+	}
+	return s.primaryWait()
+}
+
+// primaryWait waits for the primary, or gives up once its deadline passed:
+// during promotion the canary is the only healthy copy, so traffic goes to it.
+func (s *stepper) primaryWait() bool {
+	p := s.obs.Primary
+	s.event(EventWarning, "%s.%s not ready: %s", s.cd.PrimaryName(), s.cd.Namespace, p.Message)
+	if s.retriable(p) {
+		s.reason("waiting: primary %s not ready (%s)", s.cd.PrimaryName(), p.Message)
+		return true
+	}
+	if s.inPhase(v1beta1.CanaryPhasePromoting, v1beta1.CanaryPhaseFinalising) {
+		s.failedPromotion()
+		return true
+	}
+	s.rollback("primary %s did not become ready within the progress deadline", s.cd.PrimaryName())
+	return true
+}
+
+// startOrWait asks the confirm-rollout gates of a new revision (or of a
+// waiting one) and starts the analysis when they all pass.
+func (s *stepper) startOrWait() bool {
+	if s.inPhase(v1beta1.CanaryPhaseProgressing, v1beta1.CanaryPhaseWaitingPromotion,
+		v1beta1.CanaryPhasePromoting, v1beta1.CanaryPhaseFinalising) {
+		return false
+	}
+	switch s.runHooks(v1beta1.ConfirmRolloutHook, s.phase()) {
+	case pending:
+	case failed:
+		s.waitForRollout()
+	case passed:
+		s.event(EventNormal, "New revision detected! Scaling up %s", s.target())
+		s.alert(v1beta1.SeverityInfo, true, "New revision detected, progressing canary analysis.")
+		s.act(Action{Kind: ActScaleFromZero})
+		s.syncStatus(v1beta1.CanaryPhaseProgressing, 0)
+		s.reason("new revision of %s detected: scaling it up, analysis starts next tick", s.target())
+	}
+	return true
+}
+
+func (s *stepper) waitForRollout() {
+	h := s.lastHook()
+	if s.phase() != v1beta1.CanaryPhaseWaiting {
+		s.setPhase(v1beta1.CanaryPhaseWaiting)
+		s.event(EventWarning, "Halt %s advancement waiting for approval %s", s.name(), h.Name)
+		if !h.MuteAlert {
+			s.alert(v1beta1.SeverityWarn, false, "Canary is waiting for approval.")
+		}
+	}
+	s.reason("waiting: confirm-rollout hook %s has not approved the rollout (rollback hooks are not asked while Waiting)", h.Name)
+}
+
+// revisionChanged restarts the analysis when the target changes mid-way.
+func (s *stepper) revisionChanged() bool {
+	if !s.inPhase(v1beta1.CanaryPhaseProgressing, v1beta1.CanaryPhaseWaitingPromotion) || !s.targetChanged() {
+		return false
+	}
+	s.event(EventNormal, "New revision detected! Restarting analysis for %s", s.target())
+	s.setRoutes(totalWeight, 0, false)
+	s.syncStatus(v1beta1.CanaryPhaseProgressing, 0)
+	s.reason("new revision of %s during the analysis: all traffic back to the primary, analysis restarts", s.target())
+	return true
+}
+
+func (s *stepper) canaryNotReady() bool {
+	t := s.obs.Target
+	if t.Readiness == Ready {
+		return false
+	}
+	s.event(EventWarning, "canary %s not ready: %s", s.target(), t.Message)
+	if s.retriable(t) {
+		s.reason("waiting: canary %s not ready (%s); no failed check is counted", s.target(), t.Message)
+		return true
+	}
+	s.rollback("canary %s did not become ready within the progress deadline (%s)", s.target(), t.Message)
+	return true
+}
+
+func (s *stepper) skipAnalysis() bool {
+	if !s.cd.SkipAnalysis() {
+		return false
+	}
+	s.setRoutes(totalWeight, 0, false)
+	s.event(EventNormal, "Copying %s template spec to %s.%s", s.target(), s.cd.PrimaryName(), s.cd.Namespace)
+	s.act(Action{Kind: ActPromote})
+	s.act(Action{Kind: ActScaleToZero})
+	s.setPhase(v1beta1.CanaryPhaseSucceeded)
+	s.act(Action{Kind: ActPostRolloutHooks, Phase: v1beta1.CanaryPhaseSucceeded})
+	s.event(EventNormal, "Promotion completed! Canary analysis was skipped for %s", s.target())
+	s.alert(v1beta1.SeverityInfo, false, "Canary analysis was skipped, promotion finished.")
+	s.reason("skipAnalysis: promoted at once, no metric or hook asked")
+	return true
+}
+
+// rollbackHooks asks the rollback hooks; the first that answers with
+// success rolls the canary back on this very tick.
+func (s *stepper) rollbackHooks() bool {
+	if !s.inPhase(v1beta1.CanaryPhaseProgressing, v1beta1.CanaryPhaseWaiting, v1beta1.CanaryPhaseWaitingPromotion) {
+		return false
+	}
+	switch s.runHooks(v1beta1.RollbackHook, s.phase()) {
+	case pending:
+		return true
+	case passed:
+		h := s.lastHook()
+		s.event(EventWarning, "Rolling back %s manual webhook invoked", s.name())
+		s.alert(v1beta1.SeverityWarn, false, "Rolling back manual webhook invoked")
+		s.rollback("rollback hook %s asked for a rollback", h.Name)
+		return true
+	}
+	return false
+}
+
+func (s *stepper) finalising() bool {
+	if s.phase() != v1beta1.CanaryPhaseFinalising {
+		return false
+	}
+	s.act(Action{Kind: ActScaleToZero})
+	s.setPhase(v1beta1.CanaryPhaseSucceeded)
+	s.act(Action{Kind: ActPostRolloutHooks, Phase: v1beta1.CanaryPhaseSucceeded})
+	s.event(EventNormal, "Promotion completed! Scaling down %s", s.target())
+	s.alert(v1beta1.SeverityInfo, false, "Canary analysis completed successfully, promotion finished.")
+	s.reason("promotion finished: %s scaled to zero", s.target())
+	return true
+}
+
+func (s *stepper) thresholdReached() bool {
+	if !s.inPhase(v1beta1.CanaryPhaseProgressing, v1beta1.CanaryPhaseWaitingPromotion) ||
+		s.cd.Status.FailedChecks < s.cd.GetAnalysisThreshold() {
+		return false
+	}
+	s.rollback("failed checks reached the threshold (%d of %d)", s.cd.Status.FailedChecks, s.cd.GetAnalysisThreshold())
+	return true
+}
+
+// rollback routes all traffic to the primary, scales the canary to zero and
+// marks the Canary Failed, saying why in the tick's reason.
+func (s *stepper) rollback(why string, args ...any) {
+	if s.cd.Status.FailedChecks >= s.cd.GetAnalysisThreshold() {
+		s.event(EventWarning, "Rolling back %s failed checks threshold reached %d", s.name(), s.cd.Status.FailedChecks)
+		s.alert(v1beta1.SeverityError, false, "Failed checks threshold reached %d", s.cd.Status.FailedChecks)
+	}
+	s.setRoutes(totalWeight, 0, false)
+	s.event(EventWarning, "Canary failed! Scaling down %s", s.name())
+	s.act(Action{Kind: ActScaleToZero})
+	s.syncStatus(v1beta1.CanaryPhaseFailed, 0)
+	s.act(Action{Kind: ActPostRolloutHooks, Phase: v1beta1.CanaryPhaseFailed})
+	s.reason("rolled back: "+why, args...)
+}
+
+// failedPromotion handles a primary that cannot become ready while being
+// promoted: traffic goes to the canary, the only healthy copy.
+func (s *stepper) failedPromotion() {
+	s.alert(v1beta1.SeverityError, false, "Promotion failed, primary not ready: %s", s.obs.Primary.Message)
+	s.setRoutes(0, totalWeight, false)
+	s.syncStatus(v1beta1.CanaryPhaseFailed, totalWeight)
+	s.act(Action{Kind: ActPostRolloutHooks, Phase: v1beta1.CanaryPhaseFailed})
+	s.reason("promotion failed: primary %s not ready past its deadline; all traffic stays on the canary", s.cd.PrimaryName())
+}

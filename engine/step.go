@@ -1,0 +1,122 @@
+package engine
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+)
+
+// Options are the controller-wide settings a Canary can override.
+type Options struct {
+	// Provider is the mesh provider for Canaries that name none (Flagger's
+	// -mesh-provider flag); rehearse defaults to kubernetes.
+	Provider string
+}
+
+// stepper holds one evaluation of a tick; each method is one of Flagger's
+// stages, and a method returning true has ended the tick.
+type stepper struct {
+	cd          *v1beta1.Canary
+	analysis    v1beta1.CanaryAnalysis // a copy: the kubernetes rule edits it for this tick only
+	provider    string
+	obs         Observations
+	now         time.Time
+	status      v1beta1.CanaryStatus // the next status, built up in place
+	lastHookIdx int                  // the hook whose answer ended the last series
+	haltWhy     string               // why the analysis failed this tick
+	d           Decision
+}
+
+// Step decides one tick for cd at time now. It never reads a clock, never does
+// I/O, and returns the same Decision for the same arguments. When
+// Decision.Ask is set, answer it and call Step again with the answer added.
+func Step(cd *v1beta1.Canary, obs Observations, now time.Time, opts Options) Decision {
+	s := newStepper(cd, obs, now, opts)
+	s.run()
+	s.d.Status = s.status
+	return s.d
+}
+
+func newStepper(cd *v1beta1.Canary, obs Observations, now time.Time, opts Options) *stepper {
+	s := &stepper{cd: cd, obs: obs, now: now, provider: cd.Spec.Provider}
+	if a := cd.GetAnalysis(); a != nil {
+		s.analysis = *a
+	}
+	if s.provider == "" {
+		s.provider = opts.Provider
+	}
+	if s.provider == "" {
+		s.provider = v1beta1.KubernetesProvider
+	}
+	s.status = *cd.Status.DeepCopy()
+	s.d.RequeueAfter = cd.GetAnalysisInterval()
+	return s
+}
+
+// run is Flagger's advanceCanary, stage by stage.
+func (s *stepper) run() {
+	stages := []func() bool{
+		s.suspended, s.targetMissing, s.initialize, s.unchanged, s.primaryNotReady,
+		s.startOrWait, s.revisionChanged, s.canaryNotReady, s.skipAnalysis,
+		s.rollbackHooks, s.promoting, s.finalising, s.thresholdReached, s.analyse,
+	}
+	for _, stage := range stages {
+		if stage() {
+			return
+		}
+	}
+	s.advance()
+}
+
+func (s *stepper) phase() v1beta1.CanaryPhase { return s.cd.Status.Phase }
+
+func (s *stepper) inPhase(ps ...v1beta1.CanaryPhase) bool {
+	for _, p := range ps {
+		if s.phase() == p {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *stepper) name() string { return s.cd.Name + "." + s.cd.Namespace }
+
+func (s *stepper) target() string { return s.cd.Spec.TargetRef.Name + "." + s.cd.Namespace }
+
+// reason sets the tick's one-line reason; the last stage to speak wins.
+func (s *stepper) reason(format string, args ...any) {
+	s.d.Reason = fmt.Sprintf(format, args...)
+}
+
+func (s *stepper) event(t EventType, format string, args ...any) {
+	s.d.Events = append(s.d.Events, Event{Type: t, Message: fmt.Sprintf(format, args...)})
+}
+
+func (s *stepper) alert(sev v1beta1.AlertSeverity, metadata bool, format string, args ...any) {
+	s.d.Alerts = append(s.d.Alerts, Alert{Message: fmt.Sprintf(format, args...), Severity: sev, Metadata: metadata})
+}
+
+func (s *stepper) act(a Action) { s.d.Actions = append(s.d.Actions, a) }
+
+func (s *stepper) setRoutes(primary, canary int, mirrored bool) {
+	s.act(Action{Kind: ActSetRoutes, Routes: Routes{Primary: primary, Canary: canary, Mirrored: mirrored}})
+}
+
+func (s *stepper) suspended() bool {
+	if !s.cd.Spec.Suspend {
+		return false
+	}
+	s.event(EventNormal, "skipping canary run as object is suspended")
+	s.reason("suspended: nothing is done until spec.suspend is false")
+	return true
+}
+
+func (s *stepper) targetMissing() bool {
+	if s.obs.Target.Exists {
+		return false
+	}
+	s.event(EventWarning, "%s %s not found", s.cd.Spec.TargetRef.Kind, s.target())
+	s.reason("waiting: the target %s %s does not exist", s.cd.Spec.TargetRef.Kind, s.target())
+	return true
+}

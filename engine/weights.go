@@ -1,0 +1,39 @@
+package engine
+
+import "github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+
+const totalWeight = v1beta1.TotalWeight
+
+// MaxWeight is the weight at which the canary is promoted: the last
+// stepWeights entry (capped at 100), else maxWeight, else 100.
+func MaxWeight(a *v1beta1.CanaryAnalysis) int {
+	if n := len(a.StepWeights); n > 0 {
+		return min(totalWeight, a.StepWeights[n-1])
+	}
+	if a.MaxWeight > 0 {
+		return a.MaxWeight
+	}
+	return totalWeight
+}
+
+// NextStepWeight is how much weight the next step adds, from the router's
+// current canary weight. Zero means the canary never advances.
+func NextStepWeight(a *v1beta1.CanaryAnalysis, canaryWeight int) int {
+	if a.StepWeight > 0 || len(a.StepWeights) == 0 {
+		return a.StepWeight
+	}
+	room := totalWeight - canaryWeight
+	if room == 0 {
+		// At 100 the only way on is promotion: any positive step gets there.
+		return 1
+	}
+	if canaryWeight == 0 {
+		return min(room, a.StepWeights[0])
+	}
+	for i := 0; i < len(a.StepWeights)-1; i++ {
+		if a.StepWeights[i] == canaryWeight {
+			return min(room, a.StepWeights[i+1]-canaryWeight)
+		}
+	}
+	return room
+}

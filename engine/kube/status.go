@@ -1,0 +1,50 @@
+package kube
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/rehearse-dev/rehearse/engine"
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+)
+
+// WriteStatus writes the status subresource when it changed, and keeps cd
+// in step so the rest of the tick reads what was written.
+func (c *Cluster) WriteStatus(ctx context.Context, cd *v1beta1.Canary, st v1beta1.CanaryStatus) error {
+	if equality.Semantic.DeepEqual(cd.Status, st) {
+		return nil
+	}
+	old := cd.Status
+	cd.Status = st
+	if err := c.Client.Status().Update(ctx, cd); err != nil {
+		cd.Status = old
+		return fmt.Errorf("writing the status of canary %s/%s: %w", cd.Namespace, cd.Name, err)
+	}
+	return nil
+}
+
+// Record writes Kubernetes events, named after the canary and the virtual
+// or wall time, so `kubectl get events` shows the engine's words.
+func (c *Cluster) Record(ctx context.Context, cd *v1beta1.Canary, events []engine.Event, now time.Time) error {
+	for i, e := range events {
+		ev := &corev1.Event{
+			ObjectMeta: metav1.ObjectMeta{Namespace: cd.Namespace,
+				Name: cd.Name + "." + strconv.FormatInt(now.UnixNano(), 16) + "." + strconv.Itoa(i)},
+			InvolvedObject: corev1.ObjectReference{Kind: "Canary", APIVersion: v1beta1.GroupVersion.String(),
+				Namespace: cd.Namespace, Name: cd.Name, UID: cd.UID},
+			Type: string(e.Type), Reason: "Synced", Message: e.Message,
+			Source:         corev1.EventSource{Component: "rehearse"},
+			FirstTimestamp: metav1.NewTime(now), LastTimestamp: metav1.NewTime(now), Count: 1,
+		}
+		if err := c.createIfMissing(ctx, ev); err != nil {
+			return err
+		}
+	}
+	return nil
+}

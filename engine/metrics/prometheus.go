@@ -1,0 +1,286 @@
+package metrics
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"path"
+	"strconv"
+	"time"
+)
+
+// Errors a query can end with, for errors.Is.
+var (
+	// ErrNoValuesFound means the query matched no series or gave NaN: in
+	// Flagger's words, the canary is probably not receiving traffic.
+	ErrNoValuesFound = errors.New("no values found")
+	// ErrMultipleValuesReturned means the query returned a range vector.
+	ErrMultipleValuesReturned = errors.New("query returned a range vector; write an instant query")
+)
+
+// Flagger's Prometheus defaults.
+const (
+	DefaultTimeout = 5 * time.Second
+	onlineQuery    = "vector(1)"
+	maxBody        = 16 << 20
+	maxSnippet     = 256
+)
+
+// PrometheusConfig says where a Prometheus API is and how to reach it.
+type PrometheusConfig struct {
+	// Address is the base URL; the API path is joined to its path.
+	Address string
+	// Timeout bounds each query; DefaultTimeout when zero.
+	Timeout time.Duration
+	// Headers are sent with every query.
+	Headers map[string][]string
+	// Credentials are a Secret's data: "token" for a bearer token, else
+	// "username" and "password" for basic auth. Nil means no secretRef.
+	Credentials map[string][]byte
+	// InsecureSkipVerify skips TLS verification; it only applies when
+	// Client is nil (a caller's client is used as it is).
+	InsecureSkipVerify bool
+	// Client is used when set, so callers can share connections.
+	Client *http.Client
+}
+
+// Prometheus runs instant queries against one Prometheus HTTP API. It is
+// safe for concurrent use.
+type Prometheus struct {
+	endpoint string
+	header   http.Header
+	timeout  time.Duration
+	client   *http.Client
+}
+
+// NewPrometheus checks the configuration and builds a client. Credentials
+// are validated as Flagger does: a token wins; otherwise both a username and
+// a password are required.
+func NewPrometheus(cfg PrometheusConfig) (*Prometheus, error) {
+	endpoint, err := queryEndpoint(cfg.Address)
+	if err != nil {
+		return nil, err
+	}
+	header, err := requestHeader(cfg.Headers, cfg.Credentials)
+	if err != nil {
+		return nil, err
+	}
+	return &Prometheus{endpoint: endpoint, header: header, timeout: timeoutOrDefault(cfg.Timeout),
+		client: httpClient(cfg)}, nil
+}
+
+func timeoutOrDefault(d time.Duration) time.Duration {
+	if d <= 0 {
+		return DefaultTimeout
+	}
+	return d
+}
+
+// queryEndpoint joins /api/v1/query to the address's path, as Flagger does,
+// so a Prometheus served under a prefix keeps it.
+func queryEndpoint(address string) (string, error) {
+	u, err := url.Parse(address)
+	if err != nil || address == "" || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("prometheus address %q is not an http(s) URL: set it like http://prometheus.istio-system:9090",
+			redactAddress(address))
+	}
+	u.Path = path.Join("/", u.Path, "api/v1/query")
+	u.RawQuery, u.Fragment, u.RawPath = "", "", ""
+	return u.String(), nil
+}
+
+// redactAddress hides a password written into an address.
+func redactAddress(address string) string {
+	if u, err := url.Parse(address); err == nil {
+		return u.Redacted()
+	}
+	return "(unparsable)"
+}
+
+// requestHeader is built once and shared read-only by every request:
+// net/http does not modify a request's header while sending it.
+func requestHeader(headers map[string][]string, creds map[string][]byte) (http.Header, error) {
+	h := http.Header{}
+	for k, vs := range headers {
+		for _, v := range vs {
+			h.Add(k, v)
+		}
+	}
+	auth, err := authorization(creds)
+	if err != nil {
+		return nil, err
+	}
+	if auth != "" {
+		h.Set("Authorization", auth)
+	}
+	return h, nil
+}
+
+// authorization follows Flagger: with a secret, "token" means a bearer
+// token; otherwise username and password are both required. Empty values
+// send nothing, as in Flagger. Errors name keys, never values.
+func authorization(creds map[string][]byte) (string, error) {
+	if creds == nil {
+		return "", nil
+	}
+	if token, ok := creds["token"]; ok {
+		return prefixed("Bearer ", string(token)), nil
+	}
+	user, okUser := creds["username"]
+	pass, okPass := creds["password"]
+	switch {
+	case !okUser:
+		return "", errors.New("prometheus credentials have no \"username\" key: add username and password, or a token, to the secret")
+	case !okPass:
+		return "", errors.New("prometheus credentials have no \"password\" key: add it to the secret")
+	case len(user) == 0 || len(pass) == 0:
+		return "", nil
+	}
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(string(user)+":"+string(pass))), nil
+}
+
+func prefixed(prefix, v string) string {
+	if v == "" {
+		return ""
+	}
+	return prefix + v
+}
+
+// sharedClient is used when a caller brings no client: one pool of idle
+// connections for every Prometheus, sized for many queries a second.
+var sharedClient = &http.Client{Transport: tunedTransport(false)}
+
+func tunedTransport(insecure bool) *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	if insecure {
+		t.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // the user asked for it
+	}
+	return t
+}
+
+func httpClient(cfg PrometheusConfig) *http.Client {
+	switch {
+	case cfg.Client != nil:
+		return cfg.Client
+	case cfg.InsecureSkipVerify:
+		return &http.Client{Transport: tunedTransport(true)}
+	}
+	return sharedClient
+}
+
+// RunQuery runs an instant query evaluated at the given time and returns one
+// number. Flagger's rules: whitespace is collapsed; with several series the
+// last one wins; no series, or NaN, is ErrNoValuesFound; a range vector is
+// an error. Unlike Flagger, a scalar result is accepted as the value.
+//
+// The explicit evaluation time is rehearse's deliberate difference from
+// Flagger, which always evaluates at "now": rehearse runs in virtual time.
+func (p *Prometheus) RunQuery(ctx context.Context, query string, at time.Time) (float64, error) {
+	body, err := p.get(ctx, collapseSpace(query), at)
+	if err != nil {
+		return 0, err
+	}
+	return decodeValue(body)
+}
+
+// IsOnline runs Flagger's probe, vector(1), and expects 1.
+func (p *Prometheus) IsOnline(ctx context.Context, at time.Time) (bool, error) {
+	v, err := p.RunQuery(ctx, onlineQuery, at)
+	if err != nil {
+		return false, fmt.Errorf("prometheus is not answering %s: %w", onlineQuery, err)
+	}
+	if v != 1 {
+		return false, fmt.Errorf("prometheus answered %v to %s, not 1", v, onlineQuery)
+	}
+	return true, nil
+}
+
+func (p *Prometheus) get(ctx context.Context, query string, at time.Time) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, p.timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.queryURL(query, at), nil)
+	if err != nil {
+		return nil, fmt.Errorf("building the prometheus request: %w", err)
+	}
+	req.Header = p.header
+	resp, err := p.client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("prometheus query failed (is the address right and the server up?): %w", err)
+	}
+	defer resp.Body.Close()
+	return readAnswer(resp)
+}
+
+func (p *Prometheus) queryURL(query string, at time.Time) string {
+	v := url.Values{"query": {query}, "time": {evalTime(at)}}
+	return p.endpoint + "?" + v.Encode()
+}
+
+// evalTime is Unix seconds with millisecond precision, which Prometheus
+// parses exactly.
+func evalTime(at time.Time) string {
+	return strconv.FormatFloat(float64(at.UnixMilli())/1000, 'f', 3, 64)
+}
+
+func readAnswer(resp *http.Response) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return nil, fmt.Errorf("reading the prometheus answer: %w", err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, fmt.Errorf("prometheus answered %s: %s", resp.Status, snippet(body))
+	}
+	return body, nil
+}
+
+// snippet is the start of a body, for an error message.
+func snippet(b []byte) string {
+	if len(b) > maxSnippet {
+		return strconv.Quote(string(b[:maxSnippet])) + "..."
+	}
+	return strconv.Quote(string(b))
+}
+
+// collapseSpace turns every run of white space into one space, as Flagger
+// does before sending, so multi-line templates make one-line queries.
+func collapseSpace(s string) string {
+	if !needsCollapse(s) {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	space := false
+	for i := 0; i < len(s); i++ {
+		if isSpace(s[i]) {
+			space = true
+			continue
+		}
+		if space {
+			b = append(b, ' ')
+			space = false
+		}
+		b = append(b, s[i])
+	}
+	if space {
+		b = append(b, ' ')
+	}
+	return string(b)
+}
+
+func needsCollapse(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if isSpace(s[i]) && (s[i] != ' ' || (i+1 < len(s) && isSpace(s[i+1]))) {
+			return true
+		}
+	}
+	return false
+}
+
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
+}

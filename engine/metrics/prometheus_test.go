@@ -1,0 +1,261 @@
+package metrics
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+// at is a fixed evaluation time: 2026-01-02T03:04:05.678Z.
+var at = time.Date(2026, 1, 2, 3, 4, 5, 678e6, time.UTC)
+
+const atParam = "1767323045.678"
+
+// request is what a fake Prometheus saw.
+type request struct {
+	path, query, time, auth, header string
+}
+
+// fakeProm answers every query with the same status and body and records
+// what it was asked.
+func fakeProm(t *testing.T, status int, body string) (*httptest.Server, *[]request) {
+	t.Helper()
+	var seen []request
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen = append(seen, request{path: r.URL.Path, query: r.URL.Query().Get("query"), time: r.URL.Query().Get("time"),
+			auth: r.Header.Get("Authorization"), header: r.Header.Get("X-Scope-OrgID")})
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(body))
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &seen
+}
+
+func vectorBody(values ...string) string {
+	var parts []string
+	for i, v := range values {
+		parts = append(parts, `{"metric":{"i":"`+string(rune('a'+i))+`"},"value":[1767323045.678,"`+v+`"]}`)
+	}
+	return `{"status":"success","data":{"resultType":"vector","result":[` + strings.Join(parts, ",") + `]}}`
+}
+
+func TestRunQueryResults(t *testing.T) {
+	tests := []struct {
+		name    string
+		status  int
+		body    string
+		want    float64
+		wantErr error  // checked with errors.Is
+		errText string // or checked as a substring
+	}{
+		{name: "vector", status: 200, body: vectorBody("99.5"), want: 99.5},
+		{name: "last series wins", status: 200, body: vectorBody("1", "2", "3"), want: 3},
+		{name: "scalar", status: 200, body: `{"status":"success","data":{"resultType":"scalar","result":[1767323045.678,"42"]}}`, want: 42},
+		{name: "infinity is a value", status: 200, body: vectorBody("+Inf"), want: posInf},
+		{name: "empty vector", status: 200, body: vectorBody(), wantErr: ErrNoValuesFound},
+		{name: "NaN", status: 200, body: vectorBody("NaN"), wantErr: ErrNoValuesFound},
+		{name: "last series NaN", status: 200, body: vectorBody("5", "NaN"), wantErr: ErrNoValuesFound},
+		{name: "no data at all", status: 200, body: `{"status":"success"}`, wantErr: ErrNoValuesFound},
+		{name: "matrix", status: 200, body: `{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1,"1"],[2,"2"]]}]}}`, wantErr: ErrMultipleValuesReturned},
+		{name: "string result", status: 200, body: `{"status":"success","data":{"resultType":"string","result":[1,"x"]}}`, errText: "string result"},
+		{name: "value not a number", status: 200, body: vectorBody("abc"), errText: `"abc" is not a number`},
+		{name: "server error names status and body", status: 500, body: `{"status":"error","error":"boom"}`, errText: `500 Internal Server Error: "{\"status\":\"error\",\"error\":\"boom\"}"`},
+		{name: "bad query", status: 400, body: `{"status":"error","errorType":"bad_data","error":"parse error"}`, errText: "400 Bad Request"},
+		{name: "long body is cut", status: 503, body: strings.Repeat("x", 1000), errText: `xxx"...`},
+		{name: "malformed JSON", status: 200, body: `{"status":`, errText: "not the JSON"},
+		{name: "HTML from a proxy", status: 200, body: `<html>login</html>`, errText: "<html>login</html>"},
+		{name: "status error in a 200", status: 200, body: `{"status":"error","error":"too many samples"}`, errText: "too many samples"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, _ := fakeProm(t, tt.status, tt.body)
+			p, err := NewPrometheus(PrometheusConfig{Address: srv.URL})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := p.RunQuery(context.Background(), "up", at)
+			switch {
+			case tt.wantErr != nil:
+				if !errors.Is(err, tt.wantErr) {
+					t.Fatalf("RunQuery() error = %v, want %v", err, tt.wantErr)
+				}
+			case tt.errText != "":
+				if err == nil || !strings.Contains(err.Error(), tt.errText) {
+					t.Fatalf("RunQuery() error = %v, want one containing %s", err, tt.errText)
+				}
+				if errors.Is(err, ErrNoValuesFound) {
+					t.Fatalf("RunQuery() error %v must not read as no values", err)
+				}
+			case err != nil || got != tt.want:
+				t.Fatalf("RunQuery() = %v, %v; want %v", got, err, tt.want)
+			}
+		})
+	}
+}
+
+var posInf = func() float64 { var z float64; return 1 / z }()
+
+func TestRunQueryRequest(t *testing.T) {
+	srv, seen := fakeProm(t, 200, vectorBody("1"))
+	p, err := NewPrometheus(PrometheusConfig{Address: srv.URL + "/prom/?ignored=1",
+		Headers: map[string][]string{"X-Scope-OrgID": {"tenant-1"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	query := "sum(\n\t\trate(x[1m])\n\t)  /  2"
+	for range 2 { // twice: the shared header must not grow
+		if _, err := p.RunQuery(context.Background(), query, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := request{path: "/prom/api/v1/query", query: "sum( rate(x[1m]) ) / 2", time: atParam, header: "tenant-1"}
+	for _, got := range *seen {
+		if got != want {
+			t.Fatalf("request = %+v, want %+v", got, want)
+		}
+	}
+}
+
+func TestRunQueryAuth(t *testing.T) {
+	tests := []struct {
+		name  string
+		creds map[string][]byte
+		want  string
+	}{
+		{"no secret", nil, ""},
+		{"bearer", map[string][]byte{"token": []byte("s3cr3t-token")}, "Bearer s3cr3t-token"},
+		{"token wins over basic", map[string][]byte{"token": []byte("tok"), "username": []byte("u")}, "Bearer tok"},
+		{"basic", map[string][]byte{"username": []byte("admin"), "password": []byte("hunter2")}, "Basic YWRtaW46aHVudGVyMg=="},
+		{"empty password sends nothing", map[string][]byte{"username": []byte("admin"), "password": nil}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, seen := fakeProm(t, 200, vectorBody("1"))
+			p, err := NewPrometheus(PrometheusConfig{Address: srv.URL, Credentials: tt.creds})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := p.RunQuery(context.Background(), "up", at); err != nil {
+				t.Fatal(err)
+			}
+			if got := (*seen)[0].auth; got != tt.want {
+				t.Fatalf("Authorization = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestNewPrometheusErrors(t *testing.T) {
+	tests := []struct {
+		name, address string
+		creds         map[string][]byte
+		want          string
+	}{
+		{"empty address", "", nil, "is not an http(s) URL"},
+		{"no scheme", "prometheus:9090", nil, "is not an http(s) URL"},
+		{"no host", "http://", nil, "is not an http(s) URL"},
+		{"password in a bad address is hidden", "ftp://u:hunter2@x", nil, "xxxxx"},
+		{"secret without username", "http://p:9090", map[string][]byte{"password": []byte("hunter2")}, `"username"`},
+		{"secret without password", "http://p:9090", map[string][]byte{"username": []byte("admin")}, `"password"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := NewPrometheus(PrometheusConfig{Address: tt.address, Credentials: tt.creds})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("NewPrometheus() error = %v, want one containing %s", err, tt.want)
+			}
+			if strings.Contains(err.Error(), "hunter2") {
+				t.Fatalf("error leaks a secret: %v", err)
+			}
+		})
+	}
+}
+
+// TestSecretsStayOutOfErrors fails requests every way we can and checks
+// that neither the token, the password, nor a header value appears.
+func TestSecretsStayOutOfErrors(t *testing.T) {
+	srv, _ := fakeProm(t, 401, `unauthorized`)
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	configs := []PrometheusConfig{
+		{Address: srv.URL, Credentials: map[string][]byte{"token": []byte("tok-hunter2")}},
+		{Address: srv.URL, Credentials: map[string][]byte{"username": []byte("u"), "password": []byte("hunter2")}},
+		{Address: closed.URL, Credentials: map[string][]byte{"token": []byte("tok-hunter2")}},
+		{Address: strings.Replace(closed.URL, "http://", "http://u:hunter2@", 1)},
+		{Address: closed.URL, Headers: map[string][]string{"X-Api-Key": {"hunter2"}}},
+	}
+	for i, cfg := range configs {
+		p, err := NewPrometheus(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = p.RunQuery(context.Background(), "up", at)
+		if err == nil || strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("config %d: error = %v, want an error without the secret", i, err)
+		}
+	}
+}
+
+func TestRunQueryTimeout(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done() // answers only when the client gives up
+	}))
+	t.Cleanup(srv.Close)
+	p, err := NewPrometheus(PrometheusConfig{Address: srv.URL, Timeout: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.RunQuery(context.Background(), "up", at)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("RunQuery() error = %v, want a deadline error", err)
+	}
+}
+
+func TestIsOnline(t *testing.T) {
+	tests := []struct {
+		name   string
+		status int
+		body   string
+		want   bool
+	}{
+		{"answers 1", 200, vectorBody("1"), true},
+		{"answers 0", 200, vectorBody("0"), false},
+		{"empty", 200, vectorBody(), false},
+		{"down", 502, "bad gateway", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, seen := fakeProm(t, tt.status, tt.body)
+			p, _ := NewPrometheus(PrometheusConfig{Address: srv.URL})
+			ok, err := p.IsOnline(context.Background(), at)
+			if ok != tt.want || (err == nil) != tt.want {
+				t.Fatalf("IsOnline() = %v, %v; want %v", ok, err, tt.want)
+			}
+			if q := (*seen)[0]; q.query != "vector(1)" || q.time != atParam {
+				t.Fatalf("IsOnline asked %+v", q)
+			}
+		})
+	}
+}
+
+func TestCollapseSpace(t *testing.T) {
+	tests := map[string]string{
+		"up":                "up",
+		"a b":               "a b",
+		"a  b":              "a b",
+		"\n\tsum(x)\n":      " sum(x) ",
+		"a\r\n\f b":         "a b",
+		`x{a="1  2"}`:       `x{a="1 2"}`, // as Flagger: inside strings too
+		"":                  "",
+		"rate(x[1m])\n* 10": "rate(x[1m]) * 10",
+	}
+	for in, want := range tests {
+		if got := collapseSpace(in); got != want {
+			t.Errorf("collapseSpace(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,41 @@
+package metrics
+
+import (
+	"fmt"
+	"strings"
+	"text/template"
+
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+)
+
+// Render fills in a query template. Like Flagger, the model is offered as
+// functions ({{ namespace }}, {{ target }}, {{ variables.name }}...), not as
+// the template's data, and a missing key is an error rather than an empty
+// string, so a typo in a variable name fails the check instead of silently
+// querying the wrong series.
+func Render(query string, m v1beta1.MetricTemplateModel) (string, error) {
+	t, err := template.New("query").Option("missingkey=error").Funcs(templateFuncs(m)).Parse(query)
+	if err != nil {
+		return "", fmt.Errorf("query template does not parse: %w", err)
+	}
+	var b strings.Builder
+	b.Grow(len(query) + 64)
+	if err := t.Execute(&b, nil); err != nil {
+		return "", fmt.Errorf("query template cannot be rendered (check the variable names against templateVariables): %w", err)
+	}
+	return b.String(), nil
+}
+
+// templateFuncs names the same functions Flagger's model offers.
+func templateFuncs(m v1beta1.MetricTemplateModel) template.FuncMap {
+	return template.FuncMap{
+		"name":      func() string { return m.Name },
+		"namespace": func() string { return m.Namespace },
+		"target":    func() string { return m.Target },
+		"service":   func() string { return m.Service },
+		"ingress":   func() string { return m.Ingress },
+		"route":     func() string { return m.Route },
+		"interval":  func() string { return m.Interval },
+		"variables": func() map[string]string { return m.Variables },
+	}
+}

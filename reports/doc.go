@@ -1,0 +1,9 @@
+// Package reports turns the recorded timeline of rehearsal runs into every
+// output format: a JSON trace, a Markdown report per run, JUnit XML and a
+// Markdown summary for CI, and a short table for the terminal.
+//
+// Every writer is byte-stable: the same runs always give the same bytes,
+// because timestamps are virtual seconds, numbers have a fixed format, and
+// lists of runs are sorted by scenario name. That is what lets golden files
+// (and a reviewer's diff) compare reports across commits.
+package reports

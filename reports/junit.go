@@ -1,0 +1,139 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// junitSuiteName names the one test suite every run belongs to.
+const junitSuiteName = "rehearse"
+
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Time     string       `xml:"time,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Errors   int         `xml:"errors,attr"`
+	Skipped  int         `xml:"skipped,attr"`
+	Time     string      `xml:"time,attr"`
+	Cases    []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	ClassName string        `xml:"classname,attr"`
+	Name      string        `xml:"name,attr"`
+	Time      string        `xml:"time,attr"`
+	Failure   *junitProblem `xml:"failure,omitempty"`
+	Error     *junitProblem `xml:"error,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitProblem struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",chardata"`
+}
+
+// WriteJUnit writes one JUnit test suite, "rehearse", with one test case per
+// run (class name the canary, name the scenario), sorted by scenario. A run
+// whose expectations failed is a failure listing them; a run that could not
+// complete is an error. Times are virtual: the decision time, or 0.
+func WriteJUnit(w io.Writer, runs []*Run) error {
+	sorted, err := sortedRuns(runs)
+	if err != nil {
+		return fmt.Errorf("write JUnit report: %w", err)
+	}
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	enc := xml.NewEncoder(&b)
+	enc.Indent("", "  ")
+	if err := enc.Encode(junitDocument(sorted)); err != nil {
+		return fmt.Errorf("encode JUnit report: %w", err)
+	}
+	b.WriteString("\n")
+	if _, err := w.Write(b.Bytes()); err != nil {
+		return fmt.Errorf("write JUnit report: %w", err)
+	}
+	return nil
+}
+
+func junitDocument(runs []*Run) junitSuites {
+	suite := junitSuite{Name: junitSuiteName, Tests: len(runs)}
+	total := 0.0
+	for _, r := range runs {
+		c := junitTestCase(r)
+		suite.Failures += btoi(c.Failure != nil)
+		suite.Errors += btoi(c.Error != nil)
+		total += junitSeconds(r)
+		suite.Cases = append(suite.Cases, c)
+	}
+	suite.Time = formatSeconds(total)
+	return junitSuites{
+		Name: junitSuiteName, Tests: suite.Tests, Failures: suite.Failures,
+		Errors: suite.Errors, Time: suite.Time, Suites: []junitSuite{suite},
+	}
+}
+
+func junitTestCase(r *Run) junitCase {
+	c := junitCase{
+		ClassName: r.Canary, Name: r.Scenario, Time: formatSeconds(junitSeconds(r)),
+		SystemOut: junitSystemOut(r),
+	}
+	switch resultWord(r) {
+	case "error":
+		c.Error = &junitProblem{Message: problemSentence(r, plain), Type: "setup", Text: junitDetails(r)}
+	case "failed":
+		c.Failure = &junitProblem{Message: problemSentence(r, plain), Type: "expectation", Text: junitDetails(r)}
+	}
+	return c
+}
+
+// junitDetails lists the failed expectations, one per line, then the outcome.
+func junitDetails(r *Run) string {
+	var lines []string
+	if r.Error != "" {
+		lines = append(lines, "error: "+oneLine(r.Error))
+	}
+	for _, e := range failedExpectations(r) {
+		lines = append(lines, "failed: "+expectationText(e, plain))
+	}
+	return strings.Join(append(lines, outcomeSentence(r, plain)), "\n")
+}
+
+// junitSystemOut records what a CI reader needs to replay the run.
+func junitSystemOut(r *Run) string {
+	return fmt.Sprintf("%s\nprovider %s, strategy %s, cluster %s, seed %d, max canary weight %d",
+		outcomeSentence(r, plain), oneLine(r.Provider), oneLine(r.Strategy), oneLine(r.Cluster), r.Seed, r.MaxWeight)
+}
+
+// junitSeconds is the virtual time a run took to decide; never wall time.
+func junitSeconds(r *Run) float64 {
+	if r.DecidedAt == nil {
+		return 0
+	}
+	return *r.DecidedAt
+}
+
+func formatSeconds(s float64) string {
+	return strconv.FormatFloat(s, 'f', 3, 64)
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

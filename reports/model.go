@@ -1,0 +1,70 @@
+package reports
+
+// Run is one replayed scenario: its settings, the final decision, whether the
+// scenario's expectations held, and every analysis tick the simulator recorded.
+type Run struct {
+	Scenario     string        `json:"scenario"`
+	Description  string        `json:"description,omitempty"`
+	File         string        `json:"file,omitempty"`
+	Canary       string        `json:"canary"`   // namespace/name
+	Provider     string        `json:"provider"` // mesh or ingress provider
+	Strategy     string        `json:"strategy"` // canary | blue-green | ab-testing
+	Cluster      string        `json:"cluster"`  // memory | envtest | kind
+	Seed         int64         `json:"seed"`
+	Interval     float64       `json:"interval"`  // analysis interval, seconds
+	Outcome      string        `json:"outcome"`   // the final phase
+	Decision     string        `json:"decision"`  // promoted | rolled back | undecided (or waiting...)
+	DecidedAt    *float64      `json:"decidedAt"` // seconds from the release to the final decision; null when undecided
+	MaxWeight    int           `json:"maxWeight"` // max canary weight the router held
+	Passed       bool          `json:"passed"`    // every expectation held
+	Expectations []Expectation `json:"expectations"`
+	Ticks        []Tick        `json:"ticks"`
+	Notes        []string      `json:"notes,omitempty"` // e.g. Flagger behaviour that surprises users, said in words
+	Error        string        `json:"error,omitempty"` // the run could not complete (setup failure); then Passed=false
+}
+
+// Expectation is one assertion of the scenario file, checked after the run.
+type Expectation struct {
+	Description string `json:"description"`
+	Passed      bool   `json:"passed"`
+	Detail      string `json:"detail,omitempty"`
+}
+
+// Tick is one reconcile of the canary, as the engine decided it.
+type Tick struct {
+	Tick          int       `json:"tick"` // 1 = first reconcile after the release
+	T             float64   `json:"t"`    // seconds from the release
+	Phase         string    `json:"phase"`
+	CanaryWeight  int       `json:"canaryWeight"` // as the router holds it
+	PrimaryWeight int       `json:"primaryWeight"`
+	Mirrored      bool      `json:"mirrored,omitempty"`
+	FailedChecks  int       `json:"failedChecks"`
+	Iterations    int       `json:"iterations"`
+	Metrics       []Metric  `json:"metrics"`
+	Webhooks      []Webhook `json:"webhooks"`
+	Reason        string    `json:"reason"` // the engine's words for what it did and why
+	Events        []string  `json:"events,omitempty"`
+}
+
+// Metric is one metric check of a tick. Value is nil when the query returned
+// no values. In JSON a value that is not finite (+Inf from histogram_quantile,
+// say) is written as the string "+Inf", "-Inf" or "NaN", as Prometheus's own
+// API does, because JSON numbers cannot hold it.
+type Metric struct {
+	Name   string   `json:"name"`
+	Value  *float64 `json:"value"`
+	Min    *float64 `json:"min,omitempty"`
+	Max    *float64 `json:"max,omitempty"`
+	Passed bool     `json:"passed"`
+	Error  string   `json:"error,omitempty"`
+	Query  string   `json:"query,omitempty"`
+}
+
+// Webhook is one webhook call of a tick. Status is 0 when no answer came.
+type Webhook struct {
+	Name   string `json:"name"`
+	Type   string `json:"type"`
+	Status int    `json:"status"`
+	Passed bool   `json:"passed"`
+	Error  string `json:"error,omitempty"`
+}

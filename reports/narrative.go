@@ -1,0 +1,180 @@
+package reports
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// style says how a sentence marks emphasis and escapes free text, so the
+// same words serve Markdown and plain text (JUnit, the terminal).
+type style struct {
+	em   func(string) string
+	text func(string) string
+}
+
+var plain = style{em: oneLine, text: oneLine}
+
+var markdown = style{
+	em:   func(s string) string { return "**" + mdInline(s) + "**" },
+	text: mdInline,
+}
+
+// timeEpsilon absorbs float noise when a decision time is matched to a tick.
+const timeEpsilon = 1e-6
+
+// canaryName is the name part of "namespace/name", as users call it.
+func canaryName(r *Run) string {
+	name := r.Canary[strings.LastIndex(r.Canary, "/")+1:]
+	if name == "" {
+		return "the canary"
+	}
+	return name
+}
+
+// decision is the run's decision, with a word for a missing one.
+func decision(r *Run) string {
+	if d := oneLine(r.Decision); d != "" {
+		return d
+	}
+	return "undecided"
+}
+
+// decisionTick is the tick that made the final decision: the last one
+// recorded at or before DecidedAt. It is nil for undecided runs.
+func decisionTick(r *Run) *Tick {
+	if r.DecidedAt == nil {
+		return nil
+	}
+	var found *Tick
+	for i := range r.Ticks {
+		if r.Ticks[i].T <= *r.DecidedAt+timeEpsilon {
+			found = &r.Ticks[i]
+		}
+	}
+	return found
+}
+
+// outcomeSentence says what the engine did with the release, and why.
+func outcomeSentence(r *Run, st style) string {
+	name := st.text(canaryName(r))
+	if r.DecidedAt != nil {
+		s := fmt.Sprintf("%s would be %s at %s", name, st.em(decision(r)), formatDuration(*r.DecidedAt))
+		if t := decisionTick(r); t != nil {
+			s += fmt.Sprintf(" (tick %d)", t.Tick) + reasonSuffix(t.Reason, st)
+		}
+		return sentence(s)
+	}
+	if len(r.Ticks) == 0 {
+		return sentence(fmt.Sprintf("%s is %s: no tick was recorded", name, st.em(decision(r))))
+	}
+	last := r.Ticks[len(r.Ticks)-1]
+	s := fmt.Sprintf("%s is still %s after %s (tick %d, phase %s)",
+		name, st.em(decision(r)), formatDuration(last.T), last.Tick, st.text(last.Phase))
+	return sentence(s + reasonSuffix(last.Reason, st))
+}
+
+func reasonSuffix(reason string, st style) string {
+	if reason = st.text(reason); reason != "" {
+		return ": " + strings.TrimSuffix(reason, ".")
+	}
+	return ""
+}
+
+// hasOutcome says whether the engine's outcome is worth a sentence: not when
+// the run failed before its first tick.
+func hasOutcome(r *Run) bool {
+	return r.Error == "" || len(r.Ticks) > 0
+}
+
+// problemSentence says why a run did not pass: its setup error, or the
+// expectations that failed.
+func problemSentence(r *Run, st style) string {
+	if r.Error != "" {
+		return sentence("the run could not complete: " + st.text(r.Error))
+	}
+	failed := failedExpectations(r)
+	texts := make([]string, len(failed))
+	for i, e := range failed {
+		texts[i] = expectationText(e, st)
+	}
+	switch len(failed) {
+	case 0:
+		return "the run did not pass, yet it recorded no failed expectation."
+	case 1:
+		return sentence("expectation failed: " + texts[0])
+	}
+	return sentence(fmt.Sprintf("%d expectations failed: %s", len(failed), strings.Join(texts, "; ")))
+}
+
+// expectationText is an expectation and, when known, what was seen instead.
+func expectationText(e Expectation, st style) string {
+	text := strings.TrimSuffix(st.text(e.Description), ".")
+	if detail := strings.TrimSuffix(st.text(e.Detail), "."); detail != "" {
+		text += " — " + detail
+	}
+	return text
+}
+
+func failedExpectations(r *Run) []Expectation {
+	var failed []Expectation
+	for _, e := range r.Expectations {
+		if !e.Passed {
+			failed = append(failed, e)
+		}
+	}
+	return failed
+}
+
+// verdictSentence is the one-sentence verdict a report opens with.
+func verdictSentence(r *Run, st style, pass, fail string) string {
+	if r.Passed && r.Error == "" {
+		return pass + outcomeSentence(r, st)
+	}
+	return fail + problemSentence(r, st)
+}
+
+// resultWord is a run's result in one word.
+func resultWord(r *Run) string {
+	switch {
+	case r.Error != "":
+		return "error"
+	case r.Passed:
+		return "passed"
+	}
+	return "failed"
+}
+
+// sortedRuns orders runs by scenario (then canary), so a report over many
+// runs does not depend on the order in which they finished.
+func sortedRuns(runs []*Run) ([]*Run, error) {
+	for i, r := range runs {
+		if r == nil {
+			return nil, fmt.Errorf("run %d of %d is nil: the simulator must record every run it reports", i+1, len(runs))
+		}
+	}
+	sorted := slices.Clone(runs)
+	slices.SortStableFunc(sorted, func(a, b *Run) int {
+		if c := strings.Compare(a.Scenario, b.Scenario); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Canary, b.Canary)
+	})
+	return sorted, nil
+}
+
+// tally counts passed and not passed runs, and runs that could not complete.
+func tally(runs []*Run) (passed, failed, errored int) {
+	for _, r := range runs {
+		switch resultWord(r) {
+		case "passed":
+			passed++
+		case "error":
+			errored++
+			failed++
+		default:
+			failed++
+		}
+	}
+	return passed, failed, errored
+}

@@ -1,0 +1,64 @@
+package reports
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+)
+
+// maxProblemWidth keeps a failure's line under the table short enough for a
+// terminal; the full text is in summary.md.
+const maxProblemWidth = 100
+
+// WriteTable writes a short aligned plain-text table for the terminal, one
+// line per run sorted by scenario, then one line per run that did not pass,
+// then the verdict.
+func WriteTable(w io.Writer, runs []*Run) error {
+	sorted, err := sortedRuns(runs)
+	if err != nil {
+		return fmt.Errorf("write table: %w", err)
+	}
+	var b bytes.Buffer
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "SCENARIO\tCANARY\tOUTCOME\tDECIDED AT\tMAX WEIGHT\tRESULT")
+	for _, r := range sorted {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", cellText(r.Scenario), cellText(r.Canary),
+			cellText(decision(r)), strings.ReplaceAll(formatDecidedAt(r), "—", "-"), r.MaxWeight, strings.ToUpper(resultWord(r)))
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("write table: %w", err)
+	}
+	writeTableProblems(&b, sorted)
+	b.WriteString(tableVerdict(sorted) + "\n")
+	if _, err := w.Write(b.Bytes()); err != nil {
+		return fmt.Errorf("write table: %w", err)
+	}
+	return nil
+}
+
+// cellText keeps free text from breaking the table's columns.
+func cellText(s string) string {
+	if s = oneLine(s); s == "" {
+		return "-"
+	}
+	return s
+}
+
+func writeTableProblems(b *bytes.Buffer, runs []*Run) {
+	for _, r := range runs {
+		if resultWord(r) != "passed" {
+			fmt.Fprintf(b, "%s: %s\n", oneLine(r.Scenario), truncate(problemSentence(r, plain), maxProblemWidth))
+		}
+	}
+}
+
+func tableVerdict(runs []*Run) string {
+	passed, failed, errored := tally(runs)
+	text := fmt.Sprintf("%d passed, %d failed", passed, failed)
+	if errored > 0 {
+		text += fmt.Sprintf(" (%d could not complete)", errored)
+	}
+	return text
+}

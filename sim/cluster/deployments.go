@@ -1,0 +1,135 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/rehearse-dev/rehearse/engine/kube"
+)
+
+// Behaviour is how pods of one image become ready.
+type Behaviour struct {
+	// ReadyAfter is how long after a rollout starts its pods are available.
+	ReadyAfter time.Duration
+	// Never: the pods never become available (crash loop, failing probes).
+	Never bool
+	// Reason words Never for the user, e.g. "CrashLoopBackOff".
+	Reason string
+	// DeadlineExceeded: the Deployment's own progress deadline fires once
+	// ReadyAfter has passed without the pods becoming available.
+	DeadlineExceeded bool
+}
+
+// Behaviours says how each image behaves; images it does not know are ready
+// at once.
+type Behaviours func(image string, sinceRollout time.Duration) Behaviour
+
+// Controller plays the Deployment controller: it remembers when each
+// Deployment's current rollout started and writes the status a real
+// controller would write at a given time.
+type Controller struct {
+	Client    client.Client
+	Namespace string
+	Behaviour Behaviours
+	rollouts  map[string]rollout
+}
+
+type rollout struct {
+	revision string
+	replicas int32
+	started  time.Time
+}
+
+// Sync brings every Deployment's status to what it would be at now.
+func (c *Controller) Sync(ctx context.Context, now time.Time) error {
+	var list appsv1.DeploymentList
+	if err := c.Client.List(ctx, &list, client.InNamespace(c.Namespace)); err != nil {
+		return fmt.Errorf("listing deployments: %w", err)
+	}
+	for i := range list.Items {
+		if err := c.sync(ctx, &list.Items[i], now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *Controller) sync(ctx context.Context, d *appsv1.Deployment, now time.Time) error {
+	r := c.track(d, now)
+	st := c.status(d, r, now)
+	if equality.Semantic.DeepEqual(d.Status, st) {
+		return nil
+	}
+	d.Status = st
+	if err := c.Client.Status().Update(ctx, d); err != nil {
+		return fmt.Errorf("updating the status of deployment %s/%s: %w", d.Namespace, d.Name, err)
+	}
+	return nil
+}
+
+// track starts a new rollout when the pod template or a scale-up changes
+// what must run.
+func (c *Controller) track(d *appsv1.Deployment, now time.Time) rollout {
+	if c.rollouts == nil {
+		c.rollouts = map[string]rollout{}
+	}
+	cur := rollout{revision: kube.Revision(&d.Spec.Template), replicas: replicas(d), started: now}
+	old, ok := c.rollouts[d.Name]
+	if ok && old.revision == cur.revision && (old.replicas > 0 || cur.replicas == 0) {
+		old.replicas = cur.replicas
+		c.rollouts[d.Name] = old
+		return old
+	}
+	c.rollouts[d.Name] = cur
+	return cur
+}
+
+func replicas(d *appsv1.Deployment) int32 {
+	if d.Spec.Replicas == nil {
+		return 1
+	}
+	return *d.Spec.Replicas
+}
+
+func image(d *appsv1.Deployment) string {
+	if cs := d.Spec.Template.Spec.Containers; len(cs) > 0 {
+		return cs[0].Image
+	}
+	return ""
+}
+
+// status is the Deployment status at now: all replicas updated, available
+// once the image's pods are ready.
+func (c *Controller) status(d *appsv1.Deployment, r rollout, now time.Time) appsv1.DeploymentStatus {
+	n, b := r.replicas, c.Behaviour(image(d), now.Sub(r.started))
+	ready := n == 0 || (!b.Never && !now.Before(r.started.Add(b.ReadyAfter)))
+	st := appsv1.DeploymentStatus{ObservedGeneration: d.Generation, Replicas: n, UpdatedReplicas: n}
+	since := metav1.NewTime(r.started)
+	if ready {
+		st.ReadyReplicas, st.AvailableReplicas = n, n
+		st.Conditions = []appsv1.DeploymentCondition{
+			{Type: appsv1.DeploymentAvailable, Status: corev1.ConditionTrue, Reason: "MinimumReplicasAvailable", LastUpdateTime: since, LastTransitionTime: since},
+			{Type: appsv1.DeploymentProgressing, Status: corev1.ConditionTrue, Reason: "NewReplicaSetAvailable", LastUpdateTime: since, LastTransitionTime: since},
+		}
+		return st
+	}
+	st.UnavailableReplicas = n
+	progress := appsv1.DeploymentCondition{Type: appsv1.DeploymentProgressing, Status: corev1.ConditionTrue, Reason: "ReplicaSetUpdated",
+		Message: b.Reason, LastUpdateTime: since, LastTransitionTime: since}
+	if b.DeadlineExceeded && !now.Before(r.started.Add(b.ReadyAfter)) {
+		progress.Status, progress.Reason = corev1.ConditionFalse, "ProgressDeadlineExceeded"
+	}
+	st.Conditions = []appsv1.DeploymentCondition{
+		{Type: appsv1.DeploymentAvailable, Status: corev1.ConditionFalse, Reason: "MinimumReplicasUnavailable",
+			Message: b.Reason, LastUpdateTime: since, LastTransitionTime: since},
+		progress,
+	}
+	return st
+}

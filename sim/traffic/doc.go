@@ -1,0 +1,19 @@
+// Package traffic writes the samples a mesh or ingress would export for one
+// workload version, so that Flagger's builtin queries, run by the real PromQL
+// engine over them, return the success rate and latency a scenario asks for.
+//
+// A Generator owns one workload version's series (the canary's or the
+// primary's, with labels the canary's query does not select) and keeps their
+// cumulative counters. Each Emit adds what happened since the previous one
+// and appends one sample per series at the given time: call it at a scrape
+// interval well inside the metric interval (every 5-15 s for a 1m range), as
+// a real Prometheus would scrape.
+//
+// Latency is log-normal, fitted to the P50 and P99 asked for, over one fixed
+// bucket layout (see BucketsMillis). Prometheus' histogram_quantile
+// interpolates linearly inside a bucket, which on 39 buckets would miss a
+// narrow distribution's P99 by up to 16%; so the two bucket boundaries around
+// the P99 are set on the straight line that makes the interpolation return
+// the P99 exactly. Every other boundary, the _sum and the _count follow the
+// log-normal.
+package traffic

@@ -1,0 +1,196 @@
+package traffic
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/prometheus/prometheus/model/labels"
+
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+	"github.com/rehearse-dev/rehearse/engine/metrics"
+)
+
+// Appender takes one sample. Adapt a TSDB appender to it.
+type Appender interface {
+	Append(l labels.Labels, tMillis int64, v float64) error
+}
+
+// Role says which workload version a Generator stands for.
+type Role int
+
+// The two versions under a rollout.
+const (
+	Primary Role = iota
+	Canary
+)
+
+func (r Role) String() string { return version(r) }
+
+// Interval is what happened since the previous Emit.
+type Interval struct {
+	// Requests and Errors are counts (they may be fractional: rate times
+	// seconds); Errors are the 5xx among the Requests.
+	Requests, Errors float64
+	Latency          Latency
+}
+
+func (iv Interval) validate() error {
+	switch {
+	case math.IsNaN(iv.Requests) || math.IsNaN(iv.Errors) || math.IsInf(iv.Requests, 0):
+		return errors.New("requests and errors must be finite numbers")
+	case iv.Requests < 0 || iv.Errors < 0:
+		return fmt.Errorf("requests %v and errors %v must not be negative", iv.Requests, iv.Errors)
+	case iv.Errors > iv.Requests:
+		return fmt.Errorf("errors %v exceed requests %v", iv.Errors, iv.Requests)
+	}
+	return iv.Latency.validate()
+}
+
+// Which requests a series counts.
+const (
+	srcOK = iota
+	srcFailed
+	srcAll
+)
+
+// series is one time series and its cumulative value.
+type series struct {
+	labels labels.Labels
+	src    uint8 // srcOK, srcFailed or srcAll
+	weight uint8 // index into weights
+	value  float64
+}
+
+// Generator keeps one workload version's series. It is not safe for
+// concurrent use.
+type Generator struct {
+	series []series
+	// The weights of the last latency, reused while it does not change.
+	latency Latency
+	weights weights
+}
+
+// NewGenerator builds the series that the builtin queries of provider read,
+// labelled for role. provider is the mesh or ingress provider as the Canary
+// or the controller names it; with targetKind "Service" the ":service" rule
+// of Flagger's factory applies (so kubernetes, linkerd, nginx... get Istio's
+// series, as Flagger would query them). A provider already carrying the
+// suffix is taken as it is.
+func NewGenerator(provider string, m v1beta1.MetricTemplateModel, role Role, targetKind string) (*Generator, error) {
+	if role != Primary && role != Canary {
+		return nil, fmt.Errorf("role %d is neither Primary nor Canary", int(role))
+	}
+	if m.Namespace == "" || m.Target == "" {
+		return nil, errors.New("the model needs a namespace and a target to label series with")
+	}
+	obs := metrics.ObserverFor(withServiceSuffix(provider, targetKind))
+	f := families[obs]
+	if err := checkModel(obs, m); err != nil {
+		return nil, err
+	}
+	g := &Generator{latency: Latency{P50: -1}}
+	g.series = f.build(f.selector(m, role, targetKind))
+	return g, nil
+}
+
+func withServiceSuffix(provider, targetKind string) string {
+	if targetKind != "Service" || provider == v1beta1.KnativeProvider || strings.HasSuffix(provider, metrics.ServiceSuffix) {
+		return provider
+	}
+	return provider + metrics.ServiceSuffix
+}
+
+// checkModel asks for the names an observer's series are labelled with.
+func checkModel(obs metrics.Observer, m v1beta1.MetricTemplateModel) error {
+	need := map[metrics.Observer]string{metrics.ObserverKnative: m.Route, metrics.ObserverApisix: m.Route,
+		metrics.ObserverNginx: m.Ingress, metrics.ObserverSkipper: m.Ingress + m.Service, metrics.ObserverContour: m.Service}
+	if v, ok := need[obs]; ok && v == "" {
+		return fmt.Errorf("the %s series need the model's route, ingress or service: use metrics.NewModel", obs)
+	}
+	return nil
+}
+
+// build lays out every series: the counter's two, then each histogram's.
+func (f family) build(sel []string) []series {
+	var out []series
+	if f.counter != "" {
+		out = append(out, f.point(f.counter, sel, f.ok, srcOK, wAll), f.point(f.counter, sel, f.failed, srcFailed, wAll))
+	}
+	for _, h := range f.hists {
+		hsel := append(append([]string(nil), sel...), h.extra...)
+		if !h.split {
+			out = append(out, f.histSeries(h, hsel, "", srcAll)...)
+			continue
+		}
+		out = append(out, f.histSeries(h, hsel, f.ok, srcOK)...)
+		out = append(out, f.histSeries(h, hsel, f.failed, srcFailed)...)
+	}
+	return out
+}
+
+// point is one series; an empty status leaves the status label out.
+func (f family) point(name string, sel []string, status string, src, weight uint8, more ...string) series {
+	pairs := append(append([]string{labels.MetricName, name}, sel...), more...)
+	if status != "" {
+		pairs = append(pairs, f.status, status)
+	}
+	return series{labels: labels.FromStrings(pairs...), src: src, weight: weight}
+}
+
+// histSeries is a histogram's buckets, +Inf, _sum and _count.
+func (f family) histSeries(h histogram, sel []string, status string, src uint8) []series {
+	out := make([]series, 0, nBuckets+3)
+	for i, ms := range bucketsMillis {
+		out = append(out, f.point(h.name+"_bucket", sel, status, src, uint8(i), "le", leLabel(ms, h.seconds)))
+	}
+	mean := wMeanMillis
+	if h.seconds {
+		mean = wMeanSeconds
+	}
+	return append(out, f.point(h.name+"_bucket", sel, status, src, wAll, "le", "+Inf"),
+		f.point(h.name+"_sum", sel, status, src, mean), f.point(h.name+"_count", sel, status, src, wAll))
+}
+
+func leLabel(ms float64, seconds bool) string {
+	if seconds {
+		ms /= 1000
+	}
+	return strconv.FormatFloat(ms, 'f', -1, 64)
+}
+
+// Emit adds an interval's requests to the counters and appends one sample
+// per series at tMillis. Samples must move forward in time, as in any TSDB.
+func (g *Generator) Emit(app Appender, tMillis int64, iv Interval) error {
+	if err := iv.validate(); err != nil {
+		return fmt.Errorf("traffic interval at %d: %w", tMillis, err)
+	}
+	w := g.weightsFor(iv.Latency)
+	reqs := [3]float64{srcOK: iv.Requests - iv.Errors, srcFailed: iv.Errors, srcAll: iv.Requests}
+	for i := range g.series {
+		s := &g.series[i]
+		s.value += reqs[s.src] * w[s.weight]
+		if err := app.Append(s.labels, tMillis, s.value); err != nil {
+			return fmt.Errorf("appending %s at %d: %w", s.labels.Get(labels.MetricName), tMillis, err)
+		}
+	}
+	return nil
+}
+
+func (g *Generator) weightsFor(l Latency) *weights {
+	if l != g.latency {
+		g.latency, g.weights = l, weightsFor(l)
+	}
+	return &g.weights
+}
+
+// Series returns the labels of every series, in emission order.
+func (g *Generator) Series() []labels.Labels {
+	out := make([]labels.Labels, len(g.series))
+	for i, s := range g.series {
+		out[i] = s.labels
+	}
+	return out
+}

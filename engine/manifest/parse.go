@@ -1,0 +1,279 @@
+package manifest
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+)
+
+// DefaultNamespace is the namespace of an object that names none, as kubectl would apply it.
+const DefaultNamespace = "default"
+
+// LoadFiles reads files and folders (every *.yaml and *.yml below a folder,
+// in lexical order) into one Set. Every problem in every file is reported
+// together. Set.Validate is not called: the caller knows whether the files
+// are the whole set.
+func LoadFiles(paths ...string) (*Set, error) {
+	files, errs := expandPaths(paths)
+	set := &Set{}
+	for _, f := range files {
+		one, err := loadFile(f)
+		errs.Add(err)
+		if one != nil {
+			errs.Add(set.Merge(one))
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return set, nil
+}
+
+func loadFile(path string) (*Set, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &Error{File: path, Msg: "cannot read the file: check the path and permissions", Err: err}
+	}
+	return Parse(path, data)
+}
+
+// expandPaths turns files and folders into a sorted, de-duplicated file list.
+func expandPaths(paths []string) ([]string, Errors) {
+	var errs Errors
+	seen := map[string]bool{}
+	for _, p := range paths {
+		found, err := expandPath(p)
+		errs.Add(err)
+		for _, f := range found {
+			seen[filepath.Clean(f)] = true
+		}
+	}
+	files := make([]string, 0, len(seen))
+	for f := range seen {
+		files = append(files, f)
+	}
+	sort.Strings(files)
+	return files, errs
+}
+
+func expandPath(path string) ([]string, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, &Error{File: path, Msg: "no such file or folder: check the path", Err: err}
+	}
+	if !info.IsDir() {
+		return []string{path}, nil
+	}
+	var files []string
+	err = filepath.WalkDir(path, func(p string, e fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case e.IsDir() && p != path && strings.HasPrefix(e.Name(), "."):
+			return filepath.SkipDir // .git and friends
+		case !e.IsDir() && isYAML(p):
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, &Error{File: path, Msg: "cannot list the folder", Err: err}
+	}
+	return files, nil
+}
+
+func isYAML(path string) bool {
+	ext := strings.ToLower(filepath.Ext(path))
+	return ext == ".yaml" || ext == ".yml"
+}
+
+// Parse reads one file's content: any number of documents.
+func Parse(file string, data []byte) (*Set, error) {
+	return ParseAt(file, data, 0)
+}
+
+// ParseAt is Parse for manifests embedded in another file (a scenario's
+// inline block): lineOffset is added to every line reported.
+func ParseAt(file string, data []byte, lineOffset int) (*Set, error) {
+	set := &Set{}
+	var errs Errors
+	for _, doc := range SplitDocuments(data) {
+		errs = append(errs, set.parseDocument(file, doc.Data, doc.LineOffset+lineOffset)...)
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return set, nil
+}
+
+func (s *Set) parseDocument(file string, data []byte, offset int) Errors {
+	var errs Errors
+	d, err := ParseDoc(file, data, offset)
+	if err != nil || d.Empty() {
+		errs.Add(err)
+		return errs
+	}
+	o, errs := decodeObject(d)
+	if o == nil {
+		return errs
+	}
+	errs = append(errs, finish(d, o)...)
+	origin := Object{Kind: o.GetObjectKind().GroupVersionKind().Kind, Name: o.GetName(), Namespace: o.GetNamespace(), File: file, Line: d.Line()}
+	if err := s.add(o, origin, d); err != nil {
+		errs = append(errs, err)
+	}
+	return errs
+}
+
+// finish checks the name, fills the namespace, validates and then writes
+// Flagger's defaults (validation first, so a default never hides a mistake).
+func finish(d *Doc, o object) Errors {
+	var errs Errors
+	if o.GetName() == "" {
+		errs = append(errs, d.Errorf("metadata.name", "the object has no name: add metadata.name"))
+	}
+	if o.GetNamespace() == "" && isNamespaced(o.GetObjectKind().GroupVersionKind().Kind) {
+		o.SetNamespace(DefaultNamespace)
+	}
+	errs = append(errs, validateObject(d, o)...)
+	applyDefaults(o)
+	return errs
+}
+
+// decodeObject picks the Go type from apiVersion and kind and decodes strictly;
+// kinds rehearse does not act on are kept as unstructured objects.
+func decodeObject(d *Doc) (object, Errors) {
+	if d.root.Kind != yaml.MappingNode {
+		return nil, Errors{d.Errorf("", "a manifest must be a mapping with apiVersion, kind and metadata")}
+	}
+	gv, kind, errs := typeMeta(d)
+	if errs != nil {
+		return nil, errs
+	}
+	build, err := lookupKind(d, gv, kind)
+	if err != nil {
+		return nil, Errors{err}
+	}
+	if build == nil {
+		return decodeUnstructured(d)
+	}
+	o := build()
+	decodeErrs, complete := d.decode(o)
+	if !complete {
+		return nil, decodeErrs // a half-decoded object would only add misleading errors
+	}
+	return o, decodeErrs
+}
+
+func decodeUnstructured(d *Doc) (object, Errors) {
+	errs := d.duplicateKeys()
+	js, err := d.JSON()
+	if err != nil {
+		errs.Add(err)
+		return nil, errs
+	}
+	u := &unstructured.Unstructured{}
+	if err := u.UnmarshalJSON(js); err != nil {
+		return nil, append(errs, &Error{File: d.file, Line: d.Line(), Msg: "cannot read the object: " + err.Error(), Err: err})
+	}
+	return u, errs
+}
+
+// typeMeta reads apiVersion and kind, which decide everything else.
+func typeMeta(d *Doc) (schema.GroupVersion, string, Errors) {
+	var errs Errors
+	apiVersion, kind := scalarAt(d, "apiVersion"), scalarAt(d, "kind")
+	if apiVersion == "" {
+		errs = append(errs, d.Errorf("apiVersion", "missing: add the object's API version (apiVersion: flagger.app/v1beta1 for a Canary)"))
+	}
+	if kind == "" {
+		errs = append(errs, d.Errorf("kind", "missing: add the object's kind (Canary, MetricTemplate, Deployment...)"))
+	}
+	gv, err := schema.ParseGroupVersion(apiVersion)
+	if err != nil && apiVersion != "" {
+		errs = append(errs, d.Errorf("apiVersion", "%q is not an API version: write group/version (apps/v1) or v1", apiVersion))
+	}
+	return gv, kind, errs
+}
+
+func scalarAt(d *Doc, key string) string {
+	r := d.resolve(key)
+	if !r.complete || r.value.Kind != yaml.ScalarNode {
+		return ""
+	}
+	return r.value.Value
+}
+
+// kindEntry is a kind decoded into a Go type: the one version served, and a constructor.
+type kindEntry struct {
+	version string
+	build   func() object
+}
+
+var typedKinds = map[schema.GroupKind]kindEntry{
+	{Group: v1beta1.GroupVersion.Group, Kind: "Canary"}:         {"v1beta1", func() object { return &v1beta1.Canary{} }},
+	{Group: v1beta1.GroupVersion.Group, Kind: "MetricTemplate"}: {"v1beta1", func() object { return &v1beta1.MetricTemplate{} }},
+	{Group: v1beta1.GroupVersion.Group, Kind: "AlertProvider"}:  {"v1beta1", func() object { return &v1beta1.AlertProvider{} }},
+	{Group: "apps", Kind: "Deployment"}:                         {"v1", func() object { return &appsv1.Deployment{} }},
+	{Group: "", Kind: "Service"}:                                {"v1", func() object { return &corev1.Service{} }},
+	{Group: "", Kind: "ConfigMap"}:                              {"v1", func() object { return &corev1.ConfigMap{} }},
+	{Group: "", Kind: "Secret"}:                                 {"v1", func() object { return &corev1.Secret{} }},
+}
+
+// removedKinds are group/kind pairs Kubernetes stopped serving, with the replacement.
+var removedKinds = map[schema.GroupKind]string{
+	{Group: "extensions", Kind: "Deployment"}: "apps/v1",
+}
+
+// lookupKind returns the constructor for a typed kind, nil for a kind kept
+// unstructured, or an error for an API version that cannot be served.
+func lookupKind(d *Doc, gv schema.GroupVersion, kind string) (func() object, *Error) {
+	if kind == "List" {
+		return nil, d.Errorf("kind", "a List is not read item by item: write each item as its own document, separated by ---")
+	}
+	gk := schema.GroupKind{Group: gv.Group, Kind: kind}
+	if e, ok := typedKinds[gk]; ok {
+		if gv.Version != e.version {
+			return nil, versionError(d, gv, kind, e.version)
+		}
+		return e.build, nil
+	}
+	if want, ok := removedKinds[gk]; ok {
+		return nil, d.Errorf("apiVersion", "%s %s is no longer served by Kubernetes: change apiVersion to %s", gv, kind, want)
+	}
+	if gv.Group == v1beta1.GroupVersion.Group {
+		return nil, d.Errorf("kind", "flagger.app has no kind %q: use Canary, MetricTemplate or AlertProvider%s", kind, didYouMean(kind, flaggerKinds))
+	}
+	return nil, nil
+}
+
+var flaggerKinds = []string{"Canary", "MetricTemplate", "AlertProvider"}
+
+func versionError(d *Doc, gv schema.GroupVersion, kind, want string) *Error {
+	wanted := schema.GroupVersion{Group: gv.Group, Version: want}.String()
+	if gv.Group == v1beta1.GroupVersion.Group {
+		return d.Errorf("apiVersion", "%s is not served by Flagger 1.x: upgrade the %s to apiVersion: %s (its fields are the same; canaryAnalysis is now analysis)", gv, kind, wanted)
+	}
+	return d.Errorf("apiVersion", "%s %s is not served: change apiVersion to %s", gv, kind, wanted)
+}
+
+// clusterScoped lists common kinds that have no namespace, so that no
+// namespace is invented for them.
+var clusterScoped = map[string]bool{
+	"Namespace": true, "ClusterRole": true, "ClusterRoleBinding": true, "CustomResourceDefinition": true,
+	"PersistentVolume": true, "StorageClass": true, "PriorityClass": true, "IngressClass": true,
+	"GatewayClass": true, "MutatingWebhookConfiguration": true, "ValidatingWebhookConfiguration": true,
+	"APIService": true, "Node": true,
+}
+
+func isNamespaced(kind string) bool { return !clusterScoped[kind] }

@@ -1,0 +1,201 @@
+package manifest
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+)
+
+// Object says where one object of a Set was written.
+type Object struct {
+	Kind, Name, Namespace string
+	File                  string
+	Line                  int
+}
+
+// Set is every object read from a user's manifests, by kind.
+type Set struct {
+	Canaries        []*v1beta1.Canary
+	MetricTemplates []*v1beta1.MetricTemplate
+	AlertProviders  []*v1beta1.AlertProvider
+	Deployments     []*appsv1.Deployment
+	Services        []*corev1.Service
+	ConfigMaps      []*corev1.ConfigMap
+	Secrets         []*corev1.Secret
+	Others          []*unstructured.Unstructured // kinds rehearse does not act on, kept as written
+	Origins         map[string]Object            // key "Kind/namespace/name"
+
+	docs map[string]*Doc // the document each object came from, for later checks' lines
+}
+
+// object is what every kind in a Set has in common.
+type object interface {
+	metav1.Object
+	runtime.Object
+}
+
+// Key is the Origins key of an object: "Kind/namespace/name".
+func Key(kind, namespace, name string) string {
+	return kind + "/" + namespace + "/" + name
+}
+
+func keyOf(o object) string {
+	return Key(o.GetObjectKind().GroupVersionKind().Kind, o.GetNamespace(), o.GetName())
+}
+
+// add records o, refusing a second object with the same kind, namespace and name.
+func (s *Set) add(o object, origin Object, d *Doc) *Error {
+	k := keyOf(o)
+	if first, ok := s.Origins[k]; ok {
+		return &Error{File: origin.File, Line: origin.Line, Field: k,
+			Msg: fmt.Sprintf("defined twice (first at %s:%d): keep one", first.File, first.Line)}
+	}
+	if s.Origins == nil {
+		s.Origins = map[string]Object{}
+	}
+	if s.docs == nil {
+		s.docs = map[string]*Doc{}
+	}
+	s.Origins[k], s.docs[k] = origin, d
+	s.append(o)
+	return nil
+}
+
+func (s *Set) append(o object) {
+	switch o := o.(type) {
+	case *v1beta1.Canary:
+		s.Canaries = append(s.Canaries, o)
+	case *v1beta1.MetricTemplate:
+		s.MetricTemplates = append(s.MetricTemplates, o)
+	case *v1beta1.AlertProvider:
+		s.AlertProviders = append(s.AlertProviders, o)
+	case *appsv1.Deployment:
+		s.Deployments = append(s.Deployments, o)
+	case *corev1.Service:
+		s.Services = append(s.Services, o)
+	case *corev1.ConfigMap:
+		s.ConfigMaps = append(s.ConfigMaps, o)
+	case *corev1.Secret:
+		s.Secrets = append(s.Secrets, o)
+	case *unstructured.Unstructured:
+		s.Others = append(s.Others, o)
+	}
+}
+
+// objects lists every object, kinds in the Set's field order.
+func (s *Set) objects() []object {
+	var out []object
+	out = appendAll(out, s.Canaries)
+	out = appendAll(out, s.MetricTemplates)
+	out = appendAll(out, s.AlertProviders)
+	out = appendAll(out, s.Deployments)
+	out = appendAll(out, s.Services)
+	out = appendAll(out, s.ConfigMaps)
+	out = appendAll(out, s.Secrets)
+	return appendAll(out, s.Others)
+}
+
+func appendAll[T object](out []object, list []T) []object {
+	for _, o := range list {
+		out = append(out, o)
+	}
+	return out
+}
+
+// Merge adds every object of o to s. An object already in s is an error
+// naming both places; the other objects are still added.
+func (s *Set) Merge(o *Set) error {
+	var errs Errors
+	for _, obj := range o.objects() {
+		k := keyOf(obj)
+		if err := s.add(obj, o.Origins[k], o.docs[k]); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errs.Err()
+}
+
+// Canary finds a Canary by "name" or "namespace/name"; "" means the only one.
+func (s *Set) Canary(ref string) (*v1beta1.Canary, error) {
+	if ref == "" {
+		return s.onlyCanary()
+	}
+	ns, name, qualified := strings.Cut(ref, "/")
+	if !qualified {
+		ns, name = "", ref
+	}
+	var found []*v1beta1.Canary
+	for _, c := range s.Canaries {
+		if c.Name == name && (ns == "" || c.Namespace == ns) {
+			found = append(found, c)
+		}
+	}
+	return s.pickCanary(ref, found)
+}
+
+func (s *Set) onlyCanary() (*v1beta1.Canary, error) {
+	switch len(s.Canaries) {
+	case 0:
+		return nil, fmt.Errorf("the manifests hold no Canary: add one (kind: Canary, apiVersion: flagger.app/v1beta1)")
+	case 1:
+		return s.Canaries[0], nil
+	default:
+		return nil, fmt.Errorf("the manifests hold %d Canaries (%s): say which one", len(s.Canaries), strings.Join(s.canaryRefs(), ", "))
+	}
+}
+
+func (s *Set) pickCanary(ref string, found []*v1beta1.Canary) (*v1beta1.Canary, error) {
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return nil, fmt.Errorf("no Canary %q in the manifests: fix the name or add the Canary%s", ref, didYouMean(ref, s.canaryRefs()))
+	default:
+		return nil, fmt.Errorf("Canary %q is ambiguous (%s): write namespace/name", ref, strings.Join(refsOf(found), ", "))
+	}
+}
+
+func (s *Set) canaryRefs() []string { return refsOf(s.Canaries) }
+
+func refsOf[T metav1.Object](list []T) []string {
+	refs := make([]string, len(list))
+	for i, o := range list {
+		refs[i] = o.GetNamespace() + "/" + o.GetName()
+	}
+	sort.Strings(refs)
+	return refs
+}
+
+// didYouMean suggests the closest candidate (compared on the name part).
+func didYouMean(ref string, candidates []string) string {
+	if best := Closest(ref, candidates); best != "" {
+		return fmt.Sprintf("; did you mean %q?", best)
+	}
+	names := make([]string, len(candidates))
+	for i, c := range candidates {
+		_, names[i], _ = strings.Cut(c, "/")
+	}
+	if best := Closest(ref, names); best != "" {
+		return fmt.Sprintf("; did you mean %q?", best)
+	}
+	return ""
+}
+
+// MetricTemplate finds a MetricTemplate; an empty namespace matches any.
+func (s *Set) MetricTemplate(namespace, name string) (*v1beta1.MetricTemplate, error) {
+	for _, t := range s.MetricTemplates {
+		if t.Name == name && (namespace == "" || t.Namespace == namespace) {
+			return t, nil
+		}
+	}
+	ref := namespace + "/" + name
+	return nil, fmt.Errorf("MetricTemplate %s is not in the manifests: add it or fix the name%s", ref, didYouMean(ref, refsOf(s.MetricTemplates)))
+}

@@ -1,0 +1,12 @@
+package scenarios
+
+import "testing"
+
+// BenchmarkLoadLibrary loads every library scenario with its manifests.
+func BenchmarkLoadLibrary(b *testing.B) {
+	for b.Loop() {
+		if _, err := Load("library"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

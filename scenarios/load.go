@@ -1,0 +1,158 @@
+package scenarios
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/rehearse-dev/rehearse/engine/manifest"
+)
+
+// LoadFile reads and validates one scenario file.
+func LoadFile(path string) (*Scenario, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &manifest.Error{File: path, Msg: "cannot read the scenario: check the path", Err: err}
+	}
+	return Parse(path, data)
+}
+
+// Load reads files and folders: every *.yaml and *.yml directly inside a
+// folder (not below it), in lexical order. It returns the scenarios that
+// loaded and every problem found (as manifest.Errors), so one run reports
+// all broken files. Two scenarios with the same name are an error, since
+// the name is the report folder.
+func Load(paths ...string) ([]*Scenario, error) {
+	files, errs := scenarioFiles(paths)
+	var out []*Scenario
+	seen := map[string]*Scenario{}
+	for _, f := range files {
+		s, err := LoadFile(f)
+		errs.Add(err)
+		if s == nil {
+			continue
+		}
+		if first, ok := seen[s.Name]; ok {
+			errs = append(errs, s.doc.Errorf("metadata.name", "%q is also the name of %s: names must be unique (each names a report folder)", s.Name, first.File))
+			continue
+		}
+		seen[s.Name] = s
+		out = append(out, s)
+	}
+	return out, errs.Err()
+}
+
+func scenarioFiles(paths []string) ([]string, manifest.Errors) {
+	var files []string
+	var errs manifest.Errors
+	for _, p := range paths {
+		found, err := expand(p)
+		errs.Add(err)
+		files = append(files, found...)
+	}
+	return files, errs
+}
+
+func expand(path string) ([]string, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, &manifest.Error{File: path, Msg: "no such file or folder: check the path", Err: err}
+	}
+	if !info.IsDir() {
+		return []string{path}, nil
+	}
+	entries, err := os.ReadDir(path) // sorted by name
+	if err != nil {
+		return nil, &manifest.Error{File: path, Msg: "cannot list the folder", Err: err}
+	}
+	var files []string
+	for _, e := range entries {
+		if ext := strings.ToLower(filepath.Ext(e.Name())); !e.IsDir() && (ext == ".yaml" || ext == ".yml") {
+			files = append(files, filepath.Join(path, e.Name()))
+		}
+	}
+	return files, nil
+}
+
+// Parse reads one scenario file's content; file names it in errors and is
+// the base for relative manifest paths.
+func Parse(file string, data []byte) (*Scenario, error) {
+	doc, err := scenarioDoc(file, data)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkKind(doc); err != nil {
+		return nil, err
+	}
+	var raw rawScenario
+	if err := doc.Decode(&raw); err != nil {
+		return nil, err
+	}
+	c := &converter{file: file, dir: filepath.Dir(file), data: data, doc: doc}
+	s := c.scenario(&raw)
+	if err := c.errs.Err(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// scenarioDoc returns the file's only non-empty YAML document.
+func scenarioDoc(file string, data []byte) (*manifest.Doc, error) {
+	var found *manifest.Doc
+	for _, part := range manifest.SplitDocuments(data) {
+		d, err := manifest.ParseDoc(file, part.Data, part.LineOffset)
+		switch {
+		case err != nil:
+			return nil, err
+		case d.Empty():
+		case found != nil:
+			return nil, &manifest.Error{File: file, Line: d.Line(), Msg: "a scenario file holds one document: move this one to a file of its own"}
+		default:
+			found = d
+		}
+	}
+	if found == nil {
+		return nil, &manifest.Error{File: file, Msg: "the file is empty: a scenario needs apiVersion: " + APIVersion + ", kind: Scenario, metadata and spec"}
+	}
+	return found, nil
+}
+
+// checkKind runs before strict decoding, so that a manifest or any other
+// YAML file in a scenario folder gets one clear error instead of a list of
+// unknown fields.
+func checkKind(d *manifest.Doc) error {
+	js, err := d.JSON()
+	if err != nil {
+		return err
+	}
+	var tm struct {
+		APIVersion any `json:"apiVersion"`
+		Kind       any `json:"kind"`
+	}
+	if err := json.Unmarshal(js, &tm); err != nil {
+		return d.Errorf("", "a scenario must be a mapping with apiVersion, kind, metadata and spec")
+	}
+	switch {
+	case tm.Kind == nil:
+		return d.Errorf("kind", "missing: a scenario file says kind: %s", Kind)
+	case tm.Kind != Kind:
+		return d.Errorf("kind", "%v is not a Scenario: only scenario files (kind: %s) belong here; a manifest is listed in spec.manifests instead", tm.Kind, Kind)
+	case tm.APIVersion == nil:
+		return d.Errorf("apiVersion", "missing: add apiVersion: %s", APIVersion)
+	case tm.APIVersion != APIVersion:
+		return d.Errorf("apiVersion", "%v is not a scenario version this rehearse reads: use apiVersion: %s", tm.APIVersion, APIVersion)
+	}
+	return nil
+}
+
+// sortedKeys gives map keys in a fixed order, so errors and outputs are deterministic.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,222 @@
+package scenarios
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+	"github.com/rehearse-dev/rehearse/engine/manifest"
+)
+
+// manifests loads the listed files and the inline block into one set,
+// validates it as a whole and resolves the Canary under test.
+func (c *converter) manifests(s *Scenario, spec *rawSpec) {
+	if len(spec.Manifests) == 0 && strings.TrimSpace(spec.Inline) == "" {
+		c.errorf("spec.manifests", "missing: list manifest files in spec.manifests or write them in spec.inline")
+		return
+	}
+	set := &manifest.Set{}
+	for i, p := range spec.Manifests {
+		c.manifestFile(s, set, indexPath("spec.manifests", i), p)
+	}
+	if strings.TrimSpace(spec.Inline) != "" {
+		c.inline(set, spec.Inline)
+	}
+	if len(c.errs) > 0 {
+		return // a broken manifest would only produce misleading Canary errors
+	}
+	c.errs.Add(set.Validate())
+	s.Manifests = set
+	c.canary(s, set, spec)
+}
+
+func (c *converter) manifestFile(s *Scenario, set *manifest.Set, path, p string) {
+	full := p
+	if !filepath.IsAbs(full) {
+		full = filepath.Join(c.dir, p)
+	}
+	if _, err := os.Stat(full); err != nil {
+		c.errorf(path, "%s does not exist (paths are relative to the scenario file): fix the path", full)
+		return
+	}
+	s.ManifestFiles = append(s.ManifestFiles, full)
+	one, err := manifest.LoadFiles(full)
+	c.merge(set, one, err)
+}
+
+// inline parses the manifests written in spec.inline, so that their errors
+// point at lines and columns of the scenario file itself.
+func (c *converter) inline(set *manifest.Set, text string) {
+	offset := c.doc.ContentOffset("spec.inline")
+	one, err := manifest.ParseAt(c.file, []byte(text), offset)
+	var errs manifest.Errors
+	errs.Add(err)
+	indent := blockIndent(c.data, offset)
+	for _, e := range errs {
+		if e.File == c.file && e.Column > 0 {
+			e.Column += indent
+		}
+	}
+	c.merge(set, one, errs.Err())
+}
+
+// blockIndent is the indentation of a block scalar whose text starts after
+// line offset: that of its first non-blank line.
+func blockIndent(data []byte, offset int) int {
+	lines := strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
+	for i := offset; i >= 0 && i < len(lines); i++ {
+		if trimmed := strings.TrimLeft(lines[i], " "); trimmed != "" {
+			return len(lines[i]) - len(trimmed)
+		}
+	}
+	return 0
+}
+
+func (c *converter) merge(set, one *manifest.Set, err error) {
+	c.errs.Add(err)
+	if one != nil {
+		c.errs.Add(set.Merge(one))
+	}
+}
+
+// canary resolves the Canary under test and applies the provider override.
+func (c *converter) canary(s *Scenario, set *manifest.Set, spec *rawSpec) {
+	cd, err := set.Canary(spec.Canary)
+	if err != nil {
+		c.errorf(canaryPath(spec), "%v", err)
+		return
+	}
+	if spec.Provider != "" {
+		if err := manifest.CheckProvider(spec.Provider); err != nil {
+			c.errorf("spec.provider", "%v", err)
+		}
+		cd.Spec.Provider = spec.Provider
+	}
+	s.Canary, s.Provider = cd, cd.Spec.Provider
+}
+
+func canaryPath(spec *rawSpec) string {
+	if spec.Canary != "" {
+		return "spec.canary"
+	}
+	if len(spec.Manifests) > 0 {
+		return "spec.manifests"
+	}
+	return "spec.inline"
+}
+
+// againstCanary checks that every webhook and metric the scenario names is
+// one the Canary has: a misspelt name would otherwise be silently unused.
+func (c *converter) againstCanary(s *Scenario) {
+	if s.Canary == nil {
+		return
+	}
+	hooks, metrics := canaryNames(s.Canary)
+	for _, name := range sortedKeys(s.Webhooks) {
+		c.named(keyPath("spec.webhooks", name), "webhook", name, hooks, s.Canary)
+	}
+	for i, t := range s.Script {
+		path := indexPath("spec.script", i)
+		for _, name := range sortedKeys(t.Webhooks) {
+			c.named(keyPath(path+".webhooks", name), "webhook", name, hooks, s.Canary)
+		}
+		for _, name := range sortedKeys(t.Metrics) {
+			c.named(keyPath(path+".metrics", name), "metric", name, metrics, s.Canary)
+		}
+	}
+}
+
+func canaryNames(cd *v1beta1.Canary) (hooks, metrics []string) {
+	a := cd.GetAnalysis()
+	if a == nil {
+		return nil, nil
+	}
+	for _, w := range a.Webhooks {
+		hooks = append(hooks, w.Name)
+	}
+	for _, m := range a.Metrics {
+		metrics = append(metrics, m.Name)
+	}
+	return hooks, metrics
+}
+
+func (c *converter) named(path, what, name string, known []string, cd *v1beta1.Canary) {
+	if slices.Contains(known, name) {
+		return
+	}
+	if len(known) == 0 {
+		c.errorf(path, "Canary %s/%s has no %ss: remove this %s or add it to the Canary", cd.Namespace, cd.Name, what, what)
+		return
+	}
+	c.errorf(path, "%s %q is not in Canary %s/%s: use one of %s%s", what, name, cd.Namespace, cd.Name, strings.Join(known, ", "), suggest(name, known))
+}
+
+// images checks the release against the versions and the manifests.
+func (c *converter) images(s *Scenario) {
+	if !s.Scripted() {
+		c.versionFor("spec.release.from", s.Release.From, s)
+		c.versionFor("spec.release.to", s.Release.To, s)
+		for i, e := range s.Events {
+			if e.Kind == EventRevision {
+				c.versionFor(indexPath("spec.events", i)+".revision", e.Revision, s)
+			}
+		}
+	}
+	c.targetImage(s)
+}
+
+func (c *converter) versionFor(path, image string, s *Scenario) {
+	if _, ok := s.Versions[image]; image != "" && !ok {
+		c.errorf(path, "no entry for %s in spec.versions: add one saying how this version behaves%s", image, suggest(image, unreferenced(s)))
+	}
+}
+
+// unreferenced lists the version images nothing else names: the likely
+// home of a typo, and so the only ones worth suggesting.
+func unreferenced(s *Scenario) []string {
+	used := map[string]bool{s.Release.From: true, s.Release.To: true}
+	for _, e := range s.Events {
+		used[e.Revision] = true
+	}
+	var out []string
+	for _, image := range sortedKeys(s.Versions) {
+		if !used[image] {
+			out = append(out, image)
+		}
+	}
+	return out
+}
+
+// targetImage checks release.from against the target Deployment, when the
+// manifests hold it: a rehearsal of the wrong starting version proves little.
+func (c *converter) targetImage(s *Scenario) {
+	if s.Canary == nil || s.Release.From == "" || s.Canary.Spec.TargetRef.Kind != "Deployment" {
+		return
+	}
+	for _, d := range s.Manifests.Deployments {
+		if d.Name != s.Canary.Spec.TargetRef.Name || d.Namespace != s.Canary.Namespace {
+			continue
+		}
+		images := containerImages(d.Spec.Template.Spec.Containers)
+		if !slices.Contains(images, s.Release.From) {
+			c.errorf("spec.release.from", "Deployment %s/%s runs %s, not %s: make release.from the image in the manifests",
+				d.Namespace, d.Name, strings.Join(images, ", "), s.Release.From)
+		}
+	}
+}
+
+func containerImages(containers []corev1.Container) []string {
+	images := make([]string, len(containers))
+	for i, ct := range containers {
+		images[i] = ct.Image
+	}
+	return images
+}
+
+// String names the scenario for logs.
+func (s *Scenario) String() string { return fmt.Sprintf("%s (%s)", s.Name, s.File) }

@@ -1,0 +1,141 @@
+// Package hooks is the world's webhook receivers for a simulated rollout: one
+// HTTP server on 127.0.0.1 that answers each Canary webhook as the scenario
+// says, as a function of virtual time, and speaks the flagger-loadtester's
+// endpoints (gates, rollback gates, tasks), so Canaries written for a real
+// cluster work unchanged.
+//
+// It never runs anything from webhook metadata: loadtester `cmd` tasks are
+// accepted and recorded, and shell-like task types are refused.
+package hooks
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+)
+
+// Answer is how a hook answers from virtual time From until the next
+// answer's From. Status 0 keeps the endpoint's own answer (200 for a plain
+// hook, the gate's state for a loadtester gate), delayed by Latency.
+type Answer struct {
+	From    time.Duration
+	Status  int
+	Latency time.Duration
+	// Timeout: never answers before the caller's timeout.
+	Timeout bool
+	// Refused: the connection is closed without an answer (after Latency).
+	Refused bool
+}
+
+// Gate is a gate's state over virtual time: Open at the start, opened at
+// OpenAt and closed at CloseAt. Loadtester /gate/open and /gate/close calls
+// change it too, from the virtual time they arrive.
+type Gate struct {
+	Open            bool
+	OpenAt, CloseAt *time.Duration
+}
+
+// Behaviour is how one webhook, by name, answers over virtual time.
+type Behaviour struct {
+	Answers []Answer
+	Gate    *Gate
+}
+
+// Call is one request the server received.
+type Call struct {
+	At time.Duration // virtual time of arrival
+	// Hook is the webhook name from the URL; empty for loadtester base URLs.
+	Hook string
+	// Path is the loadtester endpoint ("/gate/check", "/" for tasks); empty
+	// for a plain hook URL.
+	Path     string
+	Phase    string
+	Status   int // the answer given; 0 when none was (timeout, refused)
+	Metadata map[string]string
+	Err      string // what went wrong, for the report; empty when nothing did
+}
+
+// Server answers webhooks on a random loopback port until Close.
+type Server struct {
+	base       string
+	scale      float64
+	behaviours map[string]Behaviour
+	srv        *http.Server
+	done       chan struct{}
+	inflight   sync.WaitGroup
+	closeOnce  sync.Once
+	closeErr   error
+
+	mu      sync.Mutex
+	closed  bool
+	now     time.Duration
+	calls   []Call
+	toggles map[string][]toggle
+}
+
+// Start validates the behaviours and starts serving. timeScale shrinks every
+// latency and timeout hold (0 or 1 is real time); use the caller's TimeScale.
+func Start(behaviours map[string]Behaviour, timeScale float64) (*Server, error) {
+	bs, err := prepare(behaviours)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("webhook server: listening on 127.0.0.1: %w", err)
+	}
+	s := &Server{base: "http://" + ln.Addr().String(), scale: normalScale(timeScale), behaviours: bs,
+		done: make(chan struct{}), toggles: map[string][]toggle{}}
+	s.srv = &http.Server{Handler: http.HandlerFunc(s.handle), ReadHeaderTimeout: time.Minute}
+	go func() { _ = s.srv.Serve(ln) }() // returns ErrServerClosed on Close
+	return s, nil
+}
+
+func normalScale(s float64) float64 {
+	if s <= 0 {
+		return 1
+	}
+	return s
+}
+
+// URL is the address to write into the Canary's webhook of that name. Append
+// a loadtester path (URL(name)+"/gate/check", URL(name)+"/") to get the
+// loadtester's behaviour with the scenario's answers and gate for that hook.
+func (s *Server) URL(hook string) string {
+	return s.base + "/hooks/" + url.PathEscape(hook)
+}
+
+// LoadtesterURL is the base for loadtester paths (/gate/check, /gate/open,
+// /rollback/check, /, ...), without a trailing slash. Calls there follow the
+// loadtester alone: no scenario answer or scheduled gate applies.
+func (s *Server) LoadtesterURL() string { return s.base }
+
+// SetNow sets the virtual time; the harness calls it before each tick.
+func (s *Server) SetNow(t time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.now = t
+}
+
+// Calls returns every call received, in order of arrival.
+func (s *Server) Calls() []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Call(nil), s.calls...)
+}
+
+// Close stops the server and waits for calls in progress, which end at once.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		s.mu.Lock()
+		s.closed = true // no handler joins s.inflight after this
+		s.mu.Unlock()
+		s.closeErr = s.srv.Close() // connections first, so held calls get no answer
+		close(s.done)
+		s.inflight.Wait()
+	})
+	return s.closeErr
+}

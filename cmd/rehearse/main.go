@@ -1,12 +1,85 @@
-// Package main is the rehearse command: flags, wiring and exit codes, nothing more.
+// Command rehearse replays progressive-delivery scenarios against a
+// Flagger-compatible engine and says whether each release would be promoted
+// or rolled back, when, and why.
+//
+// Exit status: 0 when every expectation holds, 1 when one fails, 2 on bad
+// input (a malformed scenario or manifest, an unknown flag).
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
+	"os/signal"
 )
 
+// Exit statuses, as CI reads them.
+const (
+	exitOK       = 0
+	exitFailed   = 1
+	exitBadInput = 2
+)
+
+// errBadInput marks errors that are the user's input, not the rehearsal's verdict.
+var errBadInput = errors.New("bad input")
+
+// errFailed marks a rehearsal whose expectations did not hold.
+var errFailed = errors.New("expectations failed")
+
 func main() {
-	fmt.Fprintln(os.Stderr, "rehearse: no commands yet")
-	os.Exit(2)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// commands maps a subcommand to its implementation.
+var commands = map[string]func(ctx context.Context, args []string, stdout, stderr io.Writer) error{
+	"run": runCommand,
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return exitBadInput
+		}
+		return exitOK
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "rehearse: unknown command %q\n\n", args[0])
+		usage(stderr)
+		return exitBadInput
+	}
+	return exitCode(cmd(ctx, args[1:], stdout, stderr), stderr)
+}
+
+func exitCode(err error, stderr io.Writer) int {
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errFailed):
+		return exitFailed
+	case errors.Is(err, errBadInput):
+		fmt.Fprintln(stderr, err)
+		return exitBadInput
+	default:
+		fmt.Fprintf(stderr, "rehearse: %v\n", err)
+		return exitBadInput
+	}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `rehearse: rehearse a Flagger release before it happens.
+
+Usage:
+  rehearse run [--cluster memory] [--seed N] [--out DIR] PATH...
+      Replay scenario files (or folders of them) and write reports to DIR
+      (default out/): DIR/<scenario>/report.{json,md}, DIR/junit.xml, DIR/summary.md.
+
+Exit status: 0 every expectation held, 1 one failed, 2 bad input.
+`)
 }

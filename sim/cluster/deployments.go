@@ -27,9 +27,9 @@ type Behaviour struct {
 	DeadlineExceeded bool
 }
 
-// Behaviours says how each image behaves; images it does not know are ready
-// at once.
-type Behaviours func(image string, sinceRollout time.Duration) Behaviour
+// Behaviours says how each image behaves at a moment; images it does not
+// know are ready at once.
+type Behaviours func(image string, now time.Time) Behaviour
 
 // Controller plays the Deployment controller: it remembers when each
 // Deployment's current rollout started and writes the status a real
@@ -108,7 +108,7 @@ func image(d *appsv1.Deployment) string {
 // status is the Deployment status at now: all replicas updated, available
 // once the image's pods are ready.
 func (c *Controller) status(d *appsv1.Deployment, r rollout, now time.Time) appsv1.DeploymentStatus {
-	n, b := r.replicas, c.Behaviour(image(d), now.Sub(r.started))
+	n, b := r.replicas, c.Behaviour(image(d), now)
 	ready := n == 0 || (!b.Never && !now.Before(r.started.Add(b.ReadyAfter)))
 	st := appsv1.DeploymentStatus{ObservedGeneration: d.Generation, Replicas: n, UpdatedReplicas: n}
 	since := metav1.NewTime(r.started)
@@ -133,3 +133,18 @@ func (c *Controller) status(d *appsv1.Deployment, r rollout, now time.Time) apps
 	}
 	return st
 }
+
+// Serving says whether a Deployment's pods answer requests at t: it has
+// replicas and its current rollout's pods are available by then. A pod
+// template the controller has not synced yet is a rollout starting at t.
+func (c *Controller) Serving(d *appsv1.Deployment, t time.Time) bool {
+	r, ok := c.rollouts[d.Name]
+	if !ok || r.revision != kube.Revision(&d.Spec.Template) {
+		r = rollout{revision: kube.Revision(&d.Spec.Template), replicas: replicas(d), started: t}
+	}
+	r.replicas = replicas(d)
+	return r.replicas > 0 && c.status(d, r, t).AvailableReplicas > 0
+}
+
+// Image is the image a Deployment runs (its first container's).
+func Image(d *appsv1.Deployment) string { return image(d) }

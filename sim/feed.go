@@ -1,0 +1,178 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/rehearse-dev/rehearse/engine"
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+	"github.com/rehearse-dev/rehearse/engine/metrics"
+	"github.com/rehearse-dev/rehearse/scenarios"
+	"github.com/rehearse-dev/rehearse/sim/cluster"
+	"github.com/rehearse-dev/rehearse/sim/traffic"
+)
+
+// scrapeInterval is how often samples are written, as a Prometheus with its
+// default scrape interval would see them.
+const scrapeInterval = 15 * time.Second
+
+// abShare is the share of requests that match an A/B condition, and so
+// reach the canary while A/B routing is on.
+const abShare = 0.1
+
+// feeder writes the samples the traffic model generates from the weights
+// the engine set: what each version served since the last tick.
+type feeder struct {
+	gens [2]*traffic.Generator // indexed by traffic.Role
+	rng  *rand.Rand
+	at   time.Time // samples are written up to here
+	apex float64
+	ab   bool
+}
+
+func newFeeder(cd *v1beta1.Canary, provider string, tr scenarios.Traffic, seed int64, start time.Time) (*feeder, error) {
+	f := &feeder{rng: rand.New(rand.NewPCG(uint64(seed), 0x5eed)), at: start, apex: tr.RPS,
+		ab: cd.DeploymentStrategy() == v1beta1.StrategyABTesting}
+	model := metrics.NewModel(cd, v1beta1.DefaultMetricInterval, nil)
+	for _, role := range []traffic.Role{traffic.Primary, traffic.Canary} {
+		g, err := traffic.NewGenerator(provider, model, role, cd.Spec.TargetRef.Kind)
+		if err != nil {
+			return nil, fmt.Errorf("traffic model for provider %s: %w", provider, err)
+		}
+		f.gens[role] = g
+	}
+	return f, nil
+}
+
+// roles are the two versions as they stand between two ticks.
+type roles struct {
+	deploy [2]*appsv1.Deployment
+	routes engine.Routes
+}
+
+// feed writes samples from the last write up to until.
+func (w *world) feed(ctx context.Context, until time.Time) error {
+	if w.feeder == nil {
+		return nil
+	}
+	rs, err := w.roles(ctx)
+	if err != nil {
+		return err
+	}
+	for t := w.feeder.at.Add(scrapeInterval); !t.After(until); t = t.Add(scrapeInterval) {
+		if err := w.scrape(rs, t); err != nil {
+			return err
+		}
+		w.feeder.at = t
+	}
+	return w.prom.Commit()
+}
+
+func (w *world) roles(ctx context.Context) (roles, error) {
+	var rs roles
+	cd := w.sc.Canary
+	names := [2]string{cd.PrimaryName(), cd.Spec.TargetRef.Name}
+	for i, n := range names {
+		var d appsv1.Deployment
+		err := w.client.Get(ctx, client.ObjectKey{Namespace: cd.Namespace, Name: n}, &d)
+		if err == nil {
+			rs.deploy[i] = &d
+		}
+	}
+	var live v1beta1.Canary
+	if err := w.client.Get(ctx, w.key, &live); err == nil {
+		rs.routes, _ = w.router.Routes(ctx, &live)
+	}
+	return rs, nil
+}
+
+// scrape writes one scrape's worth of samples for both versions.
+func (w *world) scrape(rs roles, t time.Time) error {
+	rps := w.split(rs.routes, t)
+	for _, role := range []traffic.Role{traffic.Primary, traffic.Canary} {
+		d := rs.deploy[role]
+		if d == nil || !w.deploys.Serving(d, t) {
+			rps[role] = 0
+		}
+		iv := w.served(d, rps[role], t)
+		if err := w.feeder.gens[role].Emit(w.prom, t.UnixMilli(), iv); err != nil {
+			return fmt.Errorf("writing samples: %w", err)
+		}
+	}
+	return nil
+}
+
+// split is each version's request rate at t: the apex traffic by the
+// router's weights (mirrored traffic is copied to the canary; A/B sends only
+// matching requests; the kubernetes provider sends it all to the primary),
+// plus any load test running.
+func (w *world) split(r engine.Routes, t time.Time) [2]float64 {
+	apex := w.feeder.apex
+	var rps [2]float64
+	switch {
+	case w.provider == v1beta1.KubernetesProvider:
+		rps[traffic.Primary] = apex
+	case w.feeder.ab && r.Canary > 0:
+		rps[traffic.Primary], rps[traffic.Canary] = apex*(1-abShare), apex*abShare
+	default:
+		rps[traffic.Primary] = apex * float64(r.Primary) / 100
+		rps[traffic.Canary] = apex * float64(r.Canary) / 100
+		if r.Mirrored {
+			rps[traffic.Canary] += apex * w.mirrorShare()
+		}
+	}
+	for _, l := range w.loads {
+		l.add(&rps, r, t)
+	}
+	return rps
+}
+
+func (w *world) mirrorShare() float64 {
+	if a := w.sc.Canary.GetAnalysis(); a != nil && a.MirrorWeight > 0 {
+		return float64(a.MirrorWeight) / 100
+	}
+	return 1
+}
+
+// served is what one version served during one scrape interval.
+func (w *world) served(d *appsv1.Deployment, rps float64, t time.Time) traffic.Interval {
+	if d == nil || rps == 0 {
+		return traffic.Interval{}
+	}
+	b := w.behaviour(cluster.Image(d), t)
+	n := rps * scrapeInterval.Seconds()
+	sr := w.noisy(b.SuccessRate, w.sc.Traffic.Noise.SuccessRate, 0, 100)
+	lat := traffic.Latency{P50: w.noisyDuration(b.Latency.P50), P99: w.noisyDuration(b.Latency.P99)}
+	lat.P99 = max(lat.P99, lat.P50)
+	return traffic.Interval{Requests: n, Errors: n * (100 - sr) / 100, Latency: lat}
+}
+
+func (w *world) behaviour(image string, t time.Time) scenarios.Behaviour {
+	if v, ok := w.sc.Versions[image]; ok {
+		return v.At(t.Sub(epoch))
+	}
+	return scenarios.Behaviour{SuccessRate: scenarios.DefaultSuccessRate,
+		Latency: scenarios.Latency{P50: scenarios.DefaultP50, P99: scenarios.DefaultP99}}
+}
+
+// noisy adds seeded normal noise with standard deviation sd, clamped.
+func (w *world) noisy(v, sd, lo, hi float64) float64 {
+	if sd == 0 {
+		return v
+	}
+	return math.Min(hi, math.Max(lo, v+w.feeder.rng.NormFloat64()*sd))
+}
+
+func (w *world) noisyDuration(d time.Duration) time.Duration {
+	rel := w.sc.Traffic.Noise.Latency
+	if rel == 0 {
+		return d
+	}
+	return time.Duration(float64(d) * w.noisy(1, rel, 0.05, 20))
+}

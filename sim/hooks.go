@@ -1,0 +1,69 @@
+package sim
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/rehearse-dev/rehearse/engine"
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+	"github.com/rehearse-dev/rehearse/engine/runner"
+	"github.com/rehearse-dev/rehearse/engine/webhook"
+	"github.com/rehearse-dev/rehearse/scenarios"
+)
+
+// worldHooks calls the world's webhook receivers so that virtual time, not
+// the machine's load, decides whether a hook times out: an answer the
+// scenario makes slower than the hook's timeout is awaited with the timeout
+// scaled down (it will time out, quickly); every other answer is awaited
+// with the real timeout, which a scaled-down latency never reaches.
+type worldHooks struct {
+	sc      *scenarios.Scenario
+	fast    runner.CallerHooks // scaled timeouts: for answers meant to time out
+	patient runner.CallerHooks // real timeouts
+	now     func() time.Duration
+	// urls maps each rewritten hook URL back to the manifest's, so reports
+	// name what the user wrote, not a loopback port that changes every run.
+	urls map[string]string
+}
+
+func newWorldHooks(w *world, original map[string]string) *worldHooks {
+	return &worldHooks{sc: w.sc,
+		fast:    runner.CallerHooks{Caller: &webhook.Caller{Client: w.http, TimeScale: timeScale, Sleep: noSleep}},
+		patient: runner.CallerHooks{Caller: &webhook.Caller{Client: w.http, TimeScale: 1, Sleep: noSleep}},
+		now:     func() time.Duration { return w.now.Sub(epoch) }, urls: original}
+}
+
+// Call implements runner.Hooks.
+func (h *worldHooks) Call(ctx context.Context, cd *v1beta1.Canary, hook v1beta1.CanaryWebhook, phase v1beta1.CanaryPhase) engine.Answer {
+	c := h.patient
+	if h.timesOut(hook) {
+		c = h.fast
+	}
+	a := c.Call(ctx, cd, hook, phase)
+	a.Err = h.stable(a.Err)
+	return a
+}
+
+// Event implements runner.Hooks.
+func (h *worldHooks) Event(ctx context.Context, cd *v1beta1.Canary, hook v1beta1.CanaryWebhook, e engine.Event, at time.Time) {
+	h.patient.Event(ctx, cd, hook, e, at)
+}
+
+// timesOut says whether the scenario's answer at this moment comes later
+// than the hook's timeout.
+func (h *worldHooks) timesOut(hook v1beta1.CanaryWebhook) bool {
+	wh, ok := h.sc.Webhooks[hook.Name]
+	if !ok {
+		return false
+	}
+	a := wh.AnswerAt(h.now())
+	return a.Timeout || a.Latency >= hook.GetTimeout()
+}
+
+func (h *worldHooks) stable(msg string) string {
+	for rewritten, original := range h.urls {
+		msg = strings.ReplaceAll(msg, rewritten, original)
+	}
+	return msg
+}

@@ -1,0 +1,151 @@
+package prom
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/prometheus/prometheus/model/histogram"
+	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/model/timestamp"
+	"github.com/prometheus/prometheus/promql/parser"
+	"github.com/prometheus/prometheus/storage"
+)
+
+// Append buffers one float sample; queries see it after Commit. Samples of a
+// series must come in time order, one per timestamp. A sample with the
+// StaleNaN value (model/value.StaleNaN) marks the series stale, as a scrape
+// that lost its target does.
+func (s *Server) Append(l labels.Labels, tMillis int64, v float64) error {
+	return s.appending(func(x *txn) error {
+		if err := x.append(l, tMillis, v); err != nil {
+			return fmt.Errorf("append %s at %s: %w", l, formatMillis(tMillis), err)
+		}
+		return nil
+	})
+}
+
+// Commit makes every buffered sample visible to queries at once.
+func (s *Server) Commit() error {
+	return s.withStore(func(*store) error {
+		s.appMu.Lock()
+		defer s.appMu.Unlock()
+		return s.commitLocked()
+	})
+}
+
+func (s *Server) commitLocked() error {
+	app := s.txn.end()
+	if app == nil {
+		return nil
+	}
+	if err := app.Commit(); err != nil {
+		return fmt.Errorf("commit samples to the synthetic prometheus: %w", err)
+	}
+	return nil
+}
+
+// LoadSeries loads one series written in promtool's notation: metric is a
+// series selector such as `http_requests_total{code="500"}`, values a
+// sequence such as "0+10x20" (21 values: 0, 10, ..., 200), "1 _ 3" (`_`
+// leaves a step out), "1x3 stale" (stale ends the series). The i-th value is
+// stamped start + i*step. LoadSeries is a bulk load: it commits what it
+// appended, together with anything appended before it.
+func (s *Server) LoadSeries(metric, values string, start time.Time, step time.Duration) error {
+	lbls, seq, err := s.parser.ParseSeriesDesc(metric + " " + values)
+	if err != nil {
+		return fmt.Errorf("series %s %q is not in promtool notation: %w", metric, values, err)
+	}
+	return s.appending(func(x *txn) error {
+		for i, sv := range seq {
+			at := start.Add(time.Duration(i) * step)
+			if err := x.appendSequenceValue(lbls, timestamp.FromTime(at), sv); err != nil {
+				return fmt.Errorf("load value %d of %s: %w", i, lbls, err)
+			}
+		}
+		return s.commitLocked()
+	})
+}
+
+// appending runs fn on the open transaction, opening one if needed.
+func (s *Server) appending(fn func(*txn) error) error {
+	return s.withStore(func(st *store) error {
+		s.appMu.Lock()
+		defer s.appMu.Unlock()
+		if s.txn.app == nil {
+			s.txn.begin(st.head.Appender(context.Background()))
+		}
+		return fn(&s.txn)
+	})
+}
+
+// txn is the open append transaction, if app is not nil. The head checks a
+// sample's order against committed samples only: one older than, or at the
+// time of, a sample earlier in the same transaction is dropped at commit
+// without a word. txn rejects such a sample when it is appended instead.
+type txn struct {
+	app  storage.Appender
+	last map[storage.SeriesRef]int64 // newest timestamp appended per series
+}
+
+func (x *txn) begin(app storage.Appender) {
+	x.app = app
+	if x.last == nil {
+		x.last = map[storage.SeriesRef]int64{}
+	}
+}
+
+// end closes the transaction and returns its appender (nil if none was
+// open) for the caller to commit or roll back. The map is kept: a tick
+// appends the same series as the last.
+func (x *txn) end() storage.Appender {
+	app := x.app
+	x.app = nil
+	clear(x.last)
+	return app
+}
+
+func (x *txn) append(l labels.Labels, t int64, v float64) error {
+	ref, err := x.app.Append(0, l, t, v)
+	if err != nil {
+		return err
+	}
+	return x.checkOrder(ref, t)
+}
+
+func (x *txn) appendHistogram(l labels.Labels, t int64, fh *histogram.FloatHistogram) error {
+	ref, err := x.app.AppendHistogram(0, l, t, nil, fh)
+	if err != nil {
+		return err
+	}
+	return x.checkOrder(ref, t)
+}
+
+func (x *txn) appendSequenceValue(l labels.Labels, t int64, sv parser.SequenceValue) error {
+	switch {
+	case sv.Omitted:
+		return nil
+	case sv.Histogram != nil:
+		return x.appendHistogram(l, t, sv.Histogram)
+	}
+	return x.append(l, t, sv.Value)
+}
+
+// checkOrder records t as the series' newest, or reports why the head will
+// drop it.
+func (x *txn) checkOrder(ref storage.SeriesRef, t int64) error {
+	last, seen := x.last[ref]
+	switch {
+	case seen && t < last:
+		return fmt.Errorf("%w: older than the sample at %s appended since the last Commit", storage.ErrOutOfOrderSample, formatMillis(last))
+	case seen && t == last:
+		return fmt.Errorf("%w: a sample at this time was already appended since the last Commit", storage.ErrDuplicateSampleForTimestamp)
+	}
+	x.last[ref] = t
+	return nil
+}
+
+// formatMillis renders a sample time for an error message.
+func formatMillis(t int64) string {
+	return timestamp.Time(t).UTC().Format(time.RFC3339Nano)
+}

@@ -1,0 +1,172 @@
+package prom
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/promql"
+)
+
+// maxPointsPerSeries is Prometheus's cap on a range query's resolution.
+const maxPointsPerSeries = 11000
+
+// queryParams are the parameters both query endpoints share.
+type queryParams struct {
+	query   string
+	limit   int           // 0: no limit
+	timeout time.Duration // 0: none beyond Options.QueryTimeout
+	opts    promql.QueryOpts
+	stats   string
+}
+
+// context bounds the request's context by the timeout parameter.
+func (p queryParams) context(parent context.Context) (context.Context, context.CancelFunc) {
+	if p.timeout == 0 {
+		return parent, func() {}
+	}
+	return context.WithTimeout(parent, p.timeout)
+}
+
+// instantParams reads /api/v1/query's parameters in the order Prometheus
+// checks them, so the first error reported is the same.
+func (s *Server) instantParams(r *http.Request) (queryParams, time.Time, *apiError) {
+	var p queryParams
+	var err *apiError
+	if p.limit, err = limitParam(r); err != nil {
+		return p, time.Time{}, err
+	}
+	at, perr := timeParam(r.FormValue("time"), s.opts.Now)
+	if perr != nil {
+		return p, time.Time{}, badParam("time", fmt.Errorf("invalid time value for 'time': %w", perr))
+	}
+	p, err = finishParams(r, p)
+	return p, at, err
+}
+
+// rangeParams reads /api/v1/query_range's parameters, checked in order.
+func rangeParams(r *http.Request) (queryParams, timeRange, *apiError) {
+	var p queryParams
+	var err *apiError
+	if p.limit, err = limitParam(r); err != nil {
+		return p, timeRange{}, err
+	}
+	tr, err := timeRangeParams(r)
+	if err != nil {
+		return p, tr, err
+	}
+	p, err = finishParams(r, p)
+	return p, tr, err
+}
+
+type timeRange struct {
+	start, end time.Time
+	step       time.Duration
+}
+
+func timeRangeParams(r *http.Request) (timeRange, *apiError) {
+	var tr timeRange
+	var err error
+	if tr.start, err = parseTime(r.FormValue("start")); err != nil {
+		return tr, badParam("start", err)
+	}
+	if tr.end, err = parseTime(r.FormValue("end")); err != nil {
+		return tr, badParam("end", err)
+	}
+	if tr.end.Before(tr.start) {
+		return tr, badParam("end", errors.New("end timestamp must not be before start time"))
+	}
+	if tr.step, err = parseDuration(r.FormValue("step")); err != nil {
+		return tr, badParam("step", err)
+	}
+	return tr, checkStep(tr)
+}
+
+func checkStep(tr timeRange) *apiError {
+	if tr.step <= 0 {
+		return badParam("step", errors.New("zero or negative query resolution step widths are not accepted. Try a positive integer"))
+	}
+	if tr.end.Sub(tr.start)/tr.step > maxPointsPerSeries {
+		return &apiError{typ: errBadData, err: errors.New("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")}
+	}
+	return nil
+}
+
+// finishParams reads timeout, lookback_delta, stats and query.
+func finishParams(r *http.Request, p queryParams) (queryParams, *apiError) {
+	if to := r.FormValue("timeout"); to != "" {
+		d, err := parseDuration(to)
+		if err != nil {
+			return p, badParam("timeout", err)
+		}
+		p.timeout = d
+	}
+	var lookback time.Duration
+	if lb := r.FormValue("lookback_delta"); lb != "" {
+		d, err := parseDuration(lb)
+		if err != nil {
+			return p, &apiError{typ: errBadData, err: fmt.Errorf("error parsing lookback delta duration: %w", err)}
+		}
+		lookback = d
+	}
+	p.stats = r.FormValue("stats")
+	p.opts = promql.NewPrometheusQueryOpts(p.stats == "all", lookback)
+	p.query = r.FormValue("query")
+	return p, nil
+}
+
+func limitParam(r *http.Request) (int, *apiError) {
+	s := r.FormValue("limit")
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, badParam("limit", err)
+	}
+	if n < 0 {
+		return 0, badParam("limit", errors.New("limit must be non-negative"))
+	}
+	return n, nil
+}
+
+// timeParam reads an optional time; an absent one means now.
+func timeParam(s string, now func() time.Time) (time.Time, error) {
+	if s == "" {
+		return now(), nil
+	}
+	return parseTime(s)
+}
+
+// parseTime accepts Unix seconds (rounded to the millisecond) or RFC 3339.
+func parseTime(s string) (time.Time, error) {
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		sec, frac := math.Modf(f)
+		millis := math.Round(frac * 1000)
+		return time.Unix(int64(sec), int64(millis)*int64(time.Millisecond)).UTC(), nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("cannot parse %q to a valid timestamp", s)
+}
+
+// parseDuration accepts seconds as a float or a Prometheus duration ("5m").
+func parseDuration(s string) (time.Duration, error) {
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		ns := f * float64(time.Second)
+		if ns > float64(math.MaxInt64) || ns < float64(math.MinInt64) {
+			return 0, fmt.Errorf("cannot parse %q to a valid duration. It overflows int64", s)
+		}
+		return time.Duration(ns), nil
+	}
+	if d, err := model.ParseDuration(s); err == nil {
+		return time.Duration(d), nil
+	}
+	return 0, fmt.Errorf("cannot parse %q to a valid duration", s)
+}

@@ -1,0 +1,255 @@
+package prom
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/prometheus/promql"
+	"github.com/prometheus/prometheus/promql/parser"
+	"github.com/prometheus/prometheus/storage"
+	"github.com/prometheus/prometheus/tsdb"
+)
+
+// Prometheus server defaults, so an unset option behaves like a stock server.
+const (
+	defaultLookbackDelta = 5 * time.Minute
+	defaultQueryTimeout  = 2 * time.Minute
+	defaultMaxSamples    = 50_000_000
+	// defaultSubqueryStep is the step of a subquery written without one
+	// (`x[30m:]`); a stock server uses its global evaluation_interval, 1m.
+	defaultSubqueryStep = time.Minute
+	// appendWindow is how far behind the newest sample a sample may still be
+	// appended. A stock head accepts one hour; a scenario may load hours of
+	// history after its first tick, and nothing is ever compacted here.
+	appendWindow = 366 * 24 * time.Hour
+)
+
+// ErrClosed is returned by every method of a Server after Close.
+var ErrClosed = errors.New("synthetic prometheus: server is closed")
+
+// Options configure a Server. The zero value behaves like a stock Prometheus
+// server whose clock is the wall clock.
+type Options struct {
+	// LookbackDelta is how far back an instant selector looks for a sample
+	// (Prometheus --query.lookback-delta). Default 5m.
+	LookbackDelta time.Duration
+	// QueryTimeout bounds one query's evaluation in wall time
+	// (--query.timeout). Default 2m.
+	QueryTimeout time.Duration
+	// MaxSamples bounds the samples one query may hold in memory
+	// (--query.max-samples). Default 50,000,000.
+	MaxSamples int
+	// Now is the time at which an instant query that names no time is
+	// evaluated. Flagger's client never sends one, so in virtual time this
+	// must be the harness's clock. Default time.Now.
+	Now func() time.Time
+}
+
+func (o Options) withDefaults() Options {
+	if o.LookbackDelta <= 0 {
+		o.LookbackDelta = defaultLookbackDelta
+	}
+	if o.QueryTimeout <= 0 {
+		o.QueryTimeout = defaultQueryTimeout
+	}
+	if o.MaxSamples <= 0 {
+		o.MaxSamples = defaultMaxSamples
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+// Server is a synthetic Prometheus: samples go in through Append and Commit,
+// queries come out through Query or the HTTP API. All methods are safe for
+// concurrent use.
+type Server struct {
+	opts   Options
+	parser parser.Parser
+	engine *promql.Engine
+
+	// mu is held for reading by every operation on the store and for
+	// writing only to replace it (Reset) or drop it (Close).
+	mu    sync.RWMutex
+	store *store
+
+	// appMu serialises use of txn, the open append transaction: a tsdb
+	// appender is not safe for concurrent use.
+	appMu sync.Mutex
+	txn   txn
+
+	fault atomic.Pointer[Fault]
+
+	httpMu sync.Mutex
+	http   *http.Server
+}
+
+// New returns a Server with an empty in-memory TSDB. Close releases it.
+func New(opts Options) (*Server, error) {
+	opts = opts.withDefaults()
+	dir, err := os.MkdirTemp("", "rehearse-prom-")
+	if err != nil {
+		return nil, fmt.Errorf("create a temporary directory for the synthetic prometheus TSDB (check TMPDIR): %w", err)
+	}
+	st, err := openStore(dir)
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, err
+	}
+	p := parser.NewParser(parser.Options{})
+	return &Server{opts: opts, parser: p, engine: newEngine(opts, p), store: st}, nil
+}
+
+// newEngine configures the PromQL engine as a stock Prometheus 3 server does.
+func newEngine(opts Options, p parser.Parser) *promql.Engine {
+	return promql.NewEngine(promql.EngineOpts{
+		MaxSamples:               opts.MaxSamples,
+		Timeout:                  opts.QueryTimeout,
+		LookbackDelta:            opts.LookbackDelta,
+		NoStepSubqueryIntervalFn: func(int64) int64 { return defaultSubqueryStep.Milliseconds() },
+		EnableAtModifier:         true,
+		EnableNegativeOffset:     true,
+		Parser:                   p,
+	})
+}
+
+// Reset drops every sample (committed or pending) and any fault, and starts
+// again with an empty TSDB. The engine, the HTTP listener and its address
+// are kept, so one Server serves scenario after scenario; this is several
+// times cheaper than New and Close (see BenchmarkScenarioTeardown).
+func (s *Server) Reset() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.store == nil {
+		return ErrClosed
+	}
+	s.SetFault(Fault{})
+	s.rollback()
+	dir := s.store.dir
+	if err := s.store.clear(); err != nil {
+		s.store = nil // unusable now; Close still removes dir
+		return errors.Join(err, os.RemoveAll(dir))
+	}
+	st, err := openStore(dir)
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return err
+	}
+	s.store = st
+	return nil
+}
+
+// Close stops the HTTP server, drops the TSDB and removes its files. Calling
+// it again does nothing.
+func (s *Server) Close() error {
+	errHTTP := s.stopHTTP()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.store == nil {
+		return errHTTP
+	}
+	s.rollback()
+	err := s.store.close()
+	if rmErr := os.RemoveAll(s.store.dir); rmErr != nil {
+		err = errors.Join(err, fmt.Errorf("remove the synthetic prometheus TSDB directory: %w", rmErr))
+	}
+	s.store = nil
+	return errors.Join(errHTTP, err)
+}
+
+// rollback abandons the pending transaction; the caller holds mu for writing.
+func (s *Server) rollback() {
+	s.appMu.Lock()
+	defer s.appMu.Unlock()
+	if app := s.txn.end(); app != nil {
+		_ = app.Rollback() // the store is being dropped anyway
+	}
+}
+
+// withStore runs fn with the current store held open.
+func (s *Server) withStore(fn func(*store) error) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.store == nil {
+		return ErrClosed
+	}
+	return fn(s.store)
+}
+
+// store is one TSDB head, with no WAL and no blocks: samples live in memory.
+// Only closing the head touches the disk, where it writes its full chunks
+// (for a restart that never comes) under dir/chunks_head.
+type store struct {
+	head *tsdb.Head
+	dir  string
+}
+
+// openStore opens an empty head over dir, which must exist and hold no
+// chunks.
+func openStore(dir string) (*store, error) {
+	head, err := tsdb.NewHead(nil, nil, nil, nil, headOptions(dir), nil)
+	if err != nil {
+		return nil, fmt.Errorf("open the synthetic prometheus TSDB head in %s: %w", dir, err)
+	}
+	if err := head.Init(math.MinInt64); err != nil {
+		_ = head.Close()
+		return nil, fmt.Errorf("initialise the synthetic prometheus TSDB head in %s: %w", dir, err)
+	}
+	return &store{head: head, dir: dir}, nil
+}
+
+func headOptions(dir string) *tsdb.HeadOptions {
+	o := tsdb.DefaultHeadOptions()
+	o.ChunkDirRoot = dir
+	// The head accepts samples up to half its chunk range behind its newest.
+	o.ChunkRange = 2 * appendWindow.Milliseconds()
+	// The series map is sharded into StripeSize locked stripes; the default
+	// (16384) is sized for millions of series and costs ~5 MB to open.
+	o.StripeSize = 64
+	return o
+}
+
+// Querier makes a store a storage.Queryable, as a DB with no blocks is.
+func (st *store) Querier(mint, maxt int64) (storage.Querier, error) {
+	return tsdb.NewBlockQuerier(tsdb.NewRangeHead(st.head, mint, maxt), mint, maxt)
+}
+
+// close drops the head. Closing a head writes its full chunks to disk for a
+// restart, costing milliseconds per scenario on a slow disk; truncating
+// everything first leaves it nothing to write.
+func (st *store) close() error {
+	if err := st.head.Truncate(math.MaxInt64); err != nil {
+		_ = st.head.Close() // release it anyway; the truncation error says more
+		return fmt.Errorf("empty the synthetic prometheus TSDB head: %w", err)
+	}
+	if err := st.head.Close(); err != nil {
+		return fmt.Errorf("close the synthetic prometheus TSDB head: %w", err)
+	}
+	return nil
+}
+
+// clear closes the store and deletes the chunk files closing wrote, which
+// the next head would otherwise replay. It keeps the folders: creating them
+// is the slowest part of opening a store on most disks.
+func (st *store) clear() error {
+	errClose := st.close()
+	chunkDir := filepath.Join(st.dir, "chunks_head")
+	entries, err := os.ReadDir(chunkDir)
+	if err != nil && !os.IsNotExist(err) {
+		return errors.Join(errClose, fmt.Errorf("list the synthetic prometheus chunk files: %w", err))
+	}
+	for _, e := range entries {
+		if err := os.RemoveAll(filepath.Join(chunkDir, e.Name())); err != nil {
+			return errors.Join(errClose, fmt.Errorf("remove a synthetic prometheus chunk file: %w", err))
+		}
+	}
+	return errClose
+}

@@ -1,0 +1,66 @@
+package sim
+
+import (
+	"github.com/rehearse-dev/rehearse/engine"
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+	"github.com/rehearse-dev/rehearse/engine/runner"
+	"github.com/rehearse-dev/rehearse/reports"
+)
+
+// record turns one runner tick into a report row.
+func record(n int, t float64, cd *v1beta1.Canary, tk *runner.Tick) reports.Tick {
+	st := tk.Decision.Status
+	row := reports.Tick{Tick: n, T: t, Phase: string(st.Phase), CanaryWeight: tk.Routes.Canary,
+		PrimaryWeight: tk.Routes.Primary, Mirrored: tk.Routes.Mirrored, FailedChecks: st.FailedChecks,
+		Iterations: st.Iterations, Reason: tk.Decision.Reason, Metrics: []reports.Metric{}, Webhooks: []reports.Webhook{}}
+	for _, c := range tk.Decision.Checks {
+		if c.Question.Kind == engine.AskMetric {
+			row.Metrics = append(row.Metrics, metricRow(cd, c))
+		} else {
+			row.Webhooks = append(row.Webhooks, hookRow(c))
+		}
+	}
+	for _, c := range tk.PostRollout {
+		row.Webhooks = append(row.Webhooks, hookRow(c))
+	}
+	for _, e := range tk.Decision.Events {
+		row.Events = append(row.Events, e.Message)
+	}
+	for _, e := range tk.Errors {
+		row.Events = append(row.Events, "error: "+e)
+	}
+	return row
+}
+
+func metricRow(cd *v1beta1.Canary, c engine.Check) reports.Metric {
+	m := cd.GetAnalysis().Metrics[c.Question.Index]
+	row := reports.Metric{Name: m.Name, Passed: c.Passed, Query: c.Answer.Query, Error: c.Answer.Err}
+	row.Min, row.Max = thresholds(m, c.Question.Check)
+	switch {
+	case c.Question.Check == engine.CheckUnusable:
+		row.Error = "no builtin name, templateRef or query"
+	case c.Answer.NoValues:
+		row.Error = "no values found"
+	case c.Answer.Err == "":
+		v := c.Answer.Value
+		row.Value = &v
+	}
+	return row
+}
+
+// thresholds are the bounds a metric is held to, the deprecated threshold
+// included (a minimum for the success rate, a maximum otherwise).
+func thresholds(m v1beta1.CanaryMetric, check engine.MetricCheck) (lo, hi *float64) {
+	if r := m.ThresholdRange; r != nil {
+		return r.Min, r.Max
+	}
+	t := m.Threshold
+	if check == engine.CheckSuccessRate {
+		return &t, nil
+	}
+	return nil, &t
+}
+
+func hookRow(c engine.Check) reports.Webhook {
+	return reports.Webhook{Name: c.Name, Type: string(c.HookType), Status: c.Answer.Status, Passed: c.Passed, Error: c.Answer.Err}
+}

@@ -1,0 +1,315 @@
+package sim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+	"github.com/rehearse-dev/rehearse/engine/runner"
+	"github.com/rehearse-dev/rehearse/reports"
+	"github.com/rehearse-dev/rehearse/scenarios"
+)
+
+// Options are the settings of a rehearsal that are not in the scenario.
+type Options struct {
+	// Cluster is the backend: "memory" (the default) is embedded.
+	Cluster string
+	// Seed overrides each scenario's traffic seed when not zero.
+	Seed int64
+	// Provider is the mesh provider for Canaries that name none (default kubernetes).
+	Provider string
+}
+
+// initSpacing is how often the engine looks at a Canary before its
+// release: Flagger acts on a new Canary at once, not a whole interval later.
+const initSpacing = 10 * time.Second
+
+// RunAll rehearses every scenario, using every core; the reports come back
+// in the scenarios' order and do not depend on scheduling.
+func RunAll(ctx context.Context, scs []*scenarios.Scenario, opts Options) ([]*reports.Run, error) {
+	if opts.Cluster != "" && opts.Cluster != "memory" {
+		return nil, fmt.Errorf("cluster %q is not available: use --cluster memory", opts.Cluster)
+	}
+	runs := make([]*reports.Run, len(scs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				runs[i] = Run(ctx, scs[i], opts)
+			}
+		})
+	}
+	for i := range scs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return runs, nil
+}
+
+// Run rehearses one scenario. It never panics and never returns nothing: a
+// world that cannot be built or a run that cannot go on is reported in
+// Run.Error, and the run fails.
+func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (out *reports.Run) {
+	r := newReport(sc, opts)
+	defer func() {
+		if p := recover(); p != nil {
+			r.Error = fmt.Sprintf("internal error (please report it): %v", p)
+		}
+		finish(sc, r)
+		out = r
+	}()
+	w, err := build(ctx, sc, opts)
+	if err != nil {
+		r.Error = err.Error()
+		return r
+	}
+	defer w.close()
+	if err := w.rehearse(ctx, r, seed(sc, opts)); err != nil {
+		r.Error = err.Error()
+	}
+	return r
+}
+
+func seed(sc *scenarios.Scenario, opts Options) int64 {
+	if opts.Seed != 0 {
+		return opts.Seed
+	}
+	return sc.Traffic.Seed
+}
+
+func newReport(sc *scenarios.Scenario, opts Options) *reports.Run {
+	cd := sc.Canary
+	provider := effectiveProvider(cd, opts)
+	strategy := cd.DeploymentStrategy()
+	if provider == v1beta1.KubernetesProvider {
+		strategy = v1beta1.StrategyBlueGreen
+	}
+	return &reports.Run{Scenario: sc.Name, Description: sc.Description, File: sc.File,
+		Canary: cd.Namespace + "/" + cd.Name, Provider: provider, Strategy: strategy, Cluster: "memory",
+		Seed: seed(sc, opts), Interval: cd.GetAnalysisInterval().Seconds(), Decision: "undecided"}
+}
+
+// rehearse initializes the Canary, releases the new version and steps the
+// engine tick by tick until the rollout is decided or the time is up.
+func (w *world) rehearse(ctx context.Context, r *reports.Run, seed int64) error {
+	start := epoch.Add(-warmUp)
+	if !w.sc.Scripted() {
+		f, err := newFeeder(w.sc.Canary, w.provider, w.sc.Traffic, seed, start)
+		if err != nil {
+			return err
+		}
+		w.feeder = f
+	}
+	if err := w.initialize(ctx, start); err != nil {
+		return err
+	}
+	if err := w.setImage(ctx, w.sc.Release.To); err != nil {
+		return err
+	}
+	return w.ticks(ctx, r)
+}
+
+// initialize steps the engine until the Canary is Initialized.
+func (w *world) initialize(ctx context.Context, start time.Time) error {
+	var last *runner.Tick
+	for now := start; now.Before(w.release); now = now.Add(initSpacing) {
+		t, err := w.reconcile(ctx, now)
+		if err != nil {
+			return err
+		}
+		last = t
+		if t.Decision.Status.Phase == v1beta1.CanaryPhaseInitialized {
+			return w.feed(ctx, w.release)
+		}
+	}
+	why := "no reconcile ran"
+	if last != nil {
+		why = last.Decision.Reason
+	}
+	return fmt.Errorf("the canary did not initialize before the release at %s: %s", w.sc.Release.At, why)
+}
+
+// reconcile brings the world to now and runs one engine tick.
+func (w *world) reconcile(ctx context.Context, now time.Time) (*runner.Tick, error) {
+	if err := w.feed(ctx, now); err != nil {
+		return nil, err
+	}
+	if err := w.deploys.Sync(ctx, now); err != nil {
+		return nil, err
+	}
+	w.now = now
+	if w.hooks != nil {
+		w.hooks.SetNow(now.Sub(epoch))
+	}
+	cd, err := w.canary(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t, err := w.runner.Reconcile(ctx, cd, now)
+	if err != nil {
+		return nil, err
+	}
+	// A Deployment controller reacts at once: rollouts the tick started
+	// (a scale-up, a promotion) begin now, not at the next look.
+	return t, w.deploys.Sync(ctx, now)
+}
+
+func (w *world) canary(ctx context.Context) (*v1beta1.Canary, error) {
+	var cd v1beta1.Canary
+	if err := w.client.Get(ctx, w.key, &cd); err != nil {
+		return nil, fmt.Errorf("reading canary %s: %w", w.key, err)
+	}
+	return &cd, nil
+}
+
+// ticks runs the analysis ticks after the release.
+func (w *world) ticks(ctx context.Context, r *reports.Run) error {
+	limit := w.release.Add(w.maxDuration())
+	for n := 1; ; n++ {
+		now := w.release.Add(time.Duration(n) * w.interval)
+		if now.After(limit) {
+			r.Notes = append(r.Notes, fmt.Sprintf("the run stopped at its time limit (%s) without a final decision", w.maxDuration()))
+			return nil
+		}
+		done, err := w.tick(ctx, r, n, now)
+		if err != nil || done {
+			return err
+		}
+	}
+}
+
+// tick runs analysis tick n at now and records it; done says the rollout is
+// decided and nothing the scenario still plans could change that.
+func (w *world) tick(ctx context.Context, r *reports.Run, n int, now time.Time) (bool, error) {
+	deleted, err := w.events(ctx, now, n)
+	if err != nil || deleted {
+		if deleted {
+			r.Notes = append(r.Notes, "the Canary was deleted: the run ends")
+		}
+		return true, err
+	}
+	if s, ok := w.runner.Metrics.(*script); ok {
+		s.tick = n
+	}
+	t, err := w.reconcile(ctx, now)
+	if err != nil {
+		return true, err
+	}
+	r.Ticks = append(r.Ticks, record(n, now.Sub(w.release).Seconds(), w.sc.Canary, t))
+	for _, note := range w.ingestLoads() {
+		r.Notes = append(r.Notes, fmt.Sprintf("tick %d: %s", n, note))
+	}
+	return w.settled(t, n, now), nil
+}
+
+// settled is true once the rollout is decided and no planned event or tick
+// expectation lies ahead.
+func (w *world) settled(t *runner.Tick, n int, now time.Time) bool {
+	p := t.Decision.Status.Phase
+	if p != v1beta1.CanaryPhaseSucceeded && p != v1beta1.CanaryPhaseFailed {
+		return false
+	}
+	for _, e := range w.sc.Events {
+		if epoch.Add(e.At).After(now) {
+			return false
+		}
+	}
+	for _, s := range w.sc.Script {
+		if s.Tick > n {
+			return false
+		}
+	}
+	for _, te := range w.sc.Expect.Ticks {
+		if te.Tick > n {
+			return false
+		}
+	}
+	return true
+}
+
+func (w *world) maxDuration() time.Duration {
+	if d := w.sc.Limits.MaxDuration; d > 0 {
+		return d
+	}
+	return scenarios.DefaultMaxDuration(w.sc)
+}
+
+// events applies what the user does between the previous tick and now, and
+// a scripted revision at tick n.
+func (w *world) events(ctx context.Context, now time.Time, n int) (deleted bool, err error) {
+	prev := now.Add(-w.interval)
+	for _, e := range w.sc.Events {
+		at := epoch.Add(e.At)
+		if !at.After(prev) || at.After(now) {
+			continue
+		}
+		if deleted, err = w.event(ctx, e); err != nil || deleted {
+			return deleted, err
+		}
+	}
+	if w.sc.Scripted() {
+		if img := w.sc.ScriptAt(n).Revision; img != "" {
+			return false, w.setImage(ctx, img)
+		}
+	}
+	return false, nil
+}
+
+func (w *world) event(ctx context.Context, e scenarios.Event) (bool, error) {
+	switch e.Kind {
+	case scenarios.EventRevision:
+		return false, w.setImage(ctx, e.Revision)
+	case scenarios.EventPause, scenarios.EventResume:
+		return false, w.suspend(ctx, e.Kind == scenarios.EventPause)
+	case scenarios.EventDelete:
+		cd, err := w.canary(ctx)
+		if err == nil {
+			err = w.client.Delete(ctx, cd)
+		}
+		if apierrors.IsNotFound(err) {
+			err = nil
+		}
+		return true, err
+	}
+	return false, errors.New("unknown event kind " + string(e.Kind))
+}
+
+// finish derives the run's verdict from its ticks.
+func finish(sc *scenarios.Scenario, r *reports.Run) {
+	if n := len(r.Ticks); n > 0 {
+		r.Outcome = r.Ticks[n-1].Phase
+	}
+	for _, t := range r.Ticks {
+		r.MaxWeight = max(r.MaxWeight, t.CanaryWeight)
+	}
+	decide(r)
+	r.Expectations = expectations(sc.Expect, r)
+	r.Passed = r.Error == ""
+	for _, e := range r.Expectations {
+		r.Passed = r.Passed && e.Passed
+	}
+}
+
+// decide finds when the final phase was reached, if it is a decision.
+func decide(r *reports.Run) {
+	switch r.Outcome {
+	case string(v1beta1.CanaryPhaseSucceeded):
+		r.Decision = "promoted"
+	case string(v1beta1.CanaryPhaseFailed):
+		r.Decision = "rolled back"
+	default:
+		return
+	}
+	for i := len(r.Ticks) - 1; i >= 0 && r.Ticks[i].Phase == r.Outcome; i-- {
+		t := r.Ticks[i].T
+		r.DecidedAt = &t
+	}
+}

@@ -1,0 +1,319 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/rehearse-dev/rehearse/engine"
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+	"github.com/rehearse-dev/rehearse/engine/kube"
+	"github.com/rehearse-dev/rehearse/engine/metrics"
+	"github.com/rehearse-dev/rehearse/engine/runner"
+	"github.com/rehearse-dev/rehearse/scenarios"
+	"github.com/rehearse-dev/rehearse/sim/cluster"
+	"github.com/rehearse-dev/rehearse/sim/hooks"
+	"github.com/rehearse-dev/rehearse/sim/prom"
+)
+
+// epoch is the virtual start of every run (a scenario's time 0): fixed, so
+// the same scenario and seed give byte-identical reports.
+var epoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// warmUp is how long before time 0 the world starts: the Canary is
+// initialized and the primary has served traffic before the release.
+const warmUp = 10 * time.Minute
+
+// timeScale shrinks webhook latencies and timeouts in virtual time: a 10s
+// timeout costs 100ms of real time, long enough not to fire by accident on a
+// busy machine.
+const timeScale = 0.01
+
+// world is everything one rehearsal runs against.
+type world struct {
+	sc       *scenarios.Scenario
+	client   client.Client
+	deploys  *cluster.Controller
+	router   runner.Router
+	runner   *runner.Runner
+	prom     *prom.Server
+	promBase string
+	hooks    *hooks.Server
+	http     *http.Client
+	key      client.ObjectKey
+	provider string
+	interval time.Duration
+	release  time.Time
+	closers  []func() error
+
+	feeder    *feeder
+	loads     []vload
+	callsSeen int
+	hookURLs  map[string]string // rewritten webhook URL → the manifest's
+	now       time.Time         // the virtual time of the tick being run
+}
+
+// build sets up the world a scenario describes.
+func build(ctx context.Context, sc *scenarios.Scenario, opts Options) (*world, error) {
+	cd := sc.Canary.DeepCopy()
+	w := &world{sc: sc, key: client.ObjectKeyFromObject(cd), interval: cd.GetAnalysisInterval(),
+		release: epoch.Add(sc.Release.At), provider: effectiveProvider(cd, opts),
+		http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}}
+	w.closers = append(w.closers, func() error { w.http.CloseIdleConnections(); return nil })
+	if err := w.startServices(sc, cd); err != nil {
+		w.close()
+		return nil, err
+	}
+	objs, err := w.objects(sc, cd)
+	if err != nil {
+		w.close()
+		return nil, err
+	}
+	scheme, err := cluster.Scheme()
+	if err != nil {
+		w.close()
+		return nil, err
+	}
+	w.client = cluster.NewMemory(scheme, objs...)
+	w.deploys = &cluster.Controller{Client: w.client, Namespace: cd.Namespace, Behaviour: w.readiness}
+	w.router = routerFor(w.provider)
+	w.runner = w.newRunner(opts)
+	return w, nil
+}
+
+func effectiveProvider(cd *v1beta1.Canary, opts Options) string {
+	switch {
+	case cd.Spec.Provider != "":
+		return cd.Spec.Provider
+	case opts.Provider != "":
+		return opts.Provider
+	}
+	return v1beta1.KubernetesProvider
+}
+
+// startServices starts the synthetic Prometheus and the webhook receivers,
+// unless the scenario scripts their answers.
+func (w *world) startServices(sc *scenarios.Scenario, cd *v1beta1.Canary) error {
+	if sc.Scripted() {
+		return nil
+	}
+	p, err := prom.New(prom.Options{})
+	if err != nil {
+		return fmt.Errorf("starting the synthetic Prometheus: %w", err)
+	}
+	w.prom = p
+	w.closers = append(w.closers, p.Close)
+	base, err := p.Start()
+	if err != nil {
+		return fmt.Errorf("starting the synthetic Prometheus: %w", err)
+	}
+	w.promBase = base
+	h, err := hooks.Start(hookBehaviours(sc), timeScale)
+	if err != nil {
+		return fmt.Errorf("starting the webhook receivers: %w", err)
+	}
+	w.hooks = h
+	w.closers = append(w.closers, h.Close)
+	return w.loadSeries()
+}
+
+func (w *world) close() {
+	for i := len(w.closers) - 1; i >= 0; i-- {
+		_ = w.closers[i]()
+	}
+}
+
+// hookBehaviours turns the scenario's webhook answers into the receivers' terms.
+func hookBehaviours(sc *scenarios.Scenario) map[string]hooks.Behaviour {
+	out := map[string]hooks.Behaviour{}
+	for name, h := range sc.Webhooks {
+		var b hooks.Behaviour
+		for _, a := range h.Answers {
+			b.Answers = append(b.Answers, hooks.Answer{From: a.From, Status: a.Status, Latency: a.Latency, Timeout: a.Timeout, Refused: a.Refused})
+		}
+		if h.Gate != nil {
+			b.Gate = &hooks.Gate{Open: h.Gate.Open, OpenAt: h.Gate.OpenAt}
+		}
+		out[name] = b
+	}
+	return out
+}
+
+// loadSeries loads the scenario's raw series into Prometheus.
+func (w *world) loadSeries() error {
+	for _, s := range w.sc.Series {
+		for i, v := range s.Values {
+			if v.Omitted {
+				continue
+			}
+			t := epoch.Add(s.Start + time.Duration(i)*s.Interval)
+			if err := w.prom.Append(s.Labels, t.UnixMilli(), v.Value); err != nil {
+				return fmt.Errorf("series %s: %w", s.Metric, err)
+			}
+		}
+	}
+	return w.prom.Commit()
+}
+
+// objects are the manifests as the memory cluster starts with them, with
+// every webhook and Prometheus address pointed at the world's own servers.
+func (w *world) objects(sc *scenarios.Scenario, cd *v1beta1.Canary) ([]client.Object, error) {
+	w.rewrite(cd)
+	objs := []client.Object{cd}
+	target := false
+	set := sc.Manifests
+	for _, d := range set.Deployments {
+		if d.Namespace == cd.Namespace && d.Name == cd.Spec.TargetRef.Name {
+			target = true
+			d = withImage(d, sc.Release.From)
+		}
+		objs = append(objs, d.DeepCopy())
+	}
+	if !target {
+		objs = append(objs, syntheticTarget(cd, sc.Release.From))
+	}
+	for _, s := range set.Services {
+		objs = append(objs, s.DeepCopy())
+	}
+	for _, c := range set.ConfigMaps {
+		objs = append(objs, c.DeepCopy())
+	}
+	for _, s := range set.Secrets {
+		objs = append(objs, s.DeepCopy())
+	}
+	for _, t := range set.MetricTemplates {
+		t = t.DeepCopy()
+		if w.prom != nil && (t.Spec.Provider.Type == "" || t.Spec.Provider.Type == "prometheus") {
+			t.Spec.Provider.Address = w.promURL()
+		}
+		objs = append(objs, t)
+	}
+	for _, a := range set.AlertProviders {
+		objs = append(objs, a.DeepCopy())
+	}
+	return objs, nil
+}
+
+func (w *world) promURL() string { return w.promBase }
+
+// rewrite points the Canary's hooks and metrics server at the world.
+func (w *world) rewrite(cd *v1beta1.Canary) {
+	if w.prom != nil {
+		cd.Spec.MetricsServer = w.promURL()
+	}
+	a := cd.GetAnalysis()
+	if a == nil || w.hooks == nil {
+		return
+	}
+	w.hookURLs = map[string]string{}
+	for i := range a.Webhooks {
+		original := a.Webhooks[i].URL
+		a.Webhooks[i].URL = hookURL(w.hooks, a.Webhooks[i])
+		w.hookURLs[a.Webhooks[i].URL] = original
+	}
+}
+
+// hookURL is where a webhook is answered: a loadtester gate keeps its path
+// so gate semantics apply; a loadtester task of type cmd goes to the task
+// endpoint (202, recorded, run in virtual time by the load model); anything
+// else is a plain hook answered as the scenario says, or 200. No command is
+// ever run.
+func hookURL(h *hooks.Server, wh v1beta1.CanaryWebhook) string {
+	base := h.URL(wh.Name)
+	u, err := url.Parse(wh.URL)
+	if err != nil {
+		return base
+	}
+	switch {
+	case strings.HasPrefix(u.Path, "/gate/"), strings.HasPrefix(u.Path, "/rollback/"):
+		return base + u.Path
+	case metadata(wh, "type") == "cmd":
+		return base + "/"
+	}
+	return base
+}
+
+func metadata(wh v1beta1.CanaryWebhook, key string) string {
+	if wh.Metadata == nil {
+		return ""
+	}
+	return (*wh.Metadata)[key]
+}
+
+func withImage(d *appsv1.Deployment, image string) *appsv1.Deployment {
+	d = d.DeepCopy()
+	if cs := d.Spec.Template.Spec.Containers; len(cs) > 0 && image != "" {
+		cs[0].Image = image
+	}
+	return d
+}
+
+// syntheticTarget stands in for a target Deployment the manifests leave out.
+func syntheticTarget(cd *v1beta1.Canary, image string) *appsv1.Deployment {
+	labels := map[string]string{"app": cd.Spec.TargetRef.Name}
+	one := int32(1)
+	return &appsv1.Deployment{
+		ObjectMeta: metav1.ObjectMeta{Name: cd.Spec.TargetRef.Name, Namespace: cd.Namespace, Labels: labels},
+		Spec: appsv1.DeploymentSpec{Replicas: &one, Selector: &metav1.LabelSelector{MatchLabels: labels},
+			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: cd.Spec.TargetRef.Name, Image: image}}}}},
+	}
+}
+
+// newRunner wires the engine's runner to the world.
+func (w *world) newRunner(opts Options) *runner.Runner {
+	r := &runner.Runner{Cluster: &kube.Cluster{Client: w.client}, Router: w.router,
+		Options: engine.Options{Provider: w.provider}}
+	if w.sc.Scripted() {
+		s := &script{sc: w.sc}
+		r.Metrics, r.Hooks, r.Cluster = s, s, &scriptedCluster{Cluster: r.Cluster, s: s}
+		return r
+	}
+	src := &metrics.Source{Provider: w.provider, MetricsServer: w.promURL(), Client: w.http,
+		Templates: w.template, Secrets: w.secret}
+	r.Metrics = runner.SourceMetrics{Source: src}
+	r.Hooks = newWorldHooks(w, w.hookURLs)
+	return r
+}
+
+// noSleep skips retry backoff: virtual time does not wait.
+func noSleep(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+
+func (w *world) template(ns, name string) (*v1beta1.MetricTemplate, error) {
+	var t v1beta1.MetricTemplate
+	if err := w.client.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: name}, &t); err != nil {
+		return nil, fmt.Errorf("metric template %s/%s: %w", ns, name, err)
+	}
+	return &t, nil
+}
+
+func (w *world) secret(ns, name string) (map[string][]byte, error) {
+	var s corev1.Secret
+	if err := w.client.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: name}, &s); err != nil {
+		return nil, fmt.Errorf("secret %s/%s: %w", ns, name, err)
+	}
+	return s.Data, nil
+}
+
+// readiness is how the pods of an image behave at now, per the scenario.
+func (w *world) readiness(image string, now time.Time) cluster.Behaviour {
+	v, ok := w.sc.Versions[image]
+	if !ok {
+		return cluster.Behaviour{}
+	}
+	r := v.At(now.Sub(epoch)).Readiness
+	b := cluster.Behaviour{ReadyAfter: r.ReadyAfter, Never: r.Never || r.CrashLoop || r.DeadlineExceeded,
+		DeadlineExceeded: r.DeadlineExceeded}
+	if r.CrashLoop {
+		b.Reason = "CrashLoopBackOff"
+	}
+	return b
+}

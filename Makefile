@@ -33,13 +33,13 @@ $(CONTROLLER_GEN):
 	GOBIN=$(BIN) $(GO) install sigs.k8s.io/controller-tools/cmd/controller-gen@$(CONTROLLER_GEN_VERSION)
 	mv $(BIN)/controller-gen $@
 
-## bench: the cost of one decision step.
+## bench: the cost of one decision step, of a tick, of the whole library.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./engine/...
+	$(GO) test -run '^$$' -bench . -benchmem ./engine/ ./sim/
 
+## demo: replay the scenario library on the embedded memory cluster; reports land in $(OUT)/.
 demo: build
-	@echo "make demo will replay the scenario library (scenarios/library) on the embedded memory cluster"
-	@echo "and write reports to $(OUT)/. The simulator is not built yet (issue 3), so nothing is replayed."
+	$(BIN)/rehearse run --cluster memory --out $(OUT) scenarios/library
 
 clean:
 	rm -rf $(BIN) $(OUT)

@@ -10,6 +10,7 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
+	"github.com/rehearse-dev/rehearse/engine"
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/engine/runner"
 	"github.com/rehearse-dev/rehearse/reports"
@@ -154,12 +155,22 @@ func (w *world) reconcile(ctx context.Context, now time.Time) (*runner.Tick, err
 		return nil, err
 	}
 	t, err := w.runner.Reconcile(ctx, cd, now)
-	if err != nil {
-		return nil, err
+	if err != nil || !changesWorkloads(t) {
+		return t, err
 	}
 	// A Deployment controller reacts at once: rollouts the tick started
 	// (a scale-up, a promotion) begin now, not at the next look.
 	return t, w.deploys.Sync(ctx, now)
+}
+
+func changesWorkloads(t *runner.Tick) bool {
+	for _, a := range t.Decision.Actions {
+		switch a.Kind {
+		case engine.ActInitialize, engine.ActScaleFromZero, engine.ActScaleToZero, engine.ActPromote:
+			return true
+		}
+	}
+	return false
 }
 
 func (w *world) canary(ctx context.Context) (*v1beta1.Canary, error) {

@@ -25,6 +25,19 @@ const (
 // errBadInput marks errors that are the user's input, not the rehearsal's verdict.
 var errBadInput = errors.New("bad input")
 
+// inputError is an error in the user's input: it reads as its cause and
+// matches errBadInput, so the exit status is 2.
+type inputError struct{ error }
+
+func (inputError) Is(target error) bool { return target == errBadInput }
+
+func (e inputError) Unwrap() error { return e.error }
+
+// badInput words an input error for the user.
+func badInput(format string, args ...any) error {
+	return inputError{fmt.Errorf(format, args...)}
+}
+
 // errFailed marks a rehearsal whose expectations did not hold.
 var errFailed = errors.New("expectations failed")
 
@@ -64,7 +77,7 @@ func exitCode(err error, stderr io.Writer) int {
 	case errors.Is(err, errFailed):
 		return exitFailed
 	case errors.Is(err, errBadInput):
-		fmt.Fprintln(stderr, err)
+		fmt.Fprintf(stderr, "rehearse: %v\n", err)
 		return exitBadInput
 	default:
 		fmt.Fprintf(stderr, "rehearse: %v\n", err)

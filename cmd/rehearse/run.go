@@ -18,18 +18,18 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	seed := fs.Int64("seed", 0, "seed for traffic noise; 0 keeps each scenario's own seed")
 	out := fs.String("out", "out", "folder for the reports")
 	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%w: %v", errBadInput, err)
+		return badInput("%v", err)
 	}
 	if fs.NArg() == 0 {
-		return fmt.Errorf("%w: rehearse run needs at least one scenario file or folder", errBadInput)
+		return badInput("rehearse run needs at least one scenario file or folder")
 	}
 	scs, err := scenarios.Load(fs.Args()...)
 	if err != nil {
-		return fmt.Errorf("%w: %v", errBadInput, err)
+		return badInput("%v", err)
 	}
 	runs, err := sim.RunAll(ctx, scs, sim.Options{Cluster: *cluster, Seed: *seed})
 	if err != nil {
-		return fmt.Errorf("%w: %v", errBadInput, err)
+		return badInput("%v", err)
 	}
 	return report(stdout, *out, runs)
 }

@@ -1,0 +1,169 @@
+package envtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	crenvtest "sigs.k8s.io/controller-runtime/pkg/envtest"
+
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+)
+
+// defaultStartTimeout bounds the control plane's start when ctx has no
+// deadline. envtest's own default (20s) is tight on a loaded 2-core CI runner.
+const defaultStartTimeout = time.Minute
+
+// Options says where the binaries and CRDs are; every field may be left empty.
+type Options struct {
+	// CRDDirs are folders of CRD manifests to install. Default: the
+	// $REHEARSE_CRD_DIRS list, else the repository's fixtures/crds.
+	CRDDirs []string
+	// Assets is the folder holding kube-apiserver and etcd. Default:
+	// $KUBEBUILDER_ASSETS, else the repository's .cache/envtest/bin.
+	Assets string
+	// KubeconfigPath is where to write a kubeconfig for kubectl. Default: a
+	// file in a temporary folder that Stop removes. A path given here is
+	// left in place by Stop, since the caller asked for it.
+	KubeconfigPath string
+}
+
+// Env is a running control plane and the ways to talk to it.
+type Env struct {
+	// Config reaches the API server as an administrator.
+	Config *rest.Config
+	// Client is a controller-runtime client using Scheme.
+	Client client.Client
+	// Scheme holds client-go's types and flagger.app/v1beta1.
+	Scheme *runtime.Scheme
+	// Kubeconfig is the path of a kubeconfig file for kubectl.
+	Kubeconfig string
+
+	testEnv *crenvtest.Environment
+	tempDir string // removed by Stop; empty when the caller chose the path
+}
+
+// Start resolves the binaries and CRDs, starts etcd and kube-apiserver,
+// installs the CRDs and writes the kubeconfig. On any error nothing is left
+// running.
+func Start(ctx context.Context, opts Options) (*Env, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("start envtest: %w", err)
+	}
+	testEnv, err := newEnvironment(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := testEnv.Start()
+	if err != nil {
+		_ = testEnv.Stop()
+		return nil, fmt.Errorf("start the envtest control plane from %s "+
+			"(set KUBEBUILDER_ATTACH_CONTROL_PLANE_OUTPUT=true to see its logs): %w",
+			testEnv.BinaryAssetsDirectory, err)
+	}
+	env := &Env{Config: cfg, Scheme: testEnv.Scheme, testEnv: testEnv}
+	if err := env.connect(testEnv.KubeConfig, opts.KubeconfigPath); err != nil {
+		return nil, errors.Join(err, env.Stop())
+	}
+	return env, nil
+}
+
+// newEnvironment configures, but does not start, controller-runtime's
+// envtest: it fails here, before any process starts, when files are missing.
+func newEnvironment(ctx context.Context, opts Options) (*crenvtest.Environment, error) {
+	assets, err := ResolveAssets(opts.Assets)
+	if err != nil {
+		return nil, err
+	}
+	crdDirs, err := ResolveCRDDirs(opts.CRDDirs)
+	if err != nil {
+		return nil, err
+	}
+	scheme, err := NewScheme()
+	if err != nil {
+		return nil, err
+	}
+	return &crenvtest.Environment{
+		BinaryAssetsDirectory:    assets,
+		CRDDirectoryPaths:        crdDirs,
+		ErrorIfCRDPathMissing:    true,
+		Scheme:                   scheme,
+		ControlPlaneStartTimeout: startTimeout(ctx, time.Now()),
+	}, nil
+}
+
+// startTimeout lets a caller's deadline bound the start, since envtest's
+// Start takes no context. A deadline already past still gets one second, so
+// the error comes from envtest and names the process that was slow.
+func startTimeout(ctx context.Context, now time.Time) time.Duration {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		return defaultStartTimeout
+	}
+	return max(deadline.Sub(now), time.Second)
+}
+
+// NewScheme returns client-go's scheme plus the flagger.app/v1beta1 types.
+func NewScheme() (*runtime.Scheme, error) {
+	scheme := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(scheme); err != nil {
+		return nil, fmt.Errorf("register client-go types: %w", err)
+	}
+	if err := v1beta1.AddToScheme(scheme); err != nil {
+		return nil, fmt.Errorf("register flagger.app/v1beta1 types: %w", err)
+	}
+	return scheme, nil
+}
+
+// connect builds the client and writes the kubeconfig file.
+func (e *Env) connect(kubeconfig []byte, path string) error {
+	c, err := client.New(e.Config, client.Options{Scheme: e.Scheme})
+	if err != nil {
+		return fmt.Errorf("build a client for the envtest API server: %w", err)
+	}
+	e.Client = c
+	return e.writeKubeconfig(kubeconfig, path)
+}
+
+// writeKubeconfig writes to path, or to a new temporary folder when path is
+// empty. The file holds the admin's key, hence mode 0600.
+func (e *Env) writeKubeconfig(kubeconfig []byte, path string) error {
+	if path == "" {
+		dir, err := os.MkdirTemp("", "rehearse-envtest-")
+		if err != nil {
+			return fmt.Errorf("create a folder for the envtest kubeconfig: %w", err)
+		}
+		e.tempDir = dir
+		path = filepath.Join(dir, "kubeconfig")
+	}
+	if err := os.WriteFile(path, kubeconfig, 0o600); err != nil {
+		return fmt.Errorf("write the envtest kubeconfig (check Options.KubeconfigPath): %w", err)
+	}
+	e.Kubeconfig = path
+	return nil
+}
+
+// Stop stops kube-apiserver and etcd and removes the temporary kubeconfig.
+// Calling it again does nothing.
+func (e *Env) Stop() error {
+	if e.testEnv == nil {
+		return nil
+	}
+	err := e.testEnv.Stop()
+	e.testEnv = nil
+	if err != nil {
+		err = fmt.Errorf("stop the envtest control plane: %w", err)
+	}
+	if e.tempDir != "" {
+		err = errors.Join(err, os.RemoveAll(e.tempDir))
+		e.tempDir = ""
+	}
+	return err
+}

@@ -50,7 +50,8 @@ func main() {
 
 // commands maps a subcommand to its implementation.
 var commands = map[string]func(ctx context.Context, args []string, stdout, stderr io.Writer) error{
-	"run": runCommand,
+	"run":  runCommand,
+	"lint": lintCommand,
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -93,6 +94,12 @@ Usage:
       Replay scenario files (or folders of them) and write reports to DIR
       (default out/): DIR/<scenario>/report.{json,md}, DIR/junit.xml, DIR/summary.md.
 
-Exit status: 0 every expectation held, 1 one failed, 2 bad input.
+  rehearse lint [--format text|github|json] [--rules] PATH...
+      Check Canary and MetricTemplate manifests for what Flagger only finds
+      out during a rollout (a misnamed metric, a template that does not
+      render, a canary that can never promote...).
+
+Exit status: 0 every expectation held (lint: no error finding), 1 one failed,
+2 bad input.
 `)
 }

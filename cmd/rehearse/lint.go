@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/rehearse-dev/rehearse/engine/lint"
+	"github.com/rehearse-dev/rehearse/engine/manifest"
+)
+
+// lintCommand is `rehearse lint [--format text|github|json] [--rules] PATH...`.
+// Exit status: 0 with no error finding (warnings allowed), 1 with one, 2 when
+// the loader refuses the input for a reason that is not a lint rule.
+func lintCommand(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("lint", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	format := fs.String("format", "text", "output: "+strings.Join(lint.Formats, ", "))
+	listRules := fs.Bool("rules", false, "list the rules and exit")
+	if err := fs.Parse(args); err != nil {
+		return badInput("%v", err)
+	}
+	switch {
+	case *listRules:
+		return lint.WriteRules(stdout)
+	case !lint.KnownFormat(*format):
+		return badInput("rehearse lint: unknown --format %q: use one of %s", *format, strings.Join(lint.Formats, ", "))
+	case fs.NArg() == 0:
+		return badInput("rehearse lint needs at least one manifest file or folder")
+	}
+	r := lintPaths(fs.Args())
+	if err := lint.Write(stdout, *format, r.findings); err != nil {
+		return err
+	}
+	return r.verdict(stderr, *format)
+}
+
+// lintResult is what linting some paths found.
+type lintResult struct {
+	findings []lint.Finding
+	partial  bool  // the loader refused the files: only its refusals were checked
+	loadErr  error // the loader's refusals that are not lint rules
+}
+
+// lintPaths loads the manifests and lints them. When the loader refuses
+// them, its refusals that are rules become findings and the others stay
+// an error; the other rules need a Set, so they wait for the next run.
+func lintPaths(paths []string) lintResult {
+	set, err := manifest.LoadFiles(paths...)
+	if err != nil {
+		findings, rest := lint.FromLoadError(err)
+		return lintResult{findings: findings, partial: true, loadErr: rest}
+	}
+	findings := lint.Lint(set)
+	return lintResult{findings: lint.Locate(findings, lintReadFiles(findings))}
+}
+
+// lintReadFiles reads each file a finding names, for Locate; a file that cannot
+// be read again keeps its findings at their objects' lines.
+func lintReadFiles(findings []lint.Finding) map[string][]byte {
+	files := map[string][]byte{}
+	for _, f := range findings {
+		if _, done := files[f.File]; done {
+			continue
+		}
+		if data, err := os.ReadFile(f.File); err == nil {
+			files[f.File] = data
+		}
+	}
+	return files
+}
+
+// verdict turns the outcome into the exit status, with a summary for
+// people reading text output.
+func (r lintResult) verdict(stderr io.Writer, format string) error {
+	if r.loadErr != nil {
+		return badInput("%w", r.loadErr)
+	}
+	if format == "text" {
+		fmt.Fprintln(stderr, r.summary())
+	}
+	if lint.HasErrors(r.findings) {
+		return errFailed
+	}
+	return nil
+}
+
+func (r lintResult) summary() string {
+	errs, warns := lint.Count(r.findings)
+	s := fmt.Sprintf("rehearse lint: %s, %s", lintPlural(errs, "error"), lintPlural(warns, "warning"))
+	if errs+warns == 0 {
+		s = "rehearse lint: no problems found"
+	}
+	if r.partial {
+		s += " (the loader refused the files, so only its checks ran: fix these and lint again for the rest)"
+	}
+	return s
+}
+
+func lintPlural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

@@ -1,0 +1,55 @@
+package lint
+
+import (
+	"cmp"
+	"fmt"
+	"regexp"
+
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+	"github.com/rehearse-dev/rehearse/engine/manifest"
+	"github.com/rehearse-dev/rehearse/engine/metrics"
+)
+
+// checkTemplateRender renders each template metric's query with the data
+// Flagger would give it. Flagger only renders at analysis time, so a
+// variable the Canary forgot to set fails every check of the rollout and
+// rolls it back. A template that is not in the Set is RH002's business.
+func checkTemplateRender(t *target) {
+	for i, m := range t.a.Metrics {
+		if m.TemplateRef == nil {
+			continue
+		}
+		ns := cmp.Or(m.TemplateRef.Namespace, t.cd.Namespace)
+		tpl, err := t.set.MetricTemplate(ns, m.TemplateRef.Name)
+		if err != nil {
+			continue
+		}
+		model := metrics.NewModel(t.cd, m.Interval, m.TemplateVariables)
+		if _, err := metrics.Render(tpl.Spec.Query, model); err != nil {
+			t.reportRender(i, m, tpl, err)
+		}
+	}
+}
+
+// missingVariable finds the variable name in text/template's error for a
+// missing map key under {{ variables.x }}.
+var missingVariable = regexp.MustCompile(`<variables[^>]*>: map has no entry for key "([^"]*)"`)
+
+func (t *target) reportRender(i int, m v1beta1.CanaryMetric, tpl *v1beta1.MetricTemplate, err error) {
+	field := fmt.Sprintf("metrics[%d].templateVariables", i)
+	ref := tpl.Namespace + "/" + tpl.Name
+	if k := missingVariable.FindStringSubmatch(err.Error()); k != nil {
+		t.report(RuleTemplateRender, field,
+			"metric %q: MetricTemplate %s uses variables.%s, which the metric's templateVariables does not set: add templateVariables: {%s: ...} or fix the template's query",
+			m.Name, ref, k[1], k[1])
+		return
+	}
+	t.report(RuleTemplateRender, field, "metric %q: the query of MetricTemplate %s (%s) cannot be rendered: %v: fix the template",
+		m.Name, ref, t.placeOf("MetricTemplate", tpl.Namespace, tpl.Name), err)
+}
+
+// placeOf is "file:line" of an object of the Set.
+func (t *target) placeOf(kind, namespace, name string) string {
+	o := t.set.Origins[manifest.Key(kind, namespace, name)]
+	return fmt.Sprintf("%s:%d", o.File, o.Line)
+}

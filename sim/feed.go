@@ -76,7 +76,7 @@ func (w *world) feed(ctx context.Context, until time.Time) error {
 
 func (w *world) roles(ctx context.Context) (roles, error) {
 	var rs roles
-	cd := w.sc.Canary
+	cd := w.cd
 	names := [2]string{cd.PrimaryName(), cd.Spec.TargetRef.Name}
 	for i, n := range names {
 		var d appsv1.Deployment
@@ -134,7 +134,7 @@ func (w *world) split(r engine.Routes, t time.Time) [2]float64 {
 }
 
 func (w *world) mirrorShare() float64 {
-	if a := w.sc.Canary.GetAnalysis(); a != nil && a.MirrorWeight > 0 {
+	if a := w.cd.GetAnalysis(); a != nil && a.MirrorWeight > 0 {
 		return float64(a.MirrorWeight) / 100
 	}
 	return 1

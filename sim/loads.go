@@ -93,7 +93,7 @@ func (w *world) virtual(h *load.Hey, at time.Time) vload {
 }
 
 func (w *world) loadTarget(host string) string {
-	apex, primary, canary := w.sc.Canary.GetServiceNames()
+	apex, primary, canary := w.cd.GetServiceNames()
 	name := strings.SplitN(host, ".", 2)[0]
 	switch name {
 	case canary:

@@ -12,7 +12,7 @@ import (
 // image` or a GitOps sync would.
 func (w *world) setImage(ctx context.Context, image string) error {
 	var d appsv1.Deployment
-	cd := w.sc.Canary
+	cd := w.cd
 	key := client.ObjectKey{Namespace: cd.Namespace, Name: cd.Spec.TargetRef.Name}
 	if err := w.client.Get(ctx, key, &d); err != nil {
 		return fmt.Errorf("reading target %s: %w", key, err)

@@ -15,35 +15,72 @@ import (
 	"github.com/rehearse-dev/rehearse/engine/runner"
 	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
+	"github.com/rehearse-dev/rehearse/sim/envtest"
 )
 
 // Options are the settings of a rehearsal that are not in the scenario.
 type Options struct {
-	// Cluster is the backend: "memory" (the default) is embedded.
+	// Cluster is the backend: "memory" (the default, embedded) or "envtest"
+	// (a real kube-apiserver and etcd, shared by every scenario of a run).
 	Cluster string
 	// Seed overrides each scenario's traffic seed when not zero.
 	Seed int64
 	// Provider is the mesh provider for Canaries that name none (default kubernetes).
 	Provider string
+	// Kubeconfig, with envtest, is where to write a kubeconfig for kubectl.
+	Kubeconfig string
 }
 
 // initSpacing is how often the engine looks at a Canary before its
 // release: Flagger acts on a new Canary at once, not a whole interval later.
 const initSpacing = 10 * time.Second
 
+// Session is an open cluster backend that rehearsals run on.
+type Session struct {
+	backend backend
+	stop    func() error
+	// Kubeconfig reaches the session's API server, when it has one.
+	Kubeconfig string
+}
+
+// Open starts the backend opts.Cluster names.
+func Open(ctx context.Context, opts Options) (*Session, error) {
+	switch opts.Cluster {
+	case "", "memory":
+		return &Session{backend: memoryBackend{}, stop: func() error { return nil }}, nil
+	case "envtest":
+		env, err := envtest.Start(ctx, envtest.Options{KubeconfigPath: opts.Kubeconfig})
+		if err != nil {
+			return nil, err
+		}
+		return &Session{backend: envtestBackend{env: env}, stop: env.Stop, Kubeconfig: env.Kubeconfig}, nil
+	}
+	return nil, fmt.Errorf("cluster %q is not available: use --cluster memory or --cluster envtest", opts.Cluster)
+}
+
+// Close stops the backend.
+func (s *Session) Close() error { return s.stop() }
+
+// RunAll opens the backend, rehearses every scenario on it and closes it.
+func RunAll(ctx context.Context, scs []*scenarios.Scenario, opts Options) ([]*reports.Run, error) {
+	s, err := Open(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	runs := s.RunAll(ctx, scs, opts)
+	return runs, s.Close()
+}
+
 // RunAll rehearses every scenario, using every core; the reports come back
 // in the scenarios' order and do not depend on scheduling.
-func RunAll(ctx context.Context, scs []*scenarios.Scenario, opts Options) ([]*reports.Run, error) {
-	if opts.Cluster != "" && opts.Cluster != "memory" {
-		return nil, fmt.Errorf("cluster %q is not available: use --cluster memory", opts.Cluster)
-	}
+func (s *Session) RunAll(ctx context.Context, scs []*scenarios.Scenario, opts Options) []*reports.Run {
 	runs := make([]*reports.Run, len(scs))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := range next {
-				runs[i] = Run(ctx, scs[i], opts)
+				runs[i] = s.Run(ctx, scs[i], opts)
 			}
 		})
 	}
@@ -52,14 +89,21 @@ func RunAll(ctx context.Context, scs []*scenarios.Scenario, opts Options) ([]*re
 	}
 	close(next)
 	wg.Wait()
-	return runs, nil
+	return runs
+}
+
+// Run rehearses one scenario on the embedded memory cluster.
+func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) *reports.Run {
+	s := &Session{backend: memoryBackend{}}
+	return s.Run(ctx, sc, opts)
 }
 
 // Run rehearses one scenario. It never panics and never returns nothing: a
 // world that cannot be built or a run that cannot go on is reported in
 // Run.Error, and the run fails.
-func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (out *reports.Run) {
+func (s *Session) Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (out *reports.Run) {
 	r := newReport(sc, opts)
+	r.Cluster = s.backend.Name()
 	defer func() {
 		if p := recover(); p != nil {
 			r.Error = fmt.Sprintf("internal error (please report it): %v", p)
@@ -67,7 +111,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (out *report
 		finish(sc, r)
 		out = r
 	}()
-	w, err := build(ctx, sc, opts)
+	w, err := build(ctx, sc, opts, s.backend)
 	if err != nil {
 		r.Error = err.Error()
 		return r
@@ -103,7 +147,7 @@ func newReport(sc *scenarios.Scenario, opts Options) *reports.Run {
 func (w *world) rehearse(ctx context.Context, r *reports.Run, seed int64) error {
 	start := epoch.Add(-warmUp)
 	if !w.sc.Scripted() {
-		f, err := newFeeder(w.sc.Canary, w.provider, w.sc.Traffic, seed, start)
+		f, err := newFeeder(w.cd, w.provider, w.sc.Traffic, seed, start)
 		if err != nil {
 			return err
 		}
@@ -214,7 +258,7 @@ func (w *world) tick(ctx context.Context, r *reports.Run, n int, now time.Time) 
 	if err != nil {
 		return true, err
 	}
-	r.Ticks = append(r.Ticks, record(n, now.Sub(w.release).Seconds(), w.sc.Canary, t))
+	r.Ticks = append(r.Ticks, record(n, now.Sub(w.release).Seconds(), w.cd, t))
 	for _, note := range w.ingestLoads() {
 		r.Notes = append(r.Notes, fmt.Sprintf("tick %d: %s", n, note))
 	}

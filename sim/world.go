@@ -40,6 +40,8 @@ const timeScale = 0.01
 // world is everything one rehearsal runs against.
 type world struct {
 	sc       *scenarios.Scenario
+	cd       *v1beta1.Canary // the Canary as the cluster holds it (namespace mapped)
+	backend  backend
 	client   client.Client
 	deploys  *cluster.Controller
 	router   runner.Router
@@ -61,32 +63,34 @@ type world struct {
 	now       time.Time         // the virtual time of the tick being run
 }
 
-// build sets up the world a scenario describes.
-func build(ctx context.Context, sc *scenarios.Scenario, opts Options) (*world, error) {
+// build sets up the world a scenario describes, on backend b.
+func build(ctx context.Context, sc *scenarios.Scenario, opts Options, b backend) (*world, error) {
 	cd := sc.Canary.DeepCopy()
-	w := &world{sc: sc, key: client.ObjectKeyFromObject(cd), interval: cd.GetAnalysisInterval(),
+	w := &world{sc: sc, cd: cd, backend: b, interval: cd.GetAnalysisInterval(),
 		release: epoch.Add(sc.Release.At), provider: effectiveProvider(cd, opts),
 		http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}}
 	w.closers = append(w.closers, func() error { w.http.CloseIdleConnections(); return nil })
+	if err := w.setup(ctx, sc, cd); err != nil {
+		w.close()
+		return nil, err
+	}
+	return w, nil
+}
+
+func (w *world) setup(ctx context.Context, sc *scenarios.Scenario, cd *v1beta1.Canary) error {
 	if err := w.startServices(sc, cd); err != nil {
-		w.close()
-		return nil, err
+		return err
 	}
-	objs, err := w.objects(sc, cd)
+	objs := w.objects(sc, cd)
+	c, err := w.backend.Load(ctx, objs)
 	if err != nil {
-		w.close()
-		return nil, err
+		return err
 	}
-	scheme, err := cluster.Scheme()
-	if err != nil {
-		w.close()
-		return nil, err
-	}
-	w.client = cluster.NewMemory(scheme, objs...)
+	w.client, w.key = c, client.ObjectKeyFromObject(cd)
 	w.deploys = &cluster.Controller{Client: w.client, Namespace: cd.Namespace, Behaviour: w.readiness}
 	w.router = routerFor(w.provider)
-	w.runner = w.newRunner(opts)
-	return w, nil
+	w.runner = w.newRunner()
+	return nil
 }
 
 func effectiveProvider(cd *v1beta1.Canary, opts Options) string {
@@ -163,15 +167,16 @@ func (w *world) loadSeries() error {
 	return w.prom.Commit()
 }
 
-// objects are the manifests as the memory cluster starts with them, with
-// every webhook and Prometheus address pointed at the world's own servers.
-func (w *world) objects(sc *scenarios.Scenario, cd *v1beta1.Canary) ([]client.Object, error) {
+// objects are the manifests as the cluster starts with them, each in the
+// backend's namespace, with every webhook and Prometheus address pointed at
+// the world's own servers.
+func (w *world) objects(sc *scenarios.Scenario, cd *v1beta1.Canary) []client.Object {
 	w.rewrite(cd)
 	objs := []client.Object{cd}
 	target := false
 	set := sc.Manifests
 	for _, d := range set.Deployments {
-		if d.Namespace == cd.Namespace && d.Name == cd.Spec.TargetRef.Name {
+		if d.Namespace == sc.Canary.Namespace && d.Name == cd.Spec.TargetRef.Name {
 			target = true
 			d = withImage(d, sc.Release.From)
 		}
@@ -180,14 +185,14 @@ func (w *world) objects(sc *scenarios.Scenario, cd *v1beta1.Canary) ([]client.Ob
 	if !target {
 		objs = append(objs, syntheticTarget(cd, sc.Release.From))
 	}
-	for _, s := range set.Services {
-		objs = append(objs, s.DeepCopy())
+	for _, o := range set.Services {
+		objs = append(objs, o.DeepCopy())
 	}
-	for _, c := range set.ConfigMaps {
-		objs = append(objs, c.DeepCopy())
+	for _, o := range set.ConfigMaps {
+		objs = append(objs, o.DeepCopy())
 	}
-	for _, s := range set.Secrets {
-		objs = append(objs, s.DeepCopy())
+	for _, o := range set.Secrets {
+		objs = append(objs, o.DeepCopy())
 	}
 	for _, t := range set.MetricTemplates {
 		t = t.DeepCopy()
@@ -199,7 +204,24 @@ func (w *world) objects(sc *scenarios.Scenario, cd *v1beta1.Canary) ([]client.Ob
 	for _, a := range set.AlertProviders {
 		objs = append(objs, a.DeepCopy())
 	}
-	return objs, nil
+	for _, o := range objs {
+		o.SetNamespace(w.backend.Namespace(sc.Name, o.GetNamespace()))
+	}
+	w.mapTemplateRefs(sc.Name, cd)
+	return objs
+}
+
+// mapTemplateRefs follows the namespaces the backend moved templates to.
+func (w *world) mapTemplateRefs(scenario string, cd *v1beta1.Canary) {
+	a := cd.GetAnalysis()
+	if a == nil {
+		return
+	}
+	for i := range a.Metrics {
+		if ref := a.Metrics[i].TemplateRef; ref != nil && ref.Namespace != "" {
+			ref.Namespace = w.backend.Namespace(scenario, ref.Namespace)
+		}
+	}
 }
 
 func (w *world) promURL() string { return w.promBase }
@@ -269,7 +291,7 @@ func syntheticTarget(cd *v1beta1.Canary, image string) *appsv1.Deployment {
 }
 
 // newRunner wires the engine's runner to the world.
-func (w *world) newRunner(opts Options) *runner.Runner {
+func (w *world) newRunner() *runner.Runner {
 	r := &runner.Runner{Cluster: &kube.Cluster{Client: w.client}, Router: w.router,
 		Options: engine.Options{Provider: w.provider}}
 	if w.sc.Scripted() {

@@ -14,9 +14,11 @@ import (
 func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cluster := fs.String("cluster", "memory", "where the rehearsal runs: memory (embedded)")
+	cluster := fs.String("cluster", "memory", "where the rehearsal runs: memory (embedded) or envtest (a real kube-apiserver and etcd)")
 	seed := fs.Int64("seed", 0, "seed for traffic noise; 0 keeps each scenario's own seed")
 	out := fs.String("out", "out", "folder for the reports")
+	kubeconfig := fs.String("kubeconfig", "", "with envtest: write the API server's kubeconfig here")
+	keep := fs.Bool("keep", false, "with envtest: keep the API server running after the run, until interrupted, for kubectl")
 	if err := fs.Parse(args); err != nil {
 		return badInput("%v", err)
 	}
@@ -27,11 +29,21 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return badInput("%v", err)
 	}
-	runs, err := sim.RunAll(ctx, scs, sim.Options{Cluster: *cluster, Seed: *seed})
+	opts := sim.Options{Cluster: *cluster, Seed: *seed, Kubeconfig: *kubeconfig}
+	session, err := sim.Open(ctx, opts)
 	if err != nil {
 		return badInput("%v", err)
 	}
-	return report(stdout, *out, runs)
+	runs := session.RunAll(ctx, scs, opts)
+	verdict := report(stdout, *out, runs)
+	if *keep && session.Kubeconfig != "" {
+		fmt.Fprintf(stdout, "the API server keeps running: KUBECONFIG=%s kubectl get canaries -A (Ctrl-C stops it)\n", session.Kubeconfig)
+		<-ctx.Done()
+	}
+	if err := session.Close(); err != nil {
+		fmt.Fprintf(stderr, "rehearse: stopping the cluster: %v\n", err)
+	}
+	return verdict
 }
 
 // report writes every report and the terminal table, and turns the verdict

@@ -19,7 +19,10 @@ type Run struct {
 	Passed       bool          `json:"passed"`    // every expectation held
 	Expectations []Expectation `json:"expectations"`
 	Ticks        []Tick        `json:"ticks"`
-	Notes        []string      `json:"notes,omitempty"` // e.g. Flagger behaviour that surprises users, said in words
+	Notes        []string      `json:"notes,omitempty"`
+	// Exposure is what the new version served after the release: the blast
+	// radius of a bad release. Absent when the run had no traffic model.
+	Exposure *Exposure `json:"exposure,omitempty"` // e.g. Flagger behaviour that surprises users, said in words
 	Error        string        `json:"error,omitempty"` // the run could not complete (setup failure); then Passed=false
 }
 
@@ -67,4 +70,11 @@ type Webhook struct {
 	Status int    `json:"status"`
 	Passed bool   `json:"passed"`
 	Error  string `json:"error,omitempty"`
+}
+
+// Exposure counts the requests the new (canary) version served after the
+// release, and how many of them failed.
+type Exposure struct {
+	CanaryRequests float64 `json:"canaryRequests"`
+	CanaryErrors   float64 `json:"canaryErrors"`
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/rehearse-dev/rehearse/engine"
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/engine/metrics"
+	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
 	"github.com/rehearse-dev/rehearse/sim/cluster"
 	"github.com/rehearse-dev/rehearse/sim/traffic"
@@ -34,6 +35,8 @@ type feeder struct {
 	at   time.Time // samples are written up to here
 	apex float64
 	ab   bool
+	// exposure is what the canary served after the release.
+	exposure reports.Exposure
 }
 
 func newFeeder(cd *v1beta1.Canary, provider string, tr scenarios.Traffic, seed int64, start time.Time) (*feeder, error) {
@@ -101,6 +104,10 @@ func (w *world) scrape(rs roles, t time.Time) error {
 			rps[role] = 0
 		}
 		iv := w.served(d, rps[role], t)
+		if role == traffic.Canary && t.After(w.release) {
+			w.feeder.exposure.CanaryRequests += iv.Requests
+			w.feeder.exposure.CanaryErrors += iv.Errors
+		}
 		if err := w.feeder.gens[role].Emit(w.prom, t.UnixMilli(), iv); err != nil {
 			return fmt.Errorf("writing samples: %w", err)
 		}

@@ -159,7 +159,12 @@ func (w *world) rehearse(ctx context.Context, r *reports.Run, seed int64) error 
 	if err := w.setImage(ctx, w.sc.Release.To); err != nil {
 		return err
 	}
-	return w.ticks(ctx, r)
+	err := w.ticks(ctx, r)
+	if w.feeder != nil {
+		e := w.feeder.exposure
+		r.Exposure = &e
+	}
+	return err
 }
 
 // initialize steps the engine until the Canary is Initialized.

@@ -28,9 +28,10 @@ import (
 // the same scenario and seed give byte-identical reports.
 var epoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// warmUp is how long before time 0 the world starts: the Canary is
-// initialized and the primary has served traffic before the release.
-const warmUp = 10 * time.Minute
+// warmUp is how long before time 0 the world starts: long enough for the
+// Canary to be initialized and the primary to serve traffic before the
+// release; the analysis only ever queries what happens after it.
+const warmUp = 2 * time.Minute
 
 // timeScale shrinks webhook latencies and timeouts in virtual time: a 10s
 // timeout costs 100ms of real time, long enough not to fire by accident on a

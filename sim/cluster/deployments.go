@@ -39,6 +39,25 @@ type Controller struct {
 	Namespace string
 	Behaviour Behaviours
 	rollouts  map[string]rollout
+	revisions map[string]revision // by Deployment name: hashing a pod template is not free
+}
+
+// revision is a Deployment's pod-template hash at one resourceVersion.
+type revision struct {
+	resourceVersion, hash string
+}
+
+// revisionOf hashes d's pod template, once per resourceVersion.
+func (c *Controller) revisionOf(d *appsv1.Deployment) string {
+	if r, ok := c.revisions[d.Name]; ok && r.resourceVersion == d.ResourceVersion && d.ResourceVersion != "" {
+		return r.hash
+	}
+	if c.revisions == nil {
+		c.revisions = map[string]revision{}
+	}
+	h := kube.Revision(&d.Spec.Template)
+	c.revisions[d.Name] = revision{d.ResourceVersion, h}
+	return h
 }
 
 type rollout struct {
@@ -80,7 +99,7 @@ func (c *Controller) track(d *appsv1.Deployment, now time.Time) rollout {
 	if c.rollouts == nil {
 		c.rollouts = map[string]rollout{}
 	}
-	cur := rollout{revision: kube.Revision(&d.Spec.Template), replicas: replicas(d), started: now}
+	cur := rollout{revision: c.revisionOf(d), replicas: replicas(d), started: now}
 	old, ok := c.rollouts[d.Name]
 	if ok && old.revision == cur.revision && (old.replicas > 0 || cur.replicas == 0) {
 		old.replicas = cur.replicas
@@ -138,9 +157,10 @@ func (c *Controller) status(d *appsv1.Deployment, r rollout, now time.Time) apps
 // replicas and its current rollout's pods are available by then. A pod
 // template the controller has not synced yet is a rollout starting at t.
 func (c *Controller) Serving(d *appsv1.Deployment, t time.Time) bool {
+	rev := c.revisionOf(d)
 	r, ok := c.rollouts[d.Name]
-	if !ok || r.revision != kube.Revision(&d.Spec.Template) {
-		r = rollout{revision: kube.Revision(&d.Spec.Template), replicas: replicas(d), started: t}
+	if !ok || r.revision != rev {
+		r = rollout{revision: rev, replicas: replicas(d), started: t}
 	}
 	r.replicas = replicas(d)
 	return r.replicas > 0 && c.status(d, r, t).AvailableReplicas > 0

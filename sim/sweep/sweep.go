@@ -1,0 +1,169 @@
+package sweep
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+	"github.com/rehearse-dev/rehearse/reports"
+	"github.com/rehearse-dev/rehearse/scenarios"
+	"github.com/rehearse-dev/rehearse/sim"
+)
+
+// maxRuns bounds one sweep (or shard): beyond it, shard the sweep.
+const maxRuns = 1_000_000
+
+// Options say what to sweep.
+type Options struct {
+	Axes  []Axis
+	Seeds int // seeds 1..Seeds
+	// Shard and Shards select one shard (1-based) of Shards; 0 means all.
+	Shard, Shards int
+	// Noise, when set, replaces every scenario's traffic noise: without
+	// noise every seed gives the same answer.
+	Noise *scenarios.Noise
+}
+
+// job is one rehearsal of the sweep.
+type job struct {
+	index  int // position in the whole sweep, for sharding
+	combo  int
+	sc     *scenarios.Scenario
+	bad    bool
+	seed   int64
+	canary *v1beta1.Canary
+}
+
+// Run replays every combination of the axes over every scenario and seed
+// (or one shard of them), on every core.
+func Run(ctx context.Context, scs []*scenarios.Scenario, opts Options) (*Result, error) {
+	jobs, res, err := plan(scs, opts)
+	if err != nil {
+		return nil, err
+	}
+	session, err := sim.Open(ctx, sim.Options{})
+	if err != nil {
+		return nil, err
+	}
+	defer session.Close()
+	res.Samples = make([]Sample, len(jobs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				res.Samples[i] = rehearse(ctx, session, jobs[i], opts)
+			}
+		})
+	}
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return res, ctx.Err()
+}
+
+// plan checks the inputs and lists the rehearsals of this shard.
+func plan(scs []*scenarios.Scenario, opts Options) ([]job, *Result, error) {
+	if opts.Seeds < 1 {
+		return nil, nil, fmt.Errorf("--seeds must be at least 1")
+	}
+	if opts.Shards > 0 && (opts.Shard < 1 || opts.Shard > opts.Shards) {
+		return nil, nil, fmt.Errorf("--shard %d/%d: the shard must be between 1 and %d", opts.Shard, opts.Shards, opts.Shards)
+	}
+	combos, err := Grid(opts.Axes)
+	if err != nil {
+		return nil, nil, err
+	}
+	if total := len(combos) * len(scs) * opts.Seeds; total > maxRuns*max(1, opts.Shards) {
+		return nil, nil, fmt.Errorf("the sweep has %d rehearsals; at most %d a shard: use --shard", total, maxRuns)
+	}
+	res := &Result{Axes: opts.Axes, Combinations: combos, Seeds: opts.Seeds}
+	if opts.Shards > 0 {
+		res.Shard = fmt.Sprintf("%d/%d", opts.Shard, opts.Shards)
+	}
+	var jobs []job
+	for _, sc := range scs {
+		res.Scenarios = append(res.Scenarios, sc.Name)
+	}
+	for _, c := range combos {
+		for _, sc := range scs {
+			more, err := jobsFor(c, sc, opts)
+			if err != nil {
+				return nil, nil, err
+			}
+			jobs = append(jobs, more...)
+		}
+	}
+	return shard(jobs, opts), res, nil
+}
+
+// jobsFor lists the seeds of one combination on one scenario.
+func jobsFor(c Combination, sc *scenarios.Scenario, opts Options) ([]job, error) {
+	bad, err := isBad(sc)
+	if err != nil {
+		return nil, err
+	}
+	cd, err := Apply(sc.Canary, c.Settings)
+	if err != nil {
+		return nil, fmt.Errorf("scenario %s: %w", sc.Name, err)
+	}
+	out := make([]job, opts.Seeds)
+	for s := range out {
+		out[s] = job{combo: c.Index, sc: sc, bad: bad, seed: int64(s + 1), canary: cd}
+	}
+	return out, nil
+}
+
+// isBad says whether a scenario releases a bad version, from what it expects.
+func isBad(sc *scenarios.Scenario) (bool, error) {
+	switch sc.Expect.Outcome {
+	case v1beta1.CanaryPhaseFailed:
+		return true, nil
+	case v1beta1.CanaryPhaseSucceeded:
+		return false, nil
+	}
+	return false, fmt.Errorf("scenario %s expects outcome %q: a sweep needs scenarios that expect Failed (a bad release) or Succeeded (a good one)",
+		sc.Name, sc.Expect.Outcome)
+}
+
+// shard keeps every n-th rehearsal, so shards get the same mix of work.
+func shard(jobs []job, opts Options) []job {
+	for i := range jobs {
+		jobs[i].index = i
+	}
+	if opts.Shards == 0 {
+		return jobs
+	}
+	var out []job
+	for _, j := range jobs {
+		if j.index%opts.Shards == opts.Shard-1 {
+			out = append(out, j)
+		}
+	}
+	return out
+}
+
+// rehearse runs one job and turns its report into a sample.
+func rehearse(ctx context.Context, s *sim.Session, j job, opts Options) Sample {
+	sc := *j.sc
+	sc.Canary = j.canary
+	if opts.Noise != nil {
+		sc.Traffic.Noise = *opts.Noise
+	}
+	sc.Expect = scenarios.Expect{}
+	r := s.Run(ctx, &sc, sim.Options{Seed: j.seed})
+	return sample(j, r)
+}
+
+func sample(j job, r *reports.Run) Sample {
+	out := Sample{Combination: j.combo, Scenario: j.sc.Name, Bad: j.bad, Seed: j.seed, Outcome: r.Outcome,
+		RolledBack: r.Outcome == string(v1beta1.CanaryPhaseFailed), DecidedAt: r.DecidedAt, Error: r.Error}
+	if e := r.Exposure; e != nil {
+		out.CanaryRequests, out.CanaryErrors = e.CanaryRequests, e.CanaryErrors
+	}
+	return out
+}

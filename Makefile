@@ -6,6 +6,8 @@ CONTROLLER_GEN_VERSION := v0.23.0
 CONTROLLER_GEN := $(BIN)/controller-gen-$(CONTROLLER_GEN_VERSION)
 OUT ?= out
 
+include hack/envtest.mk
+
 .PHONY: all build test lint generate demo bench tools clean
 
 all: build
@@ -13,9 +15,10 @@ all: build
 build:
 	$(GO) build -o $(BIN)/rehearse ./cmd/rehearse
 
-## test: every test tier, with go test's summary lines.
-test:
-	$(GO) test -count=1 ./...
+## test: every test tier, with go test's summary lines. The envtest tier needs
+## kube-apiserver and etcd, built once from Go modules into .cache/envtest.
+test: envtest-bins
+	REHEARSE_REQUIRE_ENVTEST=1 $(GO) test -count=1 ./...
 
 ## lint: vet, formatting, and the engine purity rules (no client, no net/http, no time.Now).
 lint:

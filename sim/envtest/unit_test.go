@@ -162,3 +162,34 @@ func TestStartTimeout(t *testing.T) {
 		})
 	}
 }
+
+func TestWriteKubeconfig(t *testing.T) {
+	chosen := filepath.Join(t.TempDir(), "kept.kubeconfig")
+	tests := []struct {
+		name     string
+		path     string
+		wantTemp bool // the file lives in a folder Stop removes
+	}{
+		{"caller's path, kept", chosen, false},
+		{"temporary", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := &Env{}
+			if err := e.writeKubeconfig([]byte("apiVersion: v1\n"), tt.path); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { os.RemoveAll(e.tempDir) })
+			if (e.tempDir != "") != tt.wantTemp || (tt.path != "" && e.Kubeconfig != tt.path) {
+				t.Errorf("Kubeconfig %q, tempDir %q: want path %q, temporary %v", e.Kubeconfig, e.tempDir, tt.path, tt.wantTemp)
+			}
+			info, err := os.Stat(e.Kubeconfig)
+			if err != nil {
+				t.Fatalf("kubeconfig not written: %v", err)
+			}
+			if info.Mode().Perm() != 0o600 {
+				t.Errorf("kubeconfig mode %v, want 0600: it holds the admin's key", info.Mode().Perm())
+			}
+		})
+	}
+}

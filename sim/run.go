@@ -29,6 +29,10 @@ type Options struct {
 	Provider string
 	// Kubeconfig, with envtest, is where to write a kubeconfig for kubectl.
 	Kubeconfig string
+	// InProcess sends metric queries to the synthetic Prometheus's HTTP
+	// handler without a loopback socket (same handler, same bytes): for
+	// sweeps, which run thousands of rehearsals.
+	InProcess bool
 }
 
 // initSpacing is how often the engine looks at a Canary before its
@@ -38,6 +42,7 @@ const initSpacing = 10 * time.Second
 // Session is an open cluster backend that rehearsals run on.
 type Session struct {
 	backend backend
+	pool    *promPool
 	stop    func() error
 	// Kubeconfig reaches the session's API server, when it has one.
 	Kubeconfig string
@@ -47,13 +52,16 @@ type Session struct {
 func Open(ctx context.Context, opts Options) (*Session, error) {
 	switch opts.Cluster {
 	case "", "memory":
-		return &Session{backend: memoryBackend{}, stop: func() error { return nil }}, nil
+		pool := &promPool{}
+		return &Session{backend: memoryBackend{}, pool: pool, stop: pool.close}, nil
 	case "envtest":
 		env, err := envtest.Start(ctx, envtest.Options{KubeconfigPath: opts.Kubeconfig})
 		if err != nil {
 			return nil, err
 		}
-		return &Session{backend: envtestBackend{env: env}, stop: env.Stop, Kubeconfig: env.Kubeconfig}, nil
+		pool := &promPool{}
+		stop := func() error { return errors.Join(pool.close(), env.Stop()) }
+		return &Session{backend: envtestBackend{env: env}, pool: pool, stop: stop, Kubeconfig: env.Kubeconfig}, nil
 	}
 	return nil, fmt.Errorf("cluster %q is not available: use --cluster memory or --cluster envtest", opts.Cluster)
 }
@@ -111,7 +119,7 @@ func (s *Session) Run(ctx context.Context, sc *scenarios.Scenario, opts Options)
 		finish(sc, r)
 		out = r
 	}()
-	w, err := build(ctx, sc, opts, s.backend)
+	w, err := build(ctx, sc, opts, s.backend, s.pool)
 	if err != nil {
 		r.Error = err.Error()
 		return r

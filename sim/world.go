@@ -61,13 +61,15 @@ type world struct {
 	loads     []vload
 	callsSeen int
 	hookURLs  map[string]string // rewritten webhook URL → the manifest's
+	pool      *promPool         // shared by a session's worlds; nil: a server of its own
+	inProcess bool              // query Prometheus without a socket
 	now       time.Time         // the virtual time of the tick being run
 }
 
 // build sets up the world a scenario describes, on backend b.
-func build(ctx context.Context, sc *scenarios.Scenario, opts Options, b backend) (*world, error) {
+func build(ctx context.Context, sc *scenarios.Scenario, opts Options, b backend, pool *promPool) (*world, error) {
 	cd := sc.Canary.DeepCopy()
-	w := &world{sc: sc, cd: cd, backend: b, interval: cd.GetAnalysisInterval(),
+	w := &world{sc: sc, cd: cd, backend: b, pool: pool, inProcess: opts.InProcess, interval: cd.GetAnalysisInterval(),
 		release: epoch.Add(sc.Release.At), provider: effectiveProvider(cd, opts),
 		http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}}
 	w.closers = append(w.closers, func() error { w.http.CloseIdleConnections(); return nil })
@@ -110,17 +112,17 @@ func (w *world) startServices(sc *scenarios.Scenario, cd *v1beta1.Canary) error 
 	if sc.Scripted() {
 		return nil
 	}
-	p, err := prom.New(prom.Options{})
-	if err != nil {
-		return fmt.Errorf("starting the synthetic Prometheus: %w", err)
+	pool := w.pool
+	if pool == nil {
+		pool = &promPool{}
+		w.closers = append(w.closers, pool.close)
 	}
-	w.prom = p
-	w.closers = append(w.closers, p.Close)
-	base, err := p.Start()
+	p, err := pool.get()
 	if err != nil {
-		return fmt.Errorf("starting the synthetic Prometheus: %w", err)
+		return err
 	}
-	w.promBase = base
+	w.prom, w.promBase = p.srv, p.base
+	w.closers = append(w.closers, func() error { return pool.put(p) })
 	h, err := hooks.Start(hookBehaviours(sc), timeScale)
 	if err != nil {
 		return fmt.Errorf("starting the webhook receivers: %w", err)
@@ -300,7 +302,12 @@ func (w *world) newRunner() *runner.Runner {
 		r.Metrics, r.Hooks, r.Cluster = s, s, &scriptedCluster{Cluster: r.Cluster, s: s}
 		return r
 	}
-	src := &metrics.Source{Provider: w.provider, MetricsServer: w.promURL(), Client: w.http,
+	promClient := w.http
+	if w.inProcess {
+		// The same handler and the same bytes, without a loopback socket.
+		promClient = &http.Client{Transport: w.prom.Transport()}
+	}
+	src := &metrics.Source{Provider: w.provider, MetricsServer: w.promURL(), Client: promClient,
 		Templates: w.template, Secrets: w.secret}
 	r.Metrics = runner.SourceMetrics{Source: src}
 	r.Hooks = newWorldHooks(w, w.hookURLs)

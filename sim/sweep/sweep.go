@@ -155,7 +155,7 @@ func rehearse(ctx context.Context, s *sim.Session, j job, opts Options) Sample {
 		sc.Traffic.Noise = *opts.Noise
 	}
 	sc.Expect = scenarios.Expect{}
-	r := s.Run(ctx, &sc, sim.Options{Seed: j.seed})
+	r := s.Run(ctx, &sc, sim.Options{Seed: j.seed, InProcess: true})
 	return sample(j, r)
 }
 

@@ -459,3 +459,28 @@ func TestTracePrimaryLostDuringPromotion(t *testing.T) {
 		t.Errorf("got %+v routes %+v, want Failed with all traffic on the canary", w.cd.Status, w.routes)
 	}
 }
+
+func TestTraceConfirmTrafficIncreaseHaltsWithoutFailure(t *testing.T) {
+	// runConfirmTrafficIncreaseHooks: a closed gate holds the weight and
+	// counts no failed check; the analysis still runs.
+	w := newWorld(podinfo(withHooks(hook(v1beta1.ConfirmTrafficIncreaseHook, "cti"))))
+	w.hook = func(_ string, tick int) Answer {
+		if tick >= 3 && tick <= 5 {
+			return Answer{Status: 403}
+		}
+		return Answer{Status: 200}
+	}
+	w.initialized(t)
+	got := w.run(t, 7)
+	for tick := 3; tick <= 5; tick++ {
+		if r := got[tick-1]; r.canary != 10 || r.failed != 0 || r.phase != Progressing {
+			t.Errorf("tick %d: %v, want Progressing held at 10 with no failed check", tick, r)
+		}
+		if !slices.Contains(w.asked[tick], MetricSuccessRate) {
+			t.Errorf("tick %d: the analysis must run before the gate", tick)
+		}
+	}
+	if got[5].canary != 20 {
+		t.Errorf("tick 6: canary %d, want 20 once the gate opens", got[5].canary)
+	}
+}

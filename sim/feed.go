@@ -61,9 +61,6 @@ type roles struct {
 
 // feed writes samples from the last write up to until.
 func (w *world) feed(ctx context.Context, until time.Time) error {
-	if w.feeder == nil {
-		return nil
-	}
 	rs, err := w.roles(ctx)
 	if err != nil {
 		return err

@@ -154,25 +154,35 @@ func newReport(sc *scenarios.Scenario, opts Options) *reports.Run {
 // engine tick by tick until the rollout is decided or the time is up.
 func (w *world) rehearse(ctx context.Context, r *reports.Run, seed int64) error {
 	start := epoch.Add(-warmUp)
-	if !w.sc.Scripted() {
-		f, err := newFeeder(w.cd, w.provider, w.sc.Traffic, seed, start)
-		if err != nil {
-			return err
-		}
-		w.feeder = f
+	t, err := w.newTraffic(seed, start)
+	if err != nil {
+		return err
 	}
+	w.traffic = t
+	defer t.Close()
 	if err := w.initialize(ctx, start); err != nil {
 		return err
 	}
 	if err := w.setImage(ctx, w.sc.Release.To); err != nil {
 		return err
 	}
-	err := w.ticks(ctx, r)
-	if w.feeder != nil {
-		e := w.feeder.exposure
-		r.Exposure = &e
-	}
+	err = w.ticks(ctx, r)
+	r.Exposure = t.Exposure()
 	return err
+}
+
+// newTraffic picks the traffic model: none for a script, modelled samples
+// otherwise.
+func (w *world) newTraffic(seed int64, start time.Time) (trafficModel, error) {
+	if w.sc.Scripted() {
+		return noTraffic{}, nil
+	}
+	f, err := newFeeder(w.cd, w.provider, w.sc.Traffic, seed, start)
+	if err != nil {
+		return nil, err
+	}
+	w.feeder = f
+	return virtualTraffic{w}, nil
 }
 
 // initialize steps the engine until the Canary is Initialized.
@@ -185,7 +195,7 @@ func (w *world) initialize(ctx context.Context, start time.Time) error {
 		}
 		last = t
 		if t.Decision.Status.Phase == v1beta1.CanaryPhaseInitialized {
-			return w.feed(ctx, w.release)
+			return w.traffic.Advance(ctx, w.release)
 		}
 	}
 	why := "no reconcile ran"
@@ -197,7 +207,7 @@ func (w *world) initialize(ctx context.Context, start time.Time) error {
 
 // reconcile brings the world to now and runs one engine tick.
 func (w *world) reconcile(ctx context.Context, now time.Time) (*runner.Tick, error) {
-	if err := w.feed(ctx, now); err != nil {
+	if err := w.traffic.Advance(ctx, now); err != nil {
 		return nil, err
 	}
 	if err := w.deploys.Sync(ctx, now); err != nil {
@@ -272,7 +282,7 @@ func (w *world) tick(ctx context.Context, r *reports.Run, n int, now time.Time) 
 		return true, err
 	}
 	r.Ticks = append(r.Ticks, record(n, now.Sub(w.release).Seconds(), w.cd, t))
-	for _, note := range w.ingestLoads() {
+	for _, note := range w.traffic.AfterTick(ctx, n, now) {
 		r.Notes = append(r.Notes, fmt.Sprintf("tick %d: %s", n, note))
 	}
 	return w.settled(t, n, now), nil

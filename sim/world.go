@@ -57,6 +57,7 @@ type world struct {
 	release  time.Time
 	closers  []func() error
 
+	traffic   trafficModel
 	feeder    *feeder
 	loads     []vload
 	callsSeen int

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -109,5 +110,26 @@ func TestDefaultMaxDuration(t *testing.T) {
 		if got := DefaultMaxDuration(tc.s); got != tc.want {
 			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
 		}
+	}
+}
+
+func TestFaultsParsed(t *testing.T) {
+	sc, err := LoadFile("testdata/valid-faults.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sc.Faults) != 5 {
+		t.Fatalf("%d faults, want 5", len(sc.Faults))
+	}
+	first := sc.Faults[0]
+	if first.Target != FaultKubernetes || first.Probability != 0.3 || first.Verb != "update" {
+		t.Errorf("faults are sorted by time; first = %+v", first)
+	}
+	down := sc.Faults[2]
+	if down.Kind != "down" || !down.ActiveAt(4*time.Minute) || down.ActiveAt(6*time.Minute) || down.ActiveAt(3*time.Minute) {
+		t.Errorf("prometheus down from 4m for 2m: %+v", down)
+	}
+	if !strings.Contains(down.String(), "prometheus down from 4m0s for 2m0s") {
+		t.Errorf("String() = %q", down.String())
 	}
 }

@@ -33,6 +33,7 @@ func (c *converter) scenario(r *rawScenario) *Scenario {
 	s.Script = c.script(r.Spec.Script)
 	s.Events = c.events(r.Spec.Events)
 	s.Expect = c.expect(r.Spec.Expect)
+	s.Faults = c.faults(r.Spec.Faults)
 	c.modes(&r.Spec)
 	c.manifests(s, &r.Spec)
 	c.againstCanary(s)

@@ -117,6 +117,7 @@ func (c *converter) againstCanary(s *Scenario) {
 		return
 	}
 	hooks, metrics := canaryNames(s.Canary)
+	c.faultHooks(s)
 	for _, name := range sortedKeys(s.Webhooks) {
 		c.named(keyPath("spec.webhooks", name), "webhook", name, hooks, s.Canary)
 	}

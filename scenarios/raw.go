@@ -33,6 +33,7 @@ type rawSpec struct {
 	Events    []rawEvent            `json:"events"`
 	Expect    *rawExpect            `json:"expect"`
 	Limits    *rawLimits            `json:"limits"`
+	Faults    []rawFault            `json:"faults"`
 }
 
 type rawRelease struct {

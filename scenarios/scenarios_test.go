@@ -58,6 +58,8 @@ var invalidCases = []struct {
 	{"invalid-unknown-field.yaml", "", 11, `spec.versions["ghcr.io/stefanprodan/podinfo:6.0.1"].sucessRate: unknown field; did you mean "successRate"?`},
 	{"invalid-webhook-name.yaml", "", 12, `webhook "acceptance-tst" is not in Canary test/podinfo: use one of acceptance-test, load-test; did you mean "acceptance-test"?`},
 	{"invalid-wrong-type.yaml", "", 11, `spec.traffic.rps: expected a number, got string "lots"`},
+	{"invalid-fault-kind.yaml", "", 12, `"exploded" is not a prometheus fault: use one of down, slow, status`},
+	{"invalid-fault-hook.yaml", "", 12, `the Canary has no webhook named "lod-test"`},
 }
 
 func TestInvalidFiles(t *testing.T) {
@@ -104,8 +106,8 @@ func firstError(t *testing.T, err error) *manifest.Error {
 
 func TestLoadFolderReportsEveryBrokenFile(t *testing.T) {
 	loaded, err := Load("testdata")
-	if len(loaded) != 7 {
-		t.Errorf("want the 7 valid scenarios, got %d", len(loaded))
+	if len(loaded) != 8 {
+		t.Errorf("want the 8 valid scenarios, got %d", len(loaded))
 	}
 	got := err.Error()
 	for _, want := range []string{"invalid-not-scenario.yaml:4:7: kind: Canary is not a Scenario", "invalid-name.yaml:4:9", "broken-canary.yml:9:5"} {

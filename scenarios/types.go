@@ -51,6 +51,7 @@ type Scenario struct {
 	Events   []Event             // sorted by time (stable for equal times)
 	Expect   Expect
 	Limits   Limits
+	Faults   []Fault // sorted by time
 
 	doc *manifest.Doc // the scenario's YAML, for errors found after loading
 }

@@ -103,6 +103,9 @@ func (s *Server) decide(rt route, in input) (reply, int) {
 // replyAt: the scenario's answer for the hook wins when it says anything
 // beyond latency; otherwise the endpoint answers, after that latency.
 func (s *Server) replyAt(rt route, in input, now time.Duration) reply {
+	if o, ok := s.overrides[rt.hook]; ok {
+		return faultReply(rt.hook, o)
+	}
 	b := s.behaviours[rt.hook]
 	a := answerAt(b.Answers, now)
 	if a.Timeout || a.Refused || a.Status != 0 {
@@ -125,6 +128,11 @@ func answerAt(answers []Answer, now time.Duration) Answer {
 		a = x
 	}
 	return a
+}
+
+func faultReply(hook string, a Answer) reply {
+	body := fmt.Sprintf("rehearse: injected fault for hook %q", hook)
+	return reply{status: a.Status, body: body, latency: a.Latency, timeout: a.Timeout, refused: a.Refused}
 }
 
 func scenarioReply(hook string, a Answer) reply {

@@ -74,6 +74,27 @@ type Server struct {
 	now     time.Duration
 	calls   []Call
 	toggles map[string][]toggle
+	// overrides replace a hook's answer for the next calls: a fault
+	// injected by the harness wins over the scenario and the endpoint.
+	overrides map[string]Answer
+}
+
+// Override makes every later call to hook answer a, until Clear; chaos
+// runs use it to inject a fault at one moment of virtual time.
+func (s *Server) Override(hook string, a Answer) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.overrides == nil {
+		s.overrides = map[string]Answer{}
+	}
+	s.overrides[hook] = a
+}
+
+// Clear removes hook's override.
+func (s *Server) Clear(hook string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.overrides, hook)
 }
 
 // Start validates the behaviours and starts serving. timeScale shrinks every

@@ -19,6 +19,9 @@ type Fault struct {
 	// Body is the answer's body when Status is set. Empty means a
 	// Prometheus-shaped error whose errorType matches Status.
 	Body string
+	// Refuse drops every connection without an answer, as a server that is
+	// down does.
+	Refuse bool
 }
 
 // SetFault installs f for every later request; SetFault(Fault{}) heals.
@@ -36,6 +39,10 @@ func (s *Server) withFault(next http.Handler) http.Handler {
 		f := s.fault.Load()
 		if f == nil {
 			next.ServeHTTP(w, r)
+			return
+		}
+		if f.Refuse {
+			refuse(w)
 			return
 		}
 		if !wait(r.Context(), f.Delay) {
@@ -87,4 +94,16 @@ func errorTypeOf(status int) string {
 		return errTimeout
 	}
 	return errInternal
+}
+
+// refuse closes the connection without a word; where the connection cannot
+// be taken over (the in-process transport) it aborts the request instead.
+func refuse(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			_ = conn.Close()
+			return
+		}
+	}
+	panic(http.ErrAbortHandler)
 }

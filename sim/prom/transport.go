@@ -1,6 +1,7 @@
 package prom
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -11,12 +12,21 @@ import (
 // Prometheus client takes a custom http.Client. The bytes are those the
 // network path would carry.
 func (s *Server) Transport() http.RoundTripper {
-	return handlerTransport{h: s.Handler()}
+	return handlerTransport{h: s.Handler(), s: s}
 }
 
-type handlerTransport struct{ h http.Handler }
+// errRefused is what a client sees of a server that is down.
+var errRefused = errors.New("dial tcp: connect: connection refused (injected fault)")
+
+type handlerTransport struct {
+	h http.Handler
+	s *Server
+}
 
 func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if f := t.s.fault.Load(); f != nil && f.Refuse {
+		return nil, errRefused
+	}
 	in := r.Clone(r.Context()) // the handler parses the form into its request
 	if r.Body != nil {
 		defer r.Body.Close()

@@ -190,6 +190,12 @@ func (s *stepper) promoting() bool {
 		s.reason("promoted: all traffic back to the primary, which runs the new spec")
 	case r.Canary > 0:
 		s.shiftToPrimary(r, swp)
+	case r.Primary == totalWeight:
+		// rehearse extension: Flagger waits here forever. Only a controller
+		// that died between its last routing step and its status write
+		// leaves this state; the shift is done, so finish as it would have.
+		s.setPhase(v1beta1.CanaryPhaseFinalising)
+		s.reason("promoting: all traffic is already on the primary (a previous controller died after shifting it); finishing the promotion, where Flagger would wait forever")
 	default:
 		s.reason("promoting: no canary traffic left to shift")
 	}

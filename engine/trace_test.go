@@ -484,3 +484,21 @@ func TestTraceConfirmTrafficIncreaseHaltsWithoutFailure(t *testing.T) {
 		t.Errorf("tick 6: canary %d, want 20 once the gate opens", got[5].canary)
 	}
 }
+
+func TestPromotingWithAllTrafficOnThePrimaryFinishes(t *testing.T) {
+	// A rehearse extension for level-triggering: Flagger's
+	// runPromotionTrafficShift does nothing when stepping promotion finds
+	// no canary traffic left, which only a crash between its routing and
+	// status writes can cause; the engine finishes the promotion instead.
+	w := newWorld(podinfo(func(a *v1beta1.CanaryAnalysis) { a.StepWeightPromotion = 20 })).initialized(t)
+	w.run(t, 8)
+	if w.cd.Status.Phase != Promoting {
+		t.Fatalf("phase %s, want Promoting", w.cd.Status.Phase)
+	}
+	w.routes = Routes{Primary: 100}
+	w.tick = 9
+	w.step(t, w.now())
+	if w.cd.Status.Phase != Finalising {
+		t.Errorf("phase %s, want Finalising", w.cd.Status.Phase)
+	}
+}

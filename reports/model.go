@@ -19,11 +19,11 @@ type Run struct {
 	Passed       bool          `json:"passed"`    // every expectation held
 	Expectations []Expectation `json:"expectations"`
 	Ticks        []Tick        `json:"ticks"`
-	Notes        []string      `json:"notes,omitempty"`
+	Notes        []string      `json:"notes,omitempty"` // e.g. Flagger behaviour that surprises users, said in words
 	// Exposure is what the new version served after the release: the blast
 	// radius of a bad release. Absent when the run had no traffic model.
-	Exposure *Exposure `json:"exposure,omitempty"` // e.g. Flagger behaviour that surprises users, said in words
-	Error        string        `json:"error,omitempty"` // the run could not complete (setup failure); then Passed=false
+	Exposure *Exposure `json:"exposure,omitempty"`
+	Error    string    `json:"error,omitempty"` // the run could not complete (setup failure); then Passed=false
 }
 
 // Expectation is one assertion of the scenario file, checked after the run.
@@ -47,6 +47,9 @@ type Tick struct {
 	Webhooks      []Webhook `json:"webhooks"`
 	Reason        string    `json:"reason"` // the engine's words for what it did and why
 	Events        []string  `json:"events,omitempty"`
+	// Load is what the hey load tests measured since the previous tick, on
+	// the client side; only real-traffic runs (--traffic real) have it.
+	Load *LoadStats `json:"load,omitempty"`
 }
 
 // Metric is one metric check of a tick. Value is nil when the query returned
@@ -70,6 +73,18 @@ type Webhook struct {
 	Status int    `json:"status"`
 	Passed bool   `json:"passed"`
 	Error  string `json:"error,omitempty"`
+}
+
+// LoadStats is what hey measured over one tick: the requests it started,
+// how they were answered, and their latency (real milliseconds: latencies
+// are not scaled with the clock).
+type LoadStats struct {
+	Requests int            `json:"requests"`
+	Status   map[string]int `json:"status,omitempty"` // answers by HTTP status code, e.g. "200"
+	Errors   int            `json:"errors,omitempty"` // requests with no HTTP answer (refused, timed out)
+	P50      float64        `json:"p50Ms"`
+	P95      float64        `json:"p95Ms"`
+	P99      float64        `json:"p99Ms"`
 }
 
 // Exposure counts the requests the new (canary) version served after the

@@ -105,6 +105,9 @@ func (w *world) scrape(rs roles, t time.Time) error {
 			w.feeder.exposure.CanaryRequests += iv.Requests
 			w.feeder.exposure.CanaryErrors += iv.Errors
 		}
+		if role == traffic.Canary && w.staleCanary {
+			continue // served, but its scrape target is gone: no samples
+		}
 		if err := w.feeder.gens[role].Emit(w.prom, t.UnixMilli(), iv); err != nil {
 			return fmt.Errorf("writing samples: %w", err)
 		}

@@ -18,6 +18,7 @@ import (
 // scaled down (it will time out, quickly); every other answer is awaited
 // with the real timeout, which a scaled-down latency never reaches.
 type worldHooks struct {
+	w       *world
 	sc      *scenarios.Scenario
 	fast    runner.CallerHooks // scaled timeouts: for answers meant to time out
 	patient runner.CallerHooks // real timeouts
@@ -28,7 +29,7 @@ type worldHooks struct {
 }
 
 func newWorldHooks(w *world, original map[string]string) *worldHooks {
-	return &worldHooks{sc: w.sc,
+	return &worldHooks{w: w, sc: w.sc,
 		fast:    runner.CallerHooks{Caller: &webhook.Caller{Client: w.http, TimeScale: timeScale, Sleep: noSleep}},
 		patient: runner.CallerHooks{Caller: &webhook.Caller{Client: w.http, TimeScale: 1, Sleep: noSleep}},
 		now:     func() time.Duration { return w.now.Sub(epoch) }, urls: original}
@@ -39,6 +40,13 @@ func (h *worldHooks) Call(ctx context.Context, cd *v1beta1.Canary, hook v1beta1.
 	c := h.patient
 	if h.timesOut(hook) {
 		c = h.fast
+	}
+	if f, ok := h.w.hookFault(hook, h.now()); ok && h.w.hooks != nil {
+		h.w.hooks.Override(hook.Name, f)
+		defer h.w.hooks.Clear(hook.Name)
+		if f.Timeout || f.Latency >= hook.GetTimeout() {
+			c = h.fast
+		}
 	}
 	a := c.Call(ctx, cd, hook, phase)
 	a.Err = h.stable(a.Err)
@@ -66,4 +74,22 @@ func (h *worldHooks) stable(msg string) string {
 		msg = strings.ReplaceAll(msg, rewritten, original)
 	}
 	return msg
+}
+
+// worldMetrics measures through the patient source, or through the fast one
+// while a slow-Prometheus fault makes the query outlive its timeout.
+type worldMetrics struct {
+	w                   *world
+	patient, fast, down runner.SourceMetrics
+}
+
+// Measure implements runner.Metrics.
+func (m *worldMetrics) Measure(ctx context.Context, cd *v1beta1.Canary, metric v1beta1.CanaryMetric, check engine.MetricCheck, at time.Time) engine.Answer {
+	switch {
+	case m.w.promDown:
+		return m.down.Measure(ctx, cd, metric, check, at)
+	case m.w.slowMetrics:
+		return m.fast.Measure(ctx, cd, metric, check, at)
+	}
+	return m.patient.Measure(ctx, cd, metric, check, at)
 }

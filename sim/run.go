@@ -33,6 +33,9 @@ type Options struct {
 	// handler without a loopback socket (same handler, same bytes): for
 	// sweeps, which run thousands of rehearsals.
 	InProcess bool
+	// crashAfter is how many writes a controller killed by an engine-restart
+	// fault makes before it dies; nil means one (tests vary it).
+	crashAfter *int
 }
 
 // initSpacing is how often the engine looks at a Canary before its
@@ -168,6 +171,7 @@ func (w *world) rehearse(ctx context.Context, r *reports.Run, seed int64) error 
 	}
 	err = w.ticks(ctx, r)
 	r.Exposure = t.Exposure()
+	r.Notes = append(r.Notes, faultNotes(w.chaos.taken())...)
 	return err
 }
 
@@ -277,9 +281,15 @@ func (w *world) tick(ctx context.Context, r *reports.Run, n int, now time.Time) 
 	if s, ok := w.runner.Metrics.(*script); ok {
 		s.tick = n
 	}
-	t, err := w.reconcile(ctx, now)
+	t, err := w.faultyReconcile(ctx, now)
 	if err != nil {
-		return true, err
+		if w.chaos == nil {
+			return true, err
+		}
+		// Under injected faults a failed reconcile is what Flagger logs
+		// before trying again on the next tick.
+		r.Ticks = append(r.Ticks, w.failedTick(ctx, n, now, err))
+		return false, nil
 	}
 	r.Ticks = append(r.Ticks, record(n, now.Sub(w.release).Seconds(), w.cd, t))
 	for _, note := range w.traffic.AfterTick(ctx, n, now) {

@@ -57,14 +57,20 @@ type world struct {
 	release  time.Time
 	closers  []func() error
 
-	traffic   trafficModel
-	feeder    *feeder
-	loads     []vload
-	callsSeen int
-	hookURLs  map[string]string // rewritten webhook URL → the manifest's
-	pool      *promPool         // shared by a session's worlds; nil: a server of its own
-	inProcess bool              // query Prometheus without a socket
-	now       time.Time         // the virtual time of the tick being run
+	traffic     trafficModel
+	feeder      *feeder
+	loads       []vload
+	callsSeen   int
+	hookURLs    map[string]string // rewritten webhook URL → the manifest's
+	chaos       *chaos            // the scenario's faults; nil when it has none
+	slowMetrics bool              // a slow-Prometheus fault is in force this tick
+	staleCanary bool              // the canary's series have stopped this tick
+	promDown    bool              // Prometheus refuses connections this tick
+	restarted   map[int]bool
+	crashAfter  int       // writes a dying controller makes before it dies
+	pool        *promPool // shared by a session's worlds; nil: a server of its own
+	inProcess   bool      // query Prometheus without a socket
+	now         time.Time // the virtual time of the tick being run
 }
 
 // build sets up the world a scenario describes, on backend b.
@@ -74,14 +80,14 @@ func build(ctx context.Context, sc *scenarios.Scenario, opts Options, b backend,
 		release: epoch.Add(sc.Release.At), provider: effectiveProvider(cd, opts),
 		http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}}
 	w.closers = append(w.closers, func() error { w.http.CloseIdleConnections(); return nil })
-	if err := w.setup(ctx, sc, cd); err != nil {
+	if err := w.setup(ctx, sc, cd, opts); err != nil {
 		w.close()
 		return nil, err
 	}
 	return w, nil
 }
 
-func (w *world) setup(ctx context.Context, sc *scenarios.Scenario, cd *v1beta1.Canary) error {
+func (w *world) setup(ctx context.Context, sc *scenarios.Scenario, cd *v1beta1.Canary, opts Options) error {
 	if err := w.startServices(sc, cd); err != nil {
 		return err
 	}
@@ -92,6 +98,14 @@ func (w *world) setup(ctx context.Context, sc *scenarios.Scenario, cd *v1beta1.C
 	}
 	w.client, w.key = c, client.ObjectKeyFromObject(cd)
 	w.deploys = &cluster.Controller{Client: w.client, Namespace: cd.Namespace, Behaviour: w.readiness}
+	if len(sc.Faults) > 0 {
+		w.chaos = newChaos(sc.Faults, seed(sc, opts))
+		w.crashAfter = 1
+		if opts.crashAfter != nil {
+			w.crashAfter = *opts.crashAfter
+		}
+		w.deploys.Override = w.workloadFault
+	}
 	w.router = routerFor(w.provider)
 	w.runner = w.newRunner()
 	return nil
@@ -296,7 +310,7 @@ func syntheticTarget(cd *v1beta1.Canary, image string) *appsv1.Deployment {
 
 // newRunner wires the engine's runner to the world.
 func (w *world) newRunner() *runner.Runner {
-	r := &runner.Runner{Cluster: &kube.Cluster{Client: w.client}, Router: w.router,
+	r := &runner.Runner{Cluster: &kube.Cluster{Client: w.faultyClient(w.client)}, Router: w.router,
 		Options: engine.Options{Provider: w.provider}}
 	if w.sc.Scripted() {
 		s := &script{sc: w.sc}
@@ -308,9 +322,15 @@ func (w *world) newRunner() *runner.Runner {
 		// The same handler and the same bytes, without a loopback socket.
 		promClient = &http.Client{Transport: w.prom.Transport()}
 	}
-	src := &metrics.Source{Provider: w.provider, MetricsServer: w.promURL(), Client: promClient,
-		Templates: w.template, Secrets: w.secret}
-	r.Metrics = runner.SourceMetrics{Source: src}
+	src := func(c *http.Client) runner.SourceMetrics {
+		return runner.SourceMetrics{Source: &metrics.Source{Provider: w.provider, MetricsServer: w.promURL(), Client: c,
+			Templates: w.template, Secrets: w.secret}}
+	}
+	// A query meant to outlive the provider's timeout is awaited with the
+	// timeout shrunk like the world's time; every other one patiently.
+	fast := &http.Client{Transport: promClient.Transport, Timeout: time.Duration(float64(promTimeout) * timeScale)}
+	down := &http.Client{Transport: &http.Transport{DialContext: refusedDialer}}
+	r.Metrics = &worldMetrics{w: w, patient: src(promClient), fast: src(fast), down: src(down)}
 	r.Hooks = newWorldHooks(w, w.hookURLs)
 	return r
 }

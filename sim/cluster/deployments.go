@@ -25,6 +25,9 @@ type Behaviour struct {
 	// DeadlineExceeded: the Deployment's own progress deadline fires once
 	// ReadyAfter has passed without the pods becoming available.
 	DeadlineExceeded bool
+	// Since, when set, is when pods that were ready stopped being so (a
+	// fault), rather than the start of the rollout.
+	Since time.Time
 }
 
 // Behaviours says how each image behaves at a moment; images it does not
@@ -38,6 +41,9 @@ type Controller struct {
 	Client    client.Client
 	Namespace string
 	Behaviour Behaviours
+	// Override, when set, replaces the behaviour of one Deployment by name
+	// (a fault that hits the canary or the primary, whatever its image).
+	Override  func(name string, now time.Time) (Behaviour, bool)
 	rollouts  map[string]rollout
 	revisions map[string]revision // by Deployment name: hashing a pod template is not free
 }
@@ -128,9 +134,17 @@ func image(d *appsv1.Deployment) string {
 // once the image's pods are ready.
 func (c *Controller) status(d *appsv1.Deployment, r rollout, now time.Time) appsv1.DeploymentStatus {
 	n, b := r.replicas, c.Behaviour(image(d), now)
+	if c.Override != nil {
+		if o, ok := c.Override(d.Name, now); ok {
+			b = o
+		}
+	}
 	ready := n == 0 || (!b.Never && !now.Before(r.started.Add(b.ReadyAfter)))
 	st := appsv1.DeploymentStatus{ObservedGeneration: d.Generation, Replicas: n, UpdatedReplicas: n}
 	since := metav1.NewTime(r.started)
+	if !b.Since.IsZero() && b.Since.After(r.started) {
+		since = metav1.NewTime(b.Since)
+	}
 	if ready {
 		st.ReadyReplicas, st.AvailableReplicas = n, n
 		st.Conditions = []appsv1.DeploymentCondition{

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rehearse-dev/rehearse/sim/envtest"
+)
+
+// TestControllerBadFlags: every mistake in the flags exits 2 before any
+// connection is tried, naming the flag.
+func TestControllerBadFlags(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown flag", []string{"--bogus"}, "bogus"},
+		{"argument", []string{"scenarios/"}, "takes no arguments"},
+		{"provider without a router", []string{"--mesh-provider", "istio"}, `--mesh-provider "istio"`},
+		{"namespace", []string{"--namespace", "Not_A_Namespace"}, "--namespace"},
+		{"lease namespace", []string{"--leader-election-namespace", "-x"}, "--leader-election-namespace"},
+		{"metrics address", []string{"--metrics-bind-address", "8080"}, "--metrics-bind-address"},
+		{"probe address", []string{"--health-probe-bind-address", "localhost"}, "--health-probe-bind-address"},
+		{"missing kubeconfig", []string{"--kubeconfig", filepath.Join(t.TempDir(), "nope")}, "no cluster to talk to"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := controllerCommand(context.Background(), tt.args, &stdout, &stderr)
+			if code := exitCode(err, &stderr); code != exitBadInput {
+				t.Fatalf("exit %d, want %d; stderr: %s", code, exitBadInput, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), tt.want) {
+				t.Errorf("stderr does not mention %q:\n%s", tt.want, stderr.String())
+			}
+		})
+	}
+}
+
+func TestCheckBindAddress(t *testing.T) {
+	tests := []struct {
+		addr string
+		ok   bool
+	}{
+		{"0", true}, {":8080", true}, {"127.0.0.1:0", true}, {"[::1]:8081", true},
+		{"8080", false}, {"", false}, {"localhost", false},
+	}
+	for _, tt := range tests {
+		if err := checkBindAddress(tt.addr); (err == nil) != tt.ok {
+			t.Errorf("checkBindAddress(%q) = %v, want ok %v", tt.addr, err, tt.ok)
+		}
+	}
+}
+
+// lockedBuffer is a Buffer the controller's goroutines may write to while
+// the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestControllerServesAndStops runs the command against envtest: it becomes
+// ready, then returns without error when its context ends.
+func TestControllerServesAndStops(t *testing.T) {
+	if _, err := envtest.ResolveAssets(""); err != nil {
+		t.Skip(err.Error())
+	}
+	env, err := envtest.Start(context.Background(), envtest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = env.Stop() })
+	probe := freeLoopbackAddr(t)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr lockedBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- controllerCommand(ctx, []string{"--kubeconfig", env.Kubeconfig, "--metrics-bind-address", "0",
+			"--health-probe-bind-address", probe, "--namespace", "default"}, &bytes.Buffer{}, &stderr)
+	}()
+	if err := waitReady(ctx, "http://"+probe+"/readyz", done); err != nil {
+		t.Fatalf("%v\nstderr:\n%s", err, stderr.String())
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("controller returned %v on shutdown, want nil\nstderr:\n%s", err, stderr.String())
+	}
+}
+
+func freeLoopbackAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// waitReady polls the readiness endpoint until it answers 200, the command
+// exits, or a minute passes (a bound on a hang, not a speed check).
+func waitReady(ctx context.Context, url string, done <-chan error) error {
+	deadline := time.NewTimer(time.Minute)
+	defer deadline.Stop()
+	for {
+		if resp, err := http.Get(url); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		select {
+		case err := <-done:
+			return errors.Join(errors.New("the controller exited before it was ready"), err)
+		case <-deadline.C:
+			return errors.New("the controller was not ready within a minute")
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}

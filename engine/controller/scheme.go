@@ -1,0 +1,31 @@
+package controller
+
+import (
+	"fmt"
+
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+)
+
+// NewScheme holds every type the controller reads or writes: client-go's,
+// flagger.app/v1beta1 and Gateway API v1 (for the gatewayapi provider).
+func NewScheme() (*runtime.Scheme, error) {
+	s := runtime.NewScheme()
+	adders := []struct {
+		what string
+		add  func(*runtime.Scheme) error
+	}{
+		{"client-go", clientgoscheme.AddToScheme},
+		{"flagger.app/v1beta1", v1beta1.AddToScheme},
+		{"gateway.networking.k8s.io/v1", gatewayv1.Install},
+	}
+	for _, a := range adders {
+		if err := a.add(s); err != nil {
+			return nil, fmt.Errorf("register the %s types: %w", a.what, err)
+		}
+	}
+	return s, nil
+}

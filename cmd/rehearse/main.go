@@ -50,8 +50,11 @@ func main() {
 
 // commands maps a subcommand to its implementation.
 var commands = map[string]func(ctx context.Context, args []string, stdout, stderr io.Writer) error{
-	"run":  runCommand,
-	"lint": lintCommand,
+	"run":        runCommand,
+	"lint":       lintCommand,
+	"sweep":      sweepCommand,
+	"validate":   validateCommand,
+	"controller": controllerCommand,
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -98,6 +101,21 @@ Usage:
       Check Canary and MetricTemplate manifests for what Flagger only finds
       out during a rollout (a misnamed metric, a template that does not
       render, a canary that can never promote...).
+
+  rehearse validate [--out DIR] [--scenarios PATH]... [--max-rollback-time 10m] [--max-promotion-time D]
+                    [--format text|github] [--cluster memory|envtest] [--provider P] MANIFESTS...
+      Rehearse every Canary in your manifests under the built-in policies (bad,
+      slow and good release, failing pre-rollout hook); reports in DIR (default out/).
+
+  rehearse sweep [--set PATH=VALUES]... [--seeds N] [--shard i/n] [--out DIR] SCENARIO...
+      Replay scenarios over a grid of Canary settings and many seeds: detection
+      and false-rollback rates with confidence intervals, time to decision,
+      blast radius; sweep.html, sweep.csv, sweep.json in DIR.
+  rehearse sweep merge [--out DIR] SHARD/sweep.json...
+      Merge the shards of a sharded sweep into one report.
+
+  rehearse controller [--kubeconfig FILE] [--metrics-server URL] [--mesh-provider P]
+      Run the engine as a progressive-delivery controller against a real cluster.
 
 Exit status: 0 every expectation held (lint: no error finding), 1 one failed,
 2 bad input.

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/rehearse-dev/rehearse/reports"
+	"github.com/rehearse-dev/rehearse/scenarios"
+	"github.com/rehearse-dev/rehearse/sim/sweep"
+)
+
+// setFlags collects repeated --set flags.
+type setFlags []sweep.Axis
+
+func (s *setFlags) String() string { return fmt.Sprint(*s) }
+
+func (s *setFlags) Set(v string) error {
+	ax, err := sweep.ParseAxis(v)
+	if err != nil {
+		return err
+	}
+	*s = append(*s, ax)
+	return nil
+}
+
+func sweepCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "merge" {
+		return mergeCommand(args[1:], stdout, stderr)
+	}
+	fs := flag.NewFlagSet("sweep", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var axes setFlags
+	fs.Var(&axes, "set", "PATH=V1,V2 or PATH=FROM:TO:STEP: a Canary field to vary (repeatable), e.g. analysis.threshold=1,2,3")
+	seeds := fs.Int("seeds", 100, "seeds per combination and scenario")
+	shard := fs.String("shard", "", "i/n: run only shard i of n (merge the shards with rehearse sweep merge)")
+	noiseSR := fs.Float64("noise-success-rate", -1, "standard deviation of the success rate, in points (default: each scenario's own)")
+	noiseLat := fs.Float64("noise-latency", -1, "relative standard deviation of latency (default: each scenario's own)")
+	maxFalse := fs.Float64("max-false-rollback", 0.05, "the false-rollback rate a recommended setting must stay under")
+	out := fs.String("out", "out/sweep", "folder for sweep.csv, sweep.json and sweep.html")
+	if err := fs.Parse(args); err != nil {
+		return badInput("%v", err)
+	}
+	if fs.NArg() == 0 {
+		return badInput("rehearse sweep needs scenario files: at least one that expects Failed (a bad release) and one that expects Succeeded")
+	}
+	opts, err := sweepOptions(axes, *seeds, *shard, *noiseSR, *noiseLat)
+	if err != nil {
+		return badInput("%v", err)
+	}
+	scs, err := scenarios.Load(fs.Args()...)
+	if err != nil {
+		return badInput("%v", err)
+	}
+	res, err := sweep.Run(ctx, scs, opts)
+	if err != nil {
+		return badInput("%v", err)
+	}
+	return writeSweep(stdout, *out, toReport(res), *maxFalse)
+}
+
+func sweepOptions(axes []sweep.Axis, seeds int, shard string, noiseSR, noiseLat float64) (sweep.Options, error) {
+	opts := sweep.Options{Axes: axes, Seeds: seeds}
+	if shard != "" {
+		if _, err := fmt.Sscanf(shard, "%d/%d", &opts.Shard, &opts.Shards); err != nil || opts.Shards < 1 {
+			return opts, fmt.Errorf("--shard %q: write i/n, e.g. 3/8", shard)
+		}
+	}
+	if noiseSR >= 0 || noiseLat >= 0 {
+		opts.Noise = &scenarios.Noise{SuccessRate: max(noiseSR, 0), Latency: max(noiseLat, 0)}
+	}
+	return opts, nil
+}
+
+func writeSweep(stdout io.Writer, out string, res reports.SweepResult, maxFalse float64) error {
+	o := reports.SweepOptions{MaxFalseRollback: maxFalse}
+	if err := o.WriteAll(out, res); err != nil {
+		return fmt.Errorf("writing the sweep to %s: %w", out, err)
+	}
+	if err := o.WriteTable(stdout, res); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "sweep written to %s/ (sweep.html, sweep.csv, sweep.json)\n", out)
+	return nil
+}
+
+// mergeCommand merges the sweep.json files of a sharded sweep.
+func mergeCommand(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("sweep merge", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", "out/sweep", "folder for the merged sweep")
+	maxFalse := fs.Float64("max-false-rollback", 0.05, "the false-rollback rate a recommended setting must stay under")
+	if err := fs.Parse(args); err != nil {
+		return badInput("%v", err)
+	}
+	var parts []reports.SweepResult
+	for _, path := range fs.Args() {
+		p, err := readSweep(path)
+		if err != nil {
+			return badInput("%v", err)
+		}
+		parts = append(parts, p)
+	}
+	if len(parts) == 0 {
+		return badInput("rehearse sweep merge needs the sweep.json of every shard")
+	}
+	merged, err := reports.MergeSweeps(parts)
+	if err != nil {
+		return badInput("%v", err)
+	}
+	return writeSweep(stdout, *out, merged, *maxFalse)
+}
+
+func readSweep(path string) (reports.SweepResult, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return reports.SweepResult{}, err
+	}
+	defer f.Close()
+	res, err := reports.ReadSweepJSON(f)
+	if err != nil {
+		return res, fmt.Errorf("%s: %w", path, err)
+	}
+	return res, nil
+}
+
+// toReport converts the engine's sweep result into the reports' model.
+func toReport(r *sweep.Result) reports.SweepResult {
+	out := reports.SweepResult{Scenarios: r.Scenarios, Seeds: r.Seeds, Shard: r.Shard}
+	for _, a := range r.Axes {
+		out.Axes = append(out.Axes, reports.SweepAxis(a))
+	}
+	for _, c := range r.Combinations {
+		rc := reports.SweepCombination{Index: c.Index}
+		for _, s := range c.Settings {
+			rc.Settings = append(rc.Settings, reports.SweepSetting(s))
+		}
+		out.Combinations = append(out.Combinations, rc)
+	}
+	for _, s := range r.Samples {
+		out.Samples = append(out.Samples, reports.SweepSample(s))
+	}
+	return out
+}

@@ -1,0 +1,234 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/rehearse-dev/rehearse/engine/manifest"
+	"github.com/rehearse-dev/rehearse/reports"
+	"github.com/rehearse-dev/rehearse/scenarios"
+	"github.com/rehearse-dev/rehearse/sim"
+	"github.com/rehearse-dev/rehearse/sim/policy"
+)
+
+// validateConfig is what the validate command's flags say.
+type validateConfig struct {
+	out, format, cluster, provider string
+	scenarios                      pathList
+	maxRollback, maxPromotion      time.Duration
+	manifests                      []string
+}
+
+// pathList is a flag that may be given more than once.
+type pathList []string
+
+func (p *pathList) String() string { return strings.Join(*p, ",") }
+
+func (p *pathList) Set(v string) error {
+	*p = append(*p, v)
+	return nil
+}
+
+// validateCommand is `rehearse validate [flags] MANIFESTS...`: every
+// Canary in the manifests is rehearsed under every built-in policy that
+// applies (plus the user's own scenarios), and the exit status says
+// whether each policy held: 0 yes, 1 no, 2 bad input.
+func validateCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := parseValidateFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	plan, scs, err := loadValidation(cfg)
+	if err != nil {
+		return err
+	}
+	opts := sim.Options{Cluster: cfg.cluster, Provider: cfg.provider}
+	session, err := sim.Open(ctx, opts)
+	if err != nil {
+		return badInput("%v", err)
+	}
+	runs := session.RunAll(ctx, scs, opts)
+	if err := session.Close(); err != nil {
+		fmt.Fprintf(stderr, "rehearse: stopping the cluster: %v\n", err)
+	}
+	return writeValidation(stdout, cfg, plan, plan.Attach(runs))
+}
+
+func parseValidateFlags(args []string, stderr io.Writer) (validateConfig, error) {
+	var cfg validateConfig
+	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.out, "out", "out", "folder for the reports")
+	fs.Var(&cfg.scenarios, "scenarios", "your own scenario file or folder, run alongside the policies (repeatable)")
+	fs.DurationVar(&cfg.maxRollback, "max-rollback-time", policy.DefaultMaxRollbackTime, "how long a Canary may take to roll back a bad, slow or refused release")
+	fs.DurationVar(&cfg.maxPromotion, "max-promotion-time", 0, "how long a Canary may take to promote a good release (default: derived from each analysis)")
+	fs.StringVar(&cfg.format, "format", "text", "output: text, or github (workflow annotations and a step summary)")
+	fs.StringVar(&cfg.cluster, "cluster", "memory", "where the rehearsals run: memory (embedded) or envtest (a real kube-apiserver and etcd)")
+	fs.StringVar(&cfg.provider, "provider", "", "mesh provider of Canaries that name none (default kubernetes)")
+	if err := fs.Parse(args); err != nil {
+		return cfg, badInput("%v", err)
+	}
+	cfg.manifests = fs.Args()
+	return cfg, cfg.check()
+}
+
+func (cfg validateConfig) check() error {
+	switch {
+	case cfg.format != "text" && cfg.format != "github":
+		return badInput("rehearse validate: unknown --format %q: use text or github", cfg.format)
+	case cfg.maxRollback <= 0:
+		return badInput("rehearse validate: --max-rollback-time must be longer than zero")
+	case cfg.maxPromotion < 0:
+		return badInput("rehearse validate: --max-promotion-time must not be negative (0 derives it from each analysis)")
+	case len(cfg.manifests) == 0:
+		return badInput("rehearse validate needs your manifests: give the files or folders that hold your Canaries")
+	}
+	if err := manifest.CheckProvider(cfg.provider); err != nil {
+		return badInput("rehearse validate: --provider: %w", err)
+	}
+	return nil
+}
+
+// loadValidation reads the manifests and the user's scenarios and plans
+// every rehearsal. Any problem with them is bad input.
+func loadValidation(cfg validateConfig) (*policy.Plan, []*scenarios.Scenario, error) {
+	set, err := loadManifests(cfg.manifests)
+	if err != nil {
+		return nil, nil, err
+	}
+	plan, err := policy.Build(set, policy.Options{MaxRollbackTime: cfg.maxRollback,
+		MaxPromotionTime: cfg.maxPromotion, Provider: cfg.provider, ReadFile: os.ReadFile})
+	if err != nil {
+		return nil, nil, badInput("%w", err)
+	}
+	scs, err := userScenarios(cfg.scenarios, plan)
+	if err != nil {
+		return nil, nil, err
+	}
+	all := append(plan.Scenarios(), scs...)
+	if len(all) == 0 {
+		return nil, nil, badInput("nothing to rehearse in %s: %s", strings.Join(cfg.manifests, ", "), findingsText(plan))
+	}
+	return plan, all, nil
+}
+
+func loadManifests(paths []string) (*manifest.Set, error) {
+	set, err := manifest.LoadFiles(paths...)
+	if err != nil {
+		return nil, badInput("%w", err)
+	}
+	if err := set.Validate(); err != nil {
+		return nil, badInput("%w", err)
+	}
+	if len(set.Canaries) == 0 {
+		return nil, badInput("no Canary in %s: rehearse validate rehearses the Canaries of your manifests (kind: Canary, apiVersion: flagger.app/v1beta1)", strings.Join(paths, ", "))
+	}
+	return set, nil
+}
+
+// userScenarios loads the --scenarios paths; their names must not clash
+// with the policies' scenarios, since each names a report folder.
+func userScenarios(paths []string, plan *policy.Plan) ([]*scenarios.Scenario, error) {
+	if len(paths) == 0 {
+		return nil, nil
+	}
+	scs, err := scenarios.Load(paths...)
+	if err != nil {
+		return nil, badInput("%w", err)
+	}
+	taken := map[string]*policy.Rehearsal{}
+	for _, r := range plan.Rehearsals {
+		taken[r.Scenario.Name] = r
+	}
+	for _, sc := range scs {
+		if r, clash := taken[sc.Name]; clash {
+			return nil, badInput("%s: scenario name %q is also the name of the %s rehearsal of Canary %s: rename the scenario", sc.File, sc.Name, r.Policy, r.Canary)
+		}
+	}
+	return scs, nil
+}
+
+func findingsText(plan *policy.Plan) string {
+	if len(plan.Findings) == 0 {
+		return "no Canary can be rehearsed"
+	}
+	var parts []string
+	for _, f := range plan.Findings {
+		parts = append(parts, fmt.Sprintf("%s:%d: %s: %s", f.Origin.File, f.Origin.Line, f.Canary, f.Message))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// writeValidation writes the reports (rehearse run's layout, with the
+// validation's own summary.md), the terminal output, and turns the results
+// into the exit status.
+func writeValidation(stdout io.Writer, cfg validateConfig, plan *policy.Plan, results []policy.Result) error {
+	runs := make([]*reports.Run, len(results))
+	for i, r := range results {
+		runs[i] = r.Run
+	}
+	if err := writeValidationReports(cfg.out, runs, results, plan); err != nil {
+		return err
+	}
+	if err := reports.WriteTable(stdout, runs); err != nil {
+		return err
+	}
+	if err := writeValidationDetails(stdout, cfg.format, results, plan); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "reports written to %s/\n", cfg.out)
+	for _, r := range results {
+		if !r.Passed() {
+			return errFailed
+		}
+	}
+	return nil
+}
+
+func writeValidationReports(out string, runs []*reports.Run, results []policy.Result, plan *policy.Plan) error {
+	if err := reports.WriteAll(out, runs); err != nil {
+		return fmt.Errorf("writing reports to %s: %w", out, err)
+	}
+	f, err := os.Create(filepath.Join(out, "summary.md"))
+	if err != nil {
+		return fmt.Errorf("writing the summary to %s: %w", out, err)
+	}
+	if err := policy.WriteSummary(f, results, plan); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func writeValidationDetails(stdout io.Writer, format string, results []policy.Result, plan *policy.Plan) error {
+	if format == "text" {
+		return policy.WriteText(stdout, results, plan)
+	}
+	if err := policy.WriteGitHub(stdout, results, plan); err != nil {
+		return err
+	}
+	return appendStepSummary(os.Getenv("GITHUB_STEP_SUMMARY"), results, plan)
+}
+
+// appendStepSummary adds the Markdown summary to the GitHub Actions job
+// summary, when the runner names its file.
+func appendStepSummary(path string, results []policy.Result, plan *policy.Plan) error {
+	if path == "" {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return fmt.Errorf("appending to $GITHUB_STEP_SUMMARY (%s): %w", path, err)
+	}
+	if err := policy.WriteSummary(f, results, plan); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

@@ -1,0 +1,92 @@
+package policy
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+	"github.com/rehearse-dev/rehearse/engine/manifest"
+	"github.com/rehearse-dev/rehearse/scenarios"
+)
+
+// latencyChecks are the Canary's metrics that would catch a slow release.
+type latencyChecks struct {
+	bounds    []float64 // request-duration upper bounds, in milliseconds
+	templates []string  // rehearsed template metrics about duration or latency
+	stubbed   []string  // latency metrics that cannot be rehearsed
+}
+
+// latencyOf reads the latency checks of the Canary as written (cd), given
+// which metrics the subject had to stub.
+func latencyOf(s *subject, cd *v1beta1.Canary) latencyChecks {
+	var l latencyChecks
+	a := cd.GetAnalysis()
+	if a == nil {
+		return l
+	}
+	for _, m := range a.Metrics {
+		if b, ok := durationBound(m); ok {
+			l.bounds = append(l.bounds, b)
+		}
+		if tpl := s.template(m); tpl != nil && aboutLatency(m, tpl) {
+			if slices.Contains(s.stubbed, m.Name) {
+				l.stubbed = append(l.stubbed, m.Name)
+			} else {
+				l.templates = append(l.templates, m.Name)
+			}
+		}
+	}
+	return l
+}
+
+// durationBound is the upper bound of a request-duration metric: the
+// range's max, or the deprecated threshold when there is no range.
+func durationBound(m v1beta1.CanaryMetric) (float64, bool) {
+	if m.Name != manifest.RequestDuration {
+		return 0, false
+	}
+	if r := m.ThresholdRange; r != nil {
+		if r.Max == nil {
+			return 0, false
+		}
+		return math.Trunc(*r.Max), true
+	}
+	return math.Trunc(m.Threshold), true
+}
+
+func aboutLatency(m v1beta1.CanaryMetric, tpl *v1beta1.MetricTemplate) bool {
+	text := strings.ToLower(m.Name + " " + tpl.Name + " " + tpl.Spec.Query)
+	return strings.Contains(text, "duration") || strings.Contains(text, "latency")
+}
+
+// tightest is the lowest request-duration bound, in milliseconds; +Inf
+// when there is none.
+func (l latencyChecks) tightest() float64 {
+	t := math.Inf(1)
+	for _, b := range l.bounds {
+		t = min(t, b)
+	}
+	return t
+}
+
+// slowP99 is the slow release's P99: SlowP99, or the slowest latency the
+// histograms read back when the tightest request-duration bound is not
+// below SlowP99.
+func (l latencyChecks) slowP99() time.Duration {
+	if len(l.bounds) == 0 || l.tightest() < float64(SlowP99.Milliseconds()) {
+		return SlowP99
+	}
+	return maxP99
+}
+
+// healthy is the latency of a healthy version: the simulator's default,
+// or half the tightest bound when that is lower.
+func (l latencyChecks) healthy() scenarios.Latency {
+	p99 := scenarios.DefaultP99
+	if t := l.tightest(); t/2 < float64(p99.Milliseconds()) {
+		p99 = max(time.Duration(t/2*float64(time.Millisecond)), 100*time.Microsecond)
+	}
+	return scenarios.Latency{P50: min(scenarios.DefaultP50, p99/2), P99: p99}
+}

@@ -1,0 +1,123 @@
+package policy
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	appsv1 "k8s.io/api/apps/v1"
+
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+	"github.com/rehearse-dev/rehearse/engine/manifest"
+)
+
+// subject is one Canary, ready to be rehearsed under every policy.
+type subject struct {
+	cd       *v1beta1.Canary // the rehearsed copy: unrehearsable template metrics stubbed
+	ref      string          // namespace/name
+	origin   manifest.Object // where the Canary is written
+	set      *manifest.Set
+	provider string   // the effective provider
+	from, to string   // the target's image, and the release rehearsed
+	files    []string // the Canary's file and its target's
+	over     overrides
+	latency  latencyChecks
+	stubbed  []string // the metrics replaced by a constant
+	notes    []string // what every rehearsal of this Canary assumed or left out
+}
+
+func newSubject(set *manifest.Set, cd *v1beta1.Canary, over overrides, opts Options) *subject {
+	s := &subject{cd: cd.DeepCopy(), ref: cd.Namespace + "/" + cd.Name, set: set, over: over,
+		origin:   set.Origins[manifest.Key("Canary", cd.Namespace, cd.Name)],
+		provider: cmp.Or(cd.Spec.Provider, opts.Provider, v1beta1.KubernetesProvider)}
+	s.files = []string{s.origin.File}
+	s.pickRelease()
+	s.stubTemplates()
+	s.latency = latencyOf(s, cd)
+	return s
+}
+
+// pickRelease takes the target Deployment's image as the running version
+// and a changed reference to it as the release.
+func (s *subject) pickRelease() {
+	d := s.target()
+	if d == nil || len(d.Spec.Template.Spec.Containers) == 0 {
+		s.from = s.cd.Spec.TargetRef.Name + ":current"
+		s.note(fmt.Sprintf("Deployment %s/%s is not in the manifests: a stand-in running %s is rehearsed", s.cd.Namespace, s.cd.Spec.TargetRef.Name, s.from))
+	} else {
+		s.from = d.Spec.Template.Spec.Containers[0].Image
+		o := s.set.Origins[manifest.Key("Deployment", d.Namespace, d.Name)]
+		if o.File != "" && o.File != s.origin.File {
+			s.files = append(s.files, o.File)
+		}
+	}
+	s.to = rehearsalImage(s.from)
+}
+
+func (s *subject) target() *appsv1.Deployment {
+	for _, d := range s.set.Deployments {
+		if d.Name == s.cd.Spec.TargetRef.Name && d.Namespace == s.cd.Namespace {
+			return d
+		}
+	}
+	return nil
+}
+
+// rehearsalImage is a new reference to the same image: a "-rehearsal" tag,
+// or another digest for an image pinned by digest.
+func rehearsalImage(image string) string {
+	if name, digest, pinned := strings.Cut(image, "@"); pinned {
+		sum := sha256.Sum256([]byte("rehearsal:" + digest))
+		return name + "@sha256:" + hex.EncodeToString(sum[:])
+	}
+	if colon := strings.LastIndex(image, ":"); colon > strings.LastIndex(image, "/") {
+		return image + "-rehearsal"
+	}
+	return image + ":rehearsal"
+}
+
+func (s *subject) note(n string) { s.notes = append(s.notes, n) }
+
+// hooksOfType lists the names of the Canary's webhooks of one type.
+func (s *subject) hooksOfType(t v1beta1.HookType) []string {
+	var names []string
+	for _, wh := range s.webhooks() {
+		if wh.Type == t {
+			names = append(names, wh.Name)
+		}
+	}
+	return names
+}
+
+func (s *subject) webhooks() []v1beta1.CanaryWebhook {
+	if a := s.cd.GetAnalysis(); a != nil {
+		return a.Webhooks
+	}
+	return nil
+}
+
+func (s *subject) metrics() []v1beta1.CanaryMetric {
+	if a := s.cd.GetAnalysis(); a != nil {
+		return a.Metrics
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func uniqueSorted(list []string) []string {
+	out := slices.Clone(list)
+	slices.Sort(out)
+	return slices.Compact(out)
+}

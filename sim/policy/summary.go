@@ -1,0 +1,217 @@
+package policy
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/rehearse-dev/rehearse/engine/manifest"
+)
+
+// row is one line of the summary table: a result or a skipped policy.
+type row struct {
+	canary, check   string
+	required        string
+	outcome, at     string
+	result, mark    string
+	origin          string // file:line of the Canary, for failures
+	problem         string
+	sortKey, policy int
+}
+
+// rows lists every Canary's policies in policy order, Canaries sorted,
+// then the user's scenarios by name.
+func rows(results []Result, plan *Plan) []row {
+	var out []row
+	for _, r := range results {
+		out = append(out, resultRow(r))
+	}
+	for _, s := range plan.Skipped {
+		out = append(out, row{canary: s.Canary, check: s.Policy, required: "—", outcome: "skipped: " + s.Reason,
+			at: "—", result: "skipped", mark: "⏭️ skipped", policy: slices.Index(Names, s.Policy)})
+	}
+	slices.SortStableFunc(out, func(a, b row) int {
+		return cmp.Or(cmp.Compare(a.sortKey, b.sortKey), cmp.Compare(a.canary, b.canary),
+			cmp.Compare(a.policy, b.policy), cmp.Compare(a.check, b.check))
+	})
+	return out
+}
+
+func resultRow(r Result) row {
+	run := r.Run
+	x := row{canary: run.Canary, check: r.Title(), outcome: outcomeText(run.Decision, run.Outcome), at: "—",
+		result: "passed", mark: "✅ passed"}
+	if run.DecidedAt != nil {
+		x.at = seconds(*run.DecidedAt).String()
+	}
+	if !r.Passed() {
+		x.result, x.mark, x.problem = "failed", "❌ failed", r.Problem()
+	}
+	if r.Rehearsal == nil {
+		x.sortKey, x.required = 1, "the scenario's expectations"
+		return x
+	}
+	e := r.Rehearsal.Scenario.Expect
+	x.policy = slices.Index(Names, r.Rehearsal.Policy)
+	x.required = fmt.Sprintf("%s within %s", decisionOf(string(e.Outcome)), e.Within)
+	x.origin = fmt.Sprintf("%s:%d", r.Rehearsal.Origin.File, r.Rehearsal.Origin.Line)
+	return x
+}
+
+func outcomeText(decision, phase string) string {
+	if phase == "" {
+		return decision
+	}
+	return fmt.Sprintf("%s (%s)", decision, phase)
+}
+
+func decisionOf(phase string) string {
+	if phase == "Succeeded" {
+		return "promoted"
+	}
+	return "rolled back"
+}
+
+// WriteSummary writes the Markdown summary of a validation, fit for a
+// pull-request comment or a CI step summary: the verdict first, then one
+// table row per Canary and policy (skipped ones too) and per user
+// scenario, then the failures in full, the findings and the notes.
+func WriteSummary(w io.Writer, results []Result, plan *Plan) error {
+	all := rows(results, plan)
+	var b bytes.Buffer
+	b.WriteString("# Canary policy validation\n\n")
+	b.WriteString(verdict(results) + "\n")
+	writeTable(&b, all)
+	writeFailures(&b, all)
+	writeFindings(&b, plan)
+	writeNotes(&b, plan)
+	b.WriteString("\nEach run's full report is in the output folder, under the run's name (`<canary>-<policy>/report.md`).\n")
+	if _, err := w.Write(b.Bytes()); err != nil {
+		return fmt.Errorf("write the validation summary: %w", err)
+	}
+	return nil
+}
+
+// verdict is the summary's first line.
+func verdict(results []Result) string {
+	var failed []string
+	for _, r := range results {
+		if !r.Passed() {
+			failed = append(failed, r.name())
+		}
+	}
+	switch {
+	case len(results) == 0:
+		return "⚠️ **Nothing was rehearsed.**"
+	case len(failed) == 0:
+		return fmt.Sprintf("✅ **All %s passed.**", plural(len(results), "check"))
+	}
+	return fmt.Sprintf("❌ **%d of %s failed**: %s.", len(failed), plural(len(results), "check"), strings.Join(failed, ", "))
+}
+
+// name is "canary policy" for a rehearsal, "scenario name" for a user's.
+func (r Result) name() string {
+	if r.Rehearsal == nil {
+		return "scenario " + r.Run.Scenario
+	}
+	return r.Rehearsal.Canary + " " + r.Rehearsal.Policy
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+func writeTable(b *bytes.Buffer, all []row) {
+	if len(all) == 0 {
+		return
+	}
+	b.WriteString("\n| canary | check | required | outcome | decided at | result |\n|---|---|---|---|---:|---|\n")
+	for _, x := range all {
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |\n", cell(orDash(x.canary)), cell(x.check), cell(x.required),
+			cell(x.outcome), x.at, x.mark)
+	}
+}
+
+func writeFailures(b *bytes.Buffer, all []row) {
+	var failed []row
+	for _, x := range all {
+		if x.result == "failed" {
+			failed = append(failed, x)
+		}
+	}
+	if len(failed) == 0 {
+		return
+	}
+	b.WriteString("\n## Failures\n\n")
+	for _, x := range failed {
+		where := ""
+		if x.origin != "" {
+			where = fmt.Sprintf(" (`%s`)", x.origin)
+		}
+		fmt.Fprintf(b, "- **%s · %s**%s: %s\n", cell(orDash(x.canary)), cell(x.check), where, oneLine(x.problem))
+	}
+}
+
+func writeFindings(b *bytes.Buffer, plan *Plan) {
+	if len(plan.Findings) == 0 {
+		return
+	}
+	b.WriteString("\n## Findings\n\n")
+	for _, f := range plan.Findings {
+		fmt.Fprintf(b, "- ⚠️ **%s** (`%s:%d`): %s\n", f.Canary, f.Origin.File, f.Origin.Line, oneLine(f.Message))
+	}
+}
+
+func writeNotes(b *bytes.Buffer, plan *Plan) {
+	notes := canaryNotes(plan)
+	if len(notes) == 0 {
+		return
+	}
+	b.WriteString("\n## Notes\n\n")
+	for _, n := range notes {
+		fmt.Fprintf(b, "- **%s**: %s\n", n.canary, oneLine(n.text))
+	}
+}
+
+type canaryNote struct {
+	canary, text string
+	origin       manifest.Object
+}
+
+// canaryNotes lists each Canary's notes once, though every rehearsal of
+// the Canary carries them.
+func canaryNotes(plan *Plan) []canaryNote {
+	var out []canaryNote
+	seen := map[string]bool{}
+	for _, r := range plan.Rehearsals {
+		for _, n := range r.Notes {
+			if key := r.Canary + "\x00" + n; !seen[key] {
+				seen[key] = true
+				out = append(out, canaryNote{r.Canary, n, r.Origin})
+			}
+		}
+	}
+	return out
+}
+
+// cell keeps text from breaking a Markdown table row.
+func cell(s string) string {
+	return strings.ReplaceAll(oneLine(s), "|", `\|`)
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}

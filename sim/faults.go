@@ -146,7 +146,8 @@ func (w *world) hookFault(hook v1beta1.CanaryWebhook, t time.Duration) (hooks.An
 	case "refused":
 		return hooks.Answer{Refused: true}, true
 	case "slow":
-		return hooks.Answer{Status: 200, Latency: hook.GetTimeout() * 9 / 10}, true
+		// The hook's own answer, just inside its timeout.
+		return hooks.Answer{Latency: hook.GetTimeout() * 9 / 10}, true
 	case "flap":
 		if w.chaos.flap(hook.Name) {
 			return hooks.Answer{Status: 503}, true

@@ -54,6 +54,7 @@ var commands = map[string]func(ctx context.Context, args []string, stdout, stder
 	"lint":       lintCommand,
 	"sweep":      sweepCommand,
 	"validate":   validateCommand,
+	"chaos":      chaosCommand,
 	"controller": controllerCommand,
 }
 
@@ -113,6 +114,11 @@ Usage:
       blast radius; sweep.html, sweep.csv, sweep.json in DIR.
   rehearse sweep merge [--out DIR] SHARD/sweep.json...
       Merge the shards of a sharded sweep into one report.
+
+  rehearse chaos [--faults random|catalogue] [--seeds N] [--out DIR] SCENARIO...
+      Replay scenarios under injected faults (Prometheus, webhooks, the
+      Kubernetes API, workloads, a controller restart) and report which faults
+      changed the outcome, and why.
 
   rehearse controller [--kubeconfig FILE] [--metrics-server URL] [--mesh-provider P]
       Run the engine as a progressive-delivery controller against a real cluster.

@@ -103,11 +103,16 @@ func (s *Server) decide(rt route, in input) (reply, int) {
 // replyAt: the scenario's answer for the hook wins when it says anything
 // beyond latency; otherwise the endpoint answers, after that latency.
 func (s *Server) replyAt(rt route, in input, now time.Duration) reply {
-	if o, ok := s.overrides[rt.hook]; ok {
+	o, overridden := s.overrides[rt.hook]
+	if overridden && (o.Timeout || o.Refused || o.Status != 0) {
 		return faultReply(rt.hook, o)
 	}
 	b := s.behaviours[rt.hook]
 	a := answerAt(b.Answers, now)
+	if overridden {
+		// A latency-only fault delays whatever the hook would have said.
+		a.Latency += o.Latency
+	}
 	if a.Timeout || a.Refused || a.Status != 0 {
 		return scenarioReply(rt.hook, a)
 	}

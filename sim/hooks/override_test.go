@@ -30,6 +30,10 @@ func TestOverride(t *testing.T) {
 	if got := post(); got != 0 {
 		t.Errorf("refused: got HTTP %d", got)
 	}
+	s.Override("gate", Answer{Latency: 1})
+	if got := post(); got != 200 {
+		t.Errorf("a latency-only override must keep the scenario's answer: %d", got)
+	}
 	s.Clear("gate")
 	if got := post(); got != 200 {
 		t.Errorf("cleared: %d, want the scenario's 200", got)

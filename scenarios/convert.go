@@ -16,6 +16,7 @@ type converter struct {
 	data      []byte // the scenario file, for the indentation of inline manifests
 	doc       *manifest.Doc
 	errs      manifest.Errors
+	samples   int // values of the series converted so far, against MaxSamples
 }
 
 func (c *converter) errorf(path, format string, args ...any) {
@@ -24,6 +25,9 @@ func (c *converter) errorf(path, format string, args ...any) {
 
 func (c *converter) scenario(r *rawScenario) *Scenario {
 	s := &Scenario{File: c.file, Dir: c.dir, doc: c.doc}
+	if !c.withinLimits(&r.Spec) {
+		return s
+	}
 	c.metadata(s, r.Metadata)
 	s.Release = c.release(r.Spec.Release)
 	s.Versions = c.versions(r.Spec.Versions)
@@ -119,7 +123,7 @@ func (c *converter) optDuration(path string, raw json.RawMessage) (time.Duration
 		c.errorf(path, "%q is negative: durations here count forward from the start of the run", text)
 		return 0, false
 	}
-	return d, true
+	return d, c.durationLimit(path, text, d)
 }
 
 func isAbsent(raw json.RawMessage) bool {

@@ -2,6 +2,8 @@ package scenarios
 
 import (
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -12,9 +14,9 @@ import (
 
 // LoadFile reads and validates one scenario file.
 func LoadFile(path string) (*Scenario, error) {
-	data, err := os.ReadFile(path)
+	data, err := manifest.ReadFile(path, "scenario")
 	if err != nil {
-		return nil, &manifest.Error{File: path, Msg: "cannot read the scenario: check the path", Err: err}
+		return nil, err
 	}
 	return Parse(path, data)
 }
@@ -57,8 +59,11 @@ func scenarioFiles(paths []string) ([]string, manifest.Errors) {
 
 func expand(path string) ([]string, error) {
 	info, err := os.Stat(path)
-	if err != nil {
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil, &manifest.Error{File: path, Msg: "no such file or folder: check the path", Err: err}
+	}
+	if err != nil {
+		return nil, &manifest.Error{File: path, Msg: "cannot read: " + cause(err), Err: err}
 	}
 	if !info.IsDir() {
 		return []string{path}, nil
@@ -74,6 +79,14 @@ func expand(path string) ([]string, error) {
 		}
 	}
 	return files, nil
+}
+
+// cause is what went wrong without the path, which messages give already.
+func cause(err error) string {
+	if inner := errors.Unwrap(err); inner != nil {
+		return inner.Error()
+	}
+	return err.Error()
 }
 
 // Parse reads one scenario file's content; file names it in errors and is

@@ -1,7 +1,9 @@
 package scenarios
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -40,13 +42,28 @@ func (c *converter) manifestFile(s *Scenario, set *manifest.Set, path, p string)
 	if !filepath.IsAbs(full) {
 		full = filepath.Join(c.dir, p)
 	}
-	if _, err := os.Stat(full); err != nil {
+	info, err := os.Stat(full)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		c.errorf(path, "%s does not exist (paths are relative to the scenario file): fix the path", full)
+		return
+	case err != nil:
+		c.errorf(path, "cannot read %s: %s", full, cause(err))
+		return
+	case !info.IsDir() && !manifestName(full):
+		// Checked before reading, so that a path to a secret (/etc/shadow,
+		// a token file) is refused without its content reaching a message.
+		c.errorf(path, "%s is not a .yaml, .yml or .json file: list manifest files, or folders of them", full)
 		return
 	}
 	s.ManifestFiles = append(s.ManifestFiles, full)
 	one, err := manifest.LoadFiles(full)
 	c.merge(set, one, err)
+}
+
+func manifestName(path string) bool {
+	ext := strings.ToLower(filepath.Ext(path))
+	return ext == ".yaml" || ext == ".yml" || ext == ".json"
 }
 
 // inline parses the manifests written in spec.inline, so that their errors

@@ -162,14 +162,16 @@ func (c *converter) oneSeries(path string, r rawSeries) Series {
 		c.errorf(path+".metric", "%q is not a series name: write e.g. queue_depth{app=\"podinfo\"} (%v)", r.Metric, err)
 	}
 	s.Labels = lbls
+	if !c.samplesFit(path+".values", r.Values) {
+		return s
+	}
 	_, vals, err := seriesParser.ParseSeriesDesc("{} " + r.Values)
+	c.samples += len(vals)
 	if err != nil || len(vals) == 0 {
 		c.errorf(path+".values", "%q is not promtool series notation: write e.g. \"0+10x20 _x3 stale\" (%v)", r.Values, err)
 	}
 	s.Values = vals
-	if s.Interval == 0 {
-		c.errorf(path+".interval", "must be longer than zero")
-	}
+	c.seriesInterval(path+".interval", s.Interval)
 	return s
 }
 

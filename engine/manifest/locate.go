@@ -24,6 +24,9 @@ type Doc struct {
 func ParseDoc(file string, data []byte, lineOffset int) (*Doc, error) {
 	data = normalize(data)
 	d := &Doc{file: file, offset: lineOffset, data: data}
+	if err := d.encodingError(data); err != nil {
+		return nil, err
+	}
 	var n yaml.Node
 	if err := yaml.Unmarshal(data, &n); err != nil {
 		return nil, d.syntaxError(err)

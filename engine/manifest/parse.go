@@ -1,6 +1,8 @@
 package manifest
 
 import (
+	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -40,9 +42,9 @@ func LoadFiles(paths ...string) (*Set, error) {
 }
 
 func loadFile(path string) (*Set, error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadFile(path, "manifest")
 	if err != nil {
-		return nil, &Error{File: path, Msg: "cannot read the file: check the path and permissions", Err: err}
+		return nil, err
 	}
 	return Parse(path, data)
 }
@@ -66,6 +68,9 @@ func expandPaths(paths []string) ([]string, Errors) {
 	return files, errs
 }
 
+// errTooManyFiles stops a folder walk at MaxFiles.
+var errTooManyFiles = errors.New("too many files")
+
 func expandPath(path string) ([]string, error) {
 	info, err := os.Stat(path)
 	if err != nil {
@@ -81,13 +86,22 @@ func expandPath(path string) ([]string, error) {
 			return err
 		case e.IsDir() && p != path && strings.HasPrefix(e.Name(), "."):
 			return filepath.SkipDir // .git and friends
+		case !e.IsDir() && isYAML(p) && len(files) == MaxFiles:
+			return errTooManyFiles
 		case !e.IsDir() && isYAML(p):
 			files = append(files, p)
 		}
 		return nil
 	})
+	if errors.Is(err, errTooManyFiles) {
+		return nil, &Error{File: path, Msg: fmt.Sprintf("holds more than %d YAML files: give the folder of the manifests themselves", MaxFiles)}
+	}
 	if err != nil {
 		return nil, &Error{File: path, Msg: "cannot list the folder", Err: err}
+	}
+	if len(files) == 0 {
+		// Loading nothing from a path the user named would hide a wrong path.
+		return nil, &Error{File: path, Msg: "the folder holds no *.yaml or *.yml file: give the folder or files of the manifests"}
 	}
 	return files, nil
 }

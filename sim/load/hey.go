@@ -89,8 +89,8 @@ func (h *Hey) parseArgs(args []string) error {
 			return fmt.Errorf("more than one URL (%s)", a)
 		}
 		u, err := url.Parse(a)
-		if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-			return fmt.Errorf("%q is not an http(s) URL", a)
+		if err != nil || u.Hostname() == "" || (u.Scheme != "http" && u.Scheme != "https") {
+			return fmt.Errorf("%q is not an http(s) URL with a host", a)
 		}
 		h.URL = u
 	}

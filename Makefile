@@ -8,7 +8,9 @@ OUT ?= out
 
 include hack/envtest.mk
 
-.PHONY: all build test lint generate demo bench tools clean
+.PHONY: all build test lint generate demo bench tools clean fuzz chaos sweep-demo browser-deps
+FUZZTIME ?= 60s
+GATEWAY_API_CRDS := gatewayclasses gateways httproutes referencegrants
 
 all: build
 
@@ -17,8 +19,13 @@ build:
 
 ## test: every test tier, with go test's summary lines. The envtest tier needs
 ## kube-apiserver and etcd, built once from Go modules into .cache/envtest.
-test: envtest-bins
+test: envtest-bins browser-deps
 	REHEARSE_REQUIRE_ENVTEST=1 $(GO) test -count=1 ./...
+
+## browser-deps: Debian's chromium, for the test that opens the sweep report in a real browser.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { echo "installing chromium (apt-get)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; }
 
 ## lint: vet, formatting, and the engine purity rules (no client, no net/http, no time.Now).
 lint:
@@ -30,6 +37,11 @@ lint:
 generate: $(CONTROLLER_GEN)
 	$(CONTROLLER_GEN) object:headerFile=hack/boilerplate.go.txt paths=./engine/api/...
 	$(CONTROLLER_GEN) crd:allowDangerousTypes=true paths=./engine/api/... output:crd:artifacts:config=fixtures/crds
+	@# The Gateway API's own standard CRDs, as real clusters install them (controller-gen's
+	@# output lacks the api-approved annotation a *.k8s.io group needs).
+	@mkdir -p fixtures/crds/gateway-api
+	dir=$$($(GO) list -m -f '{{.Dir}}' sigs.k8s.io/gateway-api) && for k in $(GATEWAY_API_CRDS); do \
+	  install -m 0644 "$$dir/config/crd/standard/gateway.networking.k8s.io_$$k.yaml" fixtures/crds/gateway-api/; done
 
 $(CONTROLLER_GEN):
 	@mkdir -p $(BIN)
@@ -43,6 +55,25 @@ bench:
 ## demo: replay the scenario library on the embedded memory cluster; reports land in $(OUT)/.
 demo: build
 	$(BIN)/rehearse run --cluster memory --out $(OUT) scenarios/library
+
+## fuzz: every fuzz target for FUZZTIME each (not part of make test); crashers land in testdata/fuzz.
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./scenarios
+	$(GO) test -run '^$$' -fuzz '^FuzzSeries$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./scenarios
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./engine/manifest
+	$(GO) test -run '^$$' -fuzz '^FuzzParseHey$$' -fuzztime $(FUZZTIME) ./sim/load
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeValue$$' -fuzztime $(FUZZTIME) ./engine/metrics
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeSample$$' -fuzztime $(FUZZTIME) ./engine/metrics
+
+## chaos: every kind of fault over the scenario library; report in $(OUT)/chaos/chaos.md.
+chaos: build
+	$(BIN)/rehearse chaos --faults catalogue --out $(OUT)/chaos scenarios/library
+
+## sweep-demo: the threshold experiment of the README; report in $(OUT)/sweep/sweep.html.
+sweep-demo: build
+	$(BIN)/rehearse sweep --set analysis.threshold=1,2,3,5 \
+	  --set 'metrics[request-success-rate].thresholdRange.min=98,99,99.5' --seeds 200 \
+	  --noise-success-rate 0.5 --out $(OUT)/sweep scenarios/library/bad-release.yaml scenarios/library/good-release.yaml
 
 clean:
 	rm -rf $(BIN) $(OUT)

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"time"
 
@@ -29,9 +30,14 @@ type worldHooks struct {
 }
 
 func newWorldHooks(w *world, original map[string]string) *worldHooks {
+	c := w.http
+	if w.inProcess && w.hooks != nil {
+		// The receivers' own handler, without a loopback socket.
+		c = &http.Client{Transport: w.hooks.Transport()}
+	}
 	return &worldHooks{w: w, sc: w.sc,
-		fast:    runner.CallerHooks{Caller: &webhook.Caller{Client: w.http, TimeScale: timeScale, Sleep: noSleep}},
-		patient: runner.CallerHooks{Caller: &webhook.Caller{Client: w.http, TimeScale: 1, Sleep: noSleep}},
+		fast:    runner.CallerHooks{Caller: &webhook.Caller{Client: c, TimeScale: timeScale, Sleep: noSleep}},
+		patient: runner.CallerHooks{Caller: &webhook.Caller{Client: c, TimeScale: 1, Sleep: noSleep}},
 		now:     func() time.Duration { return w.now.Sub(epoch) }, urls: original}
 }
 

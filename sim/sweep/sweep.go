@@ -51,7 +51,7 @@ func Run(ctx context.Context, scs []*scenarios.Scenario, opts Options) (*Result,
 	res.Samples = make([]Sample, len(jobs))
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
+	for range workers() {
 		wg.Go(func() {
 			for i := range next {
 				res.Samples[i] = rehearse(ctx, session, jobs[i], opts)
@@ -167,3 +167,7 @@ func sample(j job, r *reports.Run) Sample {
 	}
 	return out
 }
+
+// workers is how many rehearsals run at once: more than the cores, since a
+// rehearsal waits on its loopback webhook receivers part of the time.
+func workers() int { return 4 * runtime.GOMAXPROCS(0) }

@@ -1,0 +1,49 @@
+package hooks
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestTransportMatchesLoopback: the same answers without a socket.
+func TestTransportMatchesLoopback(t *testing.T) {
+	s, err := Start(map[string]Behaviour{
+		"bad":  {Answers: []Answer{{Status: 500}}},
+		"gone": {Answers: []Answer{{Refused: true}}},
+		"hang": {Answers: []Answer{{Timeout: true}}},
+	}, 0.01)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	c := &http.Client{Transport: s.Transport()}
+	post := func(hook string) (int, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.URL(hook), strings.NewReader(`{"name":"podinfo","namespace":"test"}`))
+		resp, err := c.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		resp.Body.Close()
+		return resp.StatusCode, nil
+	}
+	if code, err := post("ok"); code != 200 || err != nil {
+		t.Errorf("plain hook: %d %v", code, err)
+	}
+	if code, _ := post("bad"); code != 500 {
+		t.Errorf("scenario 500: %d", code)
+	}
+	if _, err := post("gone"); err == nil || !strings.Contains(err.Error(), "EOF") {
+		t.Errorf("refused: %v, want EOF", err)
+	}
+	if _, err := post("hang"); err == nil || !strings.Contains(err.Error(), "deadline") {
+		t.Errorf("timeout: %v, want the caller's deadline", err)
+	}
+	if n := len(s.Calls()); n != 4 {
+		t.Errorf("%d calls recorded, want 4", n)
+	}
+}

@@ -11,7 +11,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/rehearse-dev/rehearse/sim/cluster"
-	"github.com/rehearse-dev/rehearse/sim/envtest"
 )
 
 // backend is where a rehearsal's Kubernetes objects live: one small
@@ -41,16 +40,18 @@ func (memoryBackend) Load(_ context.Context, objs []client.Object) (client.Clien
 	return cluster.NewMemory(scheme, objs...), nil
 }
 
-// envtestBackend shares one real kube-apiserver and etcd among every
-// rehearsal of a run; each scenario gets its own namespaces.
-type envtestBackend struct {
-	env *envtest.Env
+// apiServerBackend shares one real API server (envtest's kube-apiserver and
+// etcd, or a kind cluster) among every rehearsal of a run; each scenario
+// gets its own namespaces.
+type apiServerBackend struct {
+	name   string
+	client client.Client
 }
 
-func (envtestBackend) Name() string { return "envtest" }
+func (b apiServerBackend) Name() string { return b.name }
 
 // Namespace prefixes the scenario's name, within Kubernetes' 63 characters.
-func (envtestBackend) Namespace(scenario, ns string) string {
+func (apiServerBackend) Namespace(scenario, ns string) string {
 	name := scenario + "--" + ns
 	if len(name) > 63 {
 		name = strings.TrimRight(name[:63], "-")
@@ -60,8 +61,8 @@ func (envtestBackend) Namespace(scenario, ns string) string {
 
 // Load creates the namespaces, then the objects, through the API server,
 // which validates each one against its schema (Canaries against our CRD).
-func (b envtestBackend) Load(ctx context.Context, objs []client.Object) (client.Client, error) {
-	c := b.env.Client
+func (b apiServerBackend) Load(ctx context.Context, objs []client.Object) (client.Client, error) {
+	c := b.client
 	for _, ns := range namespaces(objs) {
 		err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}})
 		if err != nil && !apierrors.IsAlreadyExists(err) {

@@ -16,6 +16,7 @@ import (
 	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
 	"github.com/rehearse-dev/rehearse/sim/envtest"
+	"github.com/rehearse-dev/rehearse/sim/kind"
 )
 
 // Options are the settings of a rehearsal that are not in the scenario.
@@ -64,9 +65,17 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 		}
 		pool := &promPool{}
 		stop := func() error { return errors.Join(pool.close(), env.Stop()) }
-		return &Session{backend: envtestBackend{env: env}, pool: pool, stop: stop, Kubeconfig: env.Kubeconfig}, nil
+		return &Session{backend: apiServerBackend{name: "envtest", client: env.Client}, pool: pool, stop: stop, Kubeconfig: env.Kubeconfig}, nil
+	case "kind":
+		c, err := kind.Start(ctx, kind.Options{KubeconfigPath: opts.Kubeconfig})
+		if err != nil {
+			return nil, err
+		}
+		pool := &promPool{}
+		stop := func() error { return errors.Join(pool.close(), c.Stop()) }
+		return &Session{backend: apiServerBackend{name: "kind", client: c.Client}, pool: pool, stop: stop, Kubeconfig: c.Kubeconfig}, nil
 	}
-	return nil, fmt.Errorf("cluster %q is not available: use --cluster memory or --cluster envtest", opts.Cluster)
+	return nil, fmt.Errorf("cluster %q is not available: use --cluster memory, envtest or kind", opts.Cluster)
 }
 
 // Close stops the backend.

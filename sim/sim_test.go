@@ -123,7 +123,7 @@ func TestTrafficFollowsWeights(t *testing.T) {
 }
 
 func TestUnknownCluster(t *testing.T) {
-	if _, err := RunAll(context.Background(), nil, Options{Cluster: "kind"}); err == nil {
+	if _, err := RunAll(context.Background(), nil, Options{Cluster: "moon"}); err == nil {
 		t.Errorf("an unavailable cluster backend must be refused")
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/rehearse-dev/rehearse/sim/kind"
 )
 
 func rehearse(t *testing.T, args ...string) (int, string, string) {
@@ -77,5 +79,17 @@ func TestRunWritesReports(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("missing %s: %v", f, err)
 		}
+	}
+}
+
+// TestKindWithoutDocker: on a machine with no Docker engine the kind
+// backend fails at once, saying what is missing, with exit status 2.
+func TestKindWithoutDocker(t *testing.T) {
+	if err := kind.CheckDocker(context.Background()); err == nil {
+		t.Skip("a Docker engine is running here: the kind suite covers this backend")
+	}
+	code, _, errOut := rehearse(t, "run", "--cluster", "kind", "--out", t.TempDir(), "../../scenarios/library/good-release.yaml")
+	if code != 2 || !strings.Contains(errOut, "kind needs a running Docker engine") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 }

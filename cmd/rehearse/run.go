@@ -14,7 +14,7 @@ import (
 func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cluster := fs.String("cluster", "memory", "where the rehearsal runs: memory (embedded) or envtest (a real kube-apiserver and etcd)")
+	cluster := fs.String("cluster", "memory", "where the rehearsal runs: memory (embedded), envtest (a real kube-apiserver and etcd) or kind (needs Docker)")
 	seed := fs.Int64("seed", 0, "seed for traffic noise; 0 keeps each scenario's own seed")
 	out := fs.String("out", "out", "folder for the reports")
 	kubeconfig := fs.String("kubeconfig", "", "with envtest: write the API server's kubeconfig here")

@@ -2,7 +2,10 @@ package sim
 
 import (
 	"context"
+	"fmt"
 	"sync"
+
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/rehearse-dev/rehearse/engine"
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
@@ -34,11 +37,28 @@ func (m *meshRouter) SetRoutes(_ context.Context, _ *v1beta1.Canary, r engine.Ro
 	return nil
 }
 
-// routerFor picks the router a provider has: none for kubernetes (Flagger's
-// no-op router, whose weights follow the iterations), a mesh otherwise.
-func routerFor(provider string) runner.Router {
-	if provider == v1beta1.KubernetesProvider {
-		return kube.NopRouter{}
+// routerFor picks the router a provider has: the routing objects a real
+// cluster holds where rehearse can write them (none for kubernetes, whose
+// weights follow the iterations; HTTPRoutes for the Gateway API), a
+// simulated mesh otherwise.
+func routerFor(provider string, c client.Client) runner.Router {
+	if r, ok := kube.RouterFor(provider, c); ok {
+		return r
 	}
 	return &meshRouter{}
+}
+
+// reconcileRoutes creates or syncs the routing objects before a tick, as
+// Flagger's mesh router does on every run.
+func (w *world) reconcileRoutes(ctx context.Context, cd *v1beta1.Canary) error {
+	r, ok := w.router.(interface {
+		Reconcile(context.Context, *v1beta1.Canary) error
+	})
+	if !ok || cd.Spec.Suspend {
+		return nil
+	}
+	if err := r.Reconcile(ctx, cd); err != nil {
+		return fmt.Errorf("reconciling the routes of canary %s: %w", w.key, err)
+	}
+	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"runtime"
 	"sync"
 	"time"
@@ -59,7 +61,11 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 		pool := &promPool{}
 		return &Session{backend: memoryBackend{}, pool: pool, stop: pool.close}, nil
 	case "envtest":
-		env, err := envtest.Start(ctx, envtest.Options{KubeconfigPath: opts.Kubeconfig})
+		dirs, err := crdDirs()
+		if err != nil {
+			return nil, err
+		}
+		env, err := envtest.Start(ctx, envtest.Options{KubeconfigPath: opts.Kubeconfig, CRDDirs: dirs})
 		if err != nil {
 			return nil, err
 		}
@@ -232,6 +238,9 @@ func (w *world) reconcile(ctx context.Context, now time.Time) (*runner.Tick, err
 	}
 	cd, err := w.canary(ctx)
 	if err != nil {
+		return nil, err
+	}
+	if err := w.reconcileRoutes(ctx, cd); err != nil {
 		return nil, err
 	}
 	t, err := w.runner.Reconcile(ctx, cd, now)
@@ -409,4 +418,25 @@ func decide(r *reports.Run) {
 		t := r.Ticks[i].T
 		r.DecidedAt = &t
 	}
+}
+
+// crdDirs are Flagger's CRDs and, beside them, the Gateway API's, which
+// HTTPRoute routing needs on a real API server.
+func crdDirs() ([]string, error) {
+	dirs, err := envtest.ResolveCRDDirs(nil)
+	if err != nil {
+		return nil, err
+	}
+	out := dirs
+	for _, d := range dirs {
+		if gw := filepath.Join(d, "gateway-api"); dirExists(gw) {
+			out = append(out, gw)
+		}
+	}
+	return out, nil
+}
+
+func dirExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
 }

@@ -106,7 +106,7 @@ func (w *world) setup(ctx context.Context, sc *scenarios.Scenario, cd *v1beta1.C
 		}
 		w.deploys.Override = w.workloadFault
 	}
-	w.router = routerFor(w.provider)
+	w.router = routerFor(w.provider, w.client)
 	w.runner = w.newRunner()
 	return nil
 }

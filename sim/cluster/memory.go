@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 )
 
 var scheme = sync.OnceValues(newScheme)
@@ -22,6 +23,9 @@ func Scheme() (*runtime.Scheme, error) { return scheme() }
 func newScheme() (*runtime.Scheme, error) {
 	s := runtime.NewScheme()
 	if err := clientgoscheme.AddToScheme(s); err != nil {
+		return nil, fmt.Errorf("building the scheme: %w", err)
+	}
+	if err := gatewayv1.Install(s); err != nil {
 		return nil, fmt.Errorf("building the scheme: %w", err)
 	}
 	if err := v1beta1.AddToScheme(s); err != nil {

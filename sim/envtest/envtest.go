@@ -15,6 +15,7 @@ import (
 	crenvtest "sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 )
 
 // defaultStartTimeout bounds the control plane's start when ctx has no
@@ -118,6 +119,9 @@ func NewScheme() (*runtime.Scheme, error) {
 	}
 	if err := v1beta1.AddToScheme(scheme); err != nil {
 		return nil, fmt.Errorf("register flagger.app/v1beta1 types: %w", err)
+	}
+	if err := gatewayv1.Install(scheme); err != nil {
+		return nil, fmt.Errorf("register gateway.networking.k8s.io/v1 types: %w", err)
 	}
 	return scheme, nil
 }

@@ -8,7 +8,7 @@ OUT ?= out
 
 include hack/envtest.mk
 
-.PHONY: all build test lint generate demo bench tools clean fuzz chaos sweep-demo browser-deps
+.PHONY: all build test lint generate demo bench tools clean fuzz chaos sweep-demo browser-deps prometheus-bin test-real
 FUZZTIME ?= 60s
 GATEWAY_API_CRDS := gatewayclasses gateways httproutes referencegrants
 
@@ -19,8 +19,17 @@ build:
 
 ## test: every test tier, with go test's summary lines. The envtest tier needs
 ## kube-apiserver and etcd, built once from Go modules into .cache/envtest.
-test: envtest-bins browser-deps
-	REHEARSE_REQUIRE_ENVTEST=1 $(GO) test -count=1 ./...
+test: envtest-bins browser-deps prometheus-bin
+	REHEARSE_REQUIRE_ENVTEST=1 REHEARSE_REQUIRE_PROMETHEUS=1 $(GO) test -count=1 ./...
+
+## prometheus-bin: Debian's Prometheus, for the tier where a real server scrapes the workloads.
+prometheus-bin:
+	@test -x /usr/bin/prometheus || { echo "installing prometheus (apt-get)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus) >/dev/null; }
+
+## test-real: only the real-traffic tiers (hey through the proxy, a real Prometheus).
+test-real: prometheus-bin
+	$(GO) test -count=1 -run 'TestRealTraffic|TestEngineQueriesARealPrometheus' ./sim ./sim/realprom
 
 ## browser-deps: Debian's chromium, for the test that opens the sweep report in a real browser.
 browser-deps:
@@ -50,7 +59,7 @@ $(CONTROLLER_GEN):
 
 ## bench: the cost of one decision step, of a tick, of the whole library.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./engine/ ./sim/
+	$(GO) test -run '^$$' -bench . -skip BenchmarkRealTraffic -benchmem ./engine/ ./sim/ ./sim/sweep/
 
 ## demo: replay the scenario library on the embedded memory cluster; reports land in $(OUT)/.
 demo: build

@@ -3,7 +3,9 @@ package reports
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -101,7 +103,7 @@ func rowCells(ticks []Tick, s span) []string {
 	return []string{
 		tick, at, mdInline(t.Phase), weightsCell(t),
 		fmt.Sprint(t.FailedChecks), fmt.Sprint(t.Iterations),
-		metricsCell(ticks[s.from : s.to+1]), webhooksCell(t.Webhooks), reasonCell(t),
+		metricsCell(ticks[s.from : s.to+1]), webhooksCell(t.Webhooks), withLoad(reasonCell(t), ticks[s.from:s.to+1]),
 	}
 }
 
@@ -191,4 +193,67 @@ func reasonCell(t Tick) string {
 		return "—"
 	}
 	return strings.TrimPrefix(cell, "<br>")
+}
+
+// withLoad adds what hey measured over the ticks of a row to its reason
+// cell: "hey: 120 req, 2xx 118, 5xx 2, p50 12ms p99 80ms". A row of several
+// ticks sums the counts and shows each latency's range.
+func withLoad(cell string, ticks []Tick) string {
+	var loads []*LoadStats
+	for _, t := range ticks {
+		if t.Load != nil {
+			loads = append(loads, t.Load)
+		}
+	}
+	if len(loads) == 0 {
+		return cell
+	}
+	line := "hey: " + loadText(loads)
+	if cell == "—" {
+		return line
+	}
+	return cell + "<br>" + line
+}
+
+func loadText(loads []*LoadStats) string {
+	requests, errors, classes := 0, 0, map[string]int{}
+	for _, l := range loads {
+		requests, errors = requests+l.Requests, errors+l.Errors
+		for code, n := range l.Status {
+			classes[statusClass(code)] += n
+		}
+	}
+	parts := []string{fmt.Sprintf("%d req", requests)}
+	for _, c := range slices.Sorted(maps.Keys(classes)) {
+		parts = append(parts, fmt.Sprintf("%s %d", c, classes[c]))
+	}
+	if errors > 0 {
+		parts = append(parts, fmt.Sprintf("no answer %d", errors))
+	}
+	if requests > errors {
+		parts = append(parts, latencyText(loads))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// statusClass groups a status code by its first digit: "503" is "5xx".
+func statusClass(code string) string {
+	if len(code) == 3 && code[0] >= '1' && code[0] <= '5' {
+		return code[:1] + "xx"
+	}
+	return code
+}
+
+// latencyText writes the P50 and P99 in milliseconds, as ranges when the
+// row covers ticks that measured different values.
+func latencyText(loads []*LoadStats) string {
+	p50lo, p50hi, p99lo, p99hi := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+	for _, l := range loads {
+		if l.Requests <= l.Errors {
+			continue // no answer, so no latency
+		}
+		p50lo, p50hi = math.Min(p50lo, l.P50), math.Max(p50hi, l.P50)
+		p99lo, p99hi = math.Min(p99lo, l.P99), math.Max(p99hi, l.P99)
+	}
+	return "p50 " + formatRange(p50lo, p50hi) + "ms p99 " + formatRange(p99lo, p99hi) + "ms"
 }

@@ -36,7 +36,7 @@ func newWorldHooks(w *world, original map[string]string) *worldHooks {
 		c = &http.Client{Transport: w.hooks.Transport()}
 	}
 	return &worldHooks{w: w, sc: w.sc,
-		fast:    runner.CallerHooks{Caller: &webhook.Caller{Client: c, TimeScale: timeScale, Sleep: noSleep}},
+		fast:    runner.CallerHooks{Caller: &webhook.Caller{Client: c, TimeScale: w.hookScale, Sleep: noSleep}},
 		patient: runner.CallerHooks{Caller: &webhook.Caller{Client: c, TimeScale: 1, Sleep: noSleep}},
 		now:     func() time.Duration { return w.now.Sub(epoch) }, urls: original}
 }

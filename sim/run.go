@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -39,7 +40,16 @@ type Options struct {
 	// crashAfter is how many writes a controller killed by an engine-restart
 	// fault makes before it dies; nil means one (tests vary it).
 	crashAfter *int
+	// Traffic is "virtual" (modelled samples, the default) or "real" (HTTP
+	// load through a weighted proxy, scraped, in wall-clock time scaled by
+	// TimeScale); Progress, when set, gets a line per tick of a real run.
+	Traffic   string
+	TimeScale float64
+	Progress  io.Writer
 }
+
+// real is the configuration of a real-traffic run.
+func (o Options) real() Real { return Real{TimeScale: o.TimeScale, Progress: o.Progress} }
 
 // initSpacing is how often the engine looks at a Canary before its
 // release: Flagger acts on a new Canary at once, not a whole interval later.
@@ -100,6 +110,9 @@ func RunAll(ctx context.Context, scs []*scenarios.Scenario, opts Options) ([]*re
 // RunAll rehearses every scenario, using every core; the reports come back
 // in the scenarios' order and do not depend on scheduling.
 func (s *Session) RunAll(ctx context.Context, scs []*scenarios.Scenario, opts Options) []*reports.Run {
+	if opts.Traffic == "real" {
+		return s.RunAllReal(ctx, scs, opts, opts.real())
+	}
 	runs := make([]*reports.Run, len(scs))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -128,6 +141,9 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) *reports.Run
 // world that cannot be built or a run that cannot go on is reported in
 // Run.Error, and the run fails.
 func (s *Session) Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (out *reports.Run) {
+	if opts.Traffic == "real" {
+		return s.RunReal(ctx, sc, opts, opts.real())
+	}
 	r := newReport(sc, opts)
 	r.Cluster = s.backend.Name()
 	defer func() {

@@ -70,13 +70,14 @@ type world struct {
 	crashAfter  int       // writes a dying controller makes before it dies
 	pool        *promPool // shared by a session's worlds; nil: a server of its own
 	inProcess   bool      // query Prometheus without a socket
+	hookScale   float64   // how webhook latencies and timeouts shrink to wall time
 	now         time.Time // the virtual time of the tick being run
 }
 
 // build sets up the world a scenario describes, on backend b.
 func build(ctx context.Context, sc *scenarios.Scenario, opts Options, b backend, pool *promPool) (*world, error) {
 	cd := sc.Canary.DeepCopy()
-	w := &world{sc: sc, cd: cd, backend: b, pool: pool, inProcess: opts.InProcess, interval: cd.GetAnalysisInterval(),
+	w := &world{sc: sc, cd: cd, backend: b, pool: pool, inProcess: opts.InProcess, hookScale: hookScale(opts), interval: cd.GetAnalysisInterval(),
 		release: epoch.Add(sc.Release.At), provider: effectiveProvider(cd, opts),
 		http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}}
 	w.closers = append(w.closers, func() error { w.http.CloseIdleConnections(); return nil })
@@ -138,7 +139,7 @@ func (w *world) startServices(sc *scenarios.Scenario, cd *v1beta1.Canary) error 
 	}
 	w.prom, w.promBase = p.srv, p.base
 	w.closers = append(w.closers, func() error { return pool.put(p) })
-	h, err := hooks.Start(hookBehaviours(sc), timeScale)
+	h, err := hooks.Start(hookBehaviours(sc), w.hookScale)
 	if err != nil {
 		return fmt.Errorf("starting the webhook receivers: %w", err)
 	}
@@ -383,4 +384,13 @@ func withStringData(s *corev1.Secret) *corev1.Secret {
 	}
 	s.StringData = nil
 	return s
+}
+
+// hookScale is how much webhook latencies shrink: as much as the clock in
+// a real-traffic run, a fixed factor in virtual time.
+func hookScale(opts Options) float64 {
+	if opts.Traffic == "real" && opts.TimeScale > 0 {
+		return opts.TimeScale
+	}
+	return timeScale
 }

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
@@ -19,6 +20,8 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	out := fs.String("out", "out", "folder for the reports")
 	kubeconfig := fs.String("kubeconfig", "", "with envtest: write the API server's kubeconfig here")
 	keep := fs.Bool("keep", false, "with envtest: keep the API server running after the run, until interrupted, for kubectl")
+	trafficMode := fs.String("traffic", "virtual", "virtual (modelled samples, fast) or real (HTTP load through a weighted proxy, scraped, in wall-clock time)")
+	timeScale := fs.Float64("time-scale", sim.DefaultTimeScale, "with --traffic real: wall time per virtual time (0.05 plays a 1m interval in 3s)")
 	if err := fs.Parse(args); err != nil {
 		return badInput("%v", err)
 	}
@@ -29,7 +32,14 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return badInput("%v", err)
 	}
-	opts := sim.Options{Cluster: *cluster, Seed: *seed, Kubeconfig: *kubeconfig}
+	if *trafficMode != "virtual" && *trafficMode != "real" {
+		return badInput("--traffic %q: use virtual or real", *trafficMode)
+	}
+	if *timeScale <= 0 || *timeScale > 1 {
+		return badInput("--time-scale %v: use a number above 0 and at most 1", *timeScale)
+	}
+	opts := sim.Options{Cluster: *cluster, Seed: *seed, Kubeconfig: *kubeconfig,
+		Traffic: *trafficMode, TimeScale: *timeScale, Progress: progressTo(stderr)}
 	session, err := sim.Open(ctx, opts)
 	if err != nil {
 		return badInput("%v", err)
@@ -62,4 +72,17 @@ func report(stdout io.Writer, out string, runs []*reports.Run) error {
 		}
 	}
 	return nil
+}
+
+// progressTo is where a real-traffic run shows its ticks live: the
+// terminal, and nowhere in CI or when stderr is a file.
+func progressTo(stderr io.Writer) io.Writer {
+	f, ok := stderr.(*os.File)
+	if !ok || os.Getenv("CI") != "" {
+		return nil
+	}
+	if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	return stderr
 }

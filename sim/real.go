@@ -1,0 +1,236 @@
+package sim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+	"github.com/rehearse-dev/rehearse/reports"
+	"github.com/rehearse-dev/rehearse/sim/load"
+	"github.com/rehearse-dev/rehearse/sim/proxy"
+	"github.com/rehearse-dev/rehearse/sim/scrape"
+	"github.com/rehearse-dev/rehearse/sim/traffic"
+)
+
+// DefaultTimeScale plays a virtual minute in 3 seconds.
+const DefaultTimeScale = 0.05
+
+// defaultMaxRate caps the scenario's steady load, in wall requests per
+// second: rps scales with the clock (a virtual second lasts TimeScale
+// seconds), and a 2-core machine must keep time while serving it.
+const defaultMaxRate = 2000
+
+// Real is how a rehearsal runs with real traffic (--traffic real): virtual
+// time follows the wall clock, scaled; real HTTP requests reach loopback
+// workloads through a weighted proxy; hey load tests from webhooks run
+// in-process; Prometheus scrapes the workloads' /metrics.
+type Real struct {
+	// TimeScale is wall time per virtual time: 0.05 turns a 1m interval
+	// into 3s (DefaultTimeScale when 0). Request latencies are real, not
+	// scaled; hey's -z is.
+	TimeScale float64
+	// Progress, when set, gets one line per tick (phase, weights, metric
+	// values): stderr on a terminal, nil in CI.
+	Progress io.Writer
+	// MaxRate caps the steady load in wall requests per second (default
+	// 2000).
+	MaxRate float64
+	// Prometheus, when set, is a real Prometheus server (package realprom):
+	// it is given the workloads' scrape addresses (host:port, /metrics)
+	// and returns its base URL, which the engine then queries instead of
+	// the embedded one. It keeps wall time, so TimeScale must be 1.
+	Prometheus func(ctx context.Context, targets []string) (string, error)
+}
+
+func (c Real) withDefaults() (Real, error) {
+	if c.TimeScale == 0 {
+		c.TimeScale = DefaultTimeScale
+	}
+	if c.MaxRate <= 0 {
+		c.MaxRate = defaultMaxRate
+	}
+	switch {
+	case c.TimeScale < 0.001 || c.TimeScale > 10:
+		return c, fmt.Errorf("time scale %g is out of range: use a value from 0.001 to 10 (0.05 plays 1m in 3s)", c.TimeScale)
+	case c.Prometheus != nil && c.TimeScale != 1:
+		return c, fmt.Errorf("time scale %g with a real Prometheus: it stamps samples with the wall clock, use --time-scale 1", c.TimeScale)
+	}
+	return c, nil
+}
+
+// realTraffic is the honest twin of virtualTraffic: the same scenario
+// played with real requests, measured by a scrape of real metrics.
+type realTraffic struct {
+	w      *world
+	cfg    Real
+	ab     bool          // A/B routing: the canary gets the requests that match
+	anchor time.Time     // virtual time at which the clock starts
+	every  time.Duration // virtual time between scrapes
+
+	pods     pods
+	mesh     *proxy.Proxy
+	services load.Services
+	steady   *load.Steady
+	scrapes  *scrape.Loop // nil with an external Prometheus
+	external string       // the external Prometheus's base URL
+
+	clockMu   sync.Mutex
+	clock     wallClock
+	started   bool
+	looked    time.Time // the virtual time of the last look at the cluster
+	released  bool
+	baseline  int64         // canary requests answered before the release,
+	baseErr   int64         // and the 5xx among them
+	lag       time.Duration // the most the run fell behind the clock
+	loads     loadTests
+	report    *reports.Run // for progress lines
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// newRealTraffic starts the workloads, the mesh and, when asked, the real
+// Prometheus; traffic and scrapes begin when virtual time nears the release.
+func newRealTraffic(ctx context.Context, w *world, cfg Real, seed int64) (*realTraffic, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	rt := &realTraffic{w: w, cfg: cfg, every: scrapeEvery(w.cd)}
+	rt.ab = w.provider != v1beta1.KubernetesProvider && w.cd.DeploymentStrategy() == v1beta1.StrategyABTesting
+	// Two scrapes before the release: the first rate() after it has a base.
+	rt.anchor = w.release.Add(-2 * rt.every)
+	if err := rt.setup(ctx, seed); err != nil {
+		return nil, errors.Join(err, rt.Close())
+	}
+	return rt, nil
+}
+
+func (rt *realTraffic) setup(ctx context.Context, seed int64) error {
+	if err := rt.startPods(seed); err != nil {
+		return err
+	}
+	if err := rt.startMesh(seed); err != nil {
+		return err
+	}
+	rt.services = rt.serviceMap()
+	if rt.cfg.Prometheus != nil {
+		return rt.useExternal(ctx)
+	}
+	return nil
+}
+
+// serviceMap names the loopback servers as the Canary's services.
+func (rt *realTraffic) serviceMap() load.Services {
+	apex, primary, canary := rt.w.cd.GetServiceNames()
+	return load.Services{
+		Names: map[string]string{apex: rt.mesh.Addr(), primary: rt.pods.servers[traffic.Primary].Addr(),
+			canary: rt.pods.servers[traffic.Canary].Addr()},
+		Namespaces: []string{rt.w.sc.Canary.Namespace, rt.w.cd.Namespace},
+	}
+}
+
+// Advance looks at the cluster, then waits for the wall-clock moment of
+// now and for the scrape due by then, so the tick's queries see it.
+func (rt *realTraffic) Advance(ctx context.Context, now time.Time) error {
+	if err := rt.refresh(ctx, now); err != nil {
+		return err
+	}
+	if !rt.started {
+		if now.Before(rt.anchor) {
+			return nil // the warm-up: nothing is queried before the release
+		}
+		if err := rt.begin(); err != nil {
+			return err
+		}
+	}
+	late, err := rt.clockValue().sleepUntil(ctx, now)
+	if err != nil {
+		return err
+	}
+	rt.lag = max(rt.lag, late)
+	rt.markRelease(now)
+	if rt.scrapes == nil {
+		return nil
+	}
+	return rt.scrapes.WaitThrough(ctx, now)
+}
+
+// begin starts the clock at the anchor, the steady load and the scrapes.
+func (rt *realTraffic) begin() error {
+	rt.clockMu.Lock()
+	rt.clock = wallClock{v0: rt.anchor, w0: time.Now(), scale: rt.cfg.TimeScale}
+	rt.started = true
+	rt.clockMu.Unlock()
+	if err := rt.startSteady(); err != nil {
+		return err
+	}
+	if rt.external != "" {
+		return nil
+	}
+	return rt.startScrapes()
+}
+
+func (rt *realTraffic) clockValue() wallClock {
+	rt.clockMu.Lock()
+	defer rt.clockMu.Unlock()
+	return rt.clock
+}
+
+// clockNow is the virtual time now; the anchor until the clock starts.
+func (rt *realTraffic) clockNow() time.Time {
+	rt.clockMu.Lock()
+	c, ok := rt.clock, rt.started
+	rt.clockMu.Unlock()
+	if !ok {
+		return rt.anchor
+	}
+	return c.now()
+}
+
+// markRelease notes what the canary had served when the release came.
+func (rt *realTraffic) markRelease(now time.Time) {
+	if rt.released || now.Before(rt.w.release) {
+		return
+	}
+	rt.released = true
+	t := rt.pods.servers[traffic.Canary].Served()
+	rt.baseline, rt.baseErr = t.Requests, t.Errors
+}
+
+// AfterTick starts the load tests the tick's webhooks asked for and writes
+// the tick's progress line.
+func (rt *realTraffic) AfterTick(_ context.Context, n int, _ time.Time) []string {
+	notes := rt.loads.start(rt, n)
+	rt.progress()
+	return notes
+}
+
+// Exposure is what the canary's pods answered since the release.
+func (rt *realTraffic) Exposure() *reports.Exposure {
+	t := rt.pods.servers[traffic.Canary].Served()
+	return &reports.Exposure{CanaryRequests: float64(t.Requests - rt.baseline), CanaryErrors: float64(t.Errors - rt.baseErr)}
+}
+
+// Close stops the loads, the scrapes, the mesh and the workloads, in that
+// order, and waits for each; it may be called more than once.
+func (rt *realTraffic) Close() error {
+	rt.closeOnce.Do(func() {
+		rt.loads.stop()
+		if rt.steady != nil {
+			rt.steady.Stop()
+		}
+		if rt.scrapes != nil {
+			rt.scrapes.Stop()
+		}
+		var errs []error
+		if rt.mesh != nil {
+			errs = append(errs, rt.mesh.Close())
+		}
+		rt.closeErr = errors.Join(append(errs, rt.pods.close())...)
+	})
+	return rt.closeErr
+}

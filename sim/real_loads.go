@@ -1,0 +1,150 @@
+package sim
+
+import (
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/rehearse-dev/rehearse/reports"
+	"github.com/rehearse-dev/rehearse/sim/load"
+	"github.com/rehearse-dev/rehearse/sim/proxy"
+)
+
+// abEvery: one steady request in abEvery carries the A/B condition, the
+// share of users (abShare) the modelled traffic sends to the canary.
+const abEvery = int64(1 / abShare)
+
+// startSteady sends the scenario's traffic to the mesh. Its rate is in
+// virtual requests per second, so the wall rate is rps / TimeScale: the
+// metrics then count what the modelled traffic counts (capped by MaxRate).
+func (rt *realTraffic) startSteady() error {
+	rps := rt.w.sc.Traffic.RPS
+	if rps <= 0 {
+		return nil
+	}
+	rate := rps / rt.cfg.TimeScale
+	if rate > rt.cfg.MaxRate {
+		rt.loads.note(fmt.Sprintf("steady load capped at %g requests/s (the scenario's %g/s at time scale %g)", rt.cfg.MaxRate, rps, rt.cfg.TimeScale))
+		rate = rt.cfg.MaxRate
+	}
+	apex, _, _ := rt.w.cd.GetServiceNames()
+	rt.steady = &load.Steady{URL: rt.mesh.URL() + "/", Host: apex, Rate: rate}
+	if rt.ab {
+		example, err := proxy.Example(rt.w.cd.GetAnalysis().Match)
+		if err != nil {
+			return err
+		}
+		rt.steady.Decorate = func(n int64, r *http.Request) {
+			if n%abEvery == 0 {
+				example(r)
+			}
+		}
+	}
+	return rt.steady.Start()
+}
+
+// loadTests are the hey commands the webhooks asked for, running or done.
+type loadTests struct {
+	mu    sync.Mutex
+	seen  int // hook calls already looked at
+	runs  []*load.Run
+	marks []time.Time // wall time of each tick's end, by tick number - 1
+	notes []string    // said once, in the report's notes
+}
+
+func (l *loadTests) note(s string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.notes = append(l.notes, s)
+}
+
+// start runs the hey commands of the load-test calls made since the last
+// tick. A task that is not a hey command, or that aims anywhere but the
+// rehearsal's own services, is reported and not run.
+func (l *loadTests) start(rt *realTraffic, n int) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for len(l.marks) < n {
+		l.marks = append(l.marks, time.Now())
+	}
+	if rt.w.hooks == nil {
+		return nil
+	}
+	calls := rt.w.hooks.Calls()
+	var notes []string
+	for _, c := range calls[l.seen:] {
+		cmd := c.Metadata["cmd"]
+		if c.Metadata["type"] != "cmd" && c.Metadata["type"] != "" || cmd == "" {
+			continue
+		}
+		if err := l.run(rt, cmd); err != nil {
+			notes = append(notes, "load test "+c.Hook+" not run: "+err.Error())
+		}
+	}
+	l.seen = len(calls)
+	return notes
+}
+
+func (l *loadTests) run(rt *realTraffic, cmd string) error {
+	h, err := load.ParseHey(cmd)
+	if err != nil {
+		return err
+	}
+	addr, err := rt.services.Resolve(h.URL)
+	if err != nil {
+		return err
+	}
+	r, err := load.Start(h, addr, load.Limits{TimeScale: rt.cfg.TimeScale})
+	if err != nil {
+		return err
+	}
+	for _, n := range r.Notes() {
+		l.notes = appendOnce(l.notes, "load test: "+n)
+	}
+	l.runs = append(l.runs, r)
+	return nil
+}
+
+func appendOnce(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+// stop ends every run at once and returns what they measured together.
+func (l *loadTests) stop() load.Result {
+	l.mu.Lock()
+	runs := l.runs
+	l.runs = nil
+	l.mu.Unlock()
+	var results []load.Result
+	for _, r := range runs {
+		r.Stop()
+		res, err := r.Wait()
+		if err != nil {
+			l.note("load test report unreadable: " + err.Error())
+		}
+		results = append(results, res)
+	}
+	return load.Merge(results...)
+}
+
+// perTick fills each tick's Load with what hey measured between the end of
+// the previous tick and the end of this one.
+func (l *loadTests) perTick(ticks []reports.Tick, res load.Result, start time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	from := start
+	for i := range ticks {
+		n := ticks[i].Tick
+		if n < 1 || n > len(l.marks) {
+			continue
+		}
+		ticks[i].Load = res.Stats(from, l.marks[n-1])
+		from = l.marks[n-1]
+	}
+}

@@ -1,0 +1,119 @@
+package sim
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"strings"
+	"sync"
+	"testing"
+
+	"go.uber.org/goleak"
+
+	"github.com/rehearse-dev/rehearse/reports"
+	"github.com/rehearse-dev/rehearse/scenarios"
+)
+
+// realScale is the real tier's clock: a virtual minute in 3s, so the three
+// scenarios, run side by side, take about half a minute.
+const realScale = DefaultTimeScale
+
+// TestRealTrafficMatchesVirtual replays library scenarios with real HTTP
+// traffic, scraped, in wall-clock time, and compares each with its
+// modelled twin: the same outcome, the decision within a tick, the same
+// highest weight. Then nothing the runs started may be left running.
+func TestRealTrafficMatchesVirtual(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the real-traffic tier runs in wall-clock time (about 30s); skipped with -short")
+	}
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	names := []string{"bad-release", "slow-latency", "webhook-failure"}
+	pairs := make([]realPair, len(names))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		sc := loadScenarios(t, "../scenarios/library/"+name+".yaml")[0]
+		// Side by side (go test -parallel defaults to the 2 cores): the runs
+		// mostly wait for the clock.
+		wg.Go(func() { pairs[i] = rehearseBoth(sc) })
+	}
+	wg.Wait()
+	for i, name := range names {
+		t.Run(name, func(t *testing.T) {
+			p := pairs[i]
+			if p.real.Error != "" {
+				t.Fatalf("real run failed: %s", p.real.Error)
+			}
+			compareTraces(t, p.virtual, p.real)
+			checkRealReport(t, p.real, p.progress)
+		})
+	}
+}
+
+// realPair is a scenario rehearsed with modelled and with real traffic.
+type realPair struct {
+	virtual, real *reports.Run
+	progress      string
+}
+
+func rehearseBoth(sc *scenarios.Scenario) realPair {
+	var progress bytes.Buffer
+	real := RunReal(context.Background(), sc, Options{}, Real{TimeScale: realScale, Progress: &progress})
+	return realPair{virtual: Run(context.Background(), sc, Options{}), real: real, progress: progress.String()}
+}
+
+// compareTraces holds a real run to its modelled twin.
+func compareTraces(t *testing.T, virtual, real *reports.Run) {
+	t.Helper()
+	if real.Outcome != virtual.Outcome || real.MaxWeight != virtual.MaxWeight {
+		t.Errorf("real: %s with max weight %d; virtual: %s with max weight %d", real.Outcome, real.MaxWeight,
+			virtual.Outcome, virtual.MaxWeight)
+	}
+	if (real.DecidedAt == nil) != (virtual.DecidedAt == nil) {
+		t.Fatalf("decided: real %v, virtual %v", real.DecidedAt, virtual.DecidedAt)
+	}
+	if real.DecidedAt != nil && math.Abs(*real.DecidedAt-*virtual.DecidedAt) > virtual.Interval {
+		t.Errorf("decided at %vs with real traffic, %vs modelled: more than a tick apart", *real.DecidedAt, *virtual.DecidedAt)
+	}
+	if t.Failed() {
+		t.Logf("real trace:\n%s", timeline(real))
+	}
+}
+
+func checkRealReport(t *testing.T, r *reports.Run, progress string) {
+	t.Helper()
+	if !hasNote(r, "real traffic, time scale 0.05:") {
+		t.Errorf("notes %q do not say how the run kept time", r.Notes)
+	}
+	if lines := strings.Count(progress, "\n"); lines != len(r.Ticks) {
+		t.Errorf("%d progress lines for %d ticks:\n%s", lines, len(r.Ticks), progress)
+	}
+	if r.Scenario == "bad-release" {
+		loads := 0
+		for _, tk := range r.Ticks {
+			if tk.Load != nil && tk.Load.Requests > 0 {
+				loads++
+			}
+		}
+		if loads == 0 {
+			t.Error("no tick recorded what the load-test hook's hey measured")
+		}
+		if r.Exposure == nil || r.Exposure.CanaryRequests == 0 || r.Exposure.CanaryErrors == 0 {
+			t.Errorf("exposure %+v: the failing canary served no requests or no errors", r.Exposure)
+		}
+	}
+}
+
+func hasNote(r *reports.Run, prefix string) bool {
+	for _, n := range r.Notes {
+		if strings.HasPrefix(n, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+func timeline(r *reports.Run) string {
+	var b bytes.Buffer
+	_ = reports.WriteMarkdown(&b, r)
+	return b.String()
+}

@@ -140,29 +140,13 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) *reports.Run
 // Run rehearses one scenario. It never panics and never returns nothing: a
 // world that cannot be built or a run that cannot go on is reported in
 // Run.Error, and the run fails.
-func (s *Session) Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (out *reports.Run) {
+func (s *Session) Run(ctx context.Context, sc *scenarios.Scenario, opts Options) *reports.Run {
 	if opts.Traffic == "real" {
 		return s.RunReal(ctx, sc, opts, opts.real())
 	}
-	r := newReport(sc, opts)
-	r.Cluster = s.backend.Name()
-	defer func() {
-		if p := recover(); p != nil {
-			r.Error = fmt.Sprintf("internal error (please report it): %v", p)
-		}
-		finish(sc, r)
-		out = r
-	}()
-	w, err := build(ctx, sc, opts, s.backend, s.pool)
-	if err != nil {
-		r.Error = err.Error()
-		return r
-	}
-	defer w.close()
-	if err := w.rehearse(ctx, r, seed(sc, opts)); err != nil {
-		r.Error = err.Error()
-	}
-	return r
+	return s.runWith(ctx, sc, opts, func(w *world, r *reports.Run) error {
+		return w.rehearse(ctx, r, seed(sc, opts))
+	})
 }
 
 func seed(sc *scenarios.Scenario, opts Options) int64 {

@@ -58,7 +58,7 @@ func sweepCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return badInput("%v", err)
 	}
-	return writeSweep(stdout, *out, toReport(res), *maxFalse)
+	return writeSweep(stdout, *out, *res, *maxFalse)
 }
 
 func sweepOptions(axes []sweep.Axis, seeds int, shard string, noiseSR, noiseLat float64) (sweep.Options, error) {
@@ -124,23 +124,4 @@ func readSweep(path string) (reports.SweepResult, error) {
 		return res, fmt.Errorf("%s: %w", path, err)
 	}
 	return res, nil
-}
-
-// toReport converts the engine's sweep result into the reports' model.
-func toReport(r *sweep.Result) reports.SweepResult {
-	out := reports.SweepResult{Scenarios: r.Scenarios, Seeds: r.Seeds, Shard: r.Shard}
-	for _, a := range r.Axes {
-		out.Axes = append(out.Axes, reports.SweepAxis(a))
-	}
-	for _, c := range r.Combinations {
-		rc := reports.SweepCombination{Index: c.Index}
-		for _, s := range c.Settings {
-			rc.Settings = append(rc.Settings, reports.SweepSetting(s))
-		}
-		out.Combinations = append(out.Combinations, rc)
-	}
-	for _, s := range r.Samples {
-		out.Samples = append(out.Samples, reports.SweepSample(s))
-	}
-	return out
 }

@@ -79,13 +79,13 @@ func TestApply(t *testing.T) {
 		settings []Setting
 		check    func(t *testing.T, err error, got string)
 	}{
-		{[]Setting{{"analysis.threshold", "3"}, {"metrics[request-success-rate].thresholdRange.min", "99.5"}}, nil},
-		{[]Setting{{"analysis.interval", "30s"}}, nil},
-		{[]Setting{{"spec.progressDeadlineSeconds", "120"}}, nil},
-		{[]Setting{{"analysis.treshold", "3"}}, nil},
-		{[]Setting{{"analysis.threshold", "three"}}, nil},
-		{[]Setting{{"metrics[request-sucess-rate].thresholdRange.min", "99"}}, nil},
-		{[]Setting{{"metrics[request-duration]", "1"}}, nil},
+		{[]Setting{{Path: "analysis.threshold", Value: "3"}, {Path: "metrics[request-success-rate].thresholdRange.min", Value: "99.5"}}, nil},
+		{[]Setting{{Path: "analysis.interval", Value: "30s"}}, nil},
+		{[]Setting{{Path: "spec.progressDeadlineSeconds", Value: "120"}}, nil},
+		{[]Setting{{Path: "analysis.treshold", Value: "3"}}, nil},
+		{[]Setting{{Path: "analysis.threshold", Value: "three"}}, nil},
+		{[]Setting{{Path: "metrics[request-sucess-rate].thresholdRange.min", Value: "99"}}, nil},
+		{[]Setting{{Path: "metrics[request-duration]", Value: "1"}}, nil},
 	}
 	out0, err := Apply(cd, cases[0].settings)
 	if err != nil || out0.GetAnalysis().Threshold != 3 || *out0.GetAnalysis().Metrics[0].ThresholdRange.Min != 99.5 {

@@ -48,11 +48,10 @@ func (s *stepper) runHooks(t v1beta1.HookType, phase v1beta1.CanaryPhase) gate {
 		ok = a.HookPassed()
 		s.d.Checks = append(s.d.Checks, Check{Question: Question{Kind: AskHook, Index: i, Phase: phase},
 			Name: h.Name, HookType: t, Answer: a, Passed: ok})
+		s.hookEvent(t, h, a, ok)
 		if stop, g := hookVerdict(t, ok); stop {
-			s.hookEvent(t, h, a, ok)
 			return g
 		}
-		s.hookEvent(t, h, a, ok)
 	}
 	if t == v1beta1.RollbackHook {
 		return failed

@@ -64,12 +64,11 @@ func (s *stepper) targetChanged() bool {
 	return s.configsChanged()
 }
 
+// configsChanged compares the tracked configs' checksums; a Canary that
+// tracks none has none that can change.
 func (s *stepper) configsChanged() bool {
 	tracked := s.cd.Status.TrackedConfigs
-	if tracked == nil {
-		return len(s.obs.Target.Configs) > 0 && s.cd.Status.LastAppliedSpec == ""
-	}
-	return !maps.Equal(*tracked, s.obs.Target.Configs)
+	return tracked != nil && !maps.Equal(*tracked, s.obs.Target.Configs)
 }
 
 // retriable says whether a workload that is not ready may still become ready

@@ -93,15 +93,13 @@ func (w *world) virtual(h *load.Hey, at time.Time) vload {
 }
 
 func (w *world) loadTarget(host string) string {
-	apex, primary, canary := w.cd.GetServiceNames()
+	_, primary, canary := w.cd.GetServiceNames()
 	name := strings.SplitN(host, ".", 2)[0]
 	switch name {
 	case canary:
 		return "canary"
 	case primary:
 		return "primary"
-	case apex:
-		return "apex"
 	}
-	return "apex"
+	return "apex" // the apex service, or a host the model splits by weight
 }

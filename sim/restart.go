@@ -31,8 +31,10 @@ func (w *world) faultyReconcile(ctx context.Context, now time.Time) (*runner.Tic
 	dying.Router = &killableRouter{Router: healthy.Router, b: budget}
 	w.runner = &dying
 	t, err := w.reconcile(ctx, now)
-	w.runner = &runner.Runner{Cluster: healthy.Cluster, Router: healthy.Router, Metrics: healthy.Metrics,
-		Hooks: healthy.Hooks, Notifier: healthy.Notifier, Options: healthy.Options}
+	// The new controller starts from nothing but the cluster: the runner
+	// holds no state, so a copy of the healthy one is a fresh process.
+	fresh := *healthy
+	w.runner = &fresh
 	if t != nil {
 		t.Decision.Reason = fmt.Sprintf("the controller was killed after %d of its writes (%s); a new one takes over on the next tick",
 			budget.done, t.Decision.Reason)

@@ -160,9 +160,9 @@ func TestTraceConfirmPromotionClosed(t *testing.T) {
 		if r.phase != WaitingPromotion || r.canary != 50 || r.iterations != -1 {
 			t.Errorf("tick %d: %v, want WaitingPromotion at 50/50 with iterations -1", tick, r)
 		}
-	}
-	if w.cd.Status.CanaryWeight != 0 && got[7].phase == WaitingPromotion {
-		t.Errorf("status weight should be 0 in WaitingPromotion")
+		if sw := w.statusWeights[tick-1]; sw != 0 {
+			t.Errorf("tick %d: status weight %d, want 0 in WaitingPromotion (the router keeps 50)", tick, sw)
+		}
 	}
 	if got[11].phase != Promoting || got[13].phase != Succeeded {
 		t.Errorf("after the gate opens at tick 12: %v, %v, want Promoting then Succeeded", got[11], got[13])

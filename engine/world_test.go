@@ -27,6 +27,8 @@ type world struct {
 	// asked records every question's hook or metric name, tick by tick.
 	asked map[int][]string
 	tick  int
+	// statusWeights is status.canaryWeight after each tick of run.
+	statusWeights []int
 }
 
 func newWorld(cd *v1beta1.Canary) *world {
@@ -121,6 +123,7 @@ func (w *world) run(t *testing.T, n int) []row {
 		w.step(t, w.now())
 		s := w.cd.Status
 		out = append(out, row{s.Phase, w.routes.Primary, w.routes.Canary, s.FailedChecks, s.Iterations})
+		w.statusWeights = append(w.statusWeights, s.CanaryWeight)
 	}
 	return out
 }

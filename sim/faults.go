@@ -94,7 +94,7 @@ func (c *chaos) taken() []scenarios.Fault {
 
 // applyPromFault installs the Prometheus fault in force at now, or heals.
 func (w *world) applyPromFault(now time.Time) {
-	if w.prom == nil {
+	if w.prom == nil || w.chaos == nil {
 		return
 	}
 	f, ok := w.chaos.active(scenarios.FaultPrometheus, now.Sub(epoch), nil)

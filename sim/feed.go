@@ -61,10 +61,7 @@ type roles struct {
 
 // feed writes samples from the last write up to until.
 func (w *world) feed(ctx context.Context, until time.Time) error {
-	rs, err := w.roles(ctx)
-	if err != nil {
-		return err
-	}
+	rs := w.roles(ctx)
 	for t := w.feeder.at.Add(scrapeInterval); !t.After(until); t = t.Add(scrapeInterval) {
 		if err := w.scrape(rs, t); err != nil {
 			return err
@@ -74,7 +71,9 @@ func (w *world) feed(ctx context.Context, until time.Time) error {
 	return w.prom.Commit()
 }
 
-func (w *world) roles(ctx context.Context) (roles, error) {
+// roles reads both versions and the weights; a version that is missing
+// serves no traffic.
+func (w *world) roles(ctx context.Context) roles {
 	var rs roles
 	cd := w.cd
 	names := [2]string{cd.PrimaryName(), cd.Spec.TargetRef.Name}
@@ -89,7 +88,7 @@ func (w *world) roles(ctx context.Context) (roles, error) {
 	if err := w.client.Get(ctx, w.key, &live); err == nil {
 		rs.routes, _ = w.router.Routes(ctx, &live)
 	}
-	return rs, nil
+	return rs
 }
 
 // scrape writes one scrape's worth of samples for both versions.

@@ -211,7 +211,7 @@ func (w *world) objects(sc *scenarios.Scenario, cd *v1beta1.Canary) []client.Obj
 		objs = append(objs, o.DeepCopy())
 	}
 	for _, o := range set.Secrets {
-		objs = append(objs, withStringData(o.DeepCopy()))
+		objs = append(objs, o.DeepCopy())
 	}
 	for _, t := range set.MetricTemplates {
 		t = t.DeepCopy()
@@ -368,22 +368,6 @@ func (w *world) readiness(image string, now time.Time) cluster.Behaviour {
 		b.Reason = "CrashLoopBackOff"
 	}
 	return b
-}
-
-// withStringData folds stringData into data, as the API server does on
-// write; the embedded cluster keeps objects as given.
-func withStringData(s *corev1.Secret) *corev1.Secret {
-	if len(s.StringData) == 0 {
-		return s
-	}
-	if s.Data == nil {
-		s.Data = map[string][]byte{}
-	}
-	for k, v := range s.StringData {
-		s.Data[k] = []byte(v)
-	}
-	s.StringData = nil
-	return s
 }
 
 // hookScale is how much webhook latencies shrink: as much as the clock in

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -423,6 +424,9 @@ func (s *Store) bump(obj client.Object) {
 // put stores obj; the caller holds the write lock.
 func (s *Store) put(k *kind, obj client.Object) {
 	obj.GetObjectKind().SetGroupVersionKind(schema.GroupVersionKind{})
+	if sec, ok := obj.(*corev1.Secret); ok {
+		foldStringData(sec)
+	}
 	byKey := s.objects[k.gvk]
 	if byKey == nil {
 		byKey = map[types.NamespacedName]client.Object{}
@@ -830,4 +834,19 @@ func (r *subResource) Patch(_ context.Context, obj client.Object, patch client.P
 
 func (r *subResource) Apply(_ context.Context, _ runtime.ApplyConfiguration, _ ...client.SubResourceApplyOption) error {
 	return fmt.Errorf("server-side apply of the %q subresource: %w", r.name, ErrNotSupported)
+}
+
+// foldStringData moves stringData into data, as the API server does on
+// every write of a Secret.
+func foldStringData(s *corev1.Secret) {
+	if len(s.StringData) == 0 {
+		return
+	}
+	if s.Data == nil {
+		s.Data = map[string][]byte{}
+	}
+	for k, v := range s.StringData {
+		s.Data[k] = []byte(v)
+	}
+	s.StringData = nil
 }

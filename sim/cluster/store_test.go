@@ -812,3 +812,25 @@ func writeStatus(t *testing.T, s *Store, c *kube.Cluster, cd *v1beta1.Canary) {
 		t.Errorf("WriteStatus keeps the caller's status on failure, got %s", stale.Status.Phase)
 	}
 }
+
+// TestSecretStringData: like the API server, the store folds stringData
+// into data on every write.
+func TestSecretStringData(t *testing.T) {
+	scheme, err := Scheme()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := NewMemory(scheme)
+	ctx := context.Background()
+	sec := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "auth", Namespace: "test"}, StringData: map[string]string{"token": "t"}}
+	if err := c.Create(ctx, sec); err != nil {
+		t.Fatal(err)
+	}
+	var got corev1.Secret
+	if err := c.Get(ctx, client.ObjectKeyFromObject(sec), &got); err != nil {
+		t.Fatal(err)
+	}
+	if string(got.Data["token"]) != "t" || len(got.StringData) != 0 {
+		t.Errorf("stored secret: data %v, stringData %v", got.Data, got.StringData)
+	}
+}

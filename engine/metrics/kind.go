@@ -5,7 +5,8 @@ import (
 )
 
 // Kind is how one metric is measured. The values line up with the engine's
-// MetricCheck constants (success rate first, unusable last).
+// MetricCheck constants (success rate first, unusable last); the engine's
+// MetricChecks decides which kinds a metric gets, and in what order.
 type Kind int
 
 // The kinds of measurement, in the order Flagger checks them for a metric.
@@ -32,30 +33,4 @@ func (k Kind) String() string {
 		return "unknown"
 	}
 	return kindNames[k]
-}
-
-// Classify lists how Flagger checks one metric, in its order. Flagger walks
-// the metrics twice: first for builtin names and inline queries
-// (runBuiltinMetricChecks), then for templates (runMetricChecks). So a metric
-// named request-duration with a query is measured twice, and one with a
-// templateRef too; across metrics, every first-pass kind of every metric runs
-// before any KindTemplate or KindUnusable.
-func Classify(m v1beta1.CanaryMetric) []Kind {
-	var kinds []Kind
-	if m.Name == MetricSuccessRate {
-		kinds = append(kinds, KindSuccessRate)
-	}
-	if m.Name == MetricDuration {
-		kinds = append(kinds, KindDuration)
-	}
-	if m.Query != "" {
-		kinds = append(kinds, KindInlineQuery)
-	}
-	switch {
-	case m.TemplateRef != nil:
-		kinds = append(kinds, KindTemplate)
-	case len(kinds) == 0:
-		kinds = append(kinds, KindUnusable)
-	}
-	return kinds
 }

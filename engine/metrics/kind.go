@@ -1,9 +1,5 @@
 package metrics
 
-import (
-	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
-)
-
 // Kind is how one metric is measured. The values line up with the engine's
 // MetricCheck constants (success rate first, unusable last); the engine's
 // MetricChecks decides which kinds a metric gets, and in what order.

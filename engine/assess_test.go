@@ -113,6 +113,25 @@ func TestMaxWeight(t *testing.T) {
 	}
 }
 
+func TestServedRoutes(t *testing.T) {
+	cases := []struct {
+		provider string
+		in, want Routes
+	}{
+		// Flagger's no-op router says 100% canary while iterating; the apex
+		// Service still selects the primary.
+		{v1beta1.KubernetesProvider, Routes{Canary: 100}, Routes{Primary: 100}},
+		{v1beta1.KubernetesProvider, Routes{Primary: 100}, Routes{Primary: 100}},
+		{v1beta1.IstioProvider, Routes{Primary: 80, Canary: 20}, Routes{Primary: 80, Canary: 20}},
+		{v1beta1.IstioProvider, Routes{Primary: 100, Mirrored: true}, Routes{Primary: 100, Mirrored: true}},
+	}
+	for _, c := range cases {
+		if got := ServedRoutes(c.provider, c.in); got != c.want {
+			t.Errorf("ServedRoutes(%s, %+v) = %+v, want %+v", c.provider, c.in, got, c.want)
+		}
+	}
+}
+
 func TestHookPassed(t *testing.T) {
 	cases := []struct {
 		a    Answer

@@ -10,7 +10,7 @@ import (
 // Options are the controller-wide settings a Canary can override.
 type Options struct {
 	// Provider is the mesh provider for Canaries that name none (Flagger's
-	// -mesh-provider flag); rehearse defaults to kubernetes.
+	// -mesh-provider flag); empty means Flagger's default, istio.
 	Provider string
 }
 
@@ -39,15 +39,9 @@ func Step(cd *v1beta1.Canary, obs Observations, now time.Time, opts Options) Dec
 }
 
 func newStepper(cd *v1beta1.Canary, obs Observations, now time.Time, opts Options) *stepper {
-	s := &stepper{cd: cd, obs: obs, now: now, provider: cd.Spec.Provider}
+	s := &stepper{cd: cd, obs: obs, now: now, provider: cd.ProviderFor(opts.Provider).Name}
 	if a := cd.GetAnalysis(); a != nil {
 		s.analysis = *a
-	}
-	if s.provider == "" {
-		s.provider = opts.Provider
-	}
-	if s.provider == "" {
-		s.provider = v1beta1.KubernetesProvider
 	}
 	s.status = *cd.Status.DeepCopy()
 	s.d.RequeueAfter = cd.GetAnalysisInterval()

@@ -37,3 +37,15 @@ func NextStepWeight(a *v1beta1.CanaryAnalysis, canaryWeight int) int {
 	}
 	return room
 }
+
+// ServedRoutes is the split users' traffic sees under provider. The
+// kubernetes provider's router never moves the apex Service, so users stay
+// on the primary whatever Flagger's no-op router reports (100% canary once
+// blue/green iterations start); a release it rolls back never had users'
+// traffic, and a promoted one reaches them through the primary.
+func ServedRoutes(provider string, r Routes) Routes {
+	if provider == v1beta1.KubernetesProvider {
+		return Routes{Primary: totalWeight}
+	}
+	return r
+}

@@ -3,6 +3,8 @@ package reports
 import (
 	"math"
 	"testing"
+
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 )
 
 func TestFormatValue(t *testing.T) {
@@ -147,5 +149,11 @@ func TestCheckScenarioName(t *testing.T) {
 		if err := checkScenarioName(tc.name); (err == nil) != tc.ok {
 			t.Errorf("checkScenarioName(%q) = %v; want ok=%t", tc.name, err, tc.ok)
 		}
+	}
+}
+
+func TestDefaultProviderSourceMatchesTheAPI(t *testing.T) {
+	if defaultProviderSource != v1beta1.ProviderFromDefault {
+		t.Fatalf("reports words the default provider as %q, the API as %q", defaultProviderSource, v1beta1.ProviderFromDefault)
 	}
 }

@@ -116,7 +116,7 @@ func junitDetails(r *Run) string {
 // junitSystemOut records what a CI reader needs to replay the run.
 func junitSystemOut(r *Run) string {
 	return fmt.Sprintf("%s\nprovider %s, strategy %s, cluster %s, seed %d, max canary weight %d",
-		outcomeSentence(r, plain), oneLine(r.Provider), oneLine(r.Strategy), oneLine(r.Cluster), r.Seed, r.MaxWeight)
+		outcomeSentence(r, plain), oneLine(providerText(r)), oneLine(r.Strategy), oneLine(r.Cluster), r.Seed, r.MaxWeight)
 }
 
 // junitSeconds is the virtual time a run took to decide; never wall time.

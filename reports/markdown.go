@@ -74,7 +74,7 @@ func runFacts(r *Run) []string {
 		}
 	}
 	add("canary", mdCode(r.Canary))
-	add("provider", mdInline(r.Provider))
+	add("provider", mdInline(providerText(r)))
 	add("strategy", mdInline(r.Strategy))
 	add("cluster", mdInline(r.Cluster))
 	add("seed", fmt.Sprint(r.Seed))

@@ -3,23 +3,26 @@ package reports
 // Run is one replayed scenario: its settings, the final decision, whether the
 // scenario's expectations held, and every analysis tick the simulator recorded.
 type Run struct {
-	Scenario     string        `json:"scenario"`
-	Description  string        `json:"description,omitempty"`
-	File         string        `json:"file,omitempty"`
-	Canary       string        `json:"canary"`   // namespace/name
-	Provider     string        `json:"provider"` // mesh or ingress provider
-	Strategy     string        `json:"strategy"` // canary | blue-green | ab-testing
-	Cluster      string        `json:"cluster"`  // memory | envtest | kind
-	Seed         int64         `json:"seed"`
-	Interval     float64       `json:"interval"`  // analysis interval, seconds
-	Outcome      string        `json:"outcome"`   // the final phase
-	Decision     string        `json:"decision"`  // promoted | rolled back | undecided (or waiting...)
-	DecidedAt    *float64      `json:"decidedAt"` // seconds from the release to the final decision; null when undecided
-	MaxWeight    int           `json:"maxWeight"` // max canary weight the router held
-	Passed       bool          `json:"passed"`    // every expectation held
-	Expectations []Expectation `json:"expectations"`
-	Ticks        []Tick        `json:"ticks"`
-	Notes        []string      `json:"notes,omitempty"` // e.g. Flagger behaviour that surprises users, said in words
+	Scenario    string `json:"scenario"`
+	Description string `json:"description,omitempty"`
+	File        string `json:"file,omitempty"`
+	Canary      string `json:"canary"`   // namespace/name
+	Provider    string `json:"provider"` // mesh or ingress provider
+	// ProviderSource says why that provider: spec.provider, --provider, or
+	// Flagger's default mesh provider (istio).
+	ProviderSource string        `json:"providerSource,omitempty"`
+	Strategy       string        `json:"strategy"` // canary | blue-green | ab-testing
+	Cluster        string        `json:"cluster"`  // memory | envtest | kind
+	Seed           int64         `json:"seed"`
+	Interval       float64       `json:"interval"`  // analysis interval, seconds
+	Outcome        string        `json:"outcome"`   // the final phase
+	Decision       string        `json:"decision"`  // promoted | rolled back | undecided (or waiting...)
+	DecidedAt      *float64      `json:"decidedAt"` // seconds from the release to the final decision; null when undecided
+	MaxWeight      int           `json:"maxWeight"` // max canary weight the router held
+	Passed         bool          `json:"passed"`    // every expectation held
+	Expectations   []Expectation `json:"expectations"`
+	Ticks          []Tick        `json:"ticks"`
+	Notes          []string      `json:"notes,omitempty"` // e.g. Flagger behaviour that surprises users, said in words
 	// Exposure is what the new version served after the release: the blast
 	// radius of a bad release. Absent when the run had no traffic model.
 	Exposure *Exposure `json:"exposure,omitempty"`

@@ -60,8 +60,13 @@ func outcomeSentence(r *Run, st style) string {
 	name := st.text(canaryName(r))
 	if r.DecidedAt != nil {
 		s := fmt.Sprintf("%s would be %s at %s", name, st.em(decision(r)), formatDuration(*r.DecidedAt))
-		if t := decisionTick(r); t != nil {
-			s += fmt.Sprintf(" (tick %d)", t.Tick) + reasonSuffix(t.Reason, st)
+		t := decisionTick(r)
+		if t != nil {
+			s += fmt.Sprintf(" (tick %d)", t.Tick)
+		}
+		s += underProvider(r, st)
+		if t != nil {
+			s += reasonSuffix(t.Reason, st)
 		}
 		return sentence(s)
 	}
@@ -71,7 +76,32 @@ func outcomeSentence(r *Run, st style) string {
 	last := r.Ticks[len(r.Ticks)-1]
 	s := fmt.Sprintf("%s is still %s after %s (tick %d, phase %s)",
 		name, st.em(decision(r)), formatDuration(last.T), last.Tick, st.text(last.Phase))
-	return sentence(s + reasonSuffix(last.Reason, st))
+	return sentence(s + underProvider(r, st) + reasonSuffix(last.Reason, st))
+}
+
+// underProvider names the provider the rehearsal ran under, and why: a
+// Canary without spec.provider runs under Flagger's default mesh provider,
+// which the reader may not know.
+func underProvider(r *Run, st style) string {
+	if r.Provider == "" {
+		return ""
+	}
+	return " under " + st.text(providerText(r))
+}
+
+// defaultProviderSource is v1beta1.ProviderFromDefault (a test keeps them
+// equal; reports reads no API types).
+const defaultProviderSource = "Flagger's default mesh provider"
+
+// providerText is the provider and where it came from.
+func providerText(r *Run) string {
+	switch r.ProviderSource {
+	case "":
+		return r.Provider
+	case defaultProviderSource:
+		return r.Provider + " (Flagger's default mesh provider; set --provider to match your install)"
+	}
+	return r.Provider + " (" + r.ProviderSource + ")"
 }
 
 func reasonSuffix(reason string, st style) string {

@@ -22,9 +22,9 @@ func WriteTable(w io.Writer, runs []*Run) error {
 	}
 	var b bytes.Buffer
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "SCENARIO\tCANARY\tOUTCOME\tDECIDED AT\tMAX WEIGHT\tRESULT")
+	fmt.Fprintln(tw, "SCENARIO\tCANARY\tPROVIDER\tOUTCOME\tDECIDED AT\tMAX WEIGHT\tRESULT")
 	for _, r := range sorted {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", cellText(r.Scenario), cellText(r.Canary),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", cellText(r.Scenario), cellText(r.Canary), cellText(r.Provider),
 			cellText(decision(r)), strings.ReplaceAll(formatDecidedAt(r), "—", "-"), r.MaxWeight, strings.ToUpper(resultWord(r)))
 	}
 	if err := tw.Flush(); err != nil {

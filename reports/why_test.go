@@ -89,15 +89,21 @@ func TestOutcomeSentence(t *testing.T) {
 	decidedNoTick := promotedRun()
 	decidedNoTick.Ticks = nil
 	bare := &Run{Canary: "", Decision: ""}
+	defaulted := promotedRun()
+	defaulted.ProviderSource = defaultProviderSource
+	fromSpec := rolledBackRun()
+	fromSpec.Provider, fromSpec.ProviderSource = "linkerd", "spec.provider"
 	tests := []struct {
 		name string
 		run  *Run
 		want string
 	}{
-		{"rolled back", rolledBackRun(), "podinfo would be rolled back at 9m0s (tick 9): Rolling back podinfo.test: failed checks threshold reached 5."},
-		{"promoted", promotedRun(), "podinfo would be promoted at 8m0s (tick 8): Copying podinfo.test template spec to podinfo-primary.test."},
-		{"decided, no ticks", decidedNoTick, "podinfo would be promoted at 8m0s."},
-		{"waiting", gateClosedRun(), "podinfo is still waiting for approval after 40m0s (tick 40, phase WaitingPromotion): Halt podinfo.test advancement: waiting for approval approve."},
+		{"rolled back", rolledBackRun(), "podinfo would be rolled back at 9m0s (tick 9) under istio: Rolling back podinfo.test: failed checks threshold reached 5."},
+		{"promoted", promotedRun(), "podinfo would be promoted at 8m0s (tick 8) under istio: Copying podinfo.test template spec to podinfo-primary.test."},
+		{"decided, no ticks", decidedNoTick, "podinfo would be promoted at 8m0s under istio."},
+		{"Flagger's default provider", defaulted, "podinfo would be promoted at 8m0s (tick 8) under istio (Flagger's default mesh provider; set --provider to match your install): Copying podinfo.test template spec to podinfo-primary.test."},
+		{"provider from the Canary", fromSpec, "podinfo would be rolled back at 9m0s (tick 9) under linkerd (spec.provider): Rolling back podinfo.test: failed checks threshold reached 5."},
+		{"waiting", gateClosedRun(), "podinfo is still waiting for approval after 40m0s (tick 40, phase WaitingPromotion) under istio: Halt podinfo.test advancement: waiting for approval approve."},
 		{"no ticks", noTicks, "podinfo is undecided: no tick was recorded."},
 		{"nothing known", bare, "the canary is undecided: no tick was recorded."},
 	}

@@ -41,7 +41,7 @@ type feeder struct {
 
 func newFeeder(cd *v1beta1.Canary, provider string, tr scenarios.Traffic, seed int64, start time.Time) (*feeder, error) {
 	f := &feeder{rng: rand.New(rand.NewPCG(uint64(seed), 0x5eed)), at: start, apex: tr.RPS,
-		ab: cd.DeploymentStrategy() == v1beta1.StrategyABTesting}
+		ab: cd.StrategyUnder(provider) == v1beta1.StrategyABTesting}
 	model := metrics.NewModel(cd, v1beta1.DefaultMetricInterval, nil)
 	for _, role := range []traffic.Role{traffic.Primary, traffic.Canary} {
 		g, err := traffic.NewGenerator(provider, model, role, cd.Spec.TargetRef.Kind)
@@ -121,9 +121,8 @@ func (w *world) scrape(rs roles, t time.Time) error {
 func (w *world) split(r engine.Routes, t time.Time) [2]float64 {
 	apex := w.feeder.apex
 	var rps [2]float64
+	r = engine.ServedRoutes(w.provider, r)
 	switch {
-	case w.provider == v1beta1.KubernetesProvider:
-		rps[traffic.Primary] = apex
 	case w.feeder.ab && r.Canary > 0:
 		rps[traffic.Primary], rps[traffic.Canary] = apex*(1-abShare), apex*abShare
 	default:

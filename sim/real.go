@@ -100,7 +100,7 @@ func newRealTraffic(ctx context.Context, w *world, cfg Real, seed int64) (*realT
 		return nil, err
 	}
 	rt := &realTraffic{w: w, cfg: cfg, every: scrapeEvery(w.cd)}
-	rt.ab = w.provider != v1beta1.KubernetesProvider && w.cd.DeploymentStrategy() == v1beta1.StrategyABTesting
+	rt.ab = w.cd.StrategyUnder(w.provider) == v1beta1.StrategyABTesting
 	// Two scrapes before the release: the first rate() after it has a base.
 	rt.anchor = w.release.Add(-2 * rt.every)
 	if err := rt.setup(ctx, seed); err != nil {

@@ -9,6 +9,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 
+	"github.com/rehearse-dev/rehearse/engine"
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/engine/metrics"
 	"github.com/rehearse-dev/rehearse/sim/cluster"
@@ -108,13 +109,11 @@ func (rt *realTraffic) stateOf(d *appsv1.Deployment, from, until time.Time) *pod
 // terms; the kubernetes provider has no mesh: the apex is the primary.
 func (rt *realTraffic) routes() proxy.Routes {
 	w := rt.w
-	if w.provider == v1beta1.KubernetesProvider {
-		return proxy.Routes{Primary: v1beta1.TotalWeight}
-	}
 	r, err := w.router.Routes(context.Background(), w.cd)
 	if err != nil {
 		return proxy.Routes{Primary: v1beta1.TotalWeight}
 	}
+	r = engine.ServedRoutes(w.provider, r)
 	out := proxy.Routes{Primary: r.Primary, Canary: r.Canary, AB: rt.ab && r.Canary > 0}
 	if r.Mirrored {
 		out.Mirror = int(w.mirrorShare() * 100)

@@ -7,11 +7,13 @@ import (
 	"github.com/rehearse-dev/rehearse/reports"
 )
 
-// record turns one runner tick into a report row.
-func record(n int, t float64, cd *v1beta1.Canary, tk *runner.Tick) reports.Tick {
+// record turns one runner tick into a report row; the weights are those
+// users' traffic saw under provider.
+func record(n int, t float64, cd *v1beta1.Canary, provider string, tk *runner.Tick) reports.Tick {
 	st := tk.Decision.Status
-	row := reports.Tick{Tick: n, T: t, Phase: string(st.Phase), CanaryWeight: tk.Routes.Canary,
-		PrimaryWeight: tk.Routes.Primary, Mirrored: tk.Routes.Mirrored, FailedChecks: st.FailedChecks,
+	routes := engine.ServedRoutes(provider, tk.Routes)
+	row := reports.Tick{Tick: n, T: t, Phase: string(st.Phase), CanaryWeight: routes.Canary,
+		PrimaryWeight: routes.Primary, Mirrored: routes.Mirrored, FailedChecks: st.FailedChecks,
 		Iterations: st.Iterations, Reason: tk.Decision.Reason, Metrics: []reports.Metric{}, Webhooks: []reports.Webhook{}}
 	for _, c := range tk.Decision.Checks {
 		if c.Question.Kind == engine.AskMetric {

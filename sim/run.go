@@ -29,7 +29,8 @@ type Options struct {
 	Cluster string
 	// Seed overrides each scenario's traffic seed when not zero.
 	Seed int64
-	// Provider is the mesh provider for Canaries that name none (default kubernetes).
+	// Provider is the mesh provider for Canaries that name none (Flagger's
+	// -mesh-provider flag); empty means Flagger's default, istio.
 	Provider string
 	// Kubeconfig, with envtest, is where to write a kubeconfig for kubectl.
 	Kubeconfig string
@@ -158,13 +159,10 @@ func seed(sc *scenarios.Scenario, opts Options) int64 {
 
 func newReport(sc *scenarios.Scenario, opts Options) *reports.Run {
 	cd := sc.Canary
-	provider := effectiveProvider(cd, opts)
-	strategy := cd.DeploymentStrategy()
-	if provider == v1beta1.KubernetesProvider {
-		strategy = v1beta1.StrategyBlueGreen
-	}
+	provider := cd.ProviderFor(opts.Provider)
 	return &reports.Run{Scenario: sc.Name, Description: sc.Description, File: sc.File,
-		Canary: cd.Namespace + "/" + cd.Name, Provider: provider, Strategy: strategy, Cluster: "memory",
+		Canary: cd.Namespace + "/" + cd.Name, Provider: provider.Name, ProviderSource: provider.Source,
+		Strategy: cd.StrategyUnder(provider.Name), Cluster: "memory",
 		Seed: seed(sc, opts), Interval: cd.GetAnalysisInterval().Seconds(), Decision: "undecided"}
 }
 
@@ -309,7 +307,7 @@ func (w *world) tick(ctx context.Context, r *reports.Run, n int, now time.Time) 
 		r.Ticks = append(r.Ticks, w.failedTick(ctx, n, now, err))
 		return false, nil
 	}
-	r.Ticks = append(r.Ticks, record(n, now.Sub(w.release).Seconds(), w.cd, t))
+	r.Ticks = append(r.Ticks, record(n, now.Sub(w.release).Seconds(), w.cd, w.provider, t))
 	for _, note := range w.traffic.AfterTick(ctx, n, now) {
 		r.Notes = append(r.Notes, fmt.Sprintf("tick %d: %s", n, note))
 	}

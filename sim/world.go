@@ -113,13 +113,7 @@ func (w *world) setup(ctx context.Context, sc *scenarios.Scenario, cd *v1beta1.C
 }
 
 func effectiveProvider(cd *v1beta1.Canary, opts Options) string {
-	switch {
-	case cd.Spec.Provider != "":
-		return cd.Spec.Provider
-	case opts.Provider != "":
-		return opts.Provider
-	}
-	return v1beta1.KubernetesProvider
+	return cd.ProviderFor(opts.Provider).Name
 }
 
 // startServices starts the synthetic Prometheus and the webhook receivers,

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/rehearse-dev/rehearse/engine/manifest"
 	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
 	"github.com/rehearse-dev/rehearse/sim"
@@ -22,8 +23,12 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	keep := fs.Bool("keep", false, "with envtest: keep the API server running after the run, until interrupted, for kubectl")
 	trafficMode := fs.String("traffic", "virtual", "virtual (modelled samples, fast) or real (HTTP load through a weighted proxy, scraped, in wall-clock time)")
 	timeScale := fs.Float64("time-scale", sim.DefaultTimeScale, "with --traffic real: wall time per virtual time (0.05 plays a 1m interval in 3s)")
+	provider := fs.String("provider", "", "mesh provider of Canaries that name none, as your Flagger install's -mesh-provider flag sets it (default: istio, Flagger's default)")
 	if err := fs.Parse(args); err != nil {
 		return badInput("%v", err)
+	}
+	if err := manifest.CheckProvider(*provider); err != nil {
+		return badInput("rehearse run: --provider: %w", err)
 	}
 	if fs.NArg() == 0 {
 		return badInput("rehearse run needs at least one scenario file or folder")
@@ -38,7 +43,7 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *timeScale <= 0 || *timeScale > 1 {
 		return badInput("--time-scale %v: use a number above 0 and at most 1", *timeScale)
 	}
-	opts := sim.Options{Cluster: *cluster, Seed: *seed, Kubeconfig: *kubeconfig,
+	opts := sim.Options{Cluster: *cluster, Seed: *seed, Kubeconfig: *kubeconfig, Provider: *provider,
 		Traffic: *trafficMode, TimeScale: *timeScale, Progress: progressTo(stderr)}
 	session, err := sim.Open(ctx, opts)
 	if err != nil {

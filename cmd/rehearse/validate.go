@@ -70,7 +70,7 @@ func parseValidateFlags(args []string, stderr io.Writer) (validateConfig, error)
 	fs.DurationVar(&cfg.maxPromotion, "max-promotion-time", 0, "how long a Canary may take to promote a good release (default: derived from each analysis)")
 	fs.StringVar(&cfg.format, "format", "text", "output: text, or github (workflow annotations and a step summary)")
 	fs.StringVar(&cfg.cluster, "cluster", "memory", "where the rehearsals run: memory (embedded) or envtest (a real kube-apiserver and etcd)")
-	fs.StringVar(&cfg.provider, "provider", "", "mesh provider of Canaries that name none (default kubernetes)")
+	fs.StringVar(&cfg.provider, "provider", "", "mesh provider of Canaries that name none as your Flagger install's -mesh-provider flag sets it (default: istio, Flagger's default)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, badInput("%v", err)
 	}

@@ -18,7 +18,7 @@ import (
 // the rendered text of template and inline queries.
 type Source struct {
 	// Provider is the controller's mesh provider, used when the Canary sets
-	// none (rehearse's default is "kubernetes").
+	// none; empty means Flagger's default, istio.
 	Provider string
 	// MetricsServer is the Prometheus address for builtin and inline
 	// metrics; a Canary's spec.metricsServer overrides it.

@@ -22,7 +22,7 @@ type Options struct {
 	// derives it from each Canary's analysis.
 	MaxPromotionTime time.Duration
 	// Provider is the mesh provider of Canaries that name none, as
-	// sim.Options.Provider (default kubernetes).
+	// sim.Options.Provider (empty: Flagger's default, istio).
 	Provider string
 	// ReadFile reads a manifest again to place an annotation error at its
 	// line; nil leaves such errors at the Canary's first line.

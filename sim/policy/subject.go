@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -33,7 +32,7 @@ type subject struct {
 func newSubject(set *manifest.Set, cd *v1beta1.Canary, over overrides, opts Options) *subject {
 	s := &subject{cd: cd.DeepCopy(), ref: cd.Namespace + "/" + cd.Name, set: set, over: over,
 		origin:   set.Origins[manifest.Key("Canary", cd.Namespace, cd.Name)],
-		provider: cmp.Or(cd.Spec.Provider, opts.Provider, v1beta1.KubernetesProvider)}
+		provider: cd.ProviderFor(opts.Provider).Name}
 	s.files = []string{s.origin.File}
 	s.pickRelease()
 	s.stubTemplates()

@@ -135,3 +135,43 @@ func (w *CanaryWebhook) GetTimeout() time.Duration {
 func (w *CanaryWebhook) IsRolloutHook() bool {
 	return w.Type == "" || w.Type == RolloutHook
 }
+
+// DefaultMeshProvider is Flagger's -mesh-provider default: the provider of
+// every Canary that names none, unless the install sets the flag.
+const DefaultMeshProvider = IstioProvider
+
+// Where a Canary's provider came from.
+const (
+	ProviderFromSpec    = "spec.provider"
+	ProviderFromFlag    = "--provider"
+	ProviderFromDefault = "Flagger's default mesh provider"
+)
+
+// ProviderChoice is the provider a Canary runs under, and why.
+type ProviderChoice struct {
+	Name   string
+	Source string // ProviderFromSpec, ProviderFromFlag or ProviderFromDefault
+}
+
+// ProviderFor resolves the Canary's provider as Flagger does: spec.provider
+// when set, else the controller's -mesh-provider flag (meshProvider, "" when
+// not set), else Flagger's default, istio.
+func (c *Canary) ProviderFor(meshProvider string) ProviderChoice {
+	switch {
+	case c.Spec.Provider != "":
+		return ProviderChoice{c.Spec.Provider, ProviderFromSpec}
+	case meshProvider != "":
+		return ProviderChoice{meshProvider, ProviderFromFlag}
+	}
+	return ProviderChoice{DefaultMeshProvider, ProviderFromDefault}
+}
+
+// StrategyUnder is the strategy the Canary runs with under provider: the
+// kubernetes provider has no weighted routing, so Flagger runs every
+// analysis there as blue/green (dropping A/B matches).
+func (c *Canary) StrategyUnder(provider string) string {
+	if provider == KubernetesProvider {
+		return StrategyBlueGreen
+	}
+	return c.DeploymentStrategy()
+}

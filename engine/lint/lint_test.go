@@ -2,6 +2,7 @@ package lint
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,6 +27,33 @@ spec:
   service:
     port: 9898
 ` + indent(spec, "  ") + "  analysis:\n" + indent(analysis, "    ")
+}
+
+// deployment is the Canary's target, whose pods need readyAfter seconds of
+// readiness-probe delay and minReady seconds of minReadySeconds.
+func deployment(readyAfter, minReady int) string {
+	return fmt.Sprintf(`---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: podinfo
+  namespace: test
+spec:
+  minReadySeconds: %d
+  selector:
+    matchLabels: {app: podinfo}
+  template:
+    metadata:
+      labels: {app: podinfo}
+    spec:
+      containers:
+        - name: podinfo
+          image: ghcr.io/stefanprodan/podinfo:6.0.0
+          readinessProbe:
+            httpGet: {path: /readyz, port: 9898}
+            initialDelaySeconds: %d
+            periodSeconds: 5
+`, minReady, readyAfter)
 }
 
 func indent(block, by string) string {
@@ -136,11 +164,15 @@ var ruleCases = []struct {
 		"spec.analysis.stepWeights[2]: 20 does not follow 30", "", 17},
 	{RuleStepWeightsOrder, "ascending steps", canary("", with("stepWeight: 10", "stepWeights: [10, 20, 30]")), "", "", 0},
 
-	{RuleProgressDeadline, "analysis longer than the deadline", canary("progressDeadlineSeconds: 120", good),
-		"at least 6 intervals of 1m0s (6m0s) to promote, longer than progressDeadlineSeconds (2m0s)", "", 13},
-	{RuleProgressDeadline, "blue/green counts iterations", canary("progressDeadlineSeconds: 300\nprovider: istio", "interval: 1m\niterations: 5"),
-		"at least 7 intervals", "", 0},
-	{RuleProgressDeadline, "analysis inside the default deadline", canary("", good), "", "", 0},
+	// Flagger's own e2e Canaries run analyses far longer than their deadline:
+	// that is never a finding, only pods that cannot be ready in time are.
+	{RuleProgressDeadline, "analysis longer than the deadline", canary("progressDeadlineSeconds: 60", good) + deployment(5, 0), "", "", 0},
+	{RuleProgressDeadline, "readiness probe slower than the deadline", canary("progressDeadlineSeconds: 60", good) + deployment(90, 0),
+		"cannot be available before 1m30s (container podinfo's readinessProbe passes at 1m30s at the earliest), but the progress deadline is 1m0s", "", 13},
+	{RuleProgressDeadline, "minReadySeconds pushes it past", canary("progressDeadlineSeconds: 60", good) + deployment(30, 40),
+		"then minReadySeconds 40", "", 0},
+	{RuleProgressDeadline, "inside the default deadline", canary("", good) + deployment(90, 0), "", "", 0},
+	{RuleProgressDeadline, "no target Deployment in the files", canary("progressDeadlineSeconds: 10", good), "", "", 0},
 
 	{RuleWebhookType, "misspelt type", canary("", good+"webhooks:\n  - name: smoke\n    type: pre-rolout\n    url: http://loadtester.test/\n"),
 		`"pre-rolout" is not a webhook type`, "", 25},
@@ -174,6 +206,8 @@ var ruleCases = []struct {
 	{RuleMetricUnits, "success rate as a ratio", canary("", with("min: 99", "min: 0.99")),
 		"so 0.99 lets a canary with 0.99% successful requests pass: write 99", "", 21},
 	{RuleMetricUnits, "no float noise", canary("", with("min: 99", "min: 0.995")), "write 99.5", "", 0},
+	// Never suggest 100: it rolls back on any single failed request.
+	{RuleMetricUnits, "a ratio of one", canary("", with("min: 99", "min: 1")), "write a percentage such as 99 (100 would roll back on any single failed request)", "", 0},
 	{RuleMetricUnits, "success rate above 100", canary("", with("min: 99", "min: 990")), "can never pass", "", 0},
 	{RuleMetricUnits, "duration in seconds", canary("", with(metricsLine, metricsLine+"  - name: request-duration\n    threshold: 0.5\n")),
 		"a maximum of 0.5 fails every check: write 500 for 0.5s", "", 20},

@@ -45,7 +45,7 @@ var rules = []Rule{
 	{RuleNeverPromotes, SeverityError, "a progressive canary that never advances: stepWeight 0 with no stepWeights and no iterations", false},
 	{RuleFirstStepAboveMax, SeverityError, "stepWeight above maxWeight: the first step already sends more traffic than maxWeight", false},
 	{RuleStepWeightsOrder, SeverityError, "stepWeights are not in ascending order", true},
-	{RuleProgressDeadline, SeverityWarning, "the analysis needs longer than progressDeadlineSeconds (which bounds readiness, not the analysis)", false},
+	{RuleProgressDeadline, SeverityWarning, "the target's pods cannot become available within progressDeadlineSeconds (readiness probe delay, minReadySeconds): Flagger rolls back every release", false},
 	{RuleWebhookType, SeverityError, "a misspelt webhook type (the Canary CRD refuses it when applied)", true},
 	{RuleThresholdRange, SeverityError, "thresholdRange min is above max: no value can pass", true},
 	{RuleIntervalFloor, SeverityWarning, "analysis interval below 10s: Flagger silently uses 10s", false},

@@ -29,10 +29,15 @@ func (t *target) successRateUnits(i int, m v1beta1.CanaryMetric) {
 	field, v, ok := bound(i, m, "min")
 	switch {
 	case !ok:
-	case v > 0 && v <= 1:
+	case v > 0 && v < 1:
 		t.report(RuleMetricUnits, field,
 			"request-success-rate is a percentage (0-100), so %v lets a canary with %v%% successful requests pass: write %v",
 			v, v, scaled(v, 100))
+	case v == 1:
+		// As a ratio, 1 means "every request succeeds": 100 would roll back
+		// on a single failed request, which no real service can promise.
+		t.report(RuleMetricUnits, field,
+			"request-success-rate is a percentage (0-100), so 1 lets a canary with 1%% successful requests pass: write a percentage such as 99 (100 would roll back on any single failed request)")
 	case v > 100:
 		t.report(RuleMetricUnits, field,
 			"request-success-rate is a percentage (0-100), so a minimum of %v can never pass: write at most 100 (e.g. 99)", v)

@@ -2,7 +2,10 @@ package lint
 
 import (
 	"fmt"
+	"strings"
 	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
 
 	"github.com/rehearse-dev/rehearse/engine"
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
@@ -110,49 +113,69 @@ func checkStepOvershoot(t *target) {
 		a.StepWeight, last, a.MaxWeight, last-a.StepWeight)
 }
 
-// ticksToPromote is the least number of analysis intervals from the tick
-// that notices a new revision to the tick that promotes, with every check
-// passing and every gate open (as observed on Flagger's scheduler).
-func (t *target) ticksToPromote() (int, bool) {
-	p := t.plan()
-	switch p.strategy {
-	case v1beta1.StrategyABTesting:
-		return p.iterations + 1, true // iterations, then promote
-	case v1beta1.StrategyBlueGreen:
-		return p.iterations + 2, true // iterations, all traffic to the canary, promote
-	}
-	weights, stuck := steps(t.a)
-	if stuck {
-		return 0, false
-	}
-	n := len(weights) + 1 // the steps, then promote
-	if t.a.Mirror {
-		n++ // one mirroring step first
-	}
-	return n, true
-}
-
-// checkProgressDeadline warns when the analysis alone outlasts
-// progressDeadlineSeconds. That is not a failure in Flagger, whose deadline
-// only bounds how long the canary and primary workloads may take to become
-// ready; the analysis itself has no time limit. Users often read the field
-// the other way round, so say what it does.
+// checkProgressDeadline warns where progressDeadlineSeconds really fails a
+// release: Flagger rolls the canary back once its Deployment has been
+// unavailable (MinimumReplicasUnavailable) for longer than the deadline, or
+// its own progress deadline is exceeded. The analysis itself has no time
+// limit, so a long analysis is never a finding; pods whose readiness probe
+// cannot pass before the deadline are.
 func checkProgressDeadline(t *target) {
-	if t.cd.SkipAnalysis() {
+	d := t.targetDeployment()
+	if d == nil || t.cd.SkipAnalysis() {
 		return
 	}
-	n, ok := t.ticksToPromote()
-	if !ok {
-		return
+	ready, why := earliestAvailable(d)
+	deadline := t.cd.GetProgressDeadline()
+	if own := d.Spec.ProgressDeadlineSeconds; own != nil && time.Duration(*own)*time.Second < deadline {
+		deadline = time.Duration(*own) * time.Second
 	}
-	interval, deadline := t.cd.GetAnalysisInterval(), t.cd.GetProgressDeadline()
-	total := time.Duration(n) * interval
-	if total <= deadline {
+	if ready <= deadline {
 		return
 	}
 	t.report(RuleProgressDeadline, "spec.progressDeadlineSeconds",
-		"the analysis needs at least %d intervals of %v (%v) to promote, longer than progressDeadlineSeconds (%v); Flagger allows that, since the deadline only bounds how long the canary and primary pods take to become ready, not the analysis: to bound the rollout's length, shorten the interval or take fewer steps",
-		n, interval, total, deadline)
+		"the pods of Deployment %s cannot be available before %v (%s), but the progress deadline is %v: Flagger rolls back every release whose canary is still unavailable at the first check after the deadline: raise progressDeadlineSeconds above %v",
+		d.Name, ready, why, deadline, ready)
+}
+
+// targetDeployment is the Canary's target Deployment when the linted files hold it.
+func (t *target) targetDeployment() *appsv1.Deployment {
+	ref := t.cd.Spec.TargetRef
+	if ref.Kind != "Deployment" {
+		return nil
+	}
+	for _, d := range t.set.Deployments {
+		if d.Name == ref.Name && d.Namespace == t.cd.Namespace {
+			return d
+		}
+	}
+	return nil
+}
+
+// earliestAvailable is the soonest a new pod of d can count as available:
+// its slowest container's first passing readiness probes, then minReadySeconds.
+func earliestAvailable(d *appsv1.Deployment) (time.Duration, string) {
+	var slowest time.Duration
+	var parts []string
+	for _, c := range d.Spec.Template.Spec.Containers {
+		p := c.ReadinessProbe
+		if p == nil {
+			continue
+		}
+		period := p.PeriodSeconds
+		if period <= 0 {
+			period = 10 // the API server's default
+		}
+		n := time.Duration(p.InitialDelaySeconds+period*(max(p.SuccessThreshold, 1)-1)) * time.Second
+		if n > slowest {
+			slowest = n
+			parts = []string{fmt.Sprintf("container %s's readinessProbe passes at %v at the earliest", c.Name, n)}
+		}
+	}
+	if m := d.Spec.MinReadySeconds; m > 0 {
+		slowest += time.Duration(m) * time.Second
+		parts = append(parts, fmt.Sprintf("minReadySeconds %d", m))
+	}
+	return slowest, strings.Join(parts, ", then ")
 }
 
 // checkIterationsOverride: Flagger picks blue/green (or A/B with match) as

@@ -35,6 +35,9 @@ type Source struct {
 	// Knative Service: Flagger queries it as the route when the provider is
 	// knative. When nil the route stays as NewModel fills it.
 	KnativeRevision func(namespace, name string) (string, error)
+	// AWSCredentials signs CloudWatch requests; nil reads the standard
+	// AWS environment variables (EnvAWSCredentials).
+	AWSCredentials func(context.Context) (AWSCredentials, error)
 
 	clients  cache[*Prometheus]
 	rendered cache[string]
@@ -48,13 +51,6 @@ type Measurement struct {
 	Value float64
 	// Query is the rendered query, also set when running it failed.
 	Query string
-}
-
-// Templates' provider types that Flagger supports and rehearse does not.
-// Any other type, including none, is Prometheus, as in Flagger.
-var unsupportedProviders = map[string]bool{
-	"datadog": true, "externalmetrics": true, "cloudwatch": true, "newrelic": true, "graphite": true,
-	"stackdriver": true, "influxdb": true, "dynatrace": true, "keptn": true, "splunk": true,
 }
 
 // Measure renders and runs the query of one check of a metric, evaluated at

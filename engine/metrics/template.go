@@ -19,7 +19,7 @@ func (s *Source) measureTemplate(ctx context.Context, cd *v1beta1.Canary, m v1be
 	if err != nil {
 		return Measurement{}, err
 	}
-	p, err := s.templateClient(ns, tpl)
+	p, err := s.templateClient(ns, tpl, m.Interval)
 	if err != nil {
 		return Measurement{}, err
 	}
@@ -56,21 +56,24 @@ func (s *Source) template(cd *v1beta1.Canary, m v1beta1.CanaryMetric) (string, *
 	return ns, tpl, nil
 }
 
-// templateClient builds, or reuses, the client for a template's provider.
-func (s *Source) templateClient(ns string, tpl *v1beta1.MetricTemplate) (*Prometheus, error) {
+// templateClient builds, or reuses, the client for a template's provider,
+// with the metric's interval as written (Flagger's factory sizes some
+// providers' query windows from it).
+func (s *Source) templateClient(ns string, tpl *v1beta1.MetricTemplate, interval string) (Provider, error) {
 	prov := tpl.Spec.Provider
-	if unsupportedProviders[prov.Type] {
-		return nil, fmt.Errorf("metric template %s.%s: provider type %q is not supported by rehearse (only prometheus is)",
-			tpl.Name, ns, prov.Type)
-	}
 	creds, err := s.credentials(ns, tpl)
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.prometheus(PrometheusConfig{Address: prov.Address, Headers: prov.Headers, Credentials: creds,
-		InsecureSkipVerify: prov.InsecureSkipVerify})
+	var p Provider
+	if IsPrometheus(prov.Type) {
+		p, err = s.prometheus(PrometheusConfig{Address: prov.Address, Headers: prov.Headers, Credentials: creds,
+			InsecureSkipVerify: prov.InsecureSkipVerify})
+	} else {
+		p, err = newProvider(providerConfig{interval: interval, spec: prov, credentials: creds, client: s.Client, aws: s.AWSCredentials})
+	}
 	if err != nil {
-		return nil, fmt.Errorf("metric template %s.%s provider: %w", tpl.Name, ns, err)
+		return nil, fmt.Errorf("metric template %s.%s provider %s: %w", tpl.Name, ns, orDefault(prov.Type, ProviderPrometheus), err)
 	}
 	return p, nil
 }
@@ -128,7 +131,7 @@ func (s *Source) checkOne(ctx context.Context, cd *v1beta1.Canary, m v1beta1.Can
 	if err != nil {
 		return err
 	}
-	p, err := s.templateClient(ns, tpl)
+	p, err := s.templateClient(ns, tpl, m.Interval)
 	if err != nil {
 		return err
 	}

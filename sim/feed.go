@@ -100,6 +100,7 @@ func (w *world) scrape(rs roles, t time.Time) error {
 			rps[role] = 0
 		}
 		iv := w.served(d, rps[role], t)
+		w.metricAPI.Observe(role, w.feeder.at, t, iv)
 		if role == traffic.Canary && t.After(w.release) {
 			w.feeder.exposure.CanaryRequests += iv.Requests
 			w.feeder.exposure.CanaryErrors += iv.Errors

@@ -185,6 +185,7 @@ func (w *world) rehearse(ctx context.Context, r *reports.Run, seed int64) error 
 	err = w.ticks(ctx, r)
 	r.Exposure = t.Exposure()
 	r.Notes = append(r.Notes, faultNotes(w.chaos.taken())...)
+	r.Notes = append(r.Notes, w.providerNotes()...)
 	return err
 }
 

@@ -16,11 +16,13 @@ import (
 	"github.com/rehearse-dev/rehearse/engine"
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/engine/kube"
+	"github.com/rehearse-dev/rehearse/engine/manifest"
 	"github.com/rehearse-dev/rehearse/engine/metrics"
 	"github.com/rehearse-dev/rehearse/engine/runner"
 	"github.com/rehearse-dev/rehearse/scenarios"
 	"github.com/rehearse-dev/rehearse/sim/cluster"
 	"github.com/rehearse-dev/rehearse/sim/hooks"
+	"github.com/rehearse-dev/rehearse/sim/metricapi"
 	"github.com/rehearse-dev/rehearse/sim/prom"
 )
 
@@ -49,13 +51,15 @@ type world struct {
 	runner   *runner.Runner
 	prom     *prom.Server
 	promBase string
-	hooks    *hooks.Server
-	http     *http.Client
-	key      client.ObjectKey
-	provider string
-	interval time.Duration
-	release  time.Time
-	closers  []func() error
+	// metricAPI stands in for the templates' other metrics providers.
+	metricAPI *metricapi.Server
+	hooks     *hooks.Server
+	http      *http.Client
+	key       client.ObjectKey
+	provider  string
+	interval  time.Duration
+	release   time.Time
+	closers   []func() error
 
 	traffic     trafficModel
 	feeder      *feeder
@@ -93,6 +97,9 @@ func (w *world) setup(ctx context.Context, sc *scenarios.Scenario, cd *v1beta1.C
 		return err
 	}
 	objs := w.objects(sc, cd)
+	if w.prom != nil {
+		w.metricAPI = metricapi.New(metricapi.NamesOf(cd), func() time.Time { return w.now })
+	}
 	c, err := w.backend.Load(ctx, objs)
 	if err != nil {
 		return err
@@ -209,8 +216,12 @@ func (w *world) objects(sc *scenarios.Scenario, cd *v1beta1.Canary) []client.Obj
 	}
 	for _, t := range set.MetricTemplates {
 		t = t.DeepCopy()
-		if w.prom != nil && (t.Spec.Provider.Type == "" || t.Spec.Provider.Type == "prometheus") {
-			t.Spec.Provider.Address = w.promURL()
+		switch prov := &t.Spec.Provider; {
+		case w.prom != nil && metrics.IsPrometheus(prov.Type):
+			prov.Address = w.promURL()
+		case w.prom != nil && metricapi.Serves(prov.Type):
+			prov.Address = metricapi.Address(prov.Type, prov.Address)
+			objs = append(objs, standInSecret(set, t)...)
 		}
 		objs = append(objs, t)
 	}
@@ -318,8 +329,11 @@ func (w *world) newRunner() *runner.Runner {
 		promClient = &http.Client{Transport: w.prom.Transport()}
 	}
 	src := func(c *http.Client) runner.SourceMetrics {
+		// Other providers' APIs are answered by their stand-ins, whatever
+		// Prometheus's state.
+		c = &http.Client{Transport: w.metricAPI.Transport(c.Transport), Timeout: c.Timeout}
 		return runner.SourceMetrics{Source: &metrics.Source{Provider: w.provider, MetricsServer: w.promURL(), Client: c,
-			Templates: w.template, Secrets: w.secret}}
+			Templates: w.template, Secrets: w.secret, AWSCredentials: rehearsalAWS}}
 	}
 	// A query meant to outlive the provider's timeout is awaited with the
 	// timeout shrunk like the world's time; every other one patiently.
@@ -328,6 +342,28 @@ func (w *world) newRunner() *runner.Runner {
 	r.Metrics = &worldMetrics{w: w, patient: src(promClient), fast: src(fast), down: src(down)}
 	r.Hooks = newWorldHooks(w, w.hookURLs)
 	return r
+}
+
+// rehearsalAWS are the credentials CloudWatch requests are signed with:
+// Flagger reads them from its environment, which a rehearsal does not have.
+func rehearsalAWS(context.Context) (metrics.AWSCredentials, error) { return metricapi.Credentials, nil }
+
+// standInSecret is the Secret a stand-in provider's template names when
+// the manifests do not hold it (teams keep secrets out of Git), with the
+// keys Flagger's provider reads. A Secret the manifests hold is kept as
+// written: a missing key fails as it would in Flagger.
+func standInSecret(set *manifest.Set, t *v1beta1.MetricTemplate) []client.Object {
+	ref := t.Spec.Provider.SecretRef
+	if ref == nil || t.Spec.Provider.Type == metrics.ProviderCloudWatch {
+		return nil
+	}
+	for _, s := range set.Secrets {
+		if s.Name == ref.Name && s.Namespace == t.Namespace {
+			return nil
+		}
+	}
+	return []client.Object{&corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: ref.Name, Namespace: t.Namespace},
+		Data: metricapi.Secret(t.Spec.Provider.Type)}}
 }
 
 // noSleep skips retry backoff: virtual time does not wait.

@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+	"github.com/rehearse-dev/rehearse/engine/metrics"
 )
 
 // Builtin metric names every provider knows.
@@ -266,6 +267,9 @@ func (c *checker) alerts(p string, alerts []v1beta1.CanaryAlert) {
 func (c *checker) metricTemplate(t *v1beta1.MetricTemplate) {
 	if t.Spec.Provider.Type == "" {
 		c.errorf("spec.provider.type", "missing: name the metrics provider (prometheus, datadog, cloudwatch...)")
+	}
+	if why := metrics.Refusal(t.Spec.Provider.Type); why != "" {
+		c.errorf("spec.provider.type", "%s", why) // every command refuses what no command can rehearse
 	}
 	if strings.TrimSpace(t.Spec.Query) == "" {
 		c.errorf("spec.query", "missing: write the query the template runs")

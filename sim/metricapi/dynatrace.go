@@ -38,7 +38,25 @@ func compileDynatrace(selector string, names Names) (node, error) {
 	return root, err
 }
 
-var dtQuoted = regexp.MustCompile(`"((?:[^"\\]|\\.)*)"`)
+var (
+	dtQuoted     = regexp.MustCompile(`"([^"]*)"`)
+	dtEntityName = regexp.MustCompile(`entityName(?:\.equals)?\(\s*"?([^")]*)"?\s*\)`)
+)
+
+// dtNames are the names a filter compares with: its string literals, and
+// the entityName(...) of entity selectors, whose quotes are escaped as ~".
+func dtNames(f string) []string {
+	inner := strings.ReplaceAll(f, `~"`, "\x00")
+	var out []string
+	for _, m := range dtQuoted.FindAllStringSubmatch(inner, -1) {
+		lit := strings.ReplaceAll(m[1], "\x00", `"`)
+		out = append(out, lit)
+		for _, e := range dtEntityName.FindAllStringSubmatch(lit, -1) {
+			out = append(out, e[1])
+		}
+	}
+	return out
+}
 
 // metric reads a key and its transformations.
 func (p *dtParser) metric() (node, error) {
@@ -83,8 +101,7 @@ func (p *dtParser) metric() (node, error) {
 func (p *dtParser) measure(key string, filters []string, agg string, q float64) (node, error) {
 	sel := newSelection()
 	for _, f := range filters {
-		for _, m := range dtQuoted.FindAllStringSubmatch(f, -1) {
-			v := strings.NewReplacer("~\"", "", "~", "").Replace(m[1])
+		for _, v := range dtNames(f) {
 			if r := p.names.rolesMatching(exact(v)); r.any() {
 				sel.add(filter{roles: &r})
 			}

@@ -1,6 +1,8 @@
 package metricapi
 
 import (
+	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"net/url"
@@ -261,8 +263,8 @@ func summarizeNode(name string, args []gArg) (node, error) {
 		return nil, unmapped("%s() needs an interval", name)
 	}
 	size, err := graphiteDuration(args[1].text)
-	if err != nil || size <= 0 {
-		return nil, unmapped("%s() interval %q is not a Graphite interval", name, args[1].text)
+	if err != nil {
+		return nil, fmt.Errorf("%s(): %w", name, err) // Graphite refuses it too
 	}
 	how := "sum"
 	if len(args) > 2 && name == "summarize" {
@@ -409,8 +411,8 @@ func latencyStat(seg string) (Stat, bool) {
 	return Stat{}, false
 }
 
-// graphiteDuration reads 10s, 1min, 5minutes, 1h, 2d, 1w (and 1m as
-// minutes).
+// graphiteDuration reads an offset as Graphite does: a number and a unit
+// that starts s, min, h, d, w, mon or y ("1m" is not one).
 func graphiteDuration(s string) (time.Duration, error) {
 	s = strings.TrimSpace(strings.Trim(s, `'"`))
 	i := 0
@@ -419,29 +421,19 @@ func graphiteDuration(s string) (time.Duration, error) {
 	}
 	n, err := strconv.Atoi(s[:i])
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("%q is not a Graphite time offset like 5min", s)
 	}
 	unit := strings.ToLower(s[i:])
-	var d time.Duration
-	switch {
-	case strings.HasPrefix(unit, "s"):
-		d = time.Second
-	case strings.HasPrefix(unit, "mon"):
-		d = 30 * 24 * time.Hour
-	case strings.HasPrefix(unit, "m"):
-		d = time.Minute
-	case strings.HasPrefix(unit, "h"):
-		d = time.Hour
-	case strings.HasPrefix(unit, "d"):
-		d = 24 * time.Hour
-	case strings.HasPrefix(unit, "w"):
-		d = 7 * 24 * time.Hour
-	case strings.HasPrefix(unit, "y"):
-		d = 365 * 24 * time.Hour
-	default:
-		return 0, strconv.ErrSyntax
+	for _, u := range []struct {
+		prefix string
+		d      time.Duration
+	}{{"s", time.Second}, {"min", time.Minute}, {"h", time.Hour}, {"d", 24 * time.Hour}, {"w", 7 * 24 * time.Hour},
+		{"mon", 30 * 24 * time.Hour}, {"y", 365 * 24 * time.Hour}} {
+		if strings.HasPrefix(unit, u.prefix) {
+			return time.Duration(n) * u.d, nil
+		}
 	}
-	return time.Duration(n) * d, nil
+	return 0, fmt.Errorf("invalid offset unit %q in %q: Graphite takes s, min, h, d, w, mon or y", unit, s)
 }
 
 // graphiteTime reads from/until: now, -10min, now-10min, or Unix seconds.
@@ -470,8 +462,8 @@ func (s *Server) graphite(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	from, errFrom := graphiteTime(q.Get("from"), now, -24*time.Hour)
 	until, errUntil := graphiteTime(q.Get("until"), now, 0)
-	if errFrom != nil || errUntil != nil {
-		http.Error(w, "Invalid from or until", http.StatusBadRequest)
+	if err := errors.Join(errFrom, errUntil); err != nil {
+		http.Error(w, "Invalid from or until: "+err.Error(), http.StatusBadRequest)
 		return
 	}
 	targets, err := compileGraphite(r.URL.RawQuery, s.names)

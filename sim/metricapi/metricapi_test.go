@@ -213,9 +213,10 @@ func TestGraphite(t *testing.T) {
           stats.timers.httpServerRequests.app.podinfo.exception.*.method.*.outcome.*.status.*.uri.*.count
         )
       ),
-      1m,
+      1min,
       'avg'
     )`, answer{value: 80}},
+		{"an offset Graphite refuses", "target=summarize(stats.podinfo-canary.requests, 1m, 'sum')", answer{wantErr: "graphite answered 400"}},
 		{"timer percentile in ms", "target=stats.timers.podinfo-canary.request_duration.upper_99&from=-5min", answer{value: 400}},
 		{"primary mean, aliased", "target=alias(stats.timers.podinfo-primary.latency.mean, 'p')&from=-5min", answer{value: mean(primaryLatency) * 1000}},
 		{"another app", "target=sumSeries(stats.cart.requests)&from=-5min", answer{noValues: true, noted: "no filter names a version"}},
@@ -272,6 +273,8 @@ func TestDynatrace(t *testing.T) {
 			answer{value: 50000}},
 		{"count ratio", `(builtin:service.errors.server.count:filter(eq("dt.entity.service.name","podinfo-canary")):sum)/(builtin:service.requestCount.total:filter(eq("dt.entity.service.name","podinfo-canary")):sum)`,
 			answer{value: 0.2}},
+		{"entity selector by name", `builtin:service.errors.server.rate:filter(in("dt.entity.service",entitySelector("type(SERVICE),entityName.equals(~"podinfo-canary~")"))):avg`,
+			answer{value: 20}},
 		{"entity of another name", `builtin:service.errors.server.rate:filter(eq("dt.entity.service","SERVICE-1234")):avg`,
 			answer{noValues: true, noted: "no filter names a version"}},
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/rehearse-dev/rehearse/engine/metrics"
+	"github.com/rehearse-dev/rehearse/sim/traffic"
 )
 
 // Hosts the world points templates at. The .invalid top-level domain never
@@ -91,10 +92,24 @@ func Secret(providerType string) map[string][]byte {
 // requests with.
 var Credentials = metrics.AWSCredentials{AccessKeyID: "AKIAREHEARSAL", SecretAccessKey: "rehearsal"}
 
+// Observe records what role served in (from, to]; a nil Server records
+// nothing.
+func (s *Server) Observe(role traffic.Role, from, to time.Time, iv traffic.Interval) {
+	if s != nil {
+		s.Recorder.Observe(role, from, to, iv)
+	}
+}
+
 // Transport routes requests for the stand-ins' hosts (and CloudWatch's
 // regional endpoints) to them in the same process, and every other one to
 // next.
 func (s *Server) Transport(next http.RoundTripper) http.RoundTripper {
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	if s == nil {
+		return next
+	}
 	return routed{s: s, next: next}
 }
 
@@ -153,10 +168,9 @@ func (s *Server) note(provider, query string, err error) {
 	s.notes = append(s.notes, n)
 }
 
-// NoteFor is the sentence that says a query cannot be rehearsed.
+// NoteFor says that a query cannot be rehearsed, and why.
 func NoteFor(provider, query string, err error) string {
-	return fmt.Sprintf("cannot produce %s data for `%s`: %v; the %s stand-in answers no data, so a check of it is not rehearsable: rewrite the query or leave the metric out",
-		provider, oneLine(query), err, provider)
+	return fmt.Sprintf("cannot produce %s data `%s` (%v)", provider, oneLine(query), err)
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
@@ -167,9 +181,18 @@ var ErrUnmapped = errors.New("not rehearsable")
 
 func isUnmapped(err error) bool { return errors.Is(err, ErrUnmapped) }
 
-// unmapped is an ErrUnmapped with its reason.
+// IsUnmapped is true for Check's answer about a query a stand-in parses
+// but cannot answer from the traffic model.
+func IsUnmapped(err error) bool { return isUnmapped(err) }
+
+// unmappedError is an ErrUnmapped with its reason, which is all it says.
+type unmappedError struct{ reason string }
+
+func (e unmappedError) Error() string        { return e.reason }
+func (e unmappedError) Is(target error) bool { return target == ErrUnmapped }
+
 func unmapped(format string, args ...any) error {
-	return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), ErrUnmapped)
+	return unmappedError{reason: fmt.Sprintf(format, args...)}
 }
 
 // Check says whether a stand-in can answer a rendered query (nil), why

@@ -58,7 +58,12 @@ func durationBound(m v1beta1.CanaryMetric) (float64, bool) {
 
 func aboutLatency(m v1beta1.CanaryMetric, tpl *v1beta1.MetricTemplate) bool {
 	text := strings.ToLower(m.Name + " " + tpl.Name + " " + tpl.Spec.Query)
-	return strings.Contains(text, "duration") || strings.Contains(text, "latency")
+	for _, w := range []string{"duration", "latency", "responsetime", "response_time", "response.time", "response-time"} {
+		if strings.Contains(text, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // tightest is the lowest request-duration bound, in milliseconds; +Inf

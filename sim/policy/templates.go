@@ -65,8 +65,8 @@ func (s *subject) template(m v1beta1.CanaryMetric) *v1beta1.MetricTemplate {
 // cannot run is kept: it fails in the rehearsal as it fails in Flagger.
 func judgeTemplate(cd *v1beta1.Canary, m v1beta1.CanaryMetric, tpl *v1beta1.MetricTemplate, served servedSeries, provider string) (bool, string) {
 	passes := fmt.Sprintf("it answers %s in every rehearsal, within its thresholds, so this check is not rehearsed", formatValue(passingValue(m)))
-	if t := tpl.Spec.Provider.Type; t != "" && t != "prometheus" {
-		return true, fmt.Sprintf("uses provider %s, which rehearse does not simulate: %s", t, passes)
+	if !metrics.IsPrometheus(tpl.Spec.Provider.Type) {
+		return judgeProvider(cd, m, tpl, passes)
 	}
 	q, err := metrics.Render(tpl.Spec.Query, metrics.NewModel(cd, m.Interval, m.TemplateVariables))
 	if err != nil {

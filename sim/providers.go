@@ -2,8 +2,15 @@ package sim
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+	"github.com/rehearse-dev/rehearse/engine/manifest"
 	"github.com/rehearse-dev/rehearse/engine/metrics"
 	"github.com/rehearse-dev/rehearse/sim/metricapi"
 )
@@ -37,4 +44,26 @@ func (w *world) providerNotes() []string {
 		}
 	}
 	return notes
+}
+
+// rehearsalAWS are the credentials CloudWatch requests are signed with:
+// Flagger reads them from its environment, which a rehearsal does not have.
+func rehearsalAWS(context.Context) (metrics.AWSCredentials, error) { return metricapi.Credentials, nil }
+
+// standInSecret is the Secret a stand-in provider's template names when
+// the manifests do not hold it (teams keep secrets out of Git), with the
+// keys Flagger's provider reads. A Secret the manifests hold is kept as
+// written: a missing key fails as it would in Flagger.
+func standInSecret(set *manifest.Set, t *v1beta1.MetricTemplate) []client.Object {
+	ref := t.Spec.Provider.SecretRef
+	if ref == nil || t.Spec.Provider.Type == metrics.ProviderCloudWatch {
+		return nil
+	}
+	for _, s := range set.Secrets {
+		if s.Name == ref.Name && s.Namespace == t.Namespace {
+			return nil
+		}
+	}
+	return []client.Object{&corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: ref.Name, Namespace: t.Namespace},
+		Data: metricapi.Secret(t.Spec.Provider.Type)}}
 }

@@ -16,7 +16,6 @@ import (
 	"github.com/rehearse-dev/rehearse/engine"
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/engine/kube"
-	"github.com/rehearse-dev/rehearse/engine/manifest"
 	"github.com/rehearse-dev/rehearse/engine/metrics"
 	"github.com/rehearse-dev/rehearse/engine/runner"
 	"github.com/rehearse-dev/rehearse/scenarios"
@@ -51,15 +50,13 @@ type world struct {
 	runner   *runner.Runner
 	prom     *prom.Server
 	promBase string
-	// metricAPI stands in for the templates' other metrics providers.
-	metricAPI *metricapi.Server
-	hooks     *hooks.Server
-	http      *http.Client
-	key       client.ObjectKey
-	provider  string
-	interval  time.Duration
-	release   time.Time
-	closers   []func() error
+	hooks    *hooks.Server
+	http     *http.Client
+	key      client.ObjectKey
+	provider string
+	interval time.Duration
+	release  time.Time
+	closers  []func() error
 
 	traffic     trafficModel
 	feeder      *feeder
@@ -76,6 +73,9 @@ type world struct {
 	inProcess   bool      // query Prometheus without a socket
 	hookScale   float64   // how webhook latencies and timeouts shrink to wall time
 	now         time.Time // the virtual time of the tick being run
+
+	// metricAPI stands in for the templates' other metrics providers.
+	metricAPI *metricapi.Server
 }
 
 // build sets up the world a scenario describes, on backend b.
@@ -342,28 +342,6 @@ func (w *world) newRunner() *runner.Runner {
 	r.Metrics = &worldMetrics{w: w, patient: src(promClient), fast: src(fast), down: src(down)}
 	r.Hooks = newWorldHooks(w, w.hookURLs)
 	return r
-}
-
-// rehearsalAWS are the credentials CloudWatch requests are signed with:
-// Flagger reads them from its environment, which a rehearsal does not have.
-func rehearsalAWS(context.Context) (metrics.AWSCredentials, error) { return metricapi.Credentials, nil }
-
-// standInSecret is the Secret a stand-in provider's template names when
-// the manifests do not hold it (teams keep secrets out of Git), with the
-// keys Flagger's provider reads. A Secret the manifests hold is kept as
-// written: a missing key fails as it would in Flagger.
-func standInSecret(set *manifest.Set, t *v1beta1.MetricTemplate) []client.Object {
-	ref := t.Spec.Provider.SecretRef
-	if ref == nil || t.Spec.Provider.Type == metrics.ProviderCloudWatch {
-		return nil
-	}
-	for _, s := range set.Secrets {
-		if s.Name == ref.Name && s.Namespace == t.Namespace {
-			return nil
-		}
-	}
-	return []client.Object{&corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: ref.Name, Namespace: t.Namespace},
-		Data: metricapi.Secret(t.Spec.Provider.Type)}}
 }
 
 // noSleep skips retry backoff: virtual time does not wait.

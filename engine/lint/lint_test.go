@@ -213,8 +213,38 @@ var ruleCases = []struct {
 		"a maximum of 0.5 fails every check: write 500 for 0.5s", "", 20},
 	{RuleMetricUnits, "percent and milliseconds", canary("", with(metricsLine, metricsLine+"  - name: request-duration\n    thresholdRange:\n      max: 500\n")), "", "", 0},
 
+	{RuleTemplateProvider, "cloudwatch without a region", canary("", with(metricsLine, metricsLine+templateMetric("cw", "1m"))) +
+		providerTemplate("cw", "cloudwatch", "", `[{"Id": "e1", "Expression": "1"}]`), "cloudwatch needs spec.provider.region", "", 0},
+	{RuleTemplateProvider, "cloudwatch query not an array", canary("", with(metricsLine, metricsLine+templateMetric("cw", "1m"))) +
+		providerTemplate("cw", "cloudwatch", "region: eu-west-1", `{"Id": "e1"}`), "not a JSON array of MetricDataQuery", "", 0},
+	{RuleTemplateProvider, "datadog interval Flagger cannot parse", canary("", with(metricsLine, metricsLine+templateMetric("dd", "1d"))) +
+		providerTemplate("dd", "datadog", "address: https://api.datadoghq.com", `sum:trace.http.request.hits{service:{{ target }}}`), `"1d" is not a Go duration`, "", 0},
+	{RuleTemplateProvider, "new relic with its own SINCE", canary("", with(metricsLine, metricsLine+templateMetric("nr", "1m"))) +
+		providerTemplate("nr", "newrelic", "", `SELECT percentage(count(*), WHERE httpResponseCode >= 500) FROM Transaction SINCE 1 minute ago`), "SINCE clause of its own", "", 0},
+	{RuleTemplateProvider, "datadog as Flagger reads it", canary("", with(metricsLine, metricsLine+templateMetric("dd", "1m"))) +
+		providerTemplate("dd", "datadog", "address: https://api.datadoghq.com", `sum:trace.http.request.hits{service:{{ target }}}`), "", "", 0},
+
 	{RuleProvider, "misspelt provider", canary("provider: ngnix", good), `did you mean "nginx"?`, "", 13},
 	{RuleProvider, "known provider", canary("provider: nginx", good), "", "", 0},
+}
+
+func templateMetric(name, interval string) string {
+	return "  - name: " + name + "\n    templateRef:\n      name: " + name + "\n    interval: " + interval + "\n    thresholdRange:\n      max: 1\n"
+}
+
+func providerTemplate(name, provider, extra, query string) string {
+	return `---
+apiVersion: flagger.app/v1beta1
+kind: MetricTemplate
+metadata:
+  name: ` + name + `
+  namespace: test
+spec:
+  provider:
+    type: ` + provider + `
+    ` + extra + `
+  query: '` + query + `'
+`
 }
 
 const loadHook = `webhooks:

@@ -24,6 +24,7 @@ const (
 	RuleMetricUnits        = "RH015"
 	RuleProvider           = "RH016"
 	RuleStepOvershoot      = "RH017"
+	RuleTemplateProvider   = "RH018"
 	RuleSetCheck           = "RH000"
 )
 
@@ -56,6 +57,7 @@ var rules = []Rule{
 	{RuleMetricUnits, SeverityWarning, "a builtin metric threshold in the wrong unit (success rate as a ratio, duration in seconds)", false},
 	{RuleProvider, SeverityError, "a provider Flagger does not know (Flagger would fall back to istio)", true},
 	{RuleStepOvershoot, SeverityWarning, "maxWeight is not a multiple of stepWeight: the last step goes past maxWeight", false},
+	{RuleTemplateProvider, SeverityError, "a MetricTemplate's provider cannot be built for the metric (a missing region or address, an interval that is not a Go duration) or cannot send its query (CloudWatch JSON, Graphite parameters, a New Relic SINCE clause)", false},
 }
 
 // Rules lists every rule, by id.

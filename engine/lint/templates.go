@@ -11,7 +11,8 @@ import (
 )
 
 // checkTemplateRender renders each template metric's query with the data
-// Flagger would give it. Flagger only renders at analysis time, so a
+// Flagger would give it, and checks that the template's provider can be
+// built for the metric and can send the query (RH018). Flagger only renders at analysis time, so a
 // variable the Canary forgot to set fails every check of the rollout and
 // rolls it back. A template that is not in the Set is RH002's business.
 func checkTemplateRender(t *target) {
@@ -25,8 +26,15 @@ func checkTemplateRender(t *target) {
 			continue
 		}
 		model := metrics.NewModel(t.cd, m.Interval, m.TemplateVariables)
-		if _, err := metrics.Render(tpl.Spec.Query, model); err != nil {
+		q, err := metrics.Render(tpl.Spec.Query, model)
+		if err != nil {
 			t.reportRender(i, m, tpl, err)
+			continue
+		}
+		if err := metrics.CheckTemplate(tpl.Spec.Provider, m.Interval, q); err != nil {
+			t.report(RuleTemplateProvider, fmt.Sprintf("metrics[%d].templateRef", i),
+				"metric %q: MetricTemplate %s/%s (%s) fails every check in Flagger: %v",
+				m.Name, tpl.Namespace, tpl.Name, t.placeOf("MetricTemplate", tpl.Namespace, tpl.Name), err)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 
@@ -165,4 +166,49 @@ func do(ctx context.Context, c *http.Client, provider string, req *http.Request)
 // noValues wraps ErrNoValuesFound with what the API answered.
 func noValues(provider string, body []byte) error {
 	return fmt.Errorf("%s answered no data point (%s): %w", provider, snippet(body), ErrNoValuesFound)
+}
+
+// sinceClause finds a New Relic query's own SINCE clause.
+var sinceClause = regexp.MustCompile(`(?i)\bSINCE\b`)
+
+// CheckTemplate finds, before any request, what fails every check of a
+// template metric in Flagger: a provider that cannot be built from the
+// template and the metric's interval as written, or a rendered query the
+// provider cannot send. Secrets are not checked: they are seldom in Git.
+func CheckTemplate(spec v1beta1.MetricTemplateProvider, interval, query string) error {
+	t := spec.Type
+	if IsPrometheus(t) {
+		return nil
+	}
+	if why := Refusal(t); why != "" {
+		return errors.New(why)
+	}
+	if t != ProviderGraphite {
+		if _, err := windowOf(t, interval); err != nil {
+			return err
+		}
+	}
+	switch t {
+	case ProviderCloudWatch:
+		if spec.Region == "" {
+			return errors.New("cloudwatch needs spec.provider.region, the AWS region of your metrics (like eu-west-1)")
+		}
+		_, err := ParseMetricDataQueries(query)
+		return err
+	case ProviderGraphite:
+		if _, err := newGraphite(providerConfig{spec: spec}); err != nil {
+			return err
+		}
+		_, err := (&Graphite{}).renderURL(query)
+		return err
+	case ProviderDynatrace:
+		if spec.Address == "" {
+			return errors.New("dynatrace needs spec.provider.address: your environment's URL")
+		}
+	case ProviderNewRelic:
+		if sinceClause.MatchString(query) {
+			return errors.New("the query has a SINCE clause of its own: Flagger appends \"SINCE <interval> seconds ago\" to every New Relic query, and NRQL takes one SINCE: remove it")
+		}
+	}
+	return nil
 }

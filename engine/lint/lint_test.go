@@ -218,11 +218,13 @@ var ruleCases = []struct {
 	{RuleTemplateProvider, "cloudwatch query not an array", canary("", with(metricsLine, metricsLine+templateMetric("cw", "1m"))) +
 		providerTemplate("cw", "cloudwatch", "region: eu-west-1", `{"Id": "e1"}`), "not a JSON array of MetricDataQuery", "", 0},
 	{RuleTemplateProvider, "datadog interval Flagger cannot parse", canary("", with(metricsLine, metricsLine+templateMetric("dd", "1d"))) +
-		providerTemplate("dd", "datadog", "address: https://api.datadoghq.com", `sum:trace.http.request.hits{service:{{ target }}}`), `"1d" is not a Go duration`, "", 0},
+		providerTemplate("dd", "datadog", "address: https://api.datadoghq.com\n    secretRef: {name: dd}", `sum:trace.http.request.hits{service:{{ target }}}`), `"1d" is not a Go duration`, "", 0},
 	{RuleTemplateProvider, "new relic with its own SINCE", canary("", with(metricsLine, metricsLine+templateMetric("nr", "1m"))) +
-		providerTemplate("nr", "newrelic", "", `SELECT percentage(count(*), WHERE httpResponseCode >= 500) FROM Transaction SINCE 1 minute ago`), "SINCE clause of its own", "", 0},
+		providerTemplate("nr", "newrelic", "secretRef: {name: nr}", `SELECT percentage(count(*), WHERE httpResponseCode >= 500) FROM Transaction SINCE 1 minute ago`), "SINCE clause of its own", "", 0},
+	{RuleTemplateProvider, "datadog without a secret", canary("", with(metricsLine, metricsLine+templateMetric("dd", "1m"))) +
+		providerTemplate("dd", "datadog", "address: https://api.datadoghq.com", `sum:trace.http.request.hits{service:{{ target }}}`), `datadog needs a secretRef whose secret holds "datadog_api_key"`, "", 0},
 	{RuleTemplateProvider, "datadog as Flagger reads it", canary("", with(metricsLine, metricsLine+templateMetric("dd", "1m"))) +
-		providerTemplate("dd", "datadog", "address: https://api.datadoghq.com", `sum:trace.http.request.hits{service:{{ target }}}`), "", "", 0},
+		providerTemplate("dd", "datadog", "address: https://api.datadoghq.com\n    secretRef: {name: dd}", `sum:trace.http.request.hits{service:{{ target }}}`), "", "", 0},
 
 	{RuleProvider, "misspelt provider", canary("provider: ngnix", good), `did you mean "nginx"?`, "", 13},
 	{RuleProvider, "known provider", canary("provider: nginx", good), "", "", 0},

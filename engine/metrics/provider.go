@@ -168,6 +168,9 @@ func noValues(provider string, body []byte) error {
 	return fmt.Errorf("%s answered no data point (%s): %w", provider, snippet(body), ErrNoValuesFound)
 }
 
+// secretKeys is a key each provider that needs a secret reads first.
+var secretKeys = map[string]string{ProviderDatadog: datadogAPIKey, ProviderNewRelic: newRelicAccountKey, ProviderDynatrace: dynatraceTokenKey}
+
 // sinceClause finds a New Relic query's own SINCE clause.
 var sinceClause = regexp.MustCompile(`(?i)\bSINCE\b`)
 
@@ -187,6 +190,10 @@ func CheckTemplate(spec v1beta1.MetricTemplateProvider, interval, query string) 
 		if _, err := windowOf(t, interval); err != nil {
 			return err
 		}
+	}
+	if key := secretKeys[t]; key != "" && spec.SecretRef == nil {
+		_, err := secretValue(t, nil, key, "its credentials")
+		return err
 	}
 	switch t {
 	case ProviderCloudWatch:

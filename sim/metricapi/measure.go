@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -75,31 +76,21 @@ type Names struct {
 // NamesOf reads a Canary's names: the target and its -canary service
 // name the canary; the -primary workload and service, the primary.
 func NamesOf(cd *v1beta1.Canary) Names {
-	apex, primarySvc, canarySvc := cd.GetServiceNames()
+	_, primarySvc, canarySvc := cd.GetServiceNames() // the apex serves both: it names neither
 	n := Names{Namespace: cd.Namespace}
 	n.canary = unique(cd.Spec.TargetRef.Name, cd.Spec.TargetRef.Name+"-canary", canarySvc)
 	n.primary = unique(cd.PrimaryName(), primarySvc)
-	_ = apex // the apex serves both versions: it names no one
 	return n
 }
 
 func unique(vs ...string) []string {
 	var out []string
 	for _, v := range vs {
-		if v != "" && !contains(out, v) {
+		if v != "" && !slices.Contains(out, v) {
 			out = append(out, v)
 		}
 	}
 	return out
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // qualified are the spellings of a workload name a metric may carry:

@@ -10,22 +10,15 @@ import (
 	"testing"
 )
 
-// TestProviderFixtures: each MetricTemplate provider rehearse has a stand-in
-// for reaches Flagger's verdict on our own fixture: the bad release (and
-// the slow one, every fixture measuring latency too) rolled back, the good
-// one promoted, by the template metrics alone.
-func TestProviderFixtures(t *testing.T) {
+// TestProviderFixturesRehearsedAsWritten: each MetricTemplate provider
+// rehearse has a stand-in for is rehearsed as written, never stubbed (the
+// verdicts themselves are in each fixture's VERDICTS, see patterns_test.go).
+func TestProviderFixturesRehearsedAsWritten(t *testing.T) {
 	for _, dir := range []string{"datadog-template", "cloudwatch-template", "newrelic-template", "graphite-template", "dynatrace-template"} {
 		t.Run(dir, func(t *testing.T) {
 			code, out, errOut := rehearseValidate(t, filepath.Join("../../fixtures/patterns", dir))
 			if code != 0 {
 				t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
-			}
-			for policy, outcome := range map[string]string{"bad-release": "rolled back", "slow-release": "rolled back", "good-release": "promoted"} {
-				row := regexp.MustCompile(`(?m)^\S+-` + policy + `\s+\S+\s+` + outcome + `\s.*PASSED$`)
-				if !row.MatchString(out) {
-					t.Errorf("%s: no PASSED row with outcome %q:\n%s", policy, outcome, out)
-				}
 			}
 			if strings.Contains(out+errOut, "not simulate") || strings.Contains(out+errOut, "cannot produce") {
 				t.Errorf("the fixture's templates were not rehearsed as written:\n%s%s", out, errOut)

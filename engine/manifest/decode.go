@@ -69,7 +69,7 @@ func (d *Doc) JSON() ([]byte, error) {
 func (d *Doc) strictError(out reflect.Type, err error) *Error {
 	var fe sigsjson.FieldError
 	if !errors.As(err, &fe) {
-		return &Error{File: d.file, Line: d.Line(), Err: err}
+		return d.wholeError(err)
 	}
 	if strings.HasPrefix(err.Error(), "duplicate field") {
 		e := d.keyError(fe.FieldPath(), "key written twice: keep one")
@@ -84,8 +84,8 @@ func (d *Doc) strictError(out reflect.Type, err error) *Error {
 
 // keyError is an error placed on the key of path rather than its value.
 func (d *Doc) keyError(path, msg string) *Error {
-	line, col := d.KeyPos(path)
-	return &Error{File: d.file, Line: line, Column: col, Field: d.resolve(path).field(path), Msg: msg}
+	file, line, col := d.place(path, true)
+	return &Error{File: file, Line: line, Column: col, Field: d.resolve(path).field(path), Msg: msg}
 }
 
 // unknownFields walks the YAML against the Go type and reports every key
@@ -193,7 +193,19 @@ func (d *Doc) decodeError(js []byte, out reflect.Type, err error) *Error {
 	if te != nil {
 		return d.typeError(te.Field, te, err)
 	}
-	return &Error{File: d.file, Line: d.Line(), Msg: strings.TrimPrefix(err.Error(), "json: "), Err: err}
+	e := d.wholeError(err)
+	e.Msg = strings.TrimPrefix(err.Error(), "json: ")
+	return e
+}
+
+// wholeError is an error about the document as a whole, at its first line
+// (for a rendered object, that of the resource it started as).
+func (d *Doc) wholeError(err error) *Error {
+	file, line := d.file, d.Line()
+	if d.src != nil {
+		file, line = d.src.line()
+	}
+	return &Error{File: file, Line: line, Err: err}
 }
 
 func (d *Doc) typeError(path string, te *json.UnmarshalTypeError, err error) *Error {

@@ -16,6 +16,9 @@ type Doc struct {
 	offset int
 	data   []byte
 	root   *yaml.Node // nil for an empty document
+	// src, for an object kustomize rendered, places its fields in the
+	// files that wrote them instead of in data, which no user wrote.
+	src *sourceMap
 }
 
 // ParseDoc reads one YAML document (no "---" splitting). lineOffset is added
@@ -114,8 +117,22 @@ func (d *Doc) Errorf(path, format string, args ...any) *Error {
 	if d == nil {
 		return &Error{Field: path, Msg: fmt.Sprintf(format, args...)}
 	}
-	line, col := d.Pos(path)
-	return &Error{File: d.file, Line: line, Column: col, Field: d.resolve(path).field(path), Msg: fmt.Sprintf(format, args...)}
+	file, line, col := d.place(path, false)
+	return &Error{File: file, Line: line, Column: col, Field: d.resolve(path).field(path), Msg: fmt.Sprintf(format, args...)}
+}
+
+// place is where the value (or, with key, the key) at path was written:
+// in this document, or for a rendered object in the user's file that set it.
+func (d *Doc) place(path string, key bool) (file string, line, col int) {
+	switch {
+	case d.src != nil:
+		return d.src.place(d, path, key)
+	case key:
+		line, col = d.KeyPos(path)
+	default:
+		line, col = d.Pos(path)
+	}
+	return d.file, line, col
 }
 
 func (d *Doc) at(n *yaml.Node) (line, col int) {

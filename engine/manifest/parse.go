@@ -1,13 +1,6 @@
 package manifest
 
 import (
-	"errors"
-	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"sort"
-	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
 	appsv1 "k8s.io/api/apps/v1"
@@ -20,96 +13,6 @@ import (
 
 // DefaultNamespace is the namespace of an object that names none, as kubectl would apply it.
 const DefaultNamespace = "default"
-
-// LoadFiles reads files and folders (every *.yaml and *.yml below a folder,
-// in lexical order) into one Set. Every problem in every file is reported
-// together. Set.Validate is not called: the caller knows whether the files
-// are the whole set.
-func LoadFiles(paths ...string) (*Set, error) {
-	files, errs := expandPaths(paths)
-	set := &Set{}
-	for _, f := range files {
-		one, err := loadFile(f)
-		errs.Add(err)
-		if one != nil {
-			errs.Add(set.Merge(one))
-		}
-	}
-	if err := errs.Err(); err != nil {
-		return nil, err
-	}
-	return set, nil
-}
-
-func loadFile(path string) (*Set, error) {
-	data, err := ReadFile(path, "manifest")
-	if err != nil {
-		return nil, err
-	}
-	return Parse(path, data)
-}
-
-// expandPaths turns files and folders into a sorted, de-duplicated file list.
-func expandPaths(paths []string) ([]string, Errors) {
-	var errs Errors
-	seen := map[string]bool{}
-	for _, p := range paths {
-		found, err := expandPath(p)
-		errs.Add(err)
-		for _, f := range found {
-			seen[filepath.Clean(f)] = true
-		}
-	}
-	files := make([]string, 0, len(seen))
-	for f := range seen {
-		files = append(files, f)
-	}
-	sort.Strings(files)
-	return files, errs
-}
-
-// errTooManyFiles stops a folder walk at MaxFiles.
-var errTooManyFiles = errors.New("too many files")
-
-func expandPath(path string) ([]string, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, &Error{File: path, Msg: "no such file or folder: check the path", Err: err}
-	}
-	if !info.IsDir() {
-		return []string{path}, nil
-	}
-	var files []string
-	err = filepath.WalkDir(path, func(p string, e fs.DirEntry, err error) error {
-		switch {
-		case err != nil:
-			return err
-		case e.IsDir() && p != path && strings.HasPrefix(e.Name(), "."):
-			return filepath.SkipDir // .git and friends
-		case !e.IsDir() && isYAML(p) && len(files) == MaxFiles:
-			return errTooManyFiles
-		case !e.IsDir() && isYAML(p):
-			files = append(files, p)
-		}
-		return nil
-	})
-	if errors.Is(err, errTooManyFiles) {
-		return nil, &Error{File: path, Msg: fmt.Sprintf("holds more than %d YAML files: give the folder of the manifests themselves", MaxFiles)}
-	}
-	if err != nil {
-		return nil, &Error{File: path, Msg: "cannot list the folder", Err: err}
-	}
-	if len(files) == 0 {
-		// Loading nothing from a path the user named would hide a wrong path.
-		return nil, &Error{File: path, Msg: "the folder holds no *.yaml or *.yml file: give the folder or files of the manifests"}
-	}
-	return files, nil
-}
-
-func isYAML(path string) bool {
-	ext := strings.ToLower(filepath.Ext(path))
-	return ext == ".yaml" || ext == ".yml"
-}
 
 // Parse reads one file's content: any number of documents.
 func Parse(file string, data []byte) (*Set, error) {
@@ -198,7 +101,9 @@ func decodeUnstructured(d *Doc) (object, Errors) {
 	}
 	u := &unstructured.Unstructured{}
 	if err := u.UnmarshalJSON(js); err != nil {
-		return nil, append(errs, &Error{File: d.file, Line: d.Line(), Msg: "cannot read the object: " + err.Error(), Err: err})
+		e := d.wholeError(err)
+		e.Msg = "cannot read the object: " + err.Error()
+		return nil, append(errs, e)
 	}
 	return u, errs
 }

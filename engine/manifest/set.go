@@ -12,13 +12,17 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+	"github.com/rehearse-dev/rehearse/engine/gitops"
 )
 
-// Object says where one object of a Set was written.
+// Object says where one object of a Set was written. For an object
+// rendered by kustomize, File and Line are those of the resource it
+// started as, and Build names the folder that rendered it.
 type Object struct {
 	Kind, Name, Namespace string
 	File                  string
 	Line                  int
+	Build                 string // e.g. "apps/overlays/prod"; empty for a plain file
 }
 
 // Set is every object read from a user's manifests, by kind.
@@ -32,6 +36,20 @@ type Set struct {
 	Secrets         []*corev1.Secret
 	Others          []*unstructured.Unstructured // kinds rehearse does not act on, kept as written
 	Origins         map[string]Object            // key "Kind/namespace/name"
+
+	// Variants are set when the manifests render several builds holding
+	// the same objects (overlays of one app for several environments):
+	// each variant is one such build with everything else, named after the
+	// build, and the Set itself holds only the objects they share. See Builds.
+	Variants []*Set
+	// Name is a variant's name: the build it holds, e.g. "apps/overlays/prod".
+	Name string
+	// Notes say what was read but not rendered (HelmReleases, Flux
+	// Kustomizations pointing outside the repository, substitutions from
+	// the cluster), for the report.
+	Notes []gitops.Note
+	// Rendered counts the kustomize builds whose objects the Set holds.
+	Rendered int
 
 	docs map[string]*Doc // the document each object came from, for later checks' lines
 }
@@ -110,9 +128,48 @@ func appendAll[T object](out []object, list []T) []object {
 	return out
 }
 
+// Builds are the sets to rehearse one at a time, each Canary in exactly
+// one: the Set itself when it has no variants; else the shared objects
+// (when they hold Canaries), then each variant with only its own Canaries.
+func (s *Set) Builds() []*Set {
+	if len(s.Variants) == 0 {
+		return []*Set{s}
+	}
+	var out []*Set
+	if len(s.Canaries) > 0 {
+		out = append(out, s)
+	}
+	for _, v := range s.Variants {
+		own := *v
+		own.Canaries = nil
+		for _, cd := range v.Canaries {
+			if v.Origins[Key("Canary", cd.Namespace, cd.Name)].Build == v.Name {
+				own.Canaries = append(own.Canaries, cd)
+			}
+		}
+		out = append(out, &own)
+	}
+	return out
+}
+
+// Place is where the field of the object with key ("Kind/namespace/name")
+// was written, as file and line; ok is false for an object not in the Set.
+func (s *Set) Place(key, field string) (file string, line int, ok bool) {
+	d := s.docs[key]
+	if d == nil {
+		return "", 0, false
+	}
+	file, line, _ = d.place(field, false)
+	return file, line, true
+}
+
 // Merge adds every object of o to s. An object already in s is an error
-// naming both places; the other objects are still added.
+// naming both places; the other objects are still added. o's variants and
+// notes are carried over.
 func (s *Set) Merge(o *Set) error {
+	s.Variants = append(s.Variants, o.Variants...)
+	s.Notes = append(s.Notes, o.Notes...)
+	s.Rendered += o.Rendered
 	var errs Errors
 	for _, obj := range o.objects() {
 		k := keyOf(obj)
@@ -142,6 +199,9 @@ func (s *Set) Canary(ref string) (*v1beta1.Canary, error) {
 }
 
 func (s *Set) onlyCanary() (*v1beta1.Canary, error) {
+	if err := s.oneBuild(); err != nil {
+		return nil, err
+	}
 	switch len(s.Canaries) {
 	case 0:
 		return nil, fmt.Errorf("the manifests hold no Canary: add one (kind: Canary, apiVersion: flagger.app/v1beta1)")
@@ -153,6 +213,9 @@ func (s *Set) onlyCanary() (*v1beta1.Canary, error) {
 }
 
 func (s *Set) pickCanary(ref string, found []*v1beta1.Canary) (*v1beta1.Canary, error) {
+	if err := s.oneBuild(); err != nil {
+		return nil, err
+	}
 	switch len(found) {
 	case 1:
 		return found[0], nil
@@ -164,6 +227,19 @@ func (s *Set) pickCanary(ref string, found []*v1beta1.Canary) (*v1beta1.Canary, 
 }
 
 func (s *Set) canaryRefs() []string { return refsOf(s.Canaries) }
+
+// oneBuild refuses to pick a Canary among several builds of the same
+// objects: a rehearsal needs the objects of one environment.
+func (s *Set) oneBuild() error {
+	if len(s.Variants) == 0 {
+		return nil
+	}
+	names := make([]string, len(s.Variants))
+	for i, v := range s.Variants {
+		names[i] = v.Name
+	}
+	return fmt.Errorf("the manifests render %d builds of the same objects (%s): give the folder of one of them", len(names), strings.Join(names, ", "))
+}
 
 func refsOf[T metav1.Object](list []T) []string {
 	refs := make([]string, len(list))

@@ -1,0 +1,26 @@
+package gitops
+
+import "fmt"
+
+// Error is a problem with a kustomization or a Flux Kustomization, placed
+// in the user's file.
+type Error struct {
+	File string
+	Line int // 0 when the problem is about the file as a whole
+	Msg  string
+	Err  error
+}
+
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// Unwrap returns the cause, if any.
+func (e *Error) Unwrap() error { return e.Err }
+
+func errorAt(file string, line int, format string, args ...any) *Error {
+	return &Error{File: file, Line: line, Msg: fmt.Sprintf(format, args...)}
+}

@@ -1,0 +1,80 @@
+package gitops
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// kustomizationNames are the file names kustomize recognises, in its order.
+var kustomizationNames = []string{"kustomization.yaml", "kustomization.yml", "Kustomization"}
+
+// KustomizationFile is the kustomization file of dir, or "" when it holds
+// none. Two of them are an error, as they are to kustomize.
+func KustomizationFile(dir string) (string, error) {
+	var found []string
+	for _, name := range kustomizationNames {
+		p := filepath.Join(dir, name)
+		if info, err := os.Stat(p); err == nil && !info.IsDir() {
+			found = append(found, p)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return "", nil
+	case 1:
+		return found[0], nil
+	}
+	return "", errorAt(dir, 0, "holds %s: kustomize reads only one, so keep one", strings.Join(found, " and "))
+}
+
+// IsKustomizationName is true for a file name kustomize reads as a kustomization.
+func IsKustomizationName(name string) bool {
+	for _, n := range kustomizationNames {
+		if name == n {
+			return true
+		}
+	}
+	return false
+}
+
+// RepoRoot is the repository that holds path: the nearest folder at or
+// above it with a .git entry (a folder, or a file in a git worktree), or
+// fallback (the folder the user named) when there is none.
+func RepoRoot(path, fallback string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return fallback
+	}
+	for dir := abs; ; dir = filepath.Dir(dir) {
+		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
+			return dir
+		}
+		if filepath.Dir(dir) == dir {
+			return fallback
+		}
+	}
+}
+
+// within is true when path is root or below it (both cleaned, absolute).
+func within(root, path string) bool {
+	rel, err := filepath.Rel(root, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// realPath is path made absolute with its symlinks resolved, as far as it
+// exists (a file kustomize only asks about may not).
+func realPath(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return filepath.Clean(path)
+	}
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		return real
+	}
+	dir, base := filepath.Split(abs)
+	if dir == abs || dir == "" {
+		return abs
+	}
+	return filepath.Join(realPath(filepath.Clean(dir)), base)
+}

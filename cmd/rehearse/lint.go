@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/rehearse-dev/rehearse/engine/lint"
@@ -54,23 +53,7 @@ func lintPaths(paths []string) lintResult {
 		findings, rest := lint.FromLoadError(err)
 		return lintResult{findings: findings, partial: true, loadErr: rest}
 	}
-	findings := lint.Lint(set)
-	return lintResult{findings: lint.Locate(findings, lintReadFiles(findings))}
-}
-
-// lintReadFiles reads each file a finding names, for Locate; a file that cannot
-// be read again keeps its findings at their objects' lines.
-func lintReadFiles(findings []lint.Finding) map[string][]byte {
-	files := map[string][]byte{}
-	for _, f := range findings {
-		if _, done := files[f.File]; done {
-			continue
-		}
-		if data, err := os.ReadFile(f.File); err == nil {
-			files[f.File] = data
-		}
-	}
-	return files
+	return lintResult{findings: lintBuilds(set)}
 }
 
 // verdict turns the outcome into the exit status, with a summary for

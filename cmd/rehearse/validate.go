@@ -57,7 +57,7 @@ func validateCommand(ctx context.Context, args []string, stdout, stderr io.Write
 	if err := session.Close(); err != nil {
 		fmt.Fprintf(stderr, "rehearse: stopping the cluster: %v\n", err)
 	}
-	return writeValidation(stdout, cfg, plan, plan.Attach(runs))
+	return writeValidation(stdout, cfg, plan, labelRuns(plan.Attach(runs)))
 }
 
 func parseValidateFlags(args []string, stderr io.Writer) (validateConfig, error) {
@@ -102,7 +102,7 @@ func loadValidation(cfg validateConfig) (*policy.Plan, []*scenarios.Scenario, er
 	if err != nil {
 		return nil, nil, err
 	}
-	plan, err := policy.Build(set, policy.Options{MaxRollbackTime: cfg.maxRollback,
+	plan, err := planBuilds(set, policy.Options{MaxRollbackTime: cfg.maxRollback,
 		MaxPromotionTime: cfg.maxPromotion, Provider: cfg.provider, ReadFile: os.ReadFile})
 	if err != nil {
 		return nil, nil, badInput("%w", err)
@@ -123,13 +123,19 @@ func loadManifests(paths []string) (*manifest.Set, error) {
 	if err != nil {
 		return nil, badInput("%w", err)
 	}
-	if err := set.Validate(); err != nil {
-		return nil, badInput("%w", err)
-	}
-	if len(set.Canaries) == 0 {
+	if !hasCanary(set) {
 		return nil, badInput("no Canary in %s: rehearse validate rehearses the Canaries of your manifests (kind: Canary, apiVersion: flagger.app/v1beta1)", strings.Join(paths, ", "))
 	}
 	return set, nil
+}
+
+func hasCanary(set *manifest.Set) bool {
+	for _, b := range set.Builds() {
+		if len(b.Canaries) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // userScenarios loads the --scenarios paths; their names must not clash

@@ -43,10 +43,10 @@ func (r *repoFS) check(path string) (string, error) {
 }
 
 func (r *repoFS) Create(string) (filesys.File, error) { return nil, errWrite }
-func (r *repoFS) Mkdir(string) error                   { return errWrite }
-func (r *repoFS) MkdirAll(string) error                { return errWrite }
-func (r *repoFS) RemoveAll(string) error               { return errWrite }
-func (r *repoFS) WriteFile(string, []byte) error       { return errWrite }
+func (r *repoFS) Mkdir(string) error                  { return errWrite }
+func (r *repoFS) MkdirAll(string) error               { return errWrite }
+func (r *repoFS) RemoveAll(string) error              { return errWrite }
+func (r *repoFS) WriteFile(string, []byte) error      { return errWrite }
 
 func (r *repoFS) Open(path string) (filesys.File, error) {
 	real, err := r.check(path)

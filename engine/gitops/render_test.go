@@ -126,7 +126,7 @@ func configMapName(t *testing.T, b *Build) string {
 func TestRenderFlux(t *testing.T) {
 	flux := &Flux{Ref: "flux-system/apps", File: "apps.yaml", Line: 1,
 		TargetNamespace: "edge", NamePrefix: "eu-",
-		Images:          []types.Image{{Name: "ghcr.io/stefanprodan/podinfo", NewTag: "6.6.0"}},
+		Images: []types.Image{{Name: "ghcr.io/stefanprodan/podinfo", NewTag: "6.6.0"}},
 		Patches: []FluxPatch{{Patch: types.Patch{Patch: "- op: replace\n  path: /spec/analysis/maxWeight\n  value: 30\n",
 			Target: &types.Selector{ResId: resid.ResId{Gvk: resid.Gvk{Kind: "Canary"}}}}}},
 		Substitute: map[string]string{"cluster_name": "eu-1"}}

@@ -28,13 +28,13 @@ type fluxSpec struct {
 		Kind string `json:"kind"`
 		Name string `json:"name"`
 	} `json:"sourceRef"`
-	TargetNamespace string          `json:"targetNamespace"`
-	NamePrefix      string          `json:"namePrefix"`
-	NameSuffix      string          `json:"nameSuffix"`
-	Patches         []types.Patch   `json:"patches"`
-	Images          []types.Image   `json:"images"`
-	Components      []string        `json:"components"`
-	PostBuild       *fluxPostBuild  `json:"postBuild"`
+	TargetNamespace string         `json:"targetNamespace"`
+	NamePrefix      string         `json:"namePrefix"`
+	NameSuffix      string         `json:"nameSuffix"`
+	Patches         []types.Patch  `json:"patches"`
+	Images          []types.Image  `json:"images"`
+	Components      []string       `json:"components"`
+	PostBuild       *fluxPostBuild `json:"postBuild"`
 }
 
 type fluxPostBuild struct {

@@ -39,7 +39,7 @@ func TestLoadFluxRepo(t *testing.T) {
 		cluster   string
 	}{
 		"apps/overlays/prod":    {"30s", 2, 99.5, 250, "prod-eu-1"},
-		"apps/overlays/staging": {"1m", 8, 95, 500, "${cluster_name:=local}"},
+		"apps/overlays/staging": {"1m", 6, 95, 500, "${cluster_name:=local}"},
 	}
 	for _, v := range set.Builds() {
 		w := want[v.Name]

@@ -1,7 +1,6 @@
 package manifest
 
 import (
-
 	yaml "go.yaml.in/yaml/v3"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"

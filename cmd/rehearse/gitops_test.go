@@ -158,3 +158,42 @@ func TestLintFluxRepo(t *testing.T) {
 		t.Errorf("lint of the fixture: exit %d, want 0\n%s%s", code, out, errOut)
 	}
 }
+
+// TestRunScenarioOnOverlay: a scenario's manifests may be an overlay
+// folder (rendered as validate renders it); a repository holding several
+// overlays of the Canary is refused with the overlays named.
+func TestRunScenarioOnOverlay(t *testing.T) {
+	abs := func(rel string) string {
+		p, err := filepath.Abs(filepath.Join(fluxRepo, rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	scenario := func(manifests string) string {
+		return writeFile(t, t.TempDir(), "overlay.yaml", []byte(`apiVersion: rehearse.dev/v1alpha1
+kind: Scenario
+metadata:
+  name: prod-overlay
+spec:
+  manifests: [`+quote(manifests)+`]
+  release:
+    from: ghcr.io/stefanprodan/podinfo:6.5.1
+    to: ghcr.io/stefanprodan/podinfo:6.5.2
+  versions:
+    "ghcr.io/stefanprodan/podinfo:6.5.1": {}
+    "ghcr.io/stefanprodan/podinfo:6.5.2": {}
+  expect:
+    outcome: Succeeded
+    within: 10m
+`))
+	}
+	code, out, errOut := rehearse(t, "run", "--out", t.TempDir(), scenario(abs("apps/overlays/prod")))
+	if code != 0 {
+		t.Errorf("the prod overlay: exit %d, want 0\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = rehearse(t, "run", "--out", t.TempDir(), scenario(abs(".")))
+	if code != 2 || !strings.Contains(errOut, "2 builds of the same objects (apps/overlays/prod, apps/overlays/staging): give the folder of one of them") {
+		t.Errorf("the whole repository: exit %d, want 2 naming the overlays\n%s%s", code, out, errOut)
+	}
+}

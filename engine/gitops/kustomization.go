@@ -1,7 +1,6 @@
 package gitops
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -224,8 +223,6 @@ func item(n *yaml.Node, key string, i int) *yaml.Node {
 	}
 	return list.Content[i]
 }
-
-func (f *folder) String() string { return fmt.Sprintf("kustomization %s", f.file) }
 
 // Included lists the folders (absolute, symlinks resolved) whose
 // kustomization the kustomization in dir builds on, through resources,

@@ -46,7 +46,7 @@ type Piece struct {
 	target *types.Selector // the patch's target; nil: any object (the caller matches the document)
 }
 
-// folderPieces lists what a kustomization may change in its objects, in
+// pieces lists what a kustomization may change in its objects, in
 // the order kustomize's builtin transformers run.
 func (f *folder) pieces() []Piece {
 	var out []Piece

@@ -83,6 +83,7 @@ func fluxJob(u *unstructured.Unstructured, d *Doc, origin Object) (job, error) {
 			Text: fmt.Sprintf("not rendered: its path %q is not a folder of this repository (its source is %s/%s): give the repository that holds it",
 				spec.Path, spec.SourceRef.Kind, spec.SourceRef.Name)}}, nil
 	}
+	d = sourceDoc(d)
 	f := &gitops.Flux{Ref: ref, File: origin.File, Line: origin.Line, Spec: gitops.Piece{File: d.file, Data: d.data, LineOffset: d.offset},
 		TargetNamespace: spec.TargetNamespace, NamePrefix: spec.NamePrefix, NameSuffix: spec.NameSuffix,
 		Images: spec.Images, Components: spec.Components}
@@ -98,6 +99,15 @@ func fluxJob(u *unstructured.Unstructured, d *Doc, origin Object) (job, error) {
 	}
 	dir := filepath.Join(base, filepath.FromSlash(spec.Path))
 	return job{dir: dir, name: fluxName(spec.Path), repo: repo, flux: f}, nil
+}
+
+// sourceDoc is the document as the user wrote it: for a Flux Kustomization
+// that a build rendered, the one in its source file, whose lines are real.
+func sourceDoc(d *Doc) *Doc {
+	if d.src != nil && d.src.source.doc != nil {
+		return d.src.source.doc
+	}
+	return d
 }
 
 func decodeSpec(u *unstructured.Unstructured, out *fluxSpec) error {

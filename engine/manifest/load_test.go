@@ -222,3 +222,58 @@ func TestBuildErrorIsAnInputError(t *testing.T) {
 		t.Errorf("got %v, want apps/overlays/prod/kustomization.yaml:22 saying the build fails", err)
 	}
 }
+
+// writeFiles writes files (path → content) under a new folder.
+func writeFiles(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// TestLoadFluxBootstrapLayout: the layout `flux bootstrap` writes, where
+// the flux-system Kustomization renders its own cluster folder (which has
+// no kustomization.yaml), which holds the Kustomization of the apps. Each
+// folder is rendered once, each object read once, patches in the Flux
+// Kustomization are placed at their own lines, and a Kustomization whose
+// path is in another repository is a note.
+func TestLoadFluxBootstrapLayout(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		".git/HEAD": "ref: refs/heads/main\n",
+		"clusters/prod/flux-system/kustomization.yaml": "resources:\n  - gotk-sync.yaml\n",
+		"clusters/prod/flux-system/gotk-sync.yaml": "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  path: ./clusters/prod\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n",
+		"clusters/prod/apps.yaml": "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  path: ./apps\n  targetNamespace: shop\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n  patches:\n    - target:\n        kind: ConfigMap\n      patch: |\n        - op: add\n          path: /data/size\n          value: large\n",
+		"clusters/prod/other.yaml": "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: other\n  namespace: flux-system\nspec:\n  path: ./elsewhere\n  sourceRef:\n    kind: GitRepository\n    name: shared-config\n",
+		"apps/settings.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  color: blue\n",
+	})
+	set, err := LoadFiles(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(set.Variants) != 0 || len(set.ConfigMaps) != 1 || len(set.Others) != 3 {
+		t.Fatalf("%d variants, %d ConfigMaps, %d others; want one set with the ConfigMap and the three Kustomizations", len(set.Variants), len(set.ConfigMaps), len(set.Others))
+	}
+	cm := set.ConfigMaps[0]
+	if cm.Namespace != "shop" || cm.Data["size"] != "large" {
+		t.Errorf("ConfigMap %s/%s %v, want Flux's targetNamespace and patch applied", cm.Namespace, cm.Name, cm.Data)
+	}
+	file, line, _ := set.Place(Key("ConfigMap", "shop", "settings"), "data.size")
+	if file != filepath.Join(dir, "clusters/prod/apps.yaml") || line != 18 {
+		t.Errorf("data.size placed at %s:%d, want the Flux Kustomization's patch at clusters/prod/apps.yaml:18", file, line)
+	}
+	file, line, _ = set.Place(Key("ConfigMap", "shop", "settings"), "metadata.namespace")
+	if file != filepath.Join(dir, "clusters/prod/apps.yaml") || line != 8 {
+		t.Errorf("metadata.namespace placed at %s:%d, want spec.targetNamespace at clusters/prod/apps.yaml:8", file, line)
+	}
+	if len(set.Notes) != 1 || set.Notes[0].Subject != "Flux Kustomization flux-system/other" || !strings.Contains(set.Notes[0].Text, "not a folder of this repository") {
+		t.Errorf("notes %+v, want the Kustomization of another repository named", set.Notes)
+	}
+}

@@ -79,7 +79,7 @@ func (m *sourceMap) place(rendered *Doc, path string, key bool) (file string, li
 	return m.source.nearest(rendered, path, key)
 }
 
-// Line is the line of the object in the file it started in.
+// line is the file and line of the object where it started.
 func (m *sourceMap) line() (string, int) {
 	if m.source.doc == nil {
 		return m.source.file, 1

@@ -249,10 +249,10 @@ func TestLoadFluxBootstrapLayout(t *testing.T) {
 	dir := writeFiles(t, map[string]string{
 		".git/HEAD": "ref: refs/heads/main\n",
 		"clusters/prod/flux-system/kustomization.yaml": "resources:\n  - gotk-sync.yaml\n",
-		"clusters/prod/flux-system/gotk-sync.yaml": "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  path: ./clusters/prod\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n",
-		"clusters/prod/apps.yaml": "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  path: ./apps\n  targetNamespace: shop\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n  patches:\n    - target:\n        kind: ConfigMap\n      patch: |\n        - op: add\n          path: /data/size\n          value: large\n",
-		"clusters/prod/other.yaml": "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: other\n  namespace: flux-system\nspec:\n  path: ./elsewhere\n  sourceRef:\n    kind: GitRepository\n    name: shared-config\n",
-		"apps/settings.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  color: blue\n",
+		"clusters/prod/flux-system/gotk-sync.yaml":     "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  path: ./clusters/prod\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n",
+		"clusters/prod/apps.yaml":                      "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  path: ./apps\n  targetNamespace: shop\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n  patches:\n    - target:\n        kind: ConfigMap\n      patch: |\n        - op: add\n          path: /data/size\n          value: large\n",
+		"clusters/prod/other.yaml":                     "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: other\n  namespace: flux-system\nspec:\n  path: ./elsewhere\n  sourceRef:\n    kind: GitRepository\n    name: shared-config\n",
+		"apps/settings.yaml":                           "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  color: blue\n",
 	})
 	set, err := LoadFiles(dir)
 	if err != nil {

@@ -18,3 +18,14 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLoadFluxRepo measures rendering the Flux fixture repository:
+// two kustomize overlays (one through a Flux Kustomization) and their
+// source maps.
+func BenchmarkLoadFluxRepo(b *testing.B) {
+	for b.Loop() {
+		if _, err := LoadFiles(fluxRepo); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -162,6 +162,8 @@ func (s *stepper) canaryNotReady() bool {
 		s.reason("waiting: canary %s not ready (%s); no failed check is counted", s.target(), t.Message)
 		return true
 	}
+	s.event(EventWarning, "Rolling back %s progress deadline exceeded %s", s.name(), t.Message)
+	s.alert(v1beta1.SeverityError, false, "Progress deadline exceeded %s", t.Message)
 	s.rollback("canary %s did not become ready within the progress deadline (%s)", s.target(), t.Message)
 	return true
 }

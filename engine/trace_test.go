@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"reflect"
 	"slices"
 	"testing"
 
@@ -326,11 +327,15 @@ func TestTraceCanaryNotReady(t *testing.T) {
 func TestTraceProgressDeadlineExceededRollsBackAtOnce(t *testing.T) {
 	w := newWorld(podinfo()).initialized(t)
 	w.run(t, 1)
-	w.target.Readiness = DeadlineExceeded
+	w.target.Readiness, w.target.Message = DeadlineExceeded, `deployment "podinfo" exceeded its progress deadline`
 	w.tick = 2
-	w.step(t, w.now())
+	d := w.step(t, w.now())
 	if w.cd.Status.Phase != Failed {
 		t.Errorf("phase %s, want Failed", w.cd.Status.Phase)
+	}
+	want := []Alert{{Message: `Progress deadline exceeded deployment "podinfo" exceeded its progress deadline`, Severity: v1beta1.SeverityError}}
+	if !reflect.DeepEqual(d.Alerts, want) {
+		t.Errorf("alerts %+v, want Flagger's progress-deadline alert %+v", d.Alerts, want)
 	}
 }
 

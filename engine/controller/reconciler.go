@@ -21,6 +21,7 @@ import (
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/engine/kube"
 	"github.com/rehearse-dev/rehearse/engine/metrics"
+	"github.com/rehearse-dev/rehearse/engine/notify"
 	"github.com/rehearse-dev/rehearse/engine/runner"
 	"github.com/rehearse-dev/rehearse/engine/webhook"
 )
@@ -55,7 +56,8 @@ type CanaryReconciler struct {
 	// queries through MetricsServer and HTTP webhook calls.
 	Metrics runner.Metrics
 	Hooks   runner.Hooks
-	// Notifier sends alerts; nil means alerts are only decided.
+	// Notifier sends alerts; nil means the Canaries' AlertProviders, read
+	// through Reader.
 	Notifier runner.Notifier
 	// OnTick, when set, sees every tick after it was applied (for traces).
 	OnTick func(cd *v1beta1.Canary, t *runner.Tick)
@@ -178,6 +180,9 @@ func (r *CanaryReconciler) setDefaults() {
 	}
 	if r.Hooks == nil {
 		r.Hooks = runner.CallerHooks{Caller: &webhook.Caller{}}
+	}
+	if r.Notifier == nil {
+		r.Notifier = &notify.Notifier{Reader: r.Reader}
 	}
 }
 

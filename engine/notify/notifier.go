@@ -2,6 +2,7 @@ package notify
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -124,7 +125,7 @@ func (n *Notifier) post(ctx context.Context, t Target, p Post) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(ctx, cmpOr(n.Timeout, DefaultTimeout))
+	ctx, cancel := context.WithTimeout(ctx, cmp.Or(n.Timeout, DefaultTimeout))
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.URL, bytes.NewReader(p.Body))
 	if err != nil {
@@ -145,13 +146,6 @@ func (n *Notifier) post(ctx context.Context, t Target, p Post) error {
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
 	return nil
-}
-
-func cmpOr(d, fallback time.Duration) time.Duration {
-	if d <= 0 {
-		return fallback
-	}
-	return d
 }
 
 // client is the Notifier's client, or one that goes through proxy.

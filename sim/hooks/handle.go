@@ -71,6 +71,10 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.inflight.Done()
+	if rest, isAlert := strings.CutPrefix(r.URL.EscapedPath(), alertsPrefix); isAlert {
+		s.receiveAlert(w, r, rest)
+		return
+	}
 	// Reading the whole body first also lets net/http notice when the caller
 	// hangs up, which is what ends a timeout answer.
 	rt, in := routeOf(r.URL), readInput(r)
@@ -96,7 +100,10 @@ func (s *Server) decide(rt route, in input) (reply, int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rep := s.replyAt(rt, in, s.now)
-	s.calls = append(s.calls, record(s.now, rt, in, rep))
+	rep, state, why := s.task(rt, in, rep)
+	c := record(s.now, rt, in, rep)
+	c.Task, c.TaskErr = state, why
+	s.calls = append(s.calls, c)
 	return rep, len(s.calls) - 1
 }
 
@@ -117,7 +124,7 @@ func (s *Server) replyAt(rt route, in input, now time.Duration) reply {
 		return scenarioReply(rt.hook, a)
 	}
 	rep := s.natural(rt, in, b.Gate, now)
-	rep.latency = a.Latency
+	rep.latency, rep.natural = a.Latency, true
 	return rep
 }
 

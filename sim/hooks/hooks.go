@@ -4,8 +4,12 @@
 // endpoints (gates, rollback gates, tasks), so Canaries written for a real
 // cluster work unchanged.
 //
-// It never runs anything from webhook metadata: loadtester `cmd` tasks are
-// accepted and recorded, and shell-like task types are refused.
+// It never runs anything from webhook metadata through a shell: a `cmd`
+// task is answered at once and its command handed to the world's Runner
+// (which models hey, or runs it in-process) unless the same command is
+// still running, as flagger-loadtester does; a `bash` task's answer waits
+// for its command; other shell-like task types are refused. It also
+// receives the Canary's alerts, in each provider's payload shape.
 package hooks
 
 import (
@@ -56,6 +60,10 @@ type Call struct {
 	Status   int // the answer given; 0 when none was (timeout, refused)
 	Metadata map[string]string
 	Err      string // what went wrong, for the report; empty when nothing did
+	// Task is what the loadtester did with the call's command (TaskStarted,
+	// TaskRunning, TaskNotRun); empty when it carries none or no Runner is
+	// set. TaskErr says why a command was not run, or since when it runs.
+	Task, TaskErr string
 }
 
 // Server answers webhooks on a random loopback port until Close.
@@ -77,6 +85,11 @@ type Server struct {
 	// overrides replace a hook's answer for the next calls: a fault
 	// injected by the harness wins over the scenario and the endpoint.
 	overrides map[string]Answer
+	// runner starts tasks' commands; running are the background ones
+	// still running, by Canary and command.
+	runner  Runner
+	running map[string]running
+	alerts  []Delivery
 }
 
 // Override makes every later call to hook answer a, until Clear; chaos

@@ -15,6 +15,11 @@ type reply struct {
 	latency time.Duration // virtual
 	timeout bool
 	refused bool
+	// natural: the endpoint's own answer, not a scenario's or a fault's.
+	natural bool
+	// done, when set, holds the answer until it is closed (a blocking
+	// task's command running for real).
+	done <-chan struct{}
 }
 
 // endpoint answers one loadtester path at virtual time now. gate is the

@@ -20,6 +20,11 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, rep reply, idx 
 		refuse(w) // returning would send net/http's implicit 200
 		return
 	}
+	if !s.waitFor(r.Context(), rep.done) {
+		s.abandoned(idx, "the caller gave up (or the server closed) before the command it waited for ended")
+		refuse(w)
+		return
+	}
 	if rep.refused {
 		refuse(w)
 		return
@@ -42,6 +47,22 @@ func (s *Server) wait(ctx context.Context, d time.Duration) bool {
 	case <-s.done:
 		return false
 	case <-t.C:
+		return true
+	}
+}
+
+// waitFor waits until done is closed (at once when it is nil); false when
+// the caller hung up or the server is closing first.
+func (s *Server) waitFor(ctx context.Context, done <-chan struct{}) bool {
+	if done == nil {
+		return true
+	}
+	select {
+	case <-ctx.Done():
+		return false
+	case <-s.done:
+		return false
+	case <-done:
 		return true
 	}
 }

@@ -54,7 +54,9 @@ func promotedRun() *Run {
 		Tick{Tick: 9, T: 540, Phase: "Finalising", PrimaryWeight: 100, Reason: "Routing all traffic to primary"},
 		Tick{Tick: 10, T: 600, Phase: "Succeeded", PrimaryWeight: 100,
 			Webhooks: []Webhook{{Name: "notify", Type: "post-rollout", Status: 200, Passed: true}},
-			Reason:   "Promotion completed! Scaling down podinfo.test", Events: []string{"Promotion completed! Scaling down podinfo.test"}},
+			Reason:   "Promotion completed! Scaling down podinfo.test", Events: []string{"Promotion completed! Scaling down podinfo.test"},
+			Alerts: []Alert{{Provider: "team", Type: "msteams", Severity: "info",
+				Message: "Canary analysis completed successfully, promotion finished."}}},
 	)
 	return &Run{
 		Scenario: "good-release", Description: "A healthy release with traffic mirroring first.",
@@ -89,6 +91,11 @@ func rolledBackRun() *Run {
 		Webhooks: []Webhook{{Name: "notify", Type: "post-rollout", Status: 500, Passed: false, Error: "connection reset by peer"}},
 		Reason:   "Rolling back podinfo.test: failed checks threshold reached 5",
 		Events:   []string{"Canary failed! Scaling down podinfo.test"},
+		Alerts: []Alert{
+			{Provider: "on-call", Type: "slack", Severity: "error", Message: "Failed checks threshold reached 5"},
+			{Provider: "chat", Type: "discord", Severity: "error", Message: "Failed checks threshold reached 5",
+				Error: "a Slack-shaped payload sent to a Discord webhook without the /slack suffix"},
+		},
 	})
 	return &Run{
 		Scenario: "bad-release", Description: "The success rate drops to about 80% from tick 4.",
@@ -152,7 +159,17 @@ func gateClosedRun() *Run {
 	}
 }
 
+// suspendedRun is a scenario whose Canary is suspended and which expects
+// nothing: it is not rehearsed.
+func suspendedRun() *Run {
+	return &Run{
+		Scenario: "suspended", File: "fixtures/patterns/suspended/scenario.yaml", Canary: "test/podinfo",
+		Provider: "istio", Strategy: "canary", Cluster: "memory", Seed: 1, Interval: 60,
+		Decision: "not rehearsed", Passed: true, Skipped: SkippedSuspended,
+	}
+}
+
 // allRuns returns fresh copies of every hand-built run.
 func allRuns() []*Run {
-	return []*Run{promotedRun(), rolledBackRun(), errorRun(), gateClosedRun()}
+	return []*Run{promotedRun(), rolledBackRun(), errorRun(), gateClosedRun(), suspendedRun()}
 }

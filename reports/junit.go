@@ -38,6 +38,7 @@ type junitCase struct {
 	Time      string        `xml:"time,attr"`
 	Failure   *junitProblem `xml:"failure,omitempty"`
 	Error     *junitProblem `xml:"error,omitempty"`
+	Skipped   *junitSkipped `xml:"skipped,omitempty"`
 	SystemOut string        `xml:"system-out,omitempty"`
 }
 
@@ -47,10 +48,16 @@ type junitProblem struct {
 	Text    string `xml:",chardata"`
 }
 
+// junitSkipped is a test case that was not run, and why.
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
+}
+
 // WriteJUnit writes one JUnit test suite, "rehearse", with one test case per
 // run (class name the canary, name the scenario), sorted by scenario. A run
 // whose expectations failed is a failure listing them; a run that could not
-// complete is an error. Times are virtual: the decision time, or 0.
+// complete is an error; a run not rehearsed is skipped, with its reason.
+// Times are virtual: the decision time, or 0.
 func WriteJUnit(w io.Writer, runs []*Run) error {
 	sorted, err := sortedRuns(runs)
 	if err != nil {
@@ -77,6 +84,7 @@ func junitDocument(runs []*Run) junitSuites {
 		c := junitTestCase(r)
 		suite.Failures += btoi(c.Failure != nil)
 		suite.Errors += btoi(c.Error != nil)
+		suite.Skipped += btoi(c.Skipped != nil)
 		total += junitSeconds(r)
 		suite.Cases = append(suite.Cases, c)
 	}
@@ -97,6 +105,9 @@ func junitTestCase(r *Run) junitCase {
 		c.Error = &junitProblem{Message: problemSentence(r, plain), Type: "setup", Text: junitDetails(r)}
 	case "failed":
 		c.Failure = &junitProblem{Message: problemSentence(r, plain), Type: "expectation", Text: junitDetails(r)}
+	case "skipped":
+		c.Skipped = &junitSkipped{Message: oneLine(r.Skipped)}
+		c.SystemOut = skippedSentence(r, plain)
 	}
 	return c
 }

@@ -41,6 +41,7 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 	writeMarkdownHeader(&b, r)
 	writeExpectations(&b, r)
 	writeTimeline(&b, r)
+	writeAlerts(&b, r)
 	writeWhy(&b, r)
 	writeNotes(&b, r)
 	// Every section ends with a blank line; the document ends with one newline.

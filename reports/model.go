@@ -27,7 +27,13 @@ type Run struct {
 	// radius of a bad release. Absent when the run had no traffic model.
 	Exposure *Exposure `json:"exposure,omitempty"`
 	Error    string    `json:"error,omitempty"` // the run could not complete (setup failure); then Passed=false
+	// Skipped, when set, says why the run was not rehearsed: it is neither
+	// passed nor failed (JUnit <skipped>), and never fails the command.
+	Skipped string `json:"skipped,omitempty"`
 }
+
+// SkippedSuspended is why a suspended Canary is not rehearsed.
+const SkippedSuspended = "suspend: true: Flagger does not analyse this Canary"
 
 // Expectation is one assertion of the scenario file, checked after the run.
 type Expectation struct {
@@ -53,6 +59,18 @@ type Tick struct {
 	// Load is what the hey load tests measured since the previous tick, on
 	// the client side; only real-traffic runs (--traffic real) have it.
 	Load *LoadStats `json:"load,omitempty"`
+	// Alerts are the alerts the Canary's AlertProviders received this tick.
+	Alerts []Alert `json:"alerts,omitempty"`
+}
+
+// Alert is one alert an AlertProvider received, read back from the
+// provider's own payload shape.
+type Alert struct {
+	Provider string `json:"provider"` // the AlertProvider's name
+	Type     string `json:"type"`     // slack, msteams, discord, rocket, gchat
+	Severity string `json:"severity"` // of the message: info, warn or error
+	Message  string `json:"message"`
+	Error    string `json:"error,omitempty"` // the payload missed the provider's shape
 }
 
 // Metric is one metric check of a tick. Value is nil when the query returned

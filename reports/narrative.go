@@ -158,10 +158,18 @@ func failedExpectations(r *Run) []Expectation {
 
 // verdictSentence is the one-sentence verdict a report opens with.
 func verdictSentence(r *Run, st style, pass, fail string) string {
+	if resultWord(r) == "skipped" {
+		return "⏭️ " + skippedSentence(r, st)
+	}
 	if r.Passed && r.Error == "" {
 		return pass + outcomeSentence(r, st)
 	}
 	return fail + problemSentence(r, st)
+}
+
+// skippedSentence says why a run was not rehearsed.
+func skippedSentence(r *Run, st style) string {
+	return sentence(fmt.Sprintf("%s was not rehearsed: %s", st.text(canaryName(r)), st.text(r.Skipped)))
 }
 
 // resultWord is a run's result in one word.
@@ -169,6 +177,8 @@ func resultWord(r *Run) string {
 	switch {
 	case r.Error != "":
 		return "error"
+	case r.Skipped != "":
+		return "skipped"
 	case r.Passed:
 		return "passed"
 	}
@@ -194,17 +204,30 @@ func sortedRuns(runs []*Run) ([]*Run, error) {
 }
 
 // tally counts passed and not passed runs, and runs that could not complete.
-func tally(runs []*Run) (passed, failed, errored int) {
+func tally(runs []*Run) (t tallies) {
 	for _, r := range runs {
 		switch resultWord(r) {
 		case "passed":
-			passed++
+			t.passed++
+		case "skipped":
+			t.skipped++
 		case "error":
-			errored++
-			failed++
+			t.errored++
+			t.failed++
 		default:
-			failed++
+			t.failed++
 		}
 	}
-	return passed, failed, errored
+	return t
+}
+
+// tallies count runs by result; failed includes errored.
+type tallies struct{ passed, failed, errored, skipped int }
+
+// skippedText is ", N skipped", or nothing when no run was skipped.
+func (t tallies) skippedText() string {
+	if t.skipped == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", %d skipped", t.skipped)
 }

@@ -129,6 +129,7 @@ type junit struct {
 		Tests    int    `xml:"tests,attr"`
 		Failures int    `xml:"failures,attr"`
 		Errors   int    `xml:"errors,attr"`
+		Skipped  int    `xml:"skipped,attr"`
 		Cases    []struct {
 			ClassName string `xml:"classname,attr"`
 			Name      string `xml:"name,attr"`
@@ -140,6 +141,9 @@ type junit struct {
 			Error *struct {
 				Message string `xml:"message,attr"`
 			} `xml:"error"`
+			Skipped *struct {
+				Message string `xml:"message,attr"`
+			} `xml:"skipped"`
 		} `xml:"testcase"`
 	} `xml:"testsuite"`
 }
@@ -150,18 +154,19 @@ func TestJUnitParses(t *testing.T) {
 	if err := xml.Unmarshal(b, &doc); err != nil {
 		t.Fatalf("the JUnit report is not XML: %v", err)
 	}
-	if doc.Tests != 4 || doc.Failures != 1 || doc.Errors != 1 || len(doc.Suites) != 1 {
-		t.Fatalf("got tests=%d failures=%d errors=%d suites=%d; want 4, 1, 1, 1", doc.Tests, doc.Failures, doc.Errors, len(doc.Suites))
+	if doc.Tests != 5 || doc.Failures != 1 || doc.Errors != 1 || len(doc.Suites) != 1 {
+		t.Fatalf("got tests=%d failures=%d errors=%d suites=%d; want 5, 1, 1, 1", doc.Tests, doc.Failures, doc.Errors, len(doc.Suites))
 	}
 	s := doc.Suites[0]
-	if s.Name != "rehearse" || s.Tests != 4 || s.Failures != 1 || s.Errors != 1 || len(s.Cases) != 4 {
-		t.Fatalf("suite %q: tests=%d failures=%d errors=%d cases=%d", s.Name, s.Tests, s.Failures, s.Errors, len(s.Cases))
+	if s.Name != "rehearse" || s.Tests != 5 || s.Failures != 1 || s.Errors != 1 || s.Skipped != 1 || len(s.Cases) != 5 {
+		t.Fatalf("suite %q: tests=%d failures=%d errors=%d skipped=%d cases=%d", s.Name, s.Tests, s.Failures, s.Errors, s.Skipped, len(s.Cases))
 	}
 	want := []struct{ name, time, problem string }{
 		{"bad-release", "540.000", ""},
 		{"cluster-lost", "0.000", "error"},
 		{"gate-closed", "0.000", "failure"},
 		{"good-release", "480.000", ""},
+		{"suspended", "0.000", "skipped"},
 	}
 	for i, w := range want {
 		c := s.Cases[i]
@@ -171,6 +176,12 @@ func TestJUnitParses(t *testing.T) {
 		}
 		if c.Error != nil {
 			problem += "error"
+		}
+		if c.Skipped != nil {
+			problem += "skipped"
+			if c.Skipped.Message != SkippedSuspended {
+				t.Errorf("skipped case %s says %q, want %q", c.Name, c.Skipped.Message, SkippedSuspended)
+			}
 		}
 		if c.Name != w.name || c.ClassName != "test/podinfo" || c.Time != w.time || problem != w.problem {
 			t.Errorf("case %d: got %s %s time=%s problem=%q; want %s time=%s problem=%q",

@@ -28,17 +28,17 @@ func WriteSummary(w io.Writer, runs []*Run) error {
 
 // summaryVerdict is the first line of the summary: how many runs passed.
 func summaryVerdict(runs []*Run) string {
-	passed, failed, errored := tally(runs)
+	t := tally(runs)
 	if len(runs) == 0 {
 		return "⚠️ No scenario was run."
 	}
 	mark := "✅"
-	if failed > 0 {
+	if t.failed > 0 {
 		mark = "❌"
 	}
-	text := fmt.Sprintf("%s **%d passed, %d failed** of %s", mark, passed, failed, plural(len(runs), "scenario"))
-	if errored > 0 {
-		text += fmt.Sprintf(" (%d could not complete)", errored)
+	text := fmt.Sprintf("%s **%d passed, %d failed%s** of %s", mark, t.passed, t.failed, t.skippedText(), plural(len(runs), "scenario"))
+	if t.errored > 0 {
+		text += fmt.Sprintf(" (%d could not complete)", t.errored)
 	}
 	return text + "."
 }
@@ -77,17 +77,19 @@ func resultCell(r *Run) string {
 		return "✅ passed"
 	case "error":
 		return "❌ error"
+	case "skipped":
+		return "⏭️ skipped"
 	}
 	return "❌ failed"
 }
 
 func writeSummaryFailures(b *bytes.Buffer, runs []*Run) {
-	if _, failed, _ := tally(runs); failed == 0 {
+	if tally(runs).failed == 0 {
 		return
 	}
 	b.WriteString("\n## Failures\n")
 	for _, r := range runs {
-		if resultWord(r) != "passed" {
+		if w := resultWord(r); w == "failed" || w == "error" {
 			writeSummaryFailure(b, r)
 		}
 	}

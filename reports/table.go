@@ -48,17 +48,21 @@ func cellText(s string) string {
 
 func writeTableProblems(b *bytes.Buffer, runs []*Run) {
 	for _, r := range runs {
-		if resultWord(r) != "passed" {
+		switch resultWord(r) {
+		case "passed":
+		case "skipped":
+			fmt.Fprintf(b, "%s: %s\n", oneLine(r.Scenario), truncate(skippedSentence(r, plain), maxProblemWidth))
+		default:
 			fmt.Fprintf(b, "%s: %s\n", oneLine(r.Scenario), truncate(problemSentence(r, plain), maxProblemWidth))
 		}
 	}
 }
 
 func tableVerdict(runs []*Run) string {
-	passed, failed, errored := tally(runs)
-	text := fmt.Sprintf("%d passed, %d failed", passed, failed)
-	if errored > 0 {
-		text += fmt.Sprintf(" (%d could not complete)", errored)
+	t := tally(runs)
+	text := fmt.Sprintf("%d passed, %d failed%s", t.passed, t.failed, t.skippedText())
+	if t.errored > 0 {
+		text += fmt.Sprintf(" (%d could not complete)", t.errored)
 	}
 	return text
 }

@@ -1,0 +1,33 @@
+package reports
+
+import (
+	"bytes"
+	"fmt"
+)
+
+// writeAlerts lists the alerts the Canary's providers received, tick by
+// tick; nothing when none was sent.
+func writeAlerts(b *bytes.Buffer, r *Run) {
+	var rows []string
+	for _, t := range r.Ticks {
+		for _, a := range t.Alerts {
+			rows = append(rows, fmt.Sprintf("| %d | %s | %s (%s) | %s | %s |",
+				t.Tick, formatDuration(t.T), mdInline(a.Provider), mdInline(a.Type), mdInline(a.Severity), alertText(a)))
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	b.WriteString("## Alerts\n\n| tick | t | provider | severity | message |\n|---:|---:|---|---|---|\n")
+	for _, row := range rows {
+		b.WriteString(row + "\n")
+	}
+	b.WriteString("\n")
+}
+
+func alertText(a Alert) string {
+	if a.Error != "" {
+		return mdInline(a.Message) + " ✗ refused by the receiver: " + mdInline(a.Error)
+	}
+	return mdInline(a.Message)
+}

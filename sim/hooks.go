@@ -67,12 +67,37 @@ func (h *worldHooks) Event(ctx context.Context, cd *v1beta1.Canary, hook v1beta1
 // timesOut says whether the scenario's answer at this moment comes later
 // than the hook's timeout.
 func (h *worldHooks) timesOut(hook v1beta1.CanaryWebhook) bool {
-	wh, ok := h.sc.Webhooks[hook.Name]
-	if !ok {
+	a, own := h.scenarioAnswer(hook)
+	if a.Timeout || a.Latency >= hook.GetTimeout() {
+		return true
+	}
+	if own {
 		return false
 	}
-	a := wh.AnswerAt(h.now())
-	return a.Timeout || a.Latency >= hook.GetTimeout()
+	// The loadtester answers a bash task when its command ends.
+	d, blocking := blockingFor(hook)
+	return blocking && a.Latency+d >= hook.GetTimeout()
+}
+
+// scenarioAnswer is the scenario's answer for the hook at this moment, and
+// whether it replaces the endpoint's own (a status, a timeout, a refusal or
+// a gate) rather than only delaying it.
+func (h *worldHooks) scenarioAnswer(hook v1beta1.CanaryWebhook) (scenarios.HookAnswer, bool) {
+	wh, ok := h.sc.Webhooks[hook.Name]
+	switch {
+	case !ok:
+		return scenarios.HookAnswer{}, false
+	case wh.Gate != nil:
+		return wh.AnswerAt(h.now()), true
+	}
+	var a scenarios.HookAnswer
+	for _, x := range wh.Answers {
+		if x.From > h.now() {
+			break
+		}
+		a = x.HookAnswer
+	}
+	return a, a.Status != 0 || a.Timeout || a.Refused
 }
 
 func (h *worldHooks) stable(msg string) string {

@@ -1,10 +1,14 @@
 package sim
 
 import (
+	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rehearse-dev/rehearse/engine"
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+	"github.com/rehearse-dev/rehearse/sim/hooks"
 	"github.com/rehearse-dev/rehearse/sim/load"
 	"github.com/rehearse-dev/rehearse/sim/traffic"
 )
@@ -53,27 +57,57 @@ func minTime(a, b time.Time) time.Time {
 	return b
 }
 
-// ingestLoads turns the load-test tasks the webhook receivers accepted since
-// the last tick into virtual load. A task that is not a hey command is
-// reported, never run.
+// virtualRunner is the loadtester's command runner in virtual time: a hey
+// command becomes modelled load for its duration. The webhook receivers
+// decide, as flagger-loadtester does, whether a command starts at all.
+type virtualRunner struct {
+	w       *world
+	mu      sync.Mutex
+	started []vload // since the last tick
+}
+
+// Start implements hooks.Runner.
+func (v *virtualRunner) Start(t hooks.Task) (hooks.Run, error) {
+	h, err := load.ParseHey(t.Cmd)
+	if err != nil {
+		return hooks.Run{}, err
+	}
+	l := v.w.virtual(h, epoch.Add(t.At))
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.started = append(v.started, l)
+	return hooks.Run{For: l.until.Sub(l.from)}, nil
+}
+
+// useVirtualLoads has the webhook receivers run hey commands as modelled
+// load.
+func (w *world) useVirtualLoads() {
+	if w.hooks == nil {
+		return
+	}
+	w.loadRunner = &virtualRunner{w: w}
+	w.hooks.SetRunner(w.loadRunner)
+}
+
+func (v *virtualRunner) take() []vload {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	out := v.started
+	v.started = nil
+	return out
+}
+
+// ingestLoads adds the load tests the tick's webhooks started to the
+// world's load, and says what the loadtester did not run.
 func (w *world) ingestLoads() []string {
 	if w.hooks == nil {
 		return nil
 	}
-	calls := w.hooks.Calls()
-	var notes []string
-	for _, c := range calls[w.callsSeen:] {
-		cmd := c.Metadata["cmd"]
-		if c.Metadata["type"] != "cmd" && c.Metadata["type"] != "" || cmd == "" {
-			continue
-		}
-		h, err := load.ParseHey(cmd)
-		if err != nil {
-			notes = append(notes, "load test "+c.Hook+" not run: "+err.Error())
-			continue
-		}
-		w.loads = append(w.loads, w.virtual(h, epoch.Add(c.At)))
+	if w.loadRunner != nil {
+		w.loads = append(w.loads, w.loadRunner.take()...)
 	}
+	calls := w.hooks.Calls()
+	notes := w.taskNotes.of(calls[w.callsSeen:])
 	w.callsSeen = len(calls)
 	return notes
 }
@@ -81,15 +115,26 @@ func (w *world) ingestLoads() []string {
 // virtual models a hey command: its rate for its duration, aimed at the
 // service its URL names.
 func (w *world) virtual(h *load.Hey, at time.Time) vload {
-	rate := h.Rate()
-	if rate == 0 {
-		rate = float64(h.Concurrency) * unlimitedRate
+	rate := heyRate(h)
+	return vload{from: at, until: at.Add(heyDuration(h)), rps: rate, target: w.loadTarget(h.URL.Hostname())}
+}
+
+// heyRate is a hey command's request rate, per second.
+func heyRate(h *load.Hey) float64 {
+	if r := h.Rate(); r > 0 {
+		return r
 	}
+	return float64(h.Concurrency) * unlimitedRate
+}
+
+// heyDuration is how long a hey command runs: -z, or -n requests at its
+// rate, never longer than the loadtester lets a command run.
+func heyDuration(h *load.Hey) time.Duration {
 	d := h.Duration
 	if d == 0 {
-		d = time.Duration(float64(h.Requests) / rate * float64(time.Second))
+		d = time.Duration(float64(h.Requests) / heyRate(h) * float64(time.Second))
 	}
-	return vload{from: at, until: at.Add(d), rps: rate, target: w.loadTarget(h.URL.Hostname())}
+	return min(d, hooks.LoadtesterTimeout)
 }
 
 func (w *world) loadTarget(host string) string {
@@ -102,4 +147,54 @@ func (w *world) loadTarget(host string) string {
 		return "primary"
 	}
 	return "apex" // the apex service, or a host the model splits by weight
+}
+
+// blockingFor is how long a bash hey task holds its webhook's answer in
+// virtual time; false for any other webhook.
+func blockingFor(wh v1beta1.CanaryWebhook) (time.Duration, bool) {
+	if metadata(wh, "type") != "bash" {
+		return 0, false
+	}
+	h, err := load.ParseHey(metadata(wh, "cmd"))
+	if err != nil {
+		return 0, false
+	}
+	return heyDuration(h), true
+}
+
+// taskNotes turns what the loadtester did with the webhooks' commands
+// into report notes, each said once: a command not run, and a command not
+// started again because it was still running.
+type taskNotes struct {
+	said map[string]bool
+}
+
+func (n *taskNotes) of(calls []hooks.Call) []string {
+	var notes []string
+	for _, c := range calls {
+		switch c.Task {
+		case hooks.TaskNotRun:
+			notes = n.once(notes, "not run "+c.Hook+"\x00"+c.TaskErr, "load test "+c.Hook+" not run: "+c.TaskErr)
+		case hooks.TaskRunning:
+			notes = n.once(notes, "running "+c.Hook, fmt.Sprintf(
+				"load test %s: `%s` was still running when the hook was called again (%s), so it was not started again: flagger-loadtester runs one copy of a command per Canary at a time",
+				c.Hook, c.Metadata["cmd"], c.TaskErr))
+		}
+		if _, set := c.Metadata["blocking"]; set && c.Task != "" && c.Metadata["type"] != "bash" {
+			notes = n.once(notes, "blocking "+c.Hook, fmt.Sprintf(
+				"load test %s: metadata.blocking is not a flagger-loadtester setting: a cmd task always runs in the background (type: bash makes the hook wait for its command)", c.Hook))
+		}
+	}
+	return notes
+}
+
+func (n *taskNotes) once(notes []string, key, note string) []string {
+	if n.said == nil {
+		n.said = map[string]bool{}
+	}
+	if n.said[key] {
+		return notes
+	}
+	n.said[key] = true
+	return append(notes, note)
 }

@@ -117,6 +117,9 @@ func (rt *realTraffic) setup(ctx context.Context, seed int64) error {
 		return err
 	}
 	rt.services = rt.serviceMap()
+	if rt.w.hooks != nil {
+		rt.w.hooks.SetRunner(realRunner{rt})
+	}
 	if rt.cfg.Prometheus != nil {
 		return rt.useExternal(ctx)
 	}
@@ -201,10 +204,10 @@ func (rt *realTraffic) markRelease(now time.Time) {
 	rt.baseline, rt.baseErr = t.Requests, t.Errors
 }
 
-// AfterTick starts the load tests the tick's webhooks asked for and writes
-// the tick's progress line.
+// AfterTick notes what the tick's load tests did and writes the tick's
+// progress line; the load tests themselves start when their hook is called.
 func (rt *realTraffic) AfterTick(_ context.Context, n int, _ time.Time) []string {
-	notes := rt.loads.start(rt, n)
+	notes := rt.loads.afterTick(rt, n)
 	rt.progress()
 	return notes
 }

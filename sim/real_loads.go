@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/rehearse-dev/rehearse/reports"
+	"github.com/rehearse-dev/rehearse/sim/hooks"
 	"github.com/rehearse-dev/rehearse/sim/load"
 	"github.com/rehearse-dev/rehearse/sim/proxy"
 )
@@ -48,6 +49,7 @@ func (rt *realTraffic) startSteady() error {
 type loadTests struct {
 	mu    sync.Mutex
 	seen  int // hook calls already looked at
+	said  taskNotes
 	runs  []*load.Run
 	marks []time.Time // wall time of each tick's end, by tick number - 1
 	notes []string    // said once, in the report's notes
@@ -59,10 +61,15 @@ func (l *loadTests) note(s string) {
 	l.notes = append(l.notes, s)
 }
 
-// start runs the hey commands of the load-test calls made since the last
-// tick. A task that is not a hey command, or that aims anywhere but the
-// rehearsal's own services, is reported and not run.
-func (l *loadTests) start(rt *realTraffic, n int) []string {
+// afterTick marks the end of tick n and says what the loadtester did not
+// run among the calls made since the last tick.
+func (l *loadTests) afterTick(rt *realTraffic, n int) []string {
+	var calls []hooks.Call
+	if rt.w.hooks != nil {
+		// Read before taking l.mu: a hook call holds the receivers' lock
+		// while it starts a run, which takes l.mu.
+		calls = rt.w.hooks.Calls()
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for len(l.marks) < n {
@@ -71,39 +78,48 @@ func (l *loadTests) start(rt *realTraffic, n int) []string {
 	if rt.w.hooks == nil {
 		return nil
 	}
-	calls := rt.w.hooks.Calls()
-	var notes []string
-	for _, c := range calls[l.seen:] {
-		cmd := c.Metadata["cmd"]
-		if c.Metadata["type"] != "cmd" && c.Metadata["type"] != "" || cmd == "" {
-			continue
-		}
-		if err := l.run(rt, cmd); err != nil {
-			notes = append(notes, "load test "+c.Hook+" not run: "+err.Error())
-		}
-	}
+	notes := l.said.of(calls[l.seen:])
 	l.seen = len(calls)
 	return notes
 }
 
-func (l *loadTests) run(rt *realTraffic, cmd string) error {
+// realRunner is the loadtester's command runner with real traffic: a hey
+// command runs in-process, at once, against the rehearsal's own services.
+// The webhook receivers decide, as flagger-loadtester does, whether a
+// command starts at all: one still running is not started again.
+type realRunner struct{ rt *realTraffic }
+
+// Start implements hooks.Runner.
+func (r realRunner) Start(t hooks.Task) (hooks.Run, error) {
+	run, h, err := r.rt.loads.run(r.rt, t.Cmd)
+	if err != nil {
+		return hooks.Run{}, err
+	}
+	return hooks.Run{For: heyDuration(h), Done: run.Done()}, nil
+}
+
+// run starts a hey command; a task that is not a hey command, or that aims
+// anywhere but the rehearsal's own services, is refused.
+func (l *loadTests) run(rt *realTraffic, cmd string) (*load.Run, *load.Hey, error) {
 	h, err := load.ParseHey(cmd)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	addr, err := rt.services.Resolve(h.URL)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	r, err := load.Start(h, addr, load.Limits{TimeScale: rt.cfg.TimeScale})
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	for _, n := range r.Notes() {
 		l.notes = appendOnce(l.notes, "load test: "+n)
 	}
 	l.runs = append(l.runs, r)
-	return nil
+	return r, h, nil
 }
 
 func appendOnce(list []string, s string) []string {

@@ -200,6 +200,7 @@ func (w *world) newTraffic(seed int64, start time.Time) (trafficModel, error) {
 		return nil, err
 	}
 	w.feeder = f
+	w.useVirtualLoads()
 	return virtualTraffic{w}, nil
 }
 

@@ -61,7 +61,11 @@ type world struct {
 	traffic     trafficModel
 	feeder      *feeder
 	loads       []vload
+	loadRunner  *virtualRunner // starts hey commands as modelled load
+	taskNotes   taskNotes
 	callsSeen   int
+	alertsSeen  int               // alert deliveries already put in a tick
+	notes       []string          // what the world assumed, for the report's notes
 	hookURLs    map[string]string // rewritten webhook URL → the manifest's
 	chaos       *chaos            // the scenario's faults; nil when it has none
 	slowMetrics bool              // a slow-Prometheus fault is in force this tick
@@ -268,10 +272,10 @@ func (w *world) rewrite(cd *v1beta1.Canary) {
 }
 
 // hookURL is where a webhook is answered: a loadtester gate keeps its path
-// so gate semantics apply; a loadtester task of type cmd goes to the task
-// endpoint (202, recorded, run in virtual time by the load model); anything
-// else is a plain hook answered as the scenario says, or 200. No command is
-// ever run.
+// so gate semantics apply; a loadtester task of type cmd, or of type bash
+// running hey, goes to the task endpoint (hey is modelled or run
+// in-process, as the loadtester would run it); anything else is a plain
+// hook answered as the scenario says, or 200. Nothing goes to a shell.
 func hookURL(h *hooks.Server, wh v1beta1.CanaryWebhook) string {
 	base := h.URL(wh.Name)
 	u, err := url.Parse(wh.URL)
@@ -281,7 +285,10 @@ func hookURL(h *hooks.Server, wh v1beta1.CanaryWebhook) string {
 	switch {
 	case strings.HasPrefix(u.Path, "/gate/"), strings.HasPrefix(u.Path, "/rollback/"):
 		return base + u.Path
-	case metadata(wh, "type") == "cmd":
+	case metadata(wh, "type") == "cmd", metadata(wh, "type") == "" && metadata(wh, "cmd") != "":
+		return base + "/" // the loadtester's default task type is cmd
+	}
+	if _, blocking := blockingFor(wh); blocking {
 		return base + "/"
 	}
 	return base

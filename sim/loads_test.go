@@ -1,0 +1,117 @@
+package sim
+
+import (
+	"context"
+	"math"
+	"strings"
+	"testing"
+
+	"go.uber.org/goleak"
+
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+	"github.com/rehearse-dev/rehearse/reports"
+)
+
+const loadtesterPattern = "../fixtures/patterns/loadtester-hey/scenarios/load-test.yaml"
+
+// heyRPS is the pattern's load test: hey -q 10 -c 2.
+const heyRPS = 20
+
+// withoutHook drops a webhook from a freshly loaded copy of a scenario.
+func withoutHook(t *testing.T, path, hook string) *reports.Run {
+	t.Helper()
+	sc := loadScenarios(t, path)[0]
+	a := sc.Canary.GetAnalysis()
+	var kept []v1beta1.CanaryWebhook
+	for _, h := range a.Webhooks {
+		if h.Name != hook {
+			kept = append(kept, h)
+		}
+	}
+	a.Webhooks = kept
+	return Run(context.Background(), sc, Options{})
+}
+
+// TestLoadTestRunsOnceAtATime: a hey -z 1m load test asked for every 30s
+// adds one hey's rate to the canary, from its first call until the canary
+// is scaled to zero, as flagger-loadtester runs one copy at a time; a hey
+// started on every call would add nearly twice as much.
+func TestLoadTestRunsOnceAtATime(t *testing.T) {
+	with := Run(context.Background(), loadScenarios(t, loadtesterPattern)[0], Options{})
+	without := withoutHook(t, loadtesterPattern, "load-test")
+	for _, r := range []*reports.Run{with, without} {
+		if !r.Passed || r.Exposure == nil {
+			t.Fatalf("%s did not pass: %s %+v", r.Scenario, r.Error, r.Expectations)
+		}
+	}
+	first, zero := -1.0, -1.0
+	for _, tk := range with.Ticks {
+		for _, h := range tk.Webhooks {
+			if h.Name == "load-test" && first < 0 {
+				first = tk.T
+			}
+		}
+		if tk.Phase == string(v1beta1.CanaryPhaseSucceeded) {
+			zero = tk.T
+		}
+	}
+	if first < 0 || zero < 0 {
+		t.Fatalf("no load-test call or no promotion in %+v", with.Ticks)
+	}
+	added := with.Exposure.CanaryRequests - without.Exposure.CanaryRequests
+	oneHey := heyRPS * (zero - first)
+	if ratio := added / oneHey; math.Abs(ratio-1) > 0.01 {
+		t.Errorf("the load test added %.0f canary requests, %.2f times one hey's %.0f (%g/s from %gs to %gs)",
+			added, ratio, oneHey, float64(heyRPS), first, zero)
+	}
+	if !strings.Contains(strings.Join(with.Notes, "\n"), "was still running when the hook was called again") {
+		t.Errorf("notes %q do not say the load test was not started again", with.Notes)
+	}
+}
+
+// TestBashLoadTestBlocks: a bash task's answer waits for its command: a
+// 20-request hey answers within the hook's timeout (200), a one-minute hey
+// holds a 15s hook until it times out, every tick, and the release is
+// rolled back.
+func TestBashLoadTestBlocks(t *testing.T) {
+	ok := Run(context.Background(), loadScenarios(t, loadtesterPattern)[0], Options{})
+	smoke := ok.Ticks[1].Webhooks
+	if len(smoke) != 1 || smoke[0].Name != "smoke-test" || smoke[0].Status != 200 || !smoke[0].Passed {
+		t.Errorf("tick 2 webhooks %+v, want the smoke test answered 200 once its hey finished", smoke)
+	}
+	r := Run(context.Background(), loadScenarios(t, "../fixtures/patterns/loadtester-bash-timeout/scenarios/bash-timeout.yaml")[0], Options{})
+	if !r.Passed {
+		t.Fatalf("expectations %+v, error %s", r.Expectations, r.Error)
+	}
+	for _, tk := range r.Ticks[1:3] {
+		if len(tk.Webhooks) != 1 || tk.Webhooks[0].Status != 0 || !strings.Contains(tk.Webhooks[0].Error, "did not answer within 15s") {
+			t.Errorf("tick %d webhooks %+v, want the blocking load test timed out", tk.Tick, tk.Webhooks)
+		}
+	}
+}
+
+// TestRealLoadTestRunsOnceAtATime: with real traffic the same rule holds
+// for the real hey: the call made while it runs starts nothing.
+func TestRealLoadTestRunsOnceAtATime(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real traffic runs in wall-clock time; skipped with -short")
+	}
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	sc := loadScenarios(t, loadtesterPattern)[0]
+	r := RunReal(context.Background(), sc, Options{}, Real{TimeScale: 0.02})
+	if r.Error != "" || r.Outcome != string(v1beta1.CanaryPhaseSucceeded) {
+		t.Fatalf("real run: %s, outcome %s", r.Error, r.Outcome)
+	}
+	if !strings.Contains(strings.Join(r.Notes, "\n"), "tick 4: load test load-test: `hey -z 1m") {
+		t.Errorf("notes %q do not say the real hey started at 1m30s was not started again at 2m0s", r.Notes)
+	}
+	requests := 0
+	for _, tk := range r.Ticks {
+		if tk.Load != nil {
+			requests += tk.Load.Requests
+		}
+	}
+	if requests == 0 {
+		t.Error("no tick recorded what the real hey measured")
+	}
+}

@@ -82,6 +82,7 @@ func (w *world) rehearseReal(ctx context.Context, r *reports.Run, cfg Real, seed
 	rt.finish(r)
 	r.Exposure = rt.Exposure()
 	r.Notes = append(r.Notes, faultNotes(w.chaos.taken())...)
+	r.Notes = append(r.Notes, w.notes...)
 	return err
 }
 

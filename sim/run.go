@@ -186,6 +186,7 @@ func (w *world) rehearse(ctx context.Context, r *reports.Run, seed int64) error 
 	r.Exposure = t.Exposure()
 	r.Notes = append(r.Notes, faultNotes(w.chaos.taken())...)
 	r.Notes = append(r.Notes, w.providerNotes()...)
+	r.Notes = append(r.Notes, w.notes...)
 	return err
 }
 
@@ -309,7 +310,9 @@ func (w *world) tick(ctx context.Context, r *reports.Run, n int, now time.Time) 
 		r.Ticks = append(r.Ticks, w.failedTick(ctx, n, now, err))
 		return false, nil
 	}
-	r.Ticks = append(r.Ticks, record(n, now.Sub(w.release).Seconds(), w.cd, w.provider, t))
+	row := record(n, now.Sub(w.release).Seconds(), w.cd, w.provider, t)
+	row.Alerts = w.alertsOf(t)
+	r.Ticks = append(r.Ticks, row)
 	for _, note := range w.traffic.AfterTick(ctx, n, now) {
 		r.Notes = append(r.Notes, fmt.Sprintf("tick %d: %s", n, note))
 	}

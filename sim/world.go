@@ -229,13 +229,12 @@ func (w *world) objects(sc *scenarios.Scenario, cd *v1beta1.Canary) []client.Obj
 		}
 		objs = append(objs, t)
 	}
-	for _, a := range set.AlertProviders {
-		objs = append(objs, a.DeepCopy())
-	}
+	objs = w.alertProviders(objs, set)
 	for _, o := range objs {
 		o.SetNamespace(w.backend.Namespace(sc.Name, o.GetNamespace()))
 	}
 	w.mapTemplateRefs(sc.Name, cd)
+	w.mapAlertRefs(sc.Name, cd)
 	return objs
 }
 
@@ -348,6 +347,7 @@ func (w *world) newRunner() *runner.Runner {
 	down := &http.Client{Transport: &http.Transport{DialContext: refusedDialer}}
 	r.Metrics = &worldMetrics{w: w, patient: src(promClient), fast: src(fast), down: src(down)}
 	r.Hooks = newWorldHooks(w, w.hookURLs)
+	r.Notifier = w.newNotifier()
 	return r
 }
 

@@ -45,6 +45,11 @@ func (s *Session) RunAllReal(ctx context.Context, scs []*scenarios.Scenario, opt
 func (s *Session) runWith(ctx context.Context, sc *scenarios.Scenario, opts Options, rehearse func(*world, *reports.Run) error) (out *reports.Run) {
 	r := newReport(sc, opts)
 	r.Cluster = s.backend.Name()
+	if r.Skipped = skipReason(sc); r.Skipped != "" {
+		finish(sc, r)
+		r.Decision = "not rehearsed"
+		return r
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			r.Error = fmt.Sprintf("internal error (please report it): %v", p)

@@ -31,6 +31,7 @@ func TestRunExitCodes(t *testing.T) {
 	}{
 		{"passing scenarios", []string{"run", lib + "good-release.yaml", lib + "bad-release.yaml"}, 0, "2 passed, 0 failed"},
 		{"failed expectation", []string{"run", "testdata/wrong-expectation.yaml"}, 1, "0 passed, 1 failed"},
+		{"suspended Canary", []string{"run", "../../fixtures/patterns/suspended/scenarios"}, 0, "0 passed, 0 failed, 1 skipped"},
 		{"unknown field", []string{"run", bad + "invalid-unknown-field.yaml"}, 2, "invalid-unknown-field.yaml:"},
 		{"wrong type", []string{"run", bad + "invalid-wrong-type.yaml"}, 2, "invalid-wrong-type.yaml:"},
 		{"missing manifest", []string{"run", bad + "invalid-missing-manifest.yaml"}, 2, "invalid-missing-manifest.yaml:"},
@@ -78,6 +79,28 @@ func TestRunWritesReports(t *testing.T) {
 	for _, f := range []string{"bad-release/report.json", "bad-release/report.md", "junit.xml", "summary.md"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("missing %s: %v", f, err)
+		}
+	}
+}
+
+// TestRunSkipsASuspendedCanary: a scenario whose Canary is suspended and
+// which expects nothing is skipped, with Flagger's reason, in every report.
+func TestRunSkipsASuspendedCanary(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errOut := rehearse(t, "run", "--out", dir, "../../fixtures/patterns/suspended/scenarios")
+	if code != 0 || !strings.Contains(out, "SKIPPED") {
+		t.Fatalf("exit %d, want 0 with the run SKIPPED\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+	want := map[string]string{
+		"junit.xml":             `<skipped message="suspend: true: Flagger does not analyse this Canary">`,
+		"suspended/report.json": `"skipped": "suspend: true: Flagger does not analyse this Canary"`,
+		"suspended/report.md":   "⏭️ ledger was not rehearsed: suspend: true: Flagger does not analyse this Canary.",
+		"summary.md":            "| ⏭️ skipped |",
+	}
+	for file, text := range want {
+		b, err := os.ReadFile(filepath.Join(dir, file))
+		if err != nil || !strings.Contains(string(b), text) {
+			t.Errorf("%s lacks %q (err %v):\n%s", file, text, err, b)
 		}
 	}
 }

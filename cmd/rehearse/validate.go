@@ -112,7 +112,7 @@ func loadValidation(cfg validateConfig) (*policy.Plan, []*scenarios.Scenario, er
 		return nil, nil, err
 	}
 	all := append(plan.Scenarios(), scs...)
-	if len(all) == 0 {
+	if len(all) == 0 && len(plan.Skipped) == 0 {
 		return nil, nil, badInput("nothing to rehearse in %s: %s", strings.Join(cfg.manifests, ", "), findingsText(plan))
 	}
 	return plan, all, nil
@@ -179,6 +179,7 @@ func writeValidation(stdout io.Writer, cfg validateConfig, plan *policy.Plan, re
 	for i, r := range results {
 		runs[i] = r.Run
 	}
+	runs = append(runs, plan.SkippedRuns()...)
 	if err := writeValidationReports(cfg.out, runs, results, plan); err != nil {
 		return err
 	}

@@ -79,6 +79,7 @@ func TestValidateExitCodes(t *testing.T) {
 	refTypo := exampleCopy(t, podinfoCanary, "          name: not-found-percentage", "          name: not-found-percentag")
 	seriesTypo := exampleCopy(t, "apps/podinfo/metric-template.yaml", "            istio_requests_total{\n              reporter=\"destination\",\n              destination_workload_namespace=\"{{ namespace }}\",\n              destination_workload=\"{{ target }}\"\n", "            istio_request_total{\n              reporter=\"destination\",\n              destination_workload_namespace=\"{{ namespace }}\",\n              destination_workload=\"{{ target }}\"\n")
 	badAnnotation := exampleCopy(t, "apps/checkout/canary.yaml", "rehearse.dev/max-rollback-time: 5m", "rehearse.dev/max-rollback-time: five minutes")
+	suspended := exampleCopy(t, podinfoCanary, "  provider: istio\n", "  provider: istio\n  suspend: true\n")
 	cases := []struct {
 		name string
 		args []string
@@ -100,6 +101,11 @@ func TestValidateExitCodes(t *testing.T) {
 		{"own scenario alongside", []string{"--scenarios", "../../scenarios/library/good-release.yaml", exampleRepo}, 0, []string{"9 passed, 0 failed", "good-release  "}},
 		{"own failing scenario", []string{"--scenarios", "testdata/wrong-expectation.yaml", exampleRepo}, 1, []string{"8 passed, 1 failed", "FAILED testdata/wrong-expectation.yaml: scenario"}},
 		{"broken own scenario", []string{"--scenarios", "../../scenarios/testdata/invalid-bad-duration.yaml", exampleRepo}, 2, []string{"invalid-bad-duration.yaml:"}},
+		{"suspended Canary", []string{suspended}, 0, []string{"4 passed, 0 failed",
+			"skipped prod/podinfo bad-release: suspend: true: Flagger does not analyse this Canary",
+			"skipped prod/podinfo good-release: suspend: true: Flagger does not analyse this Canary"}},
+		{"only a suspended Canary", []string{"../../fixtures/patterns/suspended"}, 0, []string{"0 passed, 0 failed, 4 skipped",
+			"skipped finance/ledger failing-pre-rollout: suspend: true"}},
 		{"no manifests", nil, 2, []string{"needs your manifests"}},
 		{"no Canary", []string{"../../fixtures/podinfo/deployment.yaml"}, 2, []string{"no Canary in"}},
 		{"missing folder", []string{"does-not-exist"}, 2, []string{"does-not-exist: no such file or folder"}},

@@ -46,6 +46,7 @@ type Skip struct {
 	Policy, Canary string
 	Origin         manifest.Object
 	Reason         string
+	Scenario       string // the rehearsal's name, had it run
 }
 
 // Finding is a warning about a Canary as a whole.
@@ -147,11 +148,12 @@ func (b *builder) policy(s *subject, p policy, prefix string) {
 	switch {
 	case s.over.skip[p.name]:
 		why = "skipped by the " + AnnotationSkip + " annotation"
-	case forced:
+	case forced && notSuspended(s) == "":
 		why = ""
 	}
 	if why != "" {
-		b.plan.Skipped = append(b.plan.Skipped, Skip{Policy: p.name, Canary: s.ref, Origin: s.origin, Reason: why})
+		b.plan.Skipped = append(b.plan.Skipped, Skip{Policy: p.name, Canary: s.ref, Origin: s.origin, Reason: why,
+			Scenario: prefix + "-" + p.name})
 		return
 	}
 	b.plan.Rehearsals = append(b.plan.Rehearsals, &Rehearsal{Policy: p.name, Canary: s.ref, Origin: s.origin,

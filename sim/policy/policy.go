@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
 )
 
@@ -56,7 +57,7 @@ type policy struct {
 var policies = []policy{
 	{BadRelease, v1beta1.CanaryPhaseFailed, analysed, badWorld, badRelease},
 	{SlowRelease, v1beta1.CanaryPhaseFailed, checksLatency, slowWorld, slowRelease},
-	{GoodRelease, v1beta1.CanaryPhaseSucceeded, always, func(*subject, *scenarios.Scenario) {}, goodRelease},
+	{GoodRelease, v1beta1.CanaryPhaseSucceeded, notSuspended, func(*subject, *scenarios.Scenario) {}, goodRelease},
 	{FailingPreRollout, v1beta1.CanaryPhaseFailed, hasPreRollout, failingPreRolloutWorld, failingPreRolloutRelease},
 }
 
@@ -69,10 +70,20 @@ func policyNamed(name string) policy {
 	panic("policy: no policy named " + name)
 }
 
-func always(*subject) string { return "" }
+// notSuspended rules out a suspended Canary: Flagger neither advances nor
+// fails it, so no policy can hold or fail.
+func notSuspended(s *subject) string {
+	if s.cd.Spec.Suspend {
+		return reports.SkippedSuspended
+	}
+	return ""
+}
 
 // analysed rules out Canaries that promote without looking.
 func analysed(s *subject) string {
+	if why := notSuspended(s); why != "" {
+		return why
+	}
 	if s.cd.SkipAnalysis() {
 		return "skipAnalysis: Flagger promotes every release without checking it"
 	}

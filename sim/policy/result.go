@@ -36,6 +36,18 @@ func (p *Plan) Attach(runs []*reports.Run) []Result {
 	return out
 }
 
+// SkippedRuns are the skipped policies as runs that were not rehearsed, so
+// the run reports (JUnit's <skipped> among them) list them beside the
+// rehearsals, each with its reason.
+func (p *Plan) SkippedRuns() []*reports.Run {
+	out := make([]*reports.Run, len(p.Skipped))
+	for i, s := range p.Skipped {
+		out[i] = &reports.Run{Scenario: s.Scenario, File: s.Origin.File, Canary: s.Canary,
+			Decision: "not rehearsed", Passed: true, Skipped: s.Reason}
+	}
+	return out
+}
+
 // Passed is true when every expectation of the run held.
 func (r Result) Passed() bool { return r.Run.Passed }
 

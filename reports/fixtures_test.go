@@ -163,7 +163,7 @@ func gateClosedRun() *Run {
 // nothing: it is not rehearsed.
 func suspendedRun() *Run {
 	return &Run{
-		Scenario: "suspended", File: "fixtures/patterns/suspended/scenario.yaml", Canary: "test/podinfo",
+		Scenario: "suspended", File: "fixtures/patterns/suspended/scenarios/suspended.yaml", Canary: "test/podinfo",
 		Provider: "istio", Strategy: "canary", Cluster: "memory", Seed: 1, Interval: 60,
 		Decision: "not rehearsed", Passed: true, Skipped: SkippedSuspended,
 	}

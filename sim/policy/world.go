@@ -8,6 +8,7 @@ import (
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/scenarios"
+	"github.com/rehearse-dev/rehearse/sim/load"
 )
 
 // scenario builds the rehearsal of one policy: a healthy world that the
@@ -34,7 +35,9 @@ func (s *subject) scenario(p policy, name string, opts Options) *scenarios.Scena
 
 // approvingHooks answers every webhook the way a rollout that nobody stops
 // sees it: 200, except rollback hooks (403: do not roll back) and load
-// tests, which the loadtester model accepts and turns into traffic.
+// tests, which the loadtester model answers as flagger-loadtester would
+// (at once for a cmd task, when its hey ends for a bash one) and turns
+// into traffic.
 func (s *subject) approvingHooks() map[string]*scenarios.Webhook {
 	out := map[string]*scenarios.Webhook{}
 	for _, wh := range s.webhooks() {
@@ -49,13 +52,21 @@ func (s *subject) approvingHooks() map[string]*scenarios.Webhook {
 	return out
 }
 
-// isLoadTest is a flagger-loadtester cmd task: its hey command is modelled.
+// isLoadTest is a flagger-loadtester cmd task, or a bash task running hey:
+// its command is modelled.
 func isLoadTest(wh v1beta1.CanaryWebhook) bool {
 	if wh.Metadata == nil {
 		return false
 	}
 	md := *wh.Metadata
-	return md["cmd"] != "" && (md["type"] == "" || md["type"] == "cmd")
+	switch md["type"] {
+	case "", "cmd":
+		return md["cmd"] != ""
+	case "bash":
+		_, err := load.ParseHey(md["cmd"])
+		return err == nil
+	}
+	return false
 }
 
 func answering(name string, status int) *scenarios.Webhook {

@@ -53,6 +53,7 @@ func labelPlan(p *policy.Plan) {
 	for i, s := range p.Skipped {
 		if b := s.Origin.Build; b != "" {
 			p.Skipped[i].Canary = b + ": " + s.Canary
+			p.Skipped[i].Scenario = folderName(b) + "-" + s.Scenario
 		}
 	}
 	for i, f := range p.Findings {

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -109,7 +110,7 @@ func TestValidateFluxPlan(t *testing.T) {
 func TestValidateFluxOverlayAlone(t *testing.T) {
 	out := t.TempDir()
 	code, stdout, errOut := rehearseValidate(t, "--out", out, filepath.Join(fluxRepo, "apps/overlays/prod"))
-	if code != 0 || !strings.Contains(stdout, "podinfo-bad-release   podinfo/podinfo") {
+	if code != 0 || !regexp.MustCompile(`(?m)^podinfo-bad-release +podinfo/podinfo `).MatchString(stdout) {
 		t.Fatalf("exit %d, want 0 with the prod Canary rehearsed\n%s%s", code, stdout, errOut)
 	}
 	data, err := os.ReadFile(filepath.Join(out, "podinfo-bad-release", "report.json"))

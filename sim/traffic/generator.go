@@ -67,7 +67,10 @@ type series struct {
 // Generator keeps one workload version's series. It is not safe for
 // concurrent use.
 type Generator struct {
+	role   Role
 	series []series
+	// gauges hold latency statistics of the requests since the last Emit.
+	gauges []gauge
 	// The weights of the last latency, reused while it does not change.
 	latency Latency
 	weights weights
@@ -91,7 +94,7 @@ func NewGenerator(provider string, m v1beta1.MetricTemplateModel, role Role, tar
 	if err := checkModel(obs, m); err != nil {
 		return nil, err
 	}
-	g := &Generator{latency: Latency{P50: -1}}
+	g := &Generator{role: role, latency: Latency{P50: -1}}
 	g.series = f.build(f.selector(m, role, targetKind))
 	return g, nil
 }
@@ -176,7 +179,7 @@ func (g *Generator) Emit(app Appender, tMillis int64, iv Interval) error {
 			return fmt.Errorf("appending %s at %d: %w", s.labels.Get(labels.MetricName), tMillis, err)
 		}
 	}
-	return nil
+	return g.emitGauges(app, tMillis, iv)
 }
 
 func (g *Generator) weightsFor(l Latency) *weights {
@@ -188,9 +191,12 @@ func (g *Generator) weightsFor(l Latency) *weights {
 
 // Series returns the labels of every series, in emission order.
 func (g *Generator) Series() []labels.Labels {
-	out := make([]labels.Labels, len(g.series))
-	for i, s := range g.series {
-		out[i] = s.labels
+	out := make([]labels.Labels, 0, len(g.series)+len(g.gauges))
+	for _, s := range g.series {
+		out = append(out, s.labels)
+	}
+	for _, s := range g.gauges {
+		out = append(out, s.labels)
 	}
 	return out
 }

@@ -169,7 +169,29 @@ func suspendedRun() *Run {
 	}
 }
 
+// notRehearsableRun reads a queue gauge the rehearsal cannot produce: its
+// checks find nothing, so the run cannot tell what Flagger would do.
+func notRehearsableRun() *Run {
+	why := "cannot produce series `queue_depth{app=\"podinfo\"}` for metric `queue` (a gauge that is not a latency, which rehearse cannot derive from requests, errors and latency); give it in the scenario (`series:`) or leave it out"
+	queue := Metric{Name: "queue", Max: ptr(10), Error: "no values found", Query: `max(queue_depth{app="podinfo"})`}
+	return &Run{
+		Scenario: "queue-gauge", File: "scenarios/queue-gauge.yaml", Canary: "test/podinfo",
+		Provider: "istio", Strategy: "canary", Cluster: "memory", Seed: 1, Interval: 60,
+		Outcome: "Progressing", Decision: "undecided", MaxWeight: 10,
+		Expectations: []Expectation{{Description: "the outcome is Succeeded", Passed: false, Detail: "the run ended in Progressing"}},
+		Ticks: []Tick{
+			progressing(1, 0, "New revision detected: scaling up podinfo.test"),
+			progressing(2, 10, "Advance podinfo.test canary weight 10"),
+			{Tick: 3, T: 180, Phase: "Progressing", PrimaryWeight: 90, CanaryWeight: 10, FailedChecks: 1,
+				Metrics: []Metric{successRate(ptr(100)), queue}, Webhooks: []Webhook{},
+				Reason: "Halt advancement: no values found for metric queue"},
+		},
+		Notes:          []string{why},
+		NotRehearsable: why,
+	}
+}
+
 // allRuns returns fresh copies of every hand-built run.
 func allRuns() []*Run {
-	return []*Run{promotedRun(), rolledBackRun(), errorRun(), gateClosedRun(), suspendedRun()}
+	return []*Run{promotedRun(), rolledBackRun(), errorRun(), gateClosedRun(), suspendedRun(), notRehearsableRun()}
 }

@@ -53,6 +53,7 @@ func encodeJSON(v any) ([]byte, error) {
 // normalized copies the run with every nil list replaced by an empty one.
 func normalized(r *Run) *Run {
 	c := *r
+	c.Status = resultWord(r)
 	c.Expectations = nonNil(c.Expectations)
 	c.Ticks = slices.Clone(nonNil(c.Ticks))
 	for i := range c.Ticks {

@@ -18,6 +18,7 @@ type junitSuites struct {
 	Tests    int          `xml:"tests,attr"`
 	Failures int          `xml:"failures,attr"`
 	Errors   int          `xml:"errors,attr"`
+	Skipped  int          `xml:"skipped,attr"`
 	Time     string       `xml:"time,attr"`
 	Suites   []junitSuite `xml:"testsuite"`
 }
@@ -48,7 +49,8 @@ type junitProblem struct {
 	Text    string `xml:",chardata"`
 }
 
-// junitSkipped is a test case that was not run, and why.
+// junitSkipped is a test case that was not run, or cannot tell what
+// Flagger would do, and why.
 type junitSkipped struct {
 	Message string `xml:"message,attr"`
 }
@@ -56,8 +58,8 @@ type junitSkipped struct {
 // WriteJUnit writes one JUnit test suite, "rehearse", with one test case per
 // run (class name the canary, name the scenario), sorted by scenario. A run
 // whose expectations failed is a failure listing them; a run that could not
-// complete is an error; a run not rehearsed is skipped, with its reason.
-// Times are virtual: the decision time, or 0.
+// complete is an error; a run not rehearsed, or not rehearsable, is
+// skipped, with its reason. Times are virtual: the decision time, or 0.
 func WriteJUnit(w io.Writer, runs []*Run) error {
 	sorted, err := sortedRuns(runs)
 	if err != nil {
@@ -91,7 +93,7 @@ func junitDocument(runs []*Run) junitSuites {
 	suite.Time = formatSeconds(total)
 	return junitSuites{
 		Name: junitSuiteName, Tests: suite.Tests, Failures: suite.Failures,
-		Errors: suite.Errors, Time: suite.Time, Suites: []junitSuite{suite},
+		Errors: suite.Errors, Skipped: suite.Skipped, Time: suite.Time, Suites: []junitSuite{suite},
 	}
 }
 
@@ -108,6 +110,8 @@ func junitTestCase(r *Run) junitCase {
 	case "skipped":
 		c.Skipped = &junitSkipped{Message: oneLine(r.Skipped)}
 		c.SystemOut = skippedSentence(r, plain)
+	case NotRehearsable:
+		c.Skipped = &junitSkipped{Message: NotRehearsable + ": " + oneLine(r.NotRehearsable)}
 	}
 	return c
 }

@@ -23,6 +23,15 @@ type Run struct {
 	Expectations   []Expectation `json:"expectations"`
 	Ticks          []Tick        `json:"ticks"`
 	Notes          []string      `json:"notes,omitempty"` // e.g. Flagger behaviour that surprises users, said in words
+	// Status is the run's verdict in one word: "passed", "failed",
+	// "error" (the run could not complete) or "not rehearsable" (what
+	// decides it could not be simulated: see NotRehearsable). WriteJSON
+	// fills it in from the other fields.
+	Status string `json:"status"`
+	// NotRehearsable says why the run cannot tell what Flagger would do:
+	// a metric whose series rehearse cannot produce, say. Such a run is
+	// reported, never counted as a failure.
+	NotRehearsable string `json:"notRehearsable,omitempty"`
 	// Exposure is what the new version served after the release: the blast
 	// radius of a bad release. Absent when the run had no traffic model.
 	Exposure *Exposure `json:"exposure,omitempty"`

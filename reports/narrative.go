@@ -112,16 +112,19 @@ func reasonSuffix(reason string, st style) string {
 }
 
 // hasOutcome says whether the engine's outcome is worth a sentence: not when
-// the run failed before its first tick.
+// the run failed, or was not rehearsed, before its first tick.
 func hasOutcome(r *Run) bool {
-	return r.Error == "" || len(r.Ticks) > 0
+	return len(r.Ticks) > 0 || r.Error == "" && r.NotRehearsable == ""
 }
 
-// problemSentence says why a run did not pass: its setup error, or the
-// expectations that failed.
+// problemSentence says why a run did not pass: its setup error, why it
+// is not rehearsable, or the expectations that failed.
 func problemSentence(r *Run, st style) string {
 	if r.Error != "" {
 		return sentence("the run could not complete: " + st.text(r.Error))
+	}
+	if r.NotRehearsable != "" {
+		return notRehearsableSentence(r, st)
 	}
 	failed := failedExpectations(r)
 	texts := make([]string, len(failed))
@@ -158,10 +161,12 @@ func failedExpectations(r *Run) []Expectation {
 
 // verdictSentence is the one-sentence verdict a report opens with.
 func verdictSentence(r *Run, st style, pass, fail string) string {
-	if resultWord(r) == "skipped" {
-		return "⏭️ " + skippedSentence(r, st)
-	}
-	if r.Passed && r.Error == "" {
+	switch resultWord(r) {
+	case "skipped":
+		return skippedMark + skippedSentence(r, st)
+	case NotRehearsable:
+		return skippedMark + notRehearsableSentence(r, st)
+	case "passed":
 		return pass + outcomeSentence(r, st)
 	}
 	return fail + problemSentence(r, st)
@@ -172,17 +177,38 @@ func skippedSentence(r *Run, st style) string {
 	return sentence(fmt.Sprintf("%s was not rehearsed: %s", st.text(canaryName(r)), st.text(r.Skipped)))
 }
 
-// resultWord is a run's result in one word.
+// NotRehearsable is the status of a run that cannot tell what Flagger
+// would do (Run.NotRehearsable says why): reported, never a failure.
+const NotRehearsable = "not rehearsable"
+
+// skippedMark opens the verdict of a run that is skipped or not rehearsable.
+const skippedMark = "⏭️ "
+
+// notRehearsableSentence says that the run cannot decide, and why.
+func notRehearsableSentence(r *Run, st style) string {
+	return sentence(fmt.Sprintf("%s is %s: %s", st.text(r.Scenario), st.em(NotRehearsable), st.text(r.NotRehearsable)))
+}
+
+// resultWord is a run's result in one word, as Run.Status writes it.
 func resultWord(r *Run) string {
 	switch {
 	case r.Error != "":
 		return "error"
+	case r.NotRehearsable != "":
+		return NotRehearsable
 	case r.Skipped != "":
 		return "skipped"
 	case r.Passed:
 		return "passed"
 	}
 	return "failed"
+}
+
+// Failed says whether a run counts as a failure: its expectations did not
+// hold or it could not complete. A run that is not rehearsable does not.
+func Failed(r *Run) bool {
+	w := resultWord(r)
+	return w == "failed" || w == "error"
 }
 
 // sortedRuns orders runs by scenario (then canary), so a report over many
@@ -204,6 +230,7 @@ func sortedRuns(runs []*Run) ([]*Run, error) {
 }
 
 // tally counts passed and not passed runs, and runs that could not complete.
+// Runs that are not rehearsable are counted apart, as are skipped ones.
 func tally(runs []*Run) (t tallies) {
 	for _, r := range runs {
 		switch resultWord(r) {
@@ -211,6 +238,8 @@ func tally(runs []*Run) (t tallies) {
 			t.passed++
 		case "skipped":
 			t.skipped++
+		case NotRehearsable:
+			t.notRehearsable++
 		case "error":
 			t.errored++
 			t.failed++
@@ -222,12 +251,17 @@ func tally(runs []*Run) (t tallies) {
 }
 
 // tallies count runs by result; failed includes errored.
-type tallies struct{ passed, failed, errored, skipped int }
+type tallies struct{ passed, failed, errored, skipped, notRehearsable int }
 
-// skippedText is ", N skipped", or nothing when no run was skipped.
+// skippedText is ", 1 skipped, 2 not rehearsable", leaving out what is zero.
 func (t tallies) skippedText() string {
-	if t.skipped == 0 {
-		return ""
+	var s string
+	if t.skipped > 0 {
+		s += fmt.Sprintf(", %d skipped", t.skipped)
 	}
-	return fmt.Sprintf(", %d skipped", t.skipped)
+	if t.notRehearsable > 0 {
+		s += fmt.Sprintf(", %d %s", t.notRehearsable, NotRehearsable)
+	}
+	return s
 }
+

@@ -78,7 +78,9 @@ func resultCell(r *Run) string {
 	case "error":
 		return "❌ error"
 	case "skipped":
-		return "⏭️ skipped"
+		return skippedMark + "skipped"
+	case NotRehearsable:
+		return skippedMark + NotRehearsable
 	}
 	return "❌ failed"
 }
@@ -89,7 +91,7 @@ func writeSummaryFailures(b *bytes.Buffer, runs []*Run) {
 	}
 	b.WriteString("\n## Failures\n")
 	for _, r := range runs {
-		if w := resultWord(r); w == "failed" || w == "error" {
+		if Failed(r) {
 			writeSummaryFailure(b, r)
 		}
 	}

@@ -32,6 +32,7 @@ func (c *converter) scenario(r *rawScenario) *Scenario {
 	s.Release = c.release(r.Spec.Release)
 	s.Versions = c.versions(r.Spec.Versions)
 	s.Traffic = c.traffic(r.Spec.Traffic)
+	s.Prometheus = c.prometheus(r.Spec.Prometheus)
 	s.Series = c.series(r.Spec.Series)
 	s.Webhooks = c.webhooks(r.Spec.Webhooks)
 	s.Script = c.script(r.Spec.Script)
@@ -84,7 +85,7 @@ func (c *converter) modes(spec *rawSpec) {
 	world := []struct {
 		name string
 		set  bool
-	}{{"traffic", spec.Traffic != nil}, {"series", len(spec.Series) > 0}, {"webhooks", len(spec.Webhooks) > 0}}
+	}{{"traffic", spec.Traffic != nil}, {"prometheus", spec.Prometheus != nil}, {"series", len(spec.Series) > 0}, {"webhooks", len(spec.Webhooks) > 0}}
 	for _, w := range world {
 		if w.set {
 			c.errorf("spec."+w.name, "cannot be used with spec.script: a script gives metric values and webhook answers per tick; remove one of them")

@@ -45,6 +45,7 @@ func TestFullScenarioIsConverted(t *testing.T) {
 			{At: 4 * time.Minute, P99: ptr(900 * time.Millisecond), Readiness: &Readiness{CrashLoop: true}},
 		}},
 		{"traffic", s.Traffic, Traffic{RPS: 50, Noise: Noise{SuccessRate: 0.5, Latency: 0.1}, Seed: 7}},
+		{"prometheus", s.Prometheus, Prometheus{ScrapeInterval: 15 * time.Second}},
 		{"series interval", s.Series[0].Interval, 30 * time.Second},
 		{"series start", s.Series[0].Start, time.Minute},
 		{"series labels", s.Series[0].Labels.String(), `{__name__="queue_depth", app="podinfo"}`},

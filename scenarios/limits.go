@@ -30,6 +30,12 @@ const (
 	// MinSeriesInterval is the shortest spacing of a raw series' values:
 	// Prometheus stores milliseconds, and no scrape comes faster than this.
 	MinSeriesInterval = time.Second
+	// MinScrapeInterval and MaxScrapeInterval bound spec.prometheus.
+	// scrapeInterval: each scrape writes every series once, so a shorter
+	// one multiplies the samples of a run, and a longer one than an hour
+	// leaves any metric interval without data.
+	MinScrapeInterval = time.Second
+	MaxScrapeInterval = time.Hour
 	// MaxVersions, MaxChanges (over all versions), MaxWebhooks,
 	// MaxAnswers (over all webhooks), MaxEvents, MaxScriptTicks and
 	// MaxExpectTicks bound the lists of the same names.
@@ -120,6 +126,16 @@ func (c *converter) durationLimit(path, text string, d time.Duration) bool {
 func (c *converter) seriesInterval(path string, d time.Duration) {
 	if d < MinSeriesInterval {
 		c.errorf(path, "%v is under the limit of %v between two values of a series: space them further apart", d, MinSeriesInterval)
+	}
+}
+
+// scrapeInterval refuses a scrape interval outside the bounds.
+func (c *converter) scrapeInterval(path string, d time.Duration) {
+	switch {
+	case d < MinScrapeInterval:
+		c.errorf(path, "%v is under the limit of %v between two scrapes: scrape less often (Flagger's bundled Prometheus scrapes every 5s)", d, MinScrapeInterval)
+	case d > MaxScrapeInterval:
+		c.errorf(path, "%v is over the limit of %v between two scrapes: scrape more often", d, MaxScrapeInterval)
 	}
 }
 

@@ -20,20 +20,21 @@ type rawMetadata struct {
 }
 
 type rawSpec struct {
-	Manifests []string              `json:"manifests"`
-	Inline    string                `json:"inline"`
-	Canary    string                `json:"canary"`
-	Provider  string                `json:"provider"`
-	Release   *rawRelease           `json:"release"`
-	Versions  map[string]rawVersion `json:"versions"`
-	Traffic   *rawTraffic           `json:"traffic"`
-	Series    []rawSeries           `json:"series"`
-	Webhooks  map[string]rawWebhook `json:"webhooks"`
-	Script    []rawScriptTick       `json:"script"`
-	Events    []rawEvent            `json:"events"`
-	Expect    *rawExpect            `json:"expect"`
-	Limits    *rawLimits            `json:"limits"`
-	Faults    []rawFault            `json:"faults"`
+	Manifests  []string              `json:"manifests"`
+	Inline     string                `json:"inline"`
+	Canary     string                `json:"canary"`
+	Provider   string                `json:"provider"`
+	Release    *rawRelease           `json:"release"`
+	Versions   map[string]rawVersion `json:"versions"`
+	Traffic    *rawTraffic           `json:"traffic"`
+	Prometheus *rawPrometheus        `json:"prometheus"`
+	Series     []rawSeries           `json:"series"`
+	Webhooks   map[string]rawWebhook `json:"webhooks"`
+	Script     []rawScriptTick       `json:"script"`
+	Events     []rawEvent            `json:"events"`
+	Expect     *rawExpect            `json:"expect"`
+	Limits     *rawLimits            `json:"limits"`
+	Faults     []rawFault            `json:"faults"`
 }
 
 type rawRelease struct {
@@ -77,6 +78,10 @@ type rawTraffic struct {
 type rawNoise struct {
 	SuccessRate float64 `json:"successRate"`
 	Latency     float64 `json:"latency"`
+}
+
+type rawPrometheus struct {
+	ScrapeInterval json.RawMessage `json:"scrapeInterval"`
 }
 
 type rawSeries struct {

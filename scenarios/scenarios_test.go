@@ -52,6 +52,7 @@ var invalidCases = []struct {
 	{"invalid-script-order.yaml", "", 10, "tick 2 does not come after tick 3"},
 	{"invalid-script-tick-zero.yaml", "", 9, "0 is not a tick: ticks count from 1"},
 	{"invalid-script-with-traffic.yaml", "", 8, "spec.traffic: cannot be used with spec.script"},
+	{"invalid-scrape-interval.yaml", "", 11, `spec.prometheus.scrapeInterval: "15 seconds" is not a duration`},
 	{"invalid-series-metric.yaml", "", 12, `spec.series[0].metric: "queue depth{app=" is not a series name`},
 	{"invalid-series.yaml", "", 13, `spec.series[1].values: "0+10x lots" is not promtool series notation`},
 	{"invalid-success-rate.yaml", "", 11, "successRate: 120 is outside 0..100"},

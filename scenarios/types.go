@@ -23,6 +23,11 @@ const (
 	DefaultP99            = 50 * time.Millisecond
 	DefaultRPS            = 10.0
 	DefaultSeriesInterval = time.Minute
+	// DefaultScrapeInterval is how often the synthetic Prometheus scrapes
+	// when neither the scenario nor the command says: Flagger's bundled
+	// Prometheus's 5s, with which every metric interval Flagger accepts
+	// (10s and up) holds two samples (a range is open on the left).
+	DefaultScrapeInterval = 5 * time.Second
 	// MaxDurationCap bounds the default virtual-time limit of a run.
 	MaxDurationCap = 24 * time.Hour
 )
@@ -45,13 +50,15 @@ type Scenario struct {
 	Release  Release
 	Versions map[string]*Version // keyed by the full image reference
 	Traffic  Traffic
-	Series   []Series
-	Webhooks map[string]*Webhook // keyed by the Canary's webhook name
-	Script   []ScriptTick        // ascending ticks; non-empty means script mode
-	Events   []Event             // sorted by time (stable for equal times)
-	Expect   Expect
-	Limits   Limits
-	Faults   []Fault // sorted by time
+	// Prometheus is how the synthetic Prometheus scrapes the workloads.
+	Prometheus Prometheus
+	Series     []Series
+	Webhooks   map[string]*Webhook // keyed by the Canary's webhook name
+	Script     []ScriptTick        // ascending ticks; non-empty means script mode
+	Events     []Event             // sorted by time (stable for equal times)
+	Expect     Expect
+	Limits     Limits
+	Faults     []Fault // sorted by time
 
 	doc *manifest.Doc // the scenario's YAML, for errors found after loading
 }
@@ -115,6 +122,13 @@ type Traffic struct {
 type Noise struct {
 	SuccessRate float64 // standard deviation, in percentage points
 	Latency     float64 // relative standard deviation (0.1 = 10%)
+}
+
+// Prometheus is the user's Prometheus, as the rehearsal stands it in.
+type Prometheus struct {
+	// ScrapeInterval is how often the workloads are scraped; 0 leaves it
+	// to the simulator (its --scrape-interval, else DefaultScrapeInterval).
+	ScrapeInterval time.Duration
 }
 
 // Series is a raw Prometheus series in promtool's expanding notation.

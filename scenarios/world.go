@@ -136,6 +136,17 @@ func (c *converter) traffic(r *rawTraffic) Traffic {
 	return t
 }
 
+func (c *converter) prometheus(r *rawPrometheus) Prometheus {
+	if r == nil {
+		return Prometheus{}
+	}
+	d, ok := c.optDuration("spec.prometheus.scrapeInterval", r.ScrapeInterval)
+	if ok {
+		c.scrapeInterval("spec.prometheus.scrapeInterval", d)
+	}
+	return Prometheus{ScrapeInterval: d}
+}
+
 func (c *converter) nonNegative(path string, v float64) {
 	if v < 0 {
 		c.errorf(path, "%v is negative: noise is a standard deviation", v)

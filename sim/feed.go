@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"time"
+
+	"github.com/prometheus/prometheus/model/labels"
 
 	appsv1 "k8s.io/api/apps/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -19,10 +22,6 @@ import (
 	"github.com/rehearse-dev/rehearse/sim/traffic"
 )
 
-// scrapeInterval is how often samples are written, as a Prometheus with its
-// default scrape interval would see them.
-const scrapeInterval = 15 * time.Second
-
 // abShare is the share of requests that match an A/B condition, and so
 // reach the canary while A/B routing is on.
 const abShare = 0.1
@@ -31,26 +30,75 @@ const abShare = 0.1
 // the engine set: what each version served since the last tick.
 type feeder struct {
 	gens [2]*traffic.Generator // indexed by traffic.Role
-	rng  *rand.Rand
-	at   time.Time // samples are written up to here
-	apex float64
-	ab   bool
+	// synth is what the Canary's own queries read beyond the builtin
+	// series: the generators write its plans.
+	synth traffic.Synthesis
+	rng   *rand.Rand
+	at    time.Time // samples are written up to here
+	apex  float64
+	ab    bool
 	// exposure is what the canary served after the release.
 	exposure reports.Exposure
 }
 
-func newFeeder(cd *v1beta1.Canary, provider string, tr scenarios.Traffic, seed int64, start time.Time) (*feeder, error) {
-	f := &feeder{rng: rand.New(rand.NewPCG(uint64(seed), 0x5eed)), at: start, apex: tr.RPS,
+// newFeeder builds the generators of the provider's builtin series, and
+// adds the series the Canary's own queries read (see traffic.Synthesize).
+func (w *world) newFeeder(seed int64, start time.Time) (*feeder, error) {
+	cd, provider := w.cd, w.provider
+	f := &feeder{rng: rand.New(rand.NewPCG(uint64(seed), 0x5eed)), at: start, apex: w.sc.Traffic.RPS,
 		ab: cd.StrategyUnder(provider) == v1beta1.StrategyABTesting}
 	model := metrics.NewModel(cd, v1beta1.DefaultMetricInterval, nil)
+	var builtin []labels.Labels
 	for _, role := range []traffic.Role{traffic.Primary, traffic.Canary} {
 		g, err := traffic.NewGenerator(provider, model, role, cd.Spec.TargetRef.Kind)
 		if err != nil {
 			return nil, fmt.Errorf("traffic model for provider %s: %w", provider, err)
 		}
 		f.gens[role] = g
+		builtin = append(builtin, g.Series()...)
+	}
+	queries := traffic.CanaryQueries(cd, w.template)
+	f.synth = traffic.Synthesize(queries, model, cd.Spec.TargetRef.Kind, traffic.Sources{Builtin: builtin, Given: w.givenSeries()})
+	for _, g := range f.gens {
+		g.AddPlans(f.synth.Plans)
 	}
 	return f, nil
+}
+
+// givenSeries says whether the scenario's raw series include a name.
+func (w *world) givenSeries() func(string) bool {
+	names := map[string]bool{}
+	for _, s := range w.sc.Series {
+		names[s.Labels.Get(labels.MetricName)] = true
+	}
+	return func(name string) bool { return names[name] }
+}
+
+// synthesisNotes tells the report which metrics the rehearsal could not
+// give series to, once each, and which names it took for typos. A run
+// with such a metric is not rehearsable: its checks read nothing.
+func (w *world) synthesisNotes(r *reports.Run) {
+	var why []string
+	for _, u := range w.feeder.synth.Unmapped {
+		r.Notes = append(r.Notes, u.Message())
+		why = append(why, u.Message())
+	}
+	for _, m := range w.feeder.synth.Misspelt {
+		r.Notes = append(r.Notes, fmt.Sprintf("metric `%s` reads `%s`, which the %s series do not include: did you mean `%s`? As written it finds no data, as it would in Flagger",
+			m.Metric, m.Name, w.provider, m.Meant))
+	}
+	if len(why) > 0 {
+		r.NotRehearsable = strings.Join(why, "; ")
+	}
+}
+
+// scrapeIntervalOf is how often the synthetic Prometheus scrapes: the
+// scenario's setting (which --scrape-interval overrides), else the default.
+func scrapeIntervalOf(sc *scenarios.Scenario) time.Duration {
+	if sc.Prometheus.ScrapeInterval > 0 {
+		return sc.Prometheus.ScrapeInterval
+	}
+	return scenarios.DefaultScrapeInterval
 }
 
 // roles are the two versions as they stand between two ticks.
@@ -62,7 +110,7 @@ type roles struct {
 // feed writes samples from the last write up to until.
 func (w *world) feed(ctx context.Context, until time.Time) error {
 	rs := w.roles(ctx)
-	for t := w.feeder.at.Add(scrapeInterval); !t.After(until); t = t.Add(scrapeInterval) {
+	for t := w.feeder.at.Add(w.scrapeEvery); !t.After(until); t = t.Add(w.scrapeEvery) {
 		if err := w.scrape(rs, t); err != nil {
 			return err
 		}
@@ -134,7 +182,7 @@ func (w *world) split(r engine.Routes, t time.Time) [2]float64 {
 		}
 	}
 	for _, l := range w.loads {
-		l.add(&rps, r, t)
+		l.add(&rps, r, t, w.scrapeEvery)
 	}
 	return rps
 }
@@ -152,7 +200,7 @@ func (w *world) served(d *appsv1.Deployment, rps float64, t time.Time) traffic.I
 		return traffic.Interval{}
 	}
 	b := w.behaviour(cluster.Image(d), t)
-	n := rps * scrapeInterval.Seconds()
+	n := rps * w.scrapeEvery.Seconds()
 	sr := w.noisy(b.SuccessRate, w.sc.Traffic.Noise.SuccessRate, 0, 100)
 	lat := traffic.Latency{P50: w.noisyDuration(b.Latency.P50), P99: w.noisyDuration(b.Latency.P99)}
 	lat.P99 = max(lat.P99, lat.P50)

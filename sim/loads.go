@@ -24,14 +24,14 @@ type vload struct {
 	target      string // "canary", "primary" or "apex"
 }
 
-// add adds the load's average rate over the scrape window ending at t to
-// the versions it reaches.
-func (l vload) add(rps *[2]float64, r engine.Routes, t time.Time) {
-	from, until := maxTime(l.from, t.Add(-scrapeInterval)), minTime(l.until, t)
+// add adds the load's average rate over the scrape window ending at t
+// (every long) to the versions it reaches.
+func (l vload) add(rps *[2]float64, r engine.Routes, t time.Time, every time.Duration) {
+	from, until := maxTime(l.from, t.Add(-every)), minTime(l.until, t)
 	if !until.After(from) {
 		return
 	}
-	avg := l.rps * float64(until.Sub(from)) / float64(scrapeInterval)
+	avg := l.rps * float64(until.Sub(from)) / float64(every)
 	switch l.target {
 	case "canary":
 		rps[traffic.Canary] += avg

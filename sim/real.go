@@ -99,7 +99,7 @@ func newRealTraffic(ctx context.Context, w *world, cfg Real, seed int64) (*realT
 	if err != nil {
 		return nil, err
 	}
-	rt := &realTraffic{w: w, cfg: cfg, every: scrapeEvery(w.cd)}
+	rt := &realTraffic{w: w, cfg: cfg, every: scrapeEvery(w.cd, w.scrapeEvery)}
 	rt.ab = w.cd.StrategyUnder(w.provider) == v1beta1.StrategyABTesting
 	// Two scrapes before the release: the first rate() after it has a base.
 	rt.anchor = w.release.Add(-2 * rt.every)

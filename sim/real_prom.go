@@ -21,11 +21,10 @@ import (
 // minScrapeEvery bounds how often the embedded loop scrapes.
 const minScrapeEvery = time.Second
 
-// scrapeEvery is the virtual time between scrapes: the modelled traffic's
-// 15s, or half the shortest metric range when that is shorter, so rate()
-// always finds two samples in its range.
-func scrapeEvery(cd *v1beta1.Canary) time.Duration {
-	every := scrapeInterval
+// scrapeEvery is the virtual time between scrapes: the run's scrape
+// interval, or half the shortest metric range when that is shorter, so
+// rate() always finds two samples in its range.
+func scrapeEvery(cd *v1beta1.Canary, every time.Duration) time.Duration {
 	if a := cd.GetAnalysis(); a != nil {
 		for _, m := range a.Metrics {
 			if d, err := model.ParseDuration(m.GetInterval()); err == nil && d > 0 {

@@ -78,7 +78,7 @@ func TestScrapeEvery(t *testing.T) {
 		{&v1beta1.Canary{}, 15 * time.Second},
 	}
 	for _, tt := range tests {
-		if got := scrapeEvery(tt.cd); got != tt.want {
+		if got := scrapeEvery(tt.cd, 15*time.Second); got != tt.want {
 			t.Errorf("scrapeEvery(%v) = %v, want %v", tt.cd.Spec.Analysis, got, tt.want)
 		}
 	}

@@ -176,6 +176,9 @@ func (w *world) rehearse(ctx context.Context, r *reports.Run, seed int64) error 
 	}
 	w.traffic = t
 	defer t.Close()
+	if w.feeder != nil {
+		w.synthesisNotes(r)
+	}
 	if err := w.initialize(ctx, start); err != nil {
 		return err
 	}
@@ -196,7 +199,7 @@ func (w *world) newTraffic(seed int64, start time.Time) (trafficModel, error) {
 	if w.sc.Scripted() {
 		return noTraffic{}, nil
 	}
-	f, err := newFeeder(w.cd, w.provider, w.sc.Traffic, seed, start)
+	f, err := w.newFeeder(seed, start)
 	if err != nil {
 		return nil, err
 	}

@@ -41,22 +41,23 @@ const timeScale = 0.01
 
 // world is everything one rehearsal runs against.
 type world struct {
-	sc       *scenarios.Scenario
-	cd       *v1beta1.Canary // the Canary as the cluster holds it (namespace mapped)
-	backend  backend
-	client   client.Client
-	deploys  *cluster.Controller
-	router   runner.Router
-	runner   *runner.Runner
-	prom     *prom.Server
-	promBase string
-	hooks    *hooks.Server
-	http     *http.Client
-	key      client.ObjectKey
-	provider string
-	interval time.Duration
-	release  time.Time
-	closers  []func() error
+	sc          *scenarios.Scenario
+	cd          *v1beta1.Canary // the Canary as the cluster holds it (namespace mapped)
+	backend     backend
+	client      client.Client
+	deploys     *cluster.Controller
+	router      runner.Router
+	runner      *runner.Runner
+	prom        *prom.Server
+	promBase    string
+	hooks       *hooks.Server
+	http        *http.Client
+	key         client.ObjectKey
+	provider    string
+	interval    time.Duration
+	scrapeEvery time.Duration // how often the synthetic Prometheus scrapes
+	release     time.Time
+	closers     []func() error
 
 	traffic     trafficModel
 	feeder      *feeder
@@ -86,7 +87,7 @@ type world struct {
 func build(ctx context.Context, sc *scenarios.Scenario, opts Options, b backend, pool *promPool) (*world, error) {
 	cd := sc.Canary.DeepCopy()
 	w := &world{sc: sc, cd: cd, backend: b, pool: pool, inProcess: opts.InProcess, hookScale: hookScale(opts), interval: cd.GetAnalysisInterval(),
-		release: epoch.Add(sc.Release.At), provider: effectiveProvider(cd, opts),
+		release: epoch.Add(sc.Release.At), provider: effectiveProvider(cd, opts), scrapeEvery: scrapeIntervalOf(sc),
 		http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}}
 	w.closers = append(w.closers, func() error { w.http.CloseIdleConnections(); return nil })
 	if err := w.setup(ctx, sc, cd, opts); err != nil {

@@ -20,6 +20,7 @@ func chaosCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	mode := fs.String("faults", "random", "random (seeded draws of one to three faults) or catalogue (every kind of fault once)")
 	seeds := fs.Int("seeds", 100, "with random faults: how many seeded fault sets per scenario")
 	out := fs.String("out", "out/chaos", "folder for chaos.md and chaos.json")
+	scrape := scrapeIntervalFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return badInput("%v", err)
 	}
@@ -29,6 +30,9 @@ func chaosCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	scs, err := scenarios.Load(fs.Args()...)
 	if err != nil {
 		return badInput("%v", err)
+	}
+	if err := applyScrapeInterval(scs, *scrape); err != nil {
+		return err
 	}
 	res, err := chaos.Run(ctx, scs, chaos.Options{Mode: *mode, Seeds: *seeds})
 	if err != nil {

@@ -24,6 +24,7 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	trafficMode := fs.String("traffic", "virtual", "virtual (modelled samples, fast) or real (HTTP load through a weighted proxy, scraped, in wall-clock time)")
 	timeScale := fs.Float64("time-scale", sim.DefaultTimeScale, "with --traffic real: wall time per virtual time (0.05 plays a 1m interval in 3s)")
 	provider := fs.String("provider", "", "mesh provider of Canaries that name none, as your Flagger install's -mesh-provider flag sets it (default: istio, Flagger's default)")
+	scrape := scrapeIntervalFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return badInput("%v", err)
 	}
@@ -36,6 +37,9 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	scs, err := scenarios.Load(fs.Args()...)
 	if err != nil {
 		return badInput("%v", err)
+	}
+	if err := applyScrapeInterval(scs, *scrape); err != nil {
+		return err
 	}
 	if *trafficMode != "virtual" && *trafficMode != "real" {
 		return badInput("--traffic %q: use virtual or real", *trafficMode)
@@ -72,7 +76,7 @@ func report(stdout io.Writer, out string, runs []*reports.Run) error {
 	}
 	fmt.Fprintf(stdout, "reports written to %s/\n", out)
 	for _, r := range runs {
-		if !r.Passed {
+		if reports.Failed(r) {
 			return errFailed
 		}
 	}

@@ -40,6 +40,7 @@ func sweepCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	noiseLat := fs.Float64("noise-latency", -1, "relative standard deviation of latency (default: each scenario's own)")
 	maxFalse := fs.Float64("max-false-rollback", 0.05, "the false-rollback rate a recommended setting must stay under")
 	out := fs.String("out", "out/sweep", "folder for sweep.csv, sweep.json and sweep.html")
+	scrape := scrapeIntervalFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return badInput("%v", err)
 	}
@@ -53,6 +54,9 @@ func sweepCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	scs, err := scenarios.Load(fs.Args()...)
 	if err != nil {
 		return badInput("%v", err)
+	}
+	if err := applyScrapeInterval(scs, *scrape); err != nil {
+		return err
 	}
 	res, err := sweep.Run(ctx, scs, opts)
 	if err != nil {

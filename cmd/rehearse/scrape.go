@@ -1,0 +1,29 @@
+package main
+
+import (
+	"flag"
+	"time"
+
+	"github.com/rehearse-dev/rehearse/scenarios"
+)
+
+// scrapeIntervalFlag registers --scrape-interval, shared by the commands
+// that rehearse scenarios.
+func scrapeIntervalFlag(fs *flag.FlagSet) *time.Duration {
+	return fs.Duration("scrape-interval", 0, "how often the synthetic Prometheus scrapes, in every scenario: set it to your Prometheus's (default: each scenario's spec.prometheus.scrapeInterval, else 5s, as Flagger's bundled Prometheus)")
+}
+
+// applyScrapeInterval gives every scenario the --scrape-interval, when one
+// was given, within the bounds a scenario file has.
+func applyScrapeInterval(scs []*scenarios.Scenario, d time.Duration) error {
+	switch {
+	case d == 0:
+		return nil
+	case d < scenarios.MinScrapeInterval || d > scenarios.MaxScrapeInterval:
+		return badInput("--scrape-interval %v: use a duration from %v to %v", d, scenarios.MinScrapeInterval, scenarios.MaxScrapeInterval)
+	}
+	for _, sc := range scs {
+		sc.Prometheus.ScrapeInterval = d
+	}
+	return nil
+}

@@ -264,4 +264,3 @@ func (t tallies) skippedText() string {
 	}
 	return s
 }
-

@@ -7,10 +7,13 @@ import (
 	"github.com/rehearse-dev/rehearse/scenarios"
 )
 
-// scrapeIntervalFlag registers --scrape-interval, shared by the commands
+// scrapeIntervalUsage describes --scrape-interval, shared by the commands
 // that rehearse scenarios.
+const scrapeIntervalUsage = "how often the synthetic Prometheus scrapes, in every scenario: set it to your Prometheus's (default: each scenario's spec.prometheus.scrapeInterval, else 5s, as Flagger's bundled Prometheus)"
+
+// scrapeIntervalFlag registers --scrape-interval.
 func scrapeIntervalFlag(fs *flag.FlagSet) *time.Duration {
-	return fs.Duration("scrape-interval", 0, "how often the synthetic Prometheus scrapes, in every scenario: set it to your Prometheus's (default: each scenario's spec.prometheus.scrapeInterval, else 5s, as Flagger's bundled Prometheus)")
+	return fs.Duration("scrape-interval", 0, scrapeIntervalUsage)
 }
 
 // applyScrapeInterval gives every scenario the --scrape-interval, when one

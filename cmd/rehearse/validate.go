@@ -22,6 +22,7 @@ type validateConfig struct {
 	out, format, cluster, provider string
 	scenarios                      pathList
 	maxRollback, maxPromotion      time.Duration
+	scrape                         time.Duration
 	manifests                      []string
 }
 
@@ -71,6 +72,7 @@ func parseValidateFlags(args []string, stderr io.Writer) (validateConfig, error)
 	fs.StringVar(&cfg.format, "format", "text", "output: text, or github (workflow annotations and a step summary)")
 	fs.StringVar(&cfg.cluster, "cluster", "memory", "where the rehearsals run: memory (embedded) or envtest (a real kube-apiserver and etcd)")
 	fs.StringVar(&cfg.provider, "provider", "", "mesh provider of Canaries that name none as your Flagger install's -mesh-provider flag sets it (default: istio, Flagger's default)")
+	fs.DurationVar(&cfg.scrape, "scrape-interval", 0, scrapeIntervalUsage)
 	if err := fs.Parse(args); err != nil {
 		return cfg, badInput("%v", err)
 	}
@@ -112,8 +114,11 @@ func loadValidation(cfg validateConfig) (*policy.Plan, []*scenarios.Scenario, er
 		return nil, nil, err
 	}
 	all := append(plan.Scenarios(), scs...)
-	if len(all) == 0 && len(plan.Skipped) == 0 {
+	if len(all) == 0 && len(plan.Skipped) == 0 && len(plan.NotRehearsable()) == 0 {
 		return nil, nil, badInput("nothing to rehearse in %s: %s", strings.Join(cfg.manifests, ", "), findingsText(plan))
+	}
+	if err := applyScrapeInterval(all, cfg.scrape); err != nil {
+		return nil, nil, err
 	}
 	return plan, all, nil
 }

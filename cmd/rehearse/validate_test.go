@@ -86,7 +86,7 @@ func TestValidateExitCodes(t *testing.T) {
 		code int
 		want []string // on stderr for 2, on stdout otherwise
 	}{
-		{"example repository", []string{exampleRepo}, 0, []string{"8 passed, 0 failed", "payment-queue-depth", "not rehearsed"}},
+		{"example repository", []string{exampleRepo}, 0, []string{"8 passed, 0 failed", "cannot produce series `checkout_payment_queue_depth", "for metric `payment-queue-depth`"}},
 		{"threshold never reached", []string{threshold}, 1, []string{
 			"FAILED " + filepath.Join(threshold, podinfoCanary) + ":3: bad-release: prod/podinfo must roll back a release that fails 50% of its requests within 10m0s, but it was rolled back after 1h43m0s",
 			"slow-release: prod/podinfo must roll back", "analysis.threshold (100) failed checks", "5 passed, 3 failed"}},
@@ -164,7 +164,7 @@ func TestValidateGitHub(t *testing.T) {
 		t.Errorf("the passing good-release was annotated:\n%s", out)
 	}
 	checkout := filepath.Join(repo, "apps/checkout/canary.yaml")
-	notice := fmt.Sprintf("::notice file=%s,line=%d,title=rehearse prod/checkout::metric \"payment-queue-depth\"", checkout, lineOf(t, checkout, "apiVersion: flagger.app/v1beta1"))
+	notice := fmt.Sprintf("::notice file=%s,line=%d,title=rehearse prod/checkout::cannot produce series `checkout_payment_queue_depth", checkout, lineOf(t, checkout, "apiVersion: flagger.app/v1beta1"))
 	if !strings.Contains(out, notice) {
 		t.Errorf("no notice %q in:\n%s", notice, out)
 	}

@@ -39,6 +39,12 @@ type Rehearsal struct {
 	Release string
 	// Notes say what the rehearsal assumed or could not rehearse.
 	Notes []string
+	// NotRehearsable says why the checks that decide this policy cannot be
+	// rehearsed; such a rehearsal is not run, and its report says so.
+	NotRehearsable string
+	// Catchers are the rehearsed checks that could catch the release.
+	Catchers []string
+	provider string // the effective provider, for the report of a run not made
 }
 
 // Skip is a policy not rehearsed for a Canary, and why.
@@ -73,11 +79,26 @@ func Scenarios(set *manifest.Set, opts Options) ([]*scenarios.Scenario, error) {
 	return p.Scenarios(), nil
 }
 
-// Scenarios lists the plan's scenarios, in the plan's order.
+// Scenarios lists the scenarios to run, in the plan's order: every
+// rehearsal's but those that are not rehearsable.
 func (p *Plan) Scenarios() []*scenarios.Scenario {
-	out := make([]*scenarios.Scenario, len(p.Rehearsals))
-	for i, r := range p.Rehearsals {
-		out[i] = r.Scenario
+	var out []*scenarios.Scenario
+	for _, r := range p.Rehearsals {
+		if r.NotRehearsable == "" {
+			out = append(out, r.Scenario)
+		}
+	}
+	return out
+}
+
+// NotRehearsable lists the rehearsals that are not run, because the
+// checks that decide them cannot be rehearsed.
+func (p *Plan) NotRehearsable() []*Rehearsal {
+	var out []*Rehearsal
+	for _, r := range p.Rehearsals {
+		if r.NotRehearsable != "" {
+			out = append(out, r)
+		}
 	}
 	return out
 }
@@ -157,7 +178,8 @@ func (b *builder) policy(s *subject, p policy, prefix string) {
 		return
 	}
 	b.plan.Rehearsals = append(b.plan.Rehearsals, &Rehearsal{Policy: p.name, Canary: s.ref, Origin: s.origin,
-		Scenario: s.scenario(p, prefix+"-"+p.name, b.opts), Release: p.release(s), Notes: slices.Clone(s.notes)})
+		Scenario: s.scenario(p, prefix+"-"+p.name, b.opts), Release: p.release(s), Notes: slices.Clone(s.notes),
+		NotRehearsable: p.rehearsable(s), Catchers: p.catchers(s), provider: s.provider})
 }
 
 func sortedCanaries(list []*v1beta1.Canary) []*v1beta1.Canary {

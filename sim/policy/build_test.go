@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -25,6 +26,23 @@ spec:
   provider: {type: prometheus}
   query: max(app_job_latency_seconds{app="{{ target }}"})
 `
+	// An apdex-style share of requests under 300ms: rehearse's histograms
+	// have no 0.3s bucket, so it cannot produce the series.
+	apdexTemplate := `apiVersion: flagger.app/v1beta1
+kind: MetricTemplate
+metadata: {name: p95, namespace: ns}
+spec:
+  provider: {type: prometheus}
+  query: sum(rate(app_request_duration_seconds_bucket{app="{{ target }}",le="0.3"}[1m])) / sum(rate(app_request_duration_seconds_count{app="{{ target }}"}[1m]))
+`
+	queueTemplate := `apiVersion: flagger.app/v1beta1
+kind: MetricTemplate
+metadata: {name: queue, namespace: ns}
+spec:
+  provider: {type: prometheus}
+  query: max(queue_depth{app="{{ target }}"})
+`
+	withQueue := "      - {name: queue, templateRef: {name: queue}, thresholdRange: {max: 10}}\n"
 	withTemplate := "      - {name: p95-latency, templateRef: {name: p95}, thresholdRange: {max: 800}}\n"
 	cases := []struct {
 		name     string
@@ -34,6 +52,8 @@ spec:
 		want     string            // scenario names
 		skipped  map[string]string // policy → part of the reason
 		finding  string
+		// notRehearsable: policy → part of the reason
+		notRehearsable map[string]string
 	}{
 		{name: "every policy", spec: analysis(successRate+duration, preRollout),
 			want: "app-bad-release app-slow-release app-good-release app-failing-pre-rollout"},
@@ -42,9 +62,18 @@ spec:
 			skipped: map[string]string{SlowRelease: "no request-duration metric"}},
 		{name: "latency template over the mesh's series", spec: analysis(successRate+withTemplate, preRollout), template: latencyTemplate,
 			want: "app-bad-release app-slow-release app-good-release app-failing-pre-rollout"},
-		{name: "latency template over an application's series", spec: analysis(successRate+withTemplate, preRollout), template: appLatencyTemplate,
-			want:    "app-bad-release app-good-release app-failing-pre-rollout",
-			skipped: map[string]string{SlowRelease: "only checked by p95-latency"}},
+		{name: "latency gauge of the application", spec: analysis(successRate+withTemplate, preRollout), template: appLatencyTemplate,
+			want: "app-bad-release app-slow-release app-good-release app-failing-pre-rollout"},
+		{name: "latency only checked by a query rehearse cannot produce", spec: analysis(successRate+withTemplate, preRollout), template: apdexTemplate,
+			want:           "app-bad-release app-slow-release app-good-release app-failing-pre-rollout",
+			notRehearsable: map[string]string{SlowRelease: "latency is only checked by p95-latency, whose series rehearse cannot produce"}},
+		{name: "errors only checked by a query rehearse cannot produce", spec: analysis(duration+withQueue, ""), template: queueTemplate,
+			want:           "app-bad-release app-slow-release app-good-release",
+			skipped:        map[string]string{FailingPreRollout: "no pre-rollout webhook"},
+			notRehearsable: map[string]string{BadRelease: "errors are only checked by queue, whose series rehearse cannot produce"}},
+		{name: "no check of errors at all", spec: analysis(duration, ""),
+			want:    "app-bad-release app-slow-release app-good-release",
+			skipped: map[string]string{FailingPreRollout: "no pre-rollout webhook"}},
 		{name: "duration bound beyond the simulator", spec: analysis(successRate+"      - {name: request-duration, thresholdRange: {max: 20000}}\n", ""),
 			want:    "app-bad-release app-good-release",
 			skipped: map[string]string{SlowRelease: "more than the slowest latency", FailingPreRollout: "no pre-rollout webhook"}},
@@ -82,6 +111,7 @@ spec:
 			}
 			checkSkipped(t, p, c.skipped)
 			checkFinding(t, p, c.finding)
+			checkNotRehearsable(t, p, c.notRehearsable)
 		})
 	}
 }
@@ -94,6 +124,22 @@ func checkSkipped(t *testing.T, p *Plan, want map[string]string) {
 	for _, s := range p.Skipped {
 		if reason, ok := want[s.Policy]; !ok || !strings.Contains(s.Reason, reason) {
 			t.Errorf("%s skipped because %q, want a reason with %q", s.Policy, s.Reason, reason)
+		}
+	}
+}
+
+func checkNotRehearsable(t *testing.T, p *Plan, want map[string]string) {
+	t.Helper()
+	got := p.NotRehearsable()
+	if len(got) != len(want) {
+		t.Errorf("not rehearsable %d, want %v", len(got), want)
+	}
+	for _, r := range got {
+		if reason, ok := want[r.Policy]; !ok || !strings.Contains(r.NotRehearsable, reason) {
+			t.Errorf("%s not rehearsable because %q, want a reason with %q", r.Policy, r.NotRehearsable, reason)
+		}
+		if slices.Contains(p.Scenarios(), r.Scenario) {
+			t.Errorf("%s is not rehearsable, yet its scenario is to be run", r.Policy)
 		}
 	}
 }

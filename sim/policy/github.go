@@ -17,6 +17,11 @@ func WriteGitHub(w io.Writer, results []Result, plan *Plan) error {
 			writeCommand(&b, "error", r.file(), r.line(), r.Title(), r.Problem())
 		}
 	}
+	for _, r := range results {
+		if r.Passed() && r.NotRehearsable() {
+			writeCommand(&b, "warning", r.file(), r.line(), r.Title()+" not rehearsable", r.Run.NotRehearsable)
+		}
+	}
 	for _, f := range plan.Findings {
 		writeCommand(&b, "warning", f.Origin.File, f.Origin.Line, "rehearse "+f.Canary, f.Message)
 	}

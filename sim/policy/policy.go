@@ -2,10 +2,12 @@ package policy
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+	"github.com/rehearse-dev/rehearse/engine/manifest"
 	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
 )
@@ -48,6 +50,11 @@ type policy struct {
 	outcome v1beta1.CanaryPhase
 	// applies says why the policy does not apply to a Canary, or "".
 	applies func(s *subject) string
+	// rehearsable says why the checks that could decide the policy cannot
+	// be rehearsed (their series cannot be produced), or "".
+	rehearsable func(s *subject) string
+	// catchers are the rehearsed checks that could catch the release.
+	catchers func(s *subject) []string
 	// world shapes the new version and the webhooks of a healthy world.
 	world func(s *subject, sc *scenarios.Scenario)
 	// release describes the new version, for sentences about the policy.
@@ -55,10 +62,10 @@ type policy struct {
 }
 
 var policies = []policy{
-	{BadRelease, v1beta1.CanaryPhaseFailed, analysed, badWorld, badRelease},
-	{SlowRelease, v1beta1.CanaryPhaseFailed, checksLatency, slowWorld, slowRelease},
-	{GoodRelease, v1beta1.CanaryPhaseSucceeded, notSuspended, func(*subject, *scenarios.Scenario) {}, goodRelease},
-	{FailingPreRollout, v1beta1.CanaryPhaseFailed, hasPreRollout, failingPreRolloutWorld, failingPreRolloutRelease},
+	{BadRelease, v1beta1.CanaryPhaseFailed, analysed, errorsRehearsable, errorCatchers, badWorld, badRelease},
+	{SlowRelease, v1beta1.CanaryPhaseFailed, checksLatency, latencyRehearsable, latencyCatchers, slowWorld, slowRelease},
+	{GoodRelease, v1beta1.CanaryPhaseSucceeded, notSuspended, always, none, func(*subject, *scenarios.Scenario) {}, goodRelease},
+	{FailingPreRollout, v1beta1.CanaryPhaseFailed, hasPreRollout, always, none, failingPreRolloutWorld, failingPreRolloutRelease},
 }
 
 func policyNamed(name string) policy {
@@ -79,6 +86,10 @@ func notSuspended(s *subject) string {
 	return ""
 }
 
+func always(*subject) string { return "" }
+
+func none(*subject) []string { return nil }
+
 // analysed rules out Canaries that promote without looking.
 func analysed(s *subject) string {
 	if why := notSuspended(s); why != "" {
@@ -90,24 +101,51 @@ func analysed(s *subject) string {
 	return ""
 }
 
-// checksLatency: a slow release can only be caught by a latency check.
+// checksLatency: a slow release can only be caught by a latency check
+// (one rehearse cannot rehearse counts: see latencyRehearsable).
 func checksLatency(s *subject) string {
 	if why := analysed(s); why != "" {
 		return why
 	}
 	l := s.latency
 	switch {
-	case len(l.templates) > 0:
-		return ""
-	case len(l.bounds) > 0 && l.tightest() < float64(maxP99.Milliseconds()):
+	case len(l.templates) > 0, l.usableBound(), len(l.stubbed) > 0:
 		return ""
 	case len(l.bounds) > 0:
 		return fmt.Sprintf("request-duration allows %gms, more than the slowest latency rehearse simulates (%s)", l.tightest(), maxP99)
-	case len(l.stubbed) > 0:
-		return fmt.Sprintf("latency is only checked by %s, whose series rehearse cannot synthesize", strings.Join(l.stubbed, ", "))
 	}
 	return "no request-duration metric and no metric template measuring duration or latency: a slow release would be promoted"
 }
+
+// latencyRehearsable: a slow release is not rehearsable when only checks
+// whose series rehearse cannot produce could catch it.
+func latencyRehearsable(s *subject) string {
+	l := s.latency
+	if len(l.templates) > 0 || l.usableBound() || len(l.stubbed) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("latency is only checked by %s, whose series rehearse cannot produce", strings.Join(l.stubbed, ", "))
+}
+
+func latencyCatchers(s *subject) []string {
+	out := slices.Clone(s.latency.templates)
+	if s.latency.usableBound() {
+		out = append([]string{manifest.RequestDuration}, out...)
+	}
+	return out
+}
+
+// errorsRehearsable: a bad release is not rehearsable when only checks
+// whose series rehearse cannot produce could catch it.
+func errorsRehearsable(s *subject) string {
+	e := s.errors
+	if len(e.rehearsed) > 0 || len(e.stubbed) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("errors are only checked by %s, whose series rehearse cannot produce", strings.Join(e.stubbed, ", "))
+}
+
+func errorCatchers(s *subject) []string { return s.errors.rehearsed }
 
 func hasPreRollout(s *subject) string {
 	if why := analysed(s); why != "" {

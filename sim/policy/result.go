@@ -19,11 +19,16 @@ type Result struct {
 
 // Attach pairs each run with the rehearsal of the same scenario name and
 // puts the rehearsal's notes at the top of the run's, so every report
-// says what the rehearsal assumed. Call it once, before writing reports.
+// says what the rehearsal assumed. The rehearsals that are not rehearsable
+// get a run of their own, with no tick, that says why. Call it once,
+// before writing reports.
 func (p *Plan) Attach(runs []*reports.Run) []Result {
 	byName := map[string]*Rehearsal{}
 	for _, r := range p.Rehearsals {
 		byName[r.Scenario.Name] = r
+	}
+	for _, r := range p.NotRehearsable() {
+		runs = append(slices.Clip(runs), r.notRehearsedRun())
 	}
 	out := make([]Result, len(runs))
 	for i, run := range runs {
@@ -48,8 +53,21 @@ func (p *Plan) SkippedRuns() []*reports.Run {
 	return out
 }
 
-// Passed is true when every expectation of the run held.
-func (r Result) Passed() bool { return r.Run.Passed }
+// notRehearsedRun is the report of a rehearsal that is not run.
+func (r *Rehearsal) notRehearsedRun() *reports.Run {
+	sc := r.Scenario
+	strategy := sc.Canary.StrategyUnder(r.provider)
+	return &reports.Run{Scenario: sc.Name, Description: sc.Description, File: sc.File, Canary: r.Canary,
+		Provider: r.provider, Strategy: strategy, Interval: sc.Canary.GetAnalysisInterval().Seconds(),
+		Decision: "not rehearsed", NotRehearsable: r.NotRehearsable}
+}
+
+// Passed is true unless the run failed: its expectations did not hold or
+// it could not run. A run that is not rehearsable does not fail.
+func (r Result) Passed() bool { return !reports.Failed(r.Run) }
+
+// NotRehearsable is true when the run could not tell what Flagger would do.
+func (r Result) NotRehearsable() bool { return r.Run.NotRehearsable != "" }
 
 // Title names the check: the policy, or the user's scenario.
 func (r Result) Title() string {
@@ -127,9 +145,26 @@ func (r Result) hint() string {
 		return fmt.Sprintf("See %s/report.md for the checks that failed, or set %s%s if this Canary is meant to refuse such a release.",
 			r.Run.Scenario, AnnotationExpectPrefix, r.Rehearsal.Policy)
 	case maxFailedChecks(r.Run) == 0 && r.Run.Decision != "rolled back":
-		return "No check failed: add or tighten a metric or webhook that catches it."
+		return r.quietHint()
 	}
 	return r.rollbackHint()
+}
+
+// quietHint: no check failed. It blames the Canary for having no check
+// only when it has none that could catch the release.
+func (r Result) quietHint() string {
+	if c := r.Rehearsal.Catchers; len(c) > 0 {
+		return fmt.Sprintf("No check failed, though %s could catch it: tighten %s, or add a metric or webhook that catches it.",
+			strings.Join(c, ", "), pronoun(len(c)))
+	}
+	return "No check failed: add or tighten a metric or webhook that catches it."
+}
+
+func pronoun(n int) string {
+	if n == 1 {
+		return "its threshold"
+	}
+	return "their thresholds"
 }
 
 func (r Result) rollbackHint() string {

@@ -13,12 +13,15 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
-// fixturePlan is two Canaries: app (every policy, a stubbed template) and
-// legacy (skipAnalysis, its Deployment left out).
+// fixturePlan is three Canaries: app (every policy, a stubbed template),
+// blind (errors only checked by that template: bad-release is not
+// rehearsable) and legacy (skipAnalysis, its Deployment left out).
 func fixturePlan(t *testing.T) *Plan {
 	t.Helper()
 	legacy := strings.ReplaceAll(canaryYAML("legacy", "", "  skipAnalysis: true\n"+analysis(successRate, "")), "name: app}", "name: legacy}")
+	blind := canaryYAML("blind", "", analysis(duration+"      - {name: queue, templateRef: {name: t}, thresholdRange: {max: 10}}\n", ""))
 	files := map[string]string{
+		"apps/blind/canary.yaml":  blind,
 		"apps/app/canary.yaml":    canaryYAML("app", "", analysis(successRate+duration+"      - {name: queue, templateRef: {name: t}, thresholdRange: {max: 10}}\n", preRollout)),
 		"apps/app/deploy.yaml":    deploymentYAML,
 		"apps/app/template.yaml":  templateYAML("prometheus", "max(queue_depth)"),
@@ -38,6 +41,9 @@ func decided(s float64) *float64 { return &s }
 func fixtureRuns(p *Plan) []*reports.Run {
 	var runs []*reports.Run
 	for _, r := range p.Rehearsals {
+		if r.NotRehearsable != "" {
+			continue // never run
+		}
 		run := &reports.Run{Scenario: r.Scenario.Name, Canary: r.Canary, Passed: true, Notes: []string{"from the simulator"}}
 		switch r.Policy {
 		case GoodRelease:
@@ -59,7 +65,11 @@ func fixtureRuns(p *Plan) []*reports.Run {
 func TestAttach(t *testing.T) {
 	p := fixturePlan(t)
 	results := p.Attach(fixtureRuns(p))
-	first, own := results[0], results[len(results)-1]
+	byName := map[string]Result{}
+	for _, r := range results {
+		byName[r.Run.Scenario] = r
+	}
+	first, own, blind := results[0], byName["my-own"], byName["blind-bad-release"]
 	if first.Rehearsal == nil || first.Rehearsal.Scenario.Name != first.Run.Scenario {
 		t.Fatalf("first result %+v is not paired with its rehearsal", first)
 	}
@@ -68,6 +78,10 @@ func TestAttach(t *testing.T) {
 	}
 	if own.Rehearsal != nil || own.Title() != "my-own" {
 		t.Errorf("the user's scenario was paired with %+v", own.Rehearsal)
+	}
+	if blind.Rehearsal == nil || !blind.NotRehearsable() || !blind.Passed() || len(blind.Run.Ticks) != 0 ||
+		!strings.Contains(blind.Run.NotRehearsable, "errors are only checked by queue") || blind.Run.Provider != "istio" {
+		t.Errorf("the rehearsal that is not rehearsable got %+v", blind.Run)
 	}
 }
 
@@ -129,8 +143,10 @@ func TestWriteGitHub(t *testing.T) {
 	want := []string{
 		"::error file=apps/app/canary.yaml,line=1,title=bad-release::bad-release: ns/app must roll back",
 		"::error file=scenarios/my-own.yaml,title=my-own::scenario my-own: the outcome is Failed: the run ended in Succeeded",
+		"::warning file=apps/blind/canary.yaml,line=1,title=bad-release not rehearsable::errors are only checked by queue, whose series rehearse cannot produce",
 		"::warning file=apps/legacy/canary.yaml,line=1,title=rehearse ns/legacy::skipAnalysis: Flagger promotes",
-		"::notice file=apps/app/canary.yaml,line=1,title=rehearse ns/app::metric \"queue\"",
+		"::notice file=apps/app/canary.yaml,line=1,title=rehearse ns/app::cannot produce series `queue_depth` for metric `queue`",
+		"::notice file=apps/blind/canary.yaml,line=1,title=rehearse ns/blind::cannot produce series `queue_depth` for metric `queue`",
 		"::notice file=apps/legacy/canary.yaml,line=1,title=rehearse ns/legacy::Deployment ns/legacy is not in the manifests",
 	}
 	if len(lines) != len(want) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/engine/manifest"
+	"github.com/rehearse-dev/rehearse/sim/traffic"
 )
 
 // subject is one Canary, ready to be rehearsed under every policy.
@@ -25,8 +26,10 @@ type subject struct {
 	files    []string // the Canary's file and its target's
 	over     overrides
 	latency  latencyChecks
-	stubbed  []string // the metrics replaced by a constant
-	notes    []string // what every rehearsal of this Canary assumed or left out
+	errors   errorChecks
+	stubbed  []string                 // the metrics replaced by a constant
+	reads    map[string]traffic.Reads // what each rehearsed query metric reads
+	notes    []string                 // what every rehearsal of this Canary assumed or left out
 }
 
 func newSubject(set *manifest.Set, cd *v1beta1.Canary, over overrides, opts Options) *subject {
@@ -37,6 +40,7 @@ func newSubject(set *manifest.Set, cd *v1beta1.Canary, over overrides, opts Opti
 	s.pickRelease()
 	s.stubTemplates()
 	s.latency = latencyOf(s, cd)
+	s.errors = errorsOf(s, cd)
 	return s
 }
 

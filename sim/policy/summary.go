@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/rehearse-dev/rehearse/engine/manifest"
+	"github.com/rehearse-dev/rehearse/reports"
 )
 
 // row is one line of the summary table: a result or a skipped policy.
@@ -47,8 +48,11 @@ func resultRow(r Result) row {
 	if run.DecidedAt != nil {
 		x.at = seconds(*run.DecidedAt).String()
 	}
-	if !r.Passed() {
+	switch {
+	case !r.Passed():
 		x.result, x.mark, x.problem = "failed", "❌ failed", r.Problem()
+	case r.NotRehearsable():
+		x.result, x.mark, x.outcome = reports.NotRehearsable, "⏭️ "+reports.NotRehearsable, reports.NotRehearsable+": "+run.NotRehearsable
 	}
 	if r.Rehearsal == nil {
 		x.sortKey, x.required = 1, "the scenario's expectations"
@@ -95,21 +99,32 @@ func WriteSummary(w io.Writer, results []Result, plan *Plan) error {
 	return nil
 }
 
-// verdict is the summary's first line.
+// verdict is the summary's first line. Checks that are not rehearsable
+// are counted apart: they neither pass nor fail.
 func verdict(results []Result) string {
 	var failed []string
+	skipped := 0
 	for _, r := range results {
-		if !r.Passed() {
+		switch {
+		case !r.Passed():
 			failed = append(failed, r.name())
+		case r.NotRehearsable():
+			skipped++
 		}
+	}
+	apart := ""
+	if skipped > 0 {
+		apart = fmt.Sprintf(" (%d not rehearsable)", skipped)
 	}
 	switch {
 	case len(results) == 0:
 		return "⚠️ **Nothing was rehearsed.**"
-	case len(failed) == 0:
+	case len(failed) == 0 && skipped == 0:
 		return fmt.Sprintf("✅ **All %s passed.**", plural(len(results), "check"))
+	case len(failed) == 0:
+		return fmt.Sprintf("✅ **No check failed**: %d passed%s.", len(results)-skipped, apart)
 	}
-	return fmt.Sprintf("❌ **%d of %s failed**: %s.", len(failed), plural(len(results), "check"), strings.Join(failed, ", "))
+	return fmt.Sprintf("❌ **%d of %s failed**%s: %s.", len(failed), plural(len(results), "check"), apart, strings.Join(failed, ", "))
 }
 
 // name is "canary policy" for a rehearsal, "scenario name" for a user's.

@@ -3,91 +3,139 @@ package policy
 import (
 	"cmp"
 	"fmt"
-	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/prometheus/prometheus/model/labels"
-	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/engine/metrics"
 	"github.com/rehearse-dev/rehearse/sim/traffic"
 )
 
-var promql = parser.NewParser(parser.Options{})
-
-// maxTypo is how far a series name may be from a served one to be taken
-// for a typo of it rather than another series.
-const maxTypo = 2
-
-// stubTemplates replaces, in the rehearsed copy, each template metric that
-// reads series the synthetic Prometheus does not have by a constant query
-// that passes the metric's thresholds, and notes every template metric
-// rehearse cannot rehearse faithfully.
+// stubTemplates judges every template and inline-query metric of the
+// rehearsed copy. Rehearse writes the series such a query reads from the
+// same traffic model as the builtin ones (see traffic.Synthesize); a
+// metric whose series it cannot produce, or whose provider it does not
+// simulate, is replaced by a constant query that passes the metric's
+// thresholds. The stub only keeps such a metric from deciding the
+// good-release run: the checks it alone could make are not rehearsable
+// (see errorsRehearsable and latencyRehearsable), and a note says so.
 func (s *subject) stubTemplates() {
 	a := s.cd.GetAnalysis()
 	if a == nil {
 		return
 	}
 	served := servedFor(s.cd, s.provider)
+	s.reads = map[string]traffic.Reads{}
+	var synthesized []string
 	for i := range a.Metrics {
 		m := &a.Metrics[i]
-		tpl := s.template(*m)
-		if tpl == nil {
-			continue
+		j := s.judge(*m, served)
+		if j.note != "" {
+			s.note(j.note)
 		}
-		stub, why := judgeTemplate(s.cd, *m, tpl, served, s.provider)
-		if why != "" {
-			s.note(fmt.Sprintf("metric %q (MetricTemplate %s/%s) %s", m.Name, tpl.Namespace, tpl.Name, why))
-		}
-		if stub {
+		if j.stub {
 			s.stubbed = append(s.stubbed, m.Name)
 			m.Query, m.TemplateRef = "vector("+formatValue(passingValue(*m))+")", nil
+			continue
+		}
+		s.reads[m.Name] = j.reads
+		if j.synthesized {
+			synthesized = append(synthesized, m.Name)
 		}
 	}
+	if len(synthesized) > 0 {
+		s.note(fmt.Sprintf("%s %s series the %s provider does not export: rehearse writes them from the same traffic model as the builtin ones, so a bad or slow release moves them too",
+			strings.Join(synthesized, ", "), readsVerb(len(synthesized)), s.provider))
+	}
 }
 
-// template is the MetricTemplate a metric names, or nil (a missing one is
-// the loader's to report).
-func (s *subject) template(m v1beta1.CanaryMetric) *v1beta1.MetricTemplate {
-	if m.TemplateRef == nil {
-		return nil
-	}
-	tpl, err := s.set.MetricTemplate(cmp.Or(m.TemplateRef.Namespace, s.cd.Namespace), m.TemplateRef.Name)
-	if err != nil {
-		return nil
-	}
-	return tpl
+// judgement is what rehearse makes of one metric's query.
+type judgement struct {
+	stub        bool
+	note        string
+	reads       traffic.Reads
+	synthesized bool // it reads series rehearse writes beyond the builtin ones
 }
 
-// judgeTemplate says whether a template metric must be stubbed, and why
-// it is not rehearsed as written ("" when it is, faithfully). A query that
-// cannot run is kept: it fails in the rehearsal as it fails in Flagger.
-func judgeTemplate(cd *v1beta1.Canary, m v1beta1.CanaryMetric, tpl *v1beta1.MetricTemplate, served servedSeries, provider string) (bool, string) {
-	passes := fmt.Sprintf("it answers %s in every rehearsal, within its thresholds, so this check is not rehearsed", formatValue(passingValue(m)))
-	if !metrics.IsPrometheus(tpl.Spec.Provider.Type) {
-		return judgeProvider(cd, m, tpl, passes)
+// judge renders a metric's query as Flagger does and plans its series. A
+// query that cannot run is kept: it fails in the rehearsal as it fails in
+// Flagger. A builtin metric, or a template missing from the manifests
+// (the loader's to report), gets no judgement.
+func (s *subject) judge(m v1beta1.CanaryMetric, served servedSeries) judgement {
+	text, interval := m.Query, m.GetInterval()
+	what := fmt.Sprintf("metric %q", m.Name)
+	if m.TemplateRef != nil {
+		tpl := s.template(m)
+		if tpl == nil {
+			return judgement{}
+		}
+		what = fmt.Sprintf("metric %q (MetricTemplate %s/%s)", m.Name, tpl.Namespace, tpl.Name)
+		if !traffic.IsPrometheus(tpl) {
+			return s.judgeOther(m, what, tpl)
+		}
+		text, interval = tpl.Spec.Query, m.Interval
 	}
-	q, err := metrics.Render(tpl.Spec.Query, metrics.NewModel(cd, m.Interval, m.TemplateVariables))
+	if text == "" {
+		return judgement{}
+	}
+	model := metrics.NewModel(s.cd, interval, m.TemplateVariables)
+	q, err := metrics.Render(text, model)
 	if err != nil {
-		return false, fmt.Sprintf("cannot be rendered (%v): every check of it fails, as it would in Flagger", err)
+		return judgement{note: fmt.Sprintf("%s cannot be rendered (%v): every check of it fails, as it would in Flagger", what, err)}
 	}
-	selectors, err := vectorSelectors(q)
-	if err != nil {
-		return false, fmt.Sprintf("is not valid PromQL once rendered (%v): every check of it fails, as it would in Flagger", err)
+	if _, err := traffic.Selectors(q); err != nil {
+		return judgement{note: fmt.Sprintf("%s is not valid PromQL once rendered (%v): every check of it fails, as it would in Flagger", what, err)}
 	}
-	if name, meant := served.misspelt(selectors); name != "" {
-		return false, fmt.Sprintf("reads %s, which the %s series do not include: did you mean %s? As written it finds no data, so every check of it fails", name, provider, meant)
-	}
-	if what := served.unserved(selectors); what != "" {
-		return true, fmt.Sprintf("%s, which rehearse cannot synthesize (it serves only the %s request series): %s", what, provider, passes)
-	}
-	return false, ""
+	return s.plan(m, what, q, model, served)
 }
 
-// servedSeries are the series the synthetic Prometheus writes for a
-// Canary's provider, both versions together.
-type servedSeries []labels.Labels
+// judgeOther judges a template of another provider than Prometheus by
+// its stand-in (judgeProvider). A check it answers could catch a bad
+// release or, when it is about latency, a slow one.
+func (s *subject) judgeOther(m v1beta1.CanaryMetric, what string, tpl *v1beta1.MetricTemplate) judgement {
+	stub, why := judgeProvider(s.cd, m, tpl, passes(m))
+	j := judgement{stub: stub}
+	if why != "" {
+		j.note = what + " " + why
+	}
+	latency := aboutLatency(m.Name + " " + tpl.Name + " " + tpl.Spec.Query)
+	j.reads = traffic.Reads{Errors: !latency, Latency: latency}
+	return j
+}
+
+// plan synthesizes one query's series and says what that means.
+func (s *subject) plan(m v1beta1.CanaryMetric, what, q string, model v1beta1.MetricTemplateModel, served servedSeries) judgement {
+	syn := traffic.Synthesize([]traffic.Query{{Metric: m.Name, PromQL: q}}, model, s.cd.Spec.TargetRef.Kind,
+		traffic.Sources{Builtin: served})
+	switch {
+	case len(syn.Unmapped) > 0:
+		return judgement{stub: true, note: syn.Unmapped[0].Message() + ". Meanwhile " + passes(m)}
+	case len(syn.Misspelt) > 0:
+		t := syn.Misspelt[0]
+		return judgement{reads: traffic.ReadsOf(q), note: fmt.Sprintf("%s reads %s, which the %s series do not include: did you mean %s? As written it finds no data, so every check of it fails",
+			what, t.Name, s.provider, t.Meant)}
+	}
+	return judgement{reads: traffic.ReadsOf(q), synthesized: len(syn.Plans) > 0}
+}
+
+// passes says what the stub answers, and what that leaves out.
+func passes(m v1beta1.CanaryMetric) string {
+	return fmt.Sprintf("it answers %s in every rehearsal, within its thresholds, so that it cannot decide the good-release run; a bad or slow release that only it could catch is not rehearsable",
+		formatValue(passingValue(m)))
+}
+
+func readsVerb(n int) string {
+	if n == 1 {
+		return "reads"
+	}
+	return "read"
+}
+
+// servedSeries are the builtin series the synthetic Prometheus writes
+// for a Canary's provider, both versions together.
+type servedSeries = []labels.Labels
 
 func servedFor(cd *v1beta1.Canary, provider string) servedSeries {
 	model := metrics.NewModel(cd, v1beta1.DefaultMetricInterval, nil)
@@ -98,129 +146,6 @@ func servedFor(cd *v1beta1.Canary, provider string) servedSeries {
 		}
 	}
 	return out
-}
-
-func (s servedSeries) names() []string {
-	names := make([]string, len(s))
-	for i, l := range s {
-		names[i] = l.Get(labels.MetricName)
-	}
-	return uniqueSorted(names)
-}
-
-// misspelt finds a selected name that is not served but is within maxTypo
-// edits of one that is, and that one.
-func (s servedSeries) misspelt(selectors []*parser.VectorSelector) (name, meant string) {
-	names := s.names()
-	for _, vs := range selectors {
-		n := selectorName(vs)
-		if slices.Contains(names, n) {
-			continue
-		}
-		for _, c := range names {
-			if editDistance(n, c) <= maxTypo {
-				return n, c
-			}
-		}
-	}
-	return "", ""
-}
-
-// unserved describes the first selector that matches no served series:
-// its name, or the matcher no series satisfies. "" when all match.
-func (s servedSeries) unserved(selectors []*parser.VectorSelector) string {
-	for _, vs := range selectors {
-		if s.matchesAny(vs.LabelMatchers) {
-			continue
-		}
-		if !slices.Contains(s.names(), selectorName(vs)) {
-			return "reads " + selectorName(vs)
-		}
-		return fmt.Sprintf("selects %s{%s}", selectorName(vs), s.failingMatcher(vs.LabelMatchers))
-	}
-	return ""
-}
-
-func (s servedSeries) matchesAny(ms []*labels.Matcher) bool {
-	return slices.ContainsFunc(s, func(l labels.Labels) bool { return matchesAll(l, ms) })
-}
-
-func matchesAll(l labels.Labels, ms []*labels.Matcher) bool {
-	for _, m := range ms {
-		if !m.Matches(l.Get(m.Name)) {
-			return false
-		}
-	}
-	return true
-}
-
-// failingMatcher is the first matcher that no served series of the
-// selected name satisfies.
-func (s servedSeries) failingMatcher(ms []*labels.Matcher) string {
-	var byName []*labels.Matcher
-	for _, m := range ms {
-		if m.Name == labels.MetricName {
-			byName = append(byName, m)
-		}
-	}
-	for _, m := range ms {
-		if m.Name != labels.MetricName && !s.matchesAny(append(slices.Clip(byName), m)) {
-			return m.String()
-		}
-	}
-	return "..." // only the combination matches nothing
-}
-
-// vectorSelectors lists the selectors of a query, in order.
-func vectorSelectors(query string) ([]*parser.VectorSelector, error) {
-	expr, err := promql.ParseExpr(query)
-	if err != nil {
-		return nil, err
-	}
-	var out []*parser.VectorSelector
-	parser.Inspect(expr, func(n parser.Node, _ []parser.Node) error {
-		if vs, ok := n.(*parser.VectorSelector); ok {
-			out = append(out, vs)
-		}
-		return nil
-	})
-	return out, nil
-}
-
-// selectorName is the metric name a selector fixes, or the selector as
-// written when it fixes none.
-func selectorName(vs *parser.VectorSelector) string {
-	if vs.Name != "" {
-		return vs.Name
-	}
-	for _, m := range vs.LabelMatchers {
-		if m.Name == labels.MetricName && m.Type == labels.MatchEqual {
-			return m.Value
-		}
-	}
-	return vs.String()
-}
-
-// editDistance counts the insertions, deletions and substitutions that
-// turn a into b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
 
 // passingValue is a value a metric's thresholds accept: the bounds are
@@ -239,3 +164,16 @@ func passingValue(m v1beta1.CanaryMetric) float64 {
 }
 
 func formatValue(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+// template is the MetricTemplate a metric names, or nil (a missing one is
+// the loader's to report).
+func (s *subject) template(m v1beta1.CanaryMetric) *v1beta1.MetricTemplate {
+	if m.TemplateRef == nil {
+		return nil
+	}
+	tpl, err := s.set.MetricTemplate(cmp.Or(m.TemplateRef.Namespace, s.cd.Namespace), m.TemplateRef.Name)
+	if err != nil {
+		return nil
+	}
+	return tpl
+}

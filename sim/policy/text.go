@@ -16,6 +16,11 @@ func WriteText(w io.Writer, results []Result, plan *Plan) error {
 			fmt.Fprintf(&b, "FAILED %s: %s\n", r.place(), oneLine(r.Problem()))
 		}
 	}
+	for _, r := range results {
+		if r.Passed() && r.NotRehearsable() {
+			fmt.Fprintf(&b, "not rehearsable %s %s: %s\n", r.Rehearsal.Canary, r.Title(), oneLine(r.Run.NotRehearsable))
+		}
+	}
 	for _, s := range plan.Skipped {
 		fmt.Fprintf(&b, "skipped %s %s: %s\n", s.Canary, s.Policy, s.Reason)
 	}

@@ -91,11 +91,11 @@ func folderName(s string) string {
 // field where that field was written: for an object kustomize rendered,
 // in the base or the patch that set it. A finding two builds share (a
 // base's own mistake) is reported once.
-func lintBuilds(set *manifest.Set) []lint.Finding {
+func lintBuilds(set *manifest.Set, opts lint.Options) []lint.Finding {
 	var out []lint.Finding
 	seen := map[lint.Finding]bool{}
 	for _, b := range set.Builds() {
-		for _, f := range lint.Lint(b) {
+		for _, f := range lint.LintWith(b, opts) {
 			if file, line, ok := b.Place(f.Object, f.Field); ok && f.Field != "" {
 				f.File, f.Line = file, line
 			}

@@ -19,6 +19,7 @@ func lintCommand(_ context.Context, args []string, stdout, stderr io.Writer) err
 	fs.SetOutput(stderr)
 	format := fs.String("format", "text", "output: "+strings.Join(lint.Formats, ", "))
 	listRules := fs.Bool("rules", false, "list the rules and exit")
+	scrape := fs.Duration("scrape-interval", lint.DefaultScrapeInterval, "how often your Prometheus scrapes the workloads (RH019 warns of a metric interval under two scrapes)")
 	if err := fs.Parse(args); err != nil {
 		return badInput("%v", err)
 	}
@@ -29,8 +30,10 @@ func lintCommand(_ context.Context, args []string, stdout, stderr io.Writer) err
 		return badInput("rehearse lint: unknown --format %q: use one of %s", *format, strings.Join(lint.Formats, ", "))
 	case fs.NArg() == 0:
 		return badInput("rehearse lint needs at least one manifest file or folder")
+	case *scrape <= 0:
+		return badInput("rehearse lint: --scrape-interval %v: give your Prometheus's scrape interval, e.g. 15s", *scrape)
 	}
-	r := lintPaths(fs.Args())
+	r := lintPaths(fs.Args(), lint.Options{ScrapeInterval: *scrape})
 	if err := lint.Write(stdout, *format, r.findings); err != nil {
 		return err
 	}
@@ -47,13 +50,13 @@ type lintResult struct {
 // lintPaths loads the manifests and lints them. When the loader refuses
 // them, its refusals that are rules become findings and the others stay
 // an error; the other rules need a Set, so they wait for the next run.
-func lintPaths(paths []string) lintResult {
+func lintPaths(paths []string, opts lint.Options) lintResult {
 	set, err := manifest.LoadFiles(paths...)
 	if err != nil {
 		findings, rest := lint.FromLoadError(err)
 		return lintResult{findings: findings, partial: true, loadErr: rest}
 	}
-	return lintResult{findings: lintBuilds(set)}
+	return lintResult{findings: lintBuilds(set, opts)}
 }
 
 // verdict turns the outcome into the exit status, with a summary for

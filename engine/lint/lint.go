@@ -3,6 +3,7 @@ package lint
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/engine/manifest"
@@ -11,13 +12,23 @@ import (
 // Lint checks every Canary of a Set that loaded, and the references between
 // objects. Findings are sorted by file, line and rule. It reads nothing but
 // the Set; each finding's line is its object's until Locate refines it.
-func Lint(set *manifest.Set) []Finding {
+func Lint(set *manifest.Set) []Finding { return LintWith(set, Options{}) }
+
+// Options are what lint cannot read from the manifests.
+type Options struct {
+	// ScrapeInterval is how often the user's Prometheus scrapes; 0 is
+	// DefaultScrapeInterval.
+	ScrapeInterval time.Duration
+}
+
+// LintWith is Lint with what the user states about their installation.
+func LintWith(set *manifest.Set, opts Options) []Finding {
 	if set == nil {
 		return nil
 	}
 	findings := setFindings(set)
 	for _, cd := range set.Canaries {
-		findings = append(findings, lintCanary(set, cd)...)
+		findings = append(findings, lintCanary(set, cd, opts)...)
 	}
 	sortFindings(findings)
 	return findings
@@ -36,15 +47,16 @@ var canaryRules = []func(*target){
 	checkIterationsOverride,
 	checkNoTraffic,
 	checkMetricUnits,
+	checkScrapeInterval,
 }
 
-func lintCanary(set *manifest.Set, cd *v1beta1.Canary) []Finding {
+func lintCanary(set *manifest.Set, cd *v1beta1.Canary, opts Options) []Finding {
 	a := cd.GetAnalysis()
 	if a == nil {
 		return nil
 	}
 	key := manifest.Key("Canary", cd.Namespace, cd.Name)
-	t := &target{set: set, cd: cd, a: a, path: manifest.AnalysisPath(cd), key: key, origin: set.Origins[key]}
+	t := &target{set: set, cd: cd, a: a, path: manifest.AnalysisPath(cd), key: key, origin: set.Origins[key], scrape: opts.ScrapeInterval}
 	for _, rule := range canaryRules {
 		rule(t)
 	}
@@ -59,6 +71,7 @@ type target struct {
 	path     string // where the analysis is written: spec.analysis or spec.canaryAnalysis
 	key      string
 	origin   manifest.Object
+	scrape   time.Duration // the user's Prometheus scrape interval; 0 is the default
 	findings []Finding
 }
 

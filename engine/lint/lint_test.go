@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rehearse-dev/rehearse/engine/manifest"
 )
@@ -159,6 +160,14 @@ var ruleCases = []struct {
 	{RuleStepOvershoot, "max not a multiple of step", canary("", with("stepWeight: 10", "stepWeight: 20")),
 		"steps of 20 reach 60%, past maxWeight 50", "", 16},
 	{RuleStepOvershoot, "max a multiple of step", canary("", good), "", "", 0},
+
+	{RuleScrapeInterval, "a builtin over one scrape", canary("", with("    interval: 1m\n", "    interval: 5s\n")),
+		`metric "request-success-rate" reads a 5s window, shorter than two scrapes of a Prometheus that scrapes every 5s`, "", 22},
+	{RuleScrapeInterval, "two scrapes", canary("", with("    interval: 1m\n", "    interval: 10s\n")), "", "", 0},
+	{RuleScrapeInterval, "a template that reads its interval", canary("", with(metricsLine, metricsLine+"  - name: errors\n    templateRef:\n      name: errors\n    interval: 8s\n")) + template("errors", `sum(rate(errors_total[{{ interval }}]))`),
+		"set interval: 10s or longer", "", 22},
+	{RuleScrapeInterval, "a template that does not", canary("", with(metricsLine, metricsLine+"  - name: errors\n    templateRef:\n      name: errors\n    interval: 8s\n")) + template("errors", `sum(rate(errors_total[1m]))`),
+		"", "", 0},
 
 	{RuleStepWeightsOrder, "descending step", canary("", with("stepWeight: 10", "stepWeights: [10, 30, 20]")),
 		"spec.analysis.stepWeights[2]: 20 does not follow 30", "", 17},
@@ -324,6 +333,23 @@ func TestEveryRuleIsExercised(t *testing.T) {
 		if !fires[r.ID] || !quiet[r.ID] {
 			t.Errorf("rule %s needs a case that fires and one that does not", r.ID)
 		}
+	}
+}
+
+// TestScrapeIntervalStated: with the user's own scrape interval, a 15s
+// metric interval is one scrape of a 15s Prometheus.
+func TestScrapeIntervalStated(t *testing.T) {
+	yaml := canary("", with("    interval: 1m\n", "    interval: 15s\n"))
+	set, err := manifest.Parse("canary.yaml", []byte(yaml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := withRule(LintWith(set, Options{}), RuleScrapeInterval); len(got) != 0 {
+		t.Errorf("fired at the default 5s scrape: %+v", got)
+	}
+	got := withRule(LintWith(set, Options{ScrapeInterval: 15 * time.Second}), RuleScrapeInterval)
+	if len(got) != 1 || !strings.Contains(got[0].Message, "scrapes every 15s") || !strings.Contains(got[0].Message, "interval: 30s") {
+		t.Errorf("findings %+v, want one for a 15s scrape", got)
 	}
 }
 

@@ -25,6 +25,7 @@ const (
 	RuleProvider           = "RH016"
 	RuleStepOvershoot      = "RH017"
 	RuleTemplateProvider   = "RH018"
+	RuleScrapeInterval     = "RH019"
 	RuleSetCheck           = "RH000"
 )
 
@@ -58,6 +59,7 @@ var rules = []Rule{
 	{RuleProvider, SeverityError, "a provider Flagger does not know (Flagger would fall back to istio)", true},
 	{RuleStepOvershoot, SeverityWarning, "maxWeight is not a multiple of stepWeight: the last step goes past maxWeight", false},
 	{RuleTemplateProvider, SeverityError, "a MetricTemplate's provider cannot be built for the metric (a missing region or address, an interval that is not a Go duration) or cannot send its query (CloudWatch JSON, Graphite parameters, a New Relic SINCE clause)", false},
+	{RuleScrapeInterval, SeverityWarning, "a metric interval shorter than two scrapes of the user's Prometheus (--scrape-interval, default 5s): the check finds no values and Flagger rolls back", false},
 }
 
 // Rules lists every rule, by id.

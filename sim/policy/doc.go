@@ -26,11 +26,16 @@
 //
 // An expect annotation also makes a policy run where it would not apply.
 //
-// The synthetic Prometheus only serves the request series of the Canary's
-// provider. A MetricTemplate whose query reads other series (an
-// application's own metrics) cannot be rehearsed: its metric is replaced in
-// the rehearsed copy of the Canary by a constant query that passes its
-// thresholds, and a note says so. A series name one typo away from a
-// served one is kept as written, so that the typo fails the rehearsal as it
-// would fail the real rollout.
+// The synthetic Prometheus serves the request series of the Canary's
+// provider and, planned from each template and inline query (see
+// traffic.Synthesize), the series those queries read beyond them, written
+// from the same traffic. A metric whose series rehearse cannot produce (a
+// gauge that is not a latency, say) is replaced in the rehearsed copy of
+// the Canary by a constant query that passes its thresholds, only so that
+// it cannot decide the good-release run, and a note says so. A policy that
+// only such metrics could decide (bad-release with no rehearsed check of
+// errors, slow-release with none of latency) is not rehearsable: it is not
+// run, and its report says why, never failing. A series name one typo
+// away from a builtin one is kept as written, so that the typo fails the
+// rehearsal as it would fail the real rollout.
 package policy

@@ -136,7 +136,9 @@ func isLatency(name string) bool { return mentions(name, latencyWords) }
 
 // inSeconds: a latency named in seconds; milliseconds otherwise (the unit
 // of the mesh series that carry none in their name).
-func inSeconds(name string) bool { return strings.Contains(name, "second") }
+func inSeconds(name string) bool {
+	return strings.Contains(name, "second") && !strings.Contains(name, "millisecond") && !strings.Contains(name, "microsecond")
+}
 
 // counts is what a counter named so counts, when no label splits it.
 func counts(name string) Answers {

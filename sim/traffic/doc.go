@@ -16,4 +16,13 @@
 // the P99 are set on the straight line that makes the interpolation return
 // the P99 exactly. Every other boundary, the _sum and the _count follow the
 // log-normal.
+//
+// The series a Canary's own queries read follow the same traffic. PlanQuery
+// (plan.go) is a pure planner: it parses a rendered query with Prometheus's
+// parser and turns each selector into a Plan, or an *Unmappable saying why
+// it cannot: a counter, latency histogram or latency gauge (classify.go),
+// labelled for the version its matchers select (roles.go, variants.go) and
+// split into good answers and errors as its matchers split them.
+// Synthesize does it for a whole Canary, leaving alone what the builtin
+// series answer, and AddPlans (write.go) adds the plans to a Generator.
 package traffic

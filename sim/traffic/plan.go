@@ -3,6 +3,7 @@ package traffic
 import (
 	"fmt"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -313,11 +314,27 @@ func (g *group) checkBuckets(seconds bool) error {
 			continue
 		}
 		if g.kind != Histogram || !slices.ContainsFunc(leValues(seconds), func(v string) bool { return valueMatches(v, ms) }) {
-			return &Unmappable{Selector: s.String(), Why: fmt.Sprintf(
-				"it selects a bucket rehearse's histograms do not have (their boundaries are %s)", strings.Join(leValues(seconds), ", "))}
+			return &Unmappable{Selector: s.String(), Why: "it selects a bucket rehearse's histograms do not have" + nearBuckets(ms, seconds)}
 		}
 	}
 	return nil
+}
+
+// nearBuckets names the boundaries around the one an le matcher asks for.
+func nearBuckets(ms []*labels.Matcher, seconds bool) string {
+	want, err := strconv.ParseFloat(ms[0].Value, 64)
+	if err != nil {
+		return ""
+	}
+	les := leValues(seconds)
+	i := sort.Search(len(les)-1, func(i int) bool { v, _ := strconv.ParseFloat(les[i], 64); return v >= want })
+	switch {
+	case i == 0:
+		return fmt.Sprintf(" (the lowest is le=%q)", les[0])
+	case i == len(les)-1:
+		return fmt.Sprintf(" (the highest finite one is le=%q)", les[i-1])
+	}
+	return fmt.Sprintf(" (the nearest are le=%q and le=%q)", les[i-1], les[i])
 }
 
 // leValues are the le labels of the histograms, +Inf last.

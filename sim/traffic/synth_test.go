@@ -59,6 +59,8 @@ func TestSynthesizedSeriesFollowTheTraffic(t *testing.T) {
 			`sum(rate(response_total{namespace="` + ns + `",deployment=~"podinfo",classification!="failure",direction="inbound"}[1m])) / sum(rate(response_total{namespace="` + ns + `",deployment=~"podinfo",direction="inbound"}[1m])) * 100`, 50},
 		{"linkerd latency under gatewayapi", "gatewayapi:v1",
 			`histogram_quantile(0.99, sum(rate(response_latency_ms_bucket{namespace="` + ns + `",deployment=~"podinfo",direction="inbound"}[1m])) by (le))`, 2000},
+		{"istio latency in seconds under gatewayapi", "gatewayapi:v1",
+			`histogram_quantile(0.99, sum(rate(istio_request_duration_milliseconds_bucket{reporter="source",destination_workload=~"podinfo"}[1m])) by (le)) / 1000`, 2},
 		{"istio error rate under gatewayapi", "gatewayapi:v1",
 			`100 - sum(rate(istio_requests_total{reporter="source",destination_workload=~"podinfo",response_code!~"5.*"}[1m])) / sum(rate(istio_requests_total{reporter="source",destination_workload=~"podinfo"}[1m])) * 100`, 50},
 		{"podinfo's counter by job", "kubernetes",

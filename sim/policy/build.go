@@ -44,7 +44,7 @@ type Rehearsal struct {
 	NotRehearsable string
 	// Catchers are the rehearsed checks that could catch the release.
 	Catchers []string
-	provider string // the effective provider, for the report of a run not made
+	provider v1beta1.ProviderChoice // for the report of a run not made
 }
 
 // Skip is a policy not rehearsed for a Canary, and why.
@@ -179,7 +179,7 @@ func (b *builder) policy(s *subject, p policy, prefix string) {
 	}
 	b.plan.Rehearsals = append(b.plan.Rehearsals, &Rehearsal{Policy: p.name, Canary: s.ref, Origin: s.origin,
 		Scenario: s.scenario(p, prefix+"-"+p.name, b.opts), Release: p.release(s), Notes: slices.Clone(s.notes),
-		NotRehearsable: p.rehearsable(s), Catchers: p.catchers(s), provider: s.provider})
+		NotRehearsable: p.rehearsable(s), Catchers: p.catchers(s), provider: s.cd.ProviderFor(b.opts.Provider)})
 }
 
 func sortedCanaries(list []*v1beta1.Canary) []*v1beta1.Canary {

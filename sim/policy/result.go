@@ -56,10 +56,9 @@ func (p *Plan) SkippedRuns() []*reports.Run {
 // notRehearsedRun is the report of a rehearsal that is not run.
 func (r *Rehearsal) notRehearsedRun() *reports.Run {
 	sc := r.Scenario
-	strategy := sc.Canary.StrategyUnder(r.provider)
 	return &reports.Run{Scenario: sc.Name, Description: sc.Description, File: sc.File, Canary: r.Canary,
-		Provider: r.provider, Strategy: strategy, Interval: sc.Canary.GetAnalysisInterval().Seconds(),
-		Decision: "not rehearsed", NotRehearsable: r.NotRehearsable}
+		Provider: r.provider.Name, ProviderSource: r.provider.Source, Strategy: sc.Canary.StrategyUnder(r.provider.Name),
+		Interval: sc.Canary.GetAnalysisInterval().Seconds(), Decision: "not rehearsed", NotRehearsable: r.NotRehearsable}
 }
 
 // Passed is true unless the run failed: its expectations did not hold or

@@ -87,9 +87,19 @@ func (w *world) synthesisNotes(r *reports.Run) {
 		r.Notes = append(r.Notes, fmt.Sprintf("metric `%s` reads `%s`, which the %s series do not include: did you mean `%s`? As written it finds no data, as it would in Flagger",
 			m.Metric, m.Name, w.provider, m.Meant))
 	}
-	if len(why) > 0 {
-		r.NotRehearsable = strings.Join(why, "; ")
+	notRehearsable(r, why...)
+}
+
+// notRehearsable adds reasons why the run cannot tell what Flagger would
+// do: a metric whose data the rehearsal cannot produce.
+func notRehearsable(r *reports.Run, why ...string) {
+	if len(why) == 0 {
+		return
 	}
+	if r.NotRehearsable != "" {
+		why = append([]string{r.NotRehearsable}, why...)
+	}
+	r.NotRehearsable = strings.Join(why, "; ")
 }
 
 // scrapeIntervalOf is how often the synthetic Prometheus scrapes: the

@@ -188,7 +188,9 @@ func (w *world) rehearse(ctx context.Context, r *reports.Run, seed int64) error 
 	err = w.ticks(ctx, r)
 	r.Exposure = t.Exposure()
 	r.Notes = append(r.Notes, faultNotes(w.chaos.taken())...)
-	r.Notes = append(r.Notes, w.providerNotes()...)
+	unanswered := w.providerNotes()
+	r.Notes = append(r.Notes, unanswered...)
+	notRehearsable(r, unanswered...)
 	r.Notes = append(r.Notes, w.notes...)
 	return err
 }

@@ -49,26 +49,34 @@ func (s *stepper) unchanged() bool {
 	return true
 }
 
-// targetChanged is Flagger's hasSpecChanged plus the tracked configs check: a
-// return to the last promoted spec is a manual rollback, not a new revision.
+// targetChanged is Flagger's hasSpecChanged, then its config tracker's
+// HasConfigChanged: a return to the last promoted spec is a manual
+// rollback, not a new revision, but a tracked ConfigMap or Secret that
+// changed is one even when the pod spec did not.
 func (s *stepper) targetChanged() bool {
+	return s.specChanged() || s.configsChanged()
+}
+
+func (s *stepper) specChanged() bool {
 	st, rev := s.cd.Status, s.obs.Target.Revision
 	switch {
 	case st.LastAppliedSpec == "":
 		return true
 	case st.LastPromotedSpec == rev:
 		return false
-	case st.LastAppliedSpec != rev:
-		return true
 	}
-	return s.configsChanged()
+	return st.LastAppliedSpec != rev
 }
 
-// configsChanged compares the tracked configs' checksums; a Canary that
-// tracks none has none that can change.
+// configsChanged compares the tracked configs' checksums with the status's,
+// as Flagger does: configs where the status tracks none is a change, and so
+// is a config added, removed or with another checksum.
 func (s *stepper) configsChanged() bool {
-	tracked := s.cd.Status.TrackedConfigs
-	return tracked != nil && !maps.Equal(*tracked, s.obs.Target.Configs)
+	tracked, now := s.cd.Status.TrackedConfigs, s.obs.Target.Configs
+	if tracked == nil {
+		return len(now) > 0
+	}
+	return !maps.Equal(*tracked, now)
 }
 
 // retriable says whether a workload that is not ready may still become ready

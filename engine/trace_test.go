@@ -507,3 +507,71 @@ func TestPromotingWithAllTrafficOnThePrimaryFinishes(t *testing.T) {
 		t.Errorf("phase %s, want Finalising", w.cd.Status.Phase)
 	}
 }
+
+// shouldAdvance and hasCanaryRevisionChanged ask the config tracker after
+// the pod spec: a tracked ConfigMap or Secret that changed is a new
+// revision, even when the pod spec is the last promoted one.
+func TestTraceTrackedConfigChangeIsANewRevision(t *testing.T) {
+	cfg := func(sum string) map[string]string { return map[string]string{"configmap/podinfo-config": sum} }
+	w := newWorld(podinfo())
+	w.target.Configs = cfg("aaaa")
+	w.initialized(t)
+	w.target.Revision = "rev-1" // no image change: the release is the config alone
+	if got := w.cd.Status.TrackedConfigs; got == nil || (*got)["configmap/podinfo-config"] != "aaaa" {
+		t.Fatalf("initialization tracks %v, want the config's checksum", got)
+	}
+	w.tick = 1
+	w.step(t, w.now())
+	if w.cd.Status.Phase != v1beta1.CanaryPhaseInitialized {
+		t.Fatalf("unchanged config: phase %s, want Initialized", w.cd.Status.Phase)
+	}
+	w.target.Configs = cfg("bbbb")
+	w.tick = 2
+	d := w.step(t, w.now())
+	if w.cd.Status.Phase != Progressing || !slices.ContainsFunc(d.Actions, func(a Action) bool { return a.Kind == ActScaleFromZero }) {
+		t.Fatalf("changed config: phase %s actions %v, want Progressing with the canary scaled up", w.cd.Status.Phase, d.Actions)
+	}
+	if got := (*w.cd.Status.TrackedConfigs)["configmap/podinfo-config"]; got != "bbbb" {
+		t.Errorf("status tracks %s, want the new checksum", got)
+	}
+	w.run(t, 3)
+	w.target.Configs = cfg("cccc")
+	w.tick = 4
+	w.step(t, w.now())
+	if w.routes.Canary != 0 || w.cd.Status.Phase != Progressing || (*w.cd.Status.TrackedConfigs)["configmap/podinfo-config"] != "cccc" {
+		t.Errorf("config changed mid-analysis: %+v %+v, want the analysis restarted at weight 0", w.cd.Status, w.routes)
+	}
+}
+
+func TestConfigsChanged(t *testing.T) {
+	m := func(kv ...string) map[string]string {
+		out := map[string]string{}
+		for i := 0; i < len(kv); i += 2 {
+			out[kv[i]] = kv[i+1]
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name    string
+		tracked *map[string]string
+		now     map[string]string
+		want    bool
+	}{
+		{"none tracked, none read", nil, nil, false},
+		{"none tracked, one read", nil, m("secret/s", "1"), true},
+		{"empty tracked, none read", ptr(m()), nil, false},
+		{"same checksums", ptr(m("configmap/c", "1")), m("configmap/c", "1"), false},
+		{"other checksum", ptr(m("configmap/c", "1")), m("configmap/c", "2"), true},
+		{"one added", ptr(m("configmap/c", "1")), m("configmap/c", "1", "secret/s", "1"), true},
+		{"one removed", ptr(m("configmap/c", "1", "secret/s", "1")), m("configmap/c", "1"), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cd := podinfo()
+			cd.Status.TrackedConfigs = tc.tracked
+			s := newStepper(cd, Observations{Target: Workload{Configs: tc.now}}, epoch, Options{})
+			if got := s.configsChanged(); got != tc.want {
+				t.Errorf("configsChanged = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"strings"
 
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -16,44 +16,45 @@ import (
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 )
 
-// Apply carries out one workload action.
+// Apply carries out one workload action, in Flagger's order: the primary,
+// its services and its autoscaler on initialization; the target's
+// autoscaler paused whenever the canary is scaled to zero and resumed when
+// it is scaled up; the autoscaler's settings copied on promotion.
 func (c *Cluster) Apply(ctx context.Context, cd *v1beta1.Canary, a engine.Action) error {
+	k := c.kindOf(cd)
 	switch a.Kind {
 	case engine.ActInitialize:
-		return c.initialize(ctx, cd)
+		return c.initialize(ctx, cd, k)
 	case engine.ActScaleToZero:
-		return c.scale(ctx, cd, func(*appsv1.Deployment) int32 { return 0 })
+		if err := c.pauseScaler(ctx, cd); err != nil {
+			return err
+		}
+		return k.scaleToZero(ctx, cd)
 	case engine.ActScaleFromZero:
-		return c.scale(ctx, cd, c.replicasFromZero(ctx, cd))
+		if err := c.resumeScaler(ctx, cd); err != nil {
+			return err
+		}
+		return k.scaleFromZero(ctx, cd)
 	case engine.ActPromote:
-		return c.promote(ctx, cd)
+		if err := k.promote(ctx, cd); err != nil {
+			return err
+		}
+		return c.reconcileScaler(ctx, cd, false)
 	}
 	return fmt.Errorf("kube: action %s is not a workload action", a.Kind)
 }
 
-func (c *Cluster) target(ctx context.Context, cd *v1beta1.Canary) (*appsv1.Deployment, error) {
-	var d appsv1.Deployment
-	key := client.ObjectKey{Namespace: cd.Namespace, Name: cd.Spec.TargetRef.Name}
-	if err := c.Client.Get(ctx, key, &d); err != nil {
-		return nil, fmt.Errorf("reading target deployment %s: %w", key, err)
-	}
-	return &d, nil
-}
-
-// initialize creates the primary Deployment and the apex, primary and canary
-// Services, leaving existing ones alone.
-func (c *Cluster) initialize(ctx context.Context, cd *v1beta1.Canary) error {
-	t, err := c.target(ctx, cd)
-	if err != nil {
+// initialize creates the primary and, for a Canary that has one, the
+// primary's autoscaler; on first sight the target's autoscaler is paused.
+func (c *Cluster) initialize(ctx context.Context, cd *v1beta1.Canary, k targetKind) error {
+	if err := k.initialize(ctx, cd); err != nil {
 		return err
 	}
-	if err := c.createIfMissing(ctx, primaryFrom(cd, t)); err != nil {
+	if err := c.reconcileScaler(ctx, cd, true); err != nil {
 		return err
 	}
-	for _, s := range services(cd, t) {
-		if err := c.createIfMissing(ctx, s); err != nil {
-			return err
-		}
+	if cd.Status.Phase == "" || cd.Status.Phase == v1beta1.CanaryPhaseInitializing {
+		return c.pauseScaler(ctx, cd)
 	}
 	return nil
 }
@@ -61,38 +62,52 @@ func (c *Cluster) initialize(ctx context.Context, cd *v1beta1.Canary) error {
 func (c *Cluster) createIfMissing(ctx context.Context, obj client.Object) error {
 	err := c.Client.Create(ctx, obj)
 	if err != nil && !apierrors.IsAlreadyExists(err) {
-		return fmt.Errorf("creating %T %s/%s: %w", obj, obj.GetNamespace(), obj.GetName(), err)
+		return fmt.Errorf("creating %s %s/%s: %w", kindName(obj), obj.GetNamespace(), obj.GetName(), err)
 	}
 	return nil
 }
 
-// appLabel is the selector label Flagger keys on: app, else the name.
-func appLabel(d *appsv1.Deployment) (key, value string) {
-	for _, k := range []string{"app", "app.kubernetes.io/name", "name"} {
-		if v, ok := d.Spec.Selector.MatchLabels[k]; ok {
-			return k, v
-		}
-	}
-	return "app", d.Name
+func isNotFound(err error) bool { return apierrors.IsNotFound(err) }
+
+// kindName names an object's Go type for messages: "Deployment", "Service".
+func kindName(obj client.Object) string {
+	s := fmt.Sprintf("%T", obj)
+	return s[strings.LastIndex(s, ".")+1:]
 }
 
-// primaryFrom builds the primary Deployment: the target's spec under the
-// -primary name and selector.
-func primaryFrom(cd *v1beta1.Canary, t *appsv1.Deployment) *appsv1.Deployment {
-	key, value := appLabel(t)
-	labels := map[string]string{key: value + "-primary"}
-	p := &appsv1.Deployment{
-		ObjectMeta: metav1.ObjectMeta{Name: cd.PrimaryName(), Namespace: cd.Namespace, Labels: maps.Clone(labels)},
-		Spec:       *t.Spec.DeepCopy(),
+// selectorLabels are the pod labels Flagger builds selectors on, in the
+// order of its -selector-labels default.
+var selectorLabels = []string{"app", "name", "app.kubernetes.io/name"}
+
+// selectorLabel is the label Flagger keys on: the first of selectorLabels
+// the target's selector has, else app with the target's name.
+func selectorLabel(sel *metav1.LabelSelector, name string) (key, value string) {
+	if sel != nil {
+		for _, k := range selectorLabels {
+			if v, ok := sel.MatchLabels[k]; ok {
+				return k, v
+			}
+		}
 	}
-	p.Spec.Selector = &metav1.LabelSelector{MatchLabels: labels}
-	p.Spec.Template.Labels = withLabel(t.Spec.Template.Labels, key, value+"-primary")
-	if p.Spec.Replicas == nil || *p.Spec.Replicas == 0 {
-		one := int32(1)
-		p.Spec.Replicas = &one
-	}
-	return p
+	return "app", name
 }
+
+// primaryLabels is Flagger's makePrimaryLabels: the labels with the
+// selector label pointing at the primary, Flux's own labels left out.
+func primaryLabels(labels map[string]string, key, value string) map[string]string {
+	out := map[string]string{}
+	for k, v := range labels {
+		if !strings.Contains(k, toolkitMarker) && k != key {
+			out[k] = v
+		}
+	}
+	out[key] = value + "-primary"
+	return out
+}
+
+// toolkitMarker marks Flux's labels and annotations, which Flagger never
+// copies to the objects it creates.
+const toolkitMarker = "toolkit.fluxcd.io"
 
 func withLabel(m map[string]string, k, v string) map[string]string {
 	out := maps.Clone(m)
@@ -103,9 +118,9 @@ func withLabel(m map[string]string, k, v string) map[string]string {
 	return out
 }
 
-// services are the apex (pointing at the primary), primary and canary Services.
-func services(cd *v1beta1.Canary, t *appsv1.Deployment) []*corev1.Service {
-	key, value := appLabel(t)
+// createServices creates the apex (pointing at the primary), primary and
+// canary Services of a target selected by key=value, leaving existing ones.
+func (c *Cluster) createServices(ctx context.Context, cd *v1beta1.Canary, key, value string) error {
 	apex, primary, canary := cd.GetServiceNames()
 	port := corev1.ServicePort{Name: portName(cd), Port: cd.Spec.Service.Port, TargetPort: targetPort(cd)}
 	svc := func(name, selector string) *corev1.Service {
@@ -114,7 +129,12 @@ func services(cd *v1beta1.Canary, t *appsv1.Deployment) []*corev1.Service {
 			Spec:       corev1.ServiceSpec{Selector: map[string]string{key: selector}, Ports: []corev1.ServicePort{port}},
 		}
 	}
-	return []*corev1.Service{svc(apex, value+"-primary"), svc(primary, value+"-primary"), svc(canary, value)}
+	for _, s := range []*corev1.Service{svc(apex, value+"-primary"), svc(primary, value+"-primary"), svc(canary, value)} {
+		if err := c.createIfMissing(ctx, s); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func portName(cd *v1beta1.Canary) string {
@@ -129,60 +149,4 @@ func targetPort(cd *v1beta1.Canary) intstr.IntOrString {
 		return tp
 	}
 	return intstr.FromInt32(cd.Spec.Service.Port)
-}
-
-// scale patches the target's replicas.
-func (c *Cluster) scale(ctx context.Context, cd *v1beta1.Canary, replicas func(*appsv1.Deployment) int32) error {
-	t, err := c.target(ctx, cd)
-	if err != nil {
-		return err
-	}
-	n := replicas(t)
-	if t.Spec.Replicas != nil && *t.Spec.Replicas == n {
-		return nil
-	}
-	patch := client.MergeFrom(t.DeepCopy())
-	t.Spec.Replicas = &n
-	if err := c.Client.Patch(ctx, t, patch); err != nil {
-		return fmt.Errorf("scaling deployment %s/%s to %d: %w", t.Namespace, t.Name, n, err)
-	}
-	return nil
-}
-
-// replicasFromZero is Flagger's ScaleFromZero rule: the target's own
-// replicas, else the primary's, else one.
-func (c *Cluster) replicasFromZero(ctx context.Context, cd *v1beta1.Canary) func(*appsv1.Deployment) int32 {
-	return func(t *appsv1.Deployment) int32 {
-		if t.Spec.Replicas != nil && *t.Spec.Replicas > 0 {
-			return *t.Spec.Replicas
-		}
-		var p appsv1.Deployment
-		err := c.Client.Get(ctx, client.ObjectKey{Namespace: cd.Namespace, Name: cd.PrimaryName()}, &p)
-		if err == nil && p.Spec.Replicas != nil && *p.Spec.Replicas > 0 {
-			return *p.Spec.Replicas
-		}
-		return 1
-	}
-}
-
-// promote copies the target's pod spec to the primary, keeping the
-// primary's own selector labels.
-func (c *Cluster) promote(ctx context.Context, cd *v1beta1.Canary) error {
-	t, err := c.target(ctx, cd)
-	if err != nil {
-		return err
-	}
-	var p appsv1.Deployment
-	if err := c.Client.Get(ctx, client.ObjectKey{Namespace: cd.Namespace, Name: cd.PrimaryName()}, &p); err != nil {
-		return fmt.Errorf("reading primary deployment %s/%s: %w", cd.Namespace, cd.PrimaryName(), err)
-	}
-	key, value := appLabel(t)
-	patch := client.MergeFrom(p.DeepCopy())
-	p.Spec.Template.Spec = *t.Spec.Template.Spec.DeepCopy()
-	p.Spec.Template.Annotations = maps.Clone(t.Spec.Template.Annotations)
-	p.Spec.Template.Labels = withLabel(t.Spec.Template.Labels, key, value+"-primary")
-	if err := c.Client.Patch(ctx, &p, patch); err != nil {
-		return fmt.Errorf("promoting %s/%s to the primary: %w", cd.Namespace, cd.Spec.TargetRef.Name, err)
-	}
-	return nil
 }

@@ -10,7 +10,6 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/rehearse-dev/rehearse/engine"
@@ -22,32 +21,57 @@ type Cluster struct {
 	Client client.Client
 }
 
-// Workloads observes the target and primary Deployments.
-func (c *Cluster) Workloads(ctx context.Context, cd *v1beta1.Canary, _ time.Time) (target, primary engine.Workload, err error) {
-	if target, err = c.workload(ctx, cd.Namespace, cd.Spec.TargetRef.Name, cd.GetCanaryReadyThreshold()); err != nil {
-		return target, primary, err
-	}
-	primary, err = c.workload(ctx, cd.Namespace, cd.PrimaryName(), cd.GetPrimaryReadyThreshold())
-	return target, primary, err
+// targetKind is how one kind of target is rolled out: Flagger's
+// canary.Controller, one implementation per kind.
+type targetKind interface {
+	// observe reads the target and the primary at now.
+	observe(ctx context.Context, cd *v1beta1.Canary, now time.Time) (target, primary engine.Workload, err error)
+	// initialize creates the primary (and the copies of its configs).
+	initialize(ctx context.Context, cd *v1beta1.Canary) error
+	scaleToZero(ctx context.Context, cd *v1beta1.Canary) error
+	scaleFromZero(ctx context.Context, cd *v1beta1.Canary) error
+	// promote copies the target's pod spec (and configs) to the primary.
+	promote(ctx context.Context, cd *v1beta1.Canary) error
 }
 
-func (c *Cluster) workload(ctx context.Context, ns, name string, threshold int) (engine.Workload, error) {
-	var d appsv1.Deployment
-	if err := c.Client.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, &d); err != nil {
-		if apierrors.IsNotFound(err) {
-			return engine.Workload{}, nil
-		}
-		return engine.Workload{}, fmt.Errorf("reading deployment %s/%s: %w", ns, name, err)
+// kindOf picks the rollout of the Canary's target, as Flagger's factory
+// does by kind (and, for a Service, by apiVersion). The manifest checks
+// refuse every other target before a rehearsal starts.
+func (c *Cluster) kindOf(cd *v1beta1.Canary) targetKind {
+	switch {
+	case cd.Spec.TargetRef.IsKnativeService():
+		return knativeServices{c}
+	case cd.Spec.TargetRef.Kind == "DaemonSet":
+		return daemonSets{c}
 	}
-	w := Readiness(&d, threshold)
-	w.Exists, w.Revision = true, Revision(&d.Spec.Template)
-	return w, nil
+	return deployments{c}
+}
+
+// Workloads observes the target and the primary at now.
+func (c *Cluster) Workloads(ctx context.Context, cd *v1beta1.Canary, now time.Time) (target, primary engine.Workload, err error) {
+	return c.kindOf(cd).observe(ctx, cd, now)
+}
+
+// get reads one object, reporting a missing one as found=false.
+func (c *Cluster) get(ctx context.Context, ns, name string, obj client.Object) (found bool, err error) {
+	err = c.Client.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, obj)
+	switch {
+	case err == nil:
+		return true, nil
+	case isNotFound(err):
+		return false, nil
+	}
+	return false, fmt.Errorf("reading %s %s/%s: %w", kindName(obj), ns, name, err)
 }
 
 // Revision hashes a pod template: the identity of a release. Fields are
 // marshalled in a fixed order, so the hash is stable across processes.
 func Revision(t *corev1.PodTemplateSpec) string {
 	b, _ := json.Marshal(t.Spec)
+	return hashBytes(b)
+}
+
+func hashBytes(b []byte) string {
 	h := fnv.New32a()
 	h.Write(b)
 	return strconv.FormatUint(uint64(h.Sum32()), 16)
@@ -56,6 +80,9 @@ func Revision(t *corev1.PodTemplateSpec) string {
 // Readiness reads a Deployment's rollout status as Flagger's
 // isDeploymentReady does: the Progressing condition's verdict, then updated,
 // old and available replicas against the ready threshold (a percentage).
+// While the Available condition says MinimumReplicasUnavailable, the time it
+// last changed bounds the retries: the engine fails the canary once the
+// Canary's progress deadline has passed since then.
 func Readiness(d *appsv1.Deployment, threshold int) engine.Workload {
 	st := d.Status
 	if d.Generation > st.ObservedGeneration {

@@ -49,6 +49,12 @@ var invalidCases = []struct {
 	{"invalid-provider.yaml", 6, `(it would fall back to istio): use one of istio, linkerd, appmesh, contour, knative, nginx, skipper, traefik, apisix, osm, kuma, kubernetes, gatewayapi:v1, appmesh:v1beta2, gloo, smi:v1alpha3; did you mean "nginx"?`},
 	{"invalid-step-weights.yaml", 19, "spec.analysis.stepWeights[2]: 20 does not follow 30"},
 	{"invalid-target-kind.yaml", 8, `"StatefulSet" is not a kind Flagger rolls out`},
+	{"invalid-target-kind-mismatch.yaml", 23, "agent default/agent is a Deployment (testdata/invalid-target-kind-mismatch.yaml:1), not a DaemonSet: fix the targetRef"},
+	{"invalid-service-target.yaml", 11, `a Kubernetes Service target (apiVersion "v1"; Flagger's ServiceController, which copies the Service's spec) cannot be rehearsed`},
+	{"invalid-knative-provider.yaml", 6, `spec.provider: a Knative Service target needs provider: knative (Flagger refuses this Canary: can't use "istio" provider with Knative Service as target)`},
+	{"invalid-knative-target.yaml", 7, "can't use apps/v1/Deployment as target if provider is set to knative"},
+	{"invalid-knative-autoscaler.yaml", 11, "spec.autoscalerRef: a Knative Service scales itself: remove autoscalerRef"},
+	{"invalid-autoscaler-kind.yaml", 12, `"HorizontalPodAutoscalr" is not a scaler Flagger copies for the primary: use HorizontalPodAutoscaler or ScaledObject; did you mean "HorizontalPodAutoscaler"?`},
 	{"invalid-templateref-missing.yaml", 21, `MetricTemplate test/not-found-percentag is not in the manifests: add it or fix the name; did you mean "test/not-found-percentage"?`},
 	{"invalid-threshold-range.yaml", 20, "min 99 is above max 90"},
 	{"invalid-type-mismatch.yaml", 16, `spec.analysis.maxWeight: expected a whole number, got string "fifty"`},
@@ -266,8 +272,8 @@ func TestOriginsRecordFileAndLine(t *testing.T) {
 	if !reflect.DeepEqual(s.Origins, want) {
 		t.Errorf("Origins = %v, want %v", s.Origins, want)
 	}
-	if len(s.Others) != 1 || s.Others[0].GetKind() != "HorizontalPodAutoscaler" {
-		t.Errorf("the HPA must be kept in Others, got %d others", len(s.Others))
+	if len(s.HPAs) != 1 || s.HPAs[0].Spec.MaxReplicas == 0 || len(s.Others) != 0 {
+		t.Errorf("the HPA must be decoded as one (an autoscalerRef copies it), got %d HPAs and %d others", len(s.HPAs), len(s.Others))
 	}
 }
 

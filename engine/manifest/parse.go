@@ -3,10 +3,13 @@ package manifest
 import (
 	yaml "go.yaml.in/yaml/v3"
 	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	kedav1alpha1 "github.com/rehearse-dev/rehearse/engine/api/keda/v1alpha1"
+	knativev1 "github.com/rehearse-dev/rehearse/engine/api/knative/v1"
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 )
 
@@ -139,18 +142,23 @@ type kindEntry struct {
 }
 
 var typedKinds = map[schema.GroupKind]kindEntry{
-	{Group: v1beta1.GroupVersion.Group, Kind: "Canary"}:         {"v1beta1", func() object { return &v1beta1.Canary{} }},
-	{Group: v1beta1.GroupVersion.Group, Kind: "MetricTemplate"}: {"v1beta1", func() object { return &v1beta1.MetricTemplate{} }},
-	{Group: v1beta1.GroupVersion.Group, Kind: "AlertProvider"}:  {"v1beta1", func() object { return &v1beta1.AlertProvider{} }},
-	{Group: "apps", Kind: "Deployment"}:                         {"v1", func() object { return &appsv1.Deployment{} }},
-	{Group: "", Kind: "Service"}:                                {"v1", func() object { return &corev1.Service{} }},
-	{Group: "", Kind: "ConfigMap"}:                              {"v1", func() object { return &corev1.ConfigMap{} }},
-	{Group: "", Kind: "Secret"}:                                 {"v1", func() object { return &corev1.Secret{} }},
+	{Group: v1beta1.GroupVersion.Group, Kind: "Canary"}:            {"v1beta1", func() object { return &v1beta1.Canary{} }},
+	{Group: v1beta1.GroupVersion.Group, Kind: "MetricTemplate"}:    {"v1beta1", func() object { return &v1beta1.MetricTemplate{} }},
+	{Group: v1beta1.GroupVersion.Group, Kind: "AlertProvider"}:     {"v1beta1", func() object { return &v1beta1.AlertProvider{} }},
+	{Group: "apps", Kind: "Deployment"}:                            {"v1", func() object { return &appsv1.Deployment{} }},
+	{Group: "apps", Kind: "DaemonSet"}:                             {"v1", func() object { return &appsv1.DaemonSet{} }},
+	{Group: "autoscaling", Kind: "HorizontalPodAutoscaler"}:        {"v2", func() object { return &autoscalingv2.HorizontalPodAutoscaler{} }},
+	{Group: kedav1alpha1.GroupVersion.Group, Kind: "ScaledObject"}: {"v1alpha1", func() object { return &kedav1alpha1.ScaledObject{} }},
+	{Group: knativev1.GroupVersion.Group, Kind: "Service"}:         {"v1", func() object { return &knativev1.Service{} }},
+	{Group: "", Kind: "Service"}:                                   {"v1", func() object { return &corev1.Service{} }},
+	{Group: "", Kind: "ConfigMap"}:                                 {"v1", func() object { return &corev1.ConfigMap{} }},
+	{Group: "", Kind: "Secret"}:                                    {"v1", func() object { return &corev1.Secret{} }},
 }
 
 // removedKinds are group/kind pairs Kubernetes stopped serving, with the replacement.
 var removedKinds = map[schema.GroupKind]string{
 	{Group: "extensions", Kind: "Deployment"}: "apps/v1",
+	{Group: "extensions", Kind: "DaemonSet"}:  "apps/v1",
 }
 
 // lookupKind returns the constructor for a typed kind, nil for a kind kept

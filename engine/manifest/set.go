@@ -6,11 +6,14 @@ import (
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 
+	kedav1alpha1 "github.com/rehearse-dev/rehearse/engine/api/keda/v1alpha1"
+	knativev1 "github.com/rehearse-dev/rehearse/engine/api/knative/v1"
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/engine/gitops"
 )
@@ -31,9 +34,13 @@ type Set struct {
 	MetricTemplates []*v1beta1.MetricTemplate
 	AlertProviders  []*v1beta1.AlertProvider
 	Deployments     []*appsv1.Deployment
+	DaemonSets      []*appsv1.DaemonSet
 	Services        []*corev1.Service
 	ConfigMaps      []*corev1.ConfigMap
 	Secrets         []*corev1.Secret
+	HPAs            []*autoscalingv2.HorizontalPodAutoscaler
+	ScaledObjects   []*kedav1alpha1.ScaledObject // KEDA's
+	KnativeServices []*knativev1.Service
 	Others          []*unstructured.Unstructured // kinds rehearse does not act on, kept as written
 	Origins         map[string]Object            // key "Kind/namespace/name"
 
@@ -65,8 +72,17 @@ func Key(kind, namespace, name string) string {
 	return kind + "/" + namespace + "/" + name
 }
 
+// KnativeService is the kind part of a Knative Service's Origins key: a
+// Knative Service and a Kubernetes Service may share a name.
+const KnativeService = "Service." + "serving.knative.dev"
+
 func keyOf(o object) string {
-	return Key(o.GetObjectKind().GroupVersionKind().Kind, o.GetNamespace(), o.GetName())
+	gvk := o.GetObjectKind().GroupVersionKind()
+	kind := gvk.Kind
+	if gvk.Group == knativev1.GroupVersion.Group {
+		kind += "." + gvk.Group
+	}
+	return Key(kind, o.GetNamespace(), o.GetName())
 }
 
 // add records o, refusing a second object with the same kind, namespace and name.
@@ -97,6 +113,14 @@ func (s *Set) append(o object) {
 		s.AlertProviders = append(s.AlertProviders, o)
 	case *appsv1.Deployment:
 		s.Deployments = append(s.Deployments, o)
+	case *appsv1.DaemonSet:
+		s.DaemonSets = append(s.DaemonSets, o)
+	case *autoscalingv2.HorizontalPodAutoscaler:
+		s.HPAs = append(s.HPAs, o)
+	case *kedav1alpha1.ScaledObject:
+		s.ScaledObjects = append(s.ScaledObjects, o)
+	case *knativev1.Service:
+		s.KnativeServices = append(s.KnativeServices, o)
 	case *corev1.Service:
 		s.Services = append(s.Services, o)
 	case *corev1.ConfigMap:
@@ -115,9 +139,13 @@ func (s *Set) objects() []object {
 	out = appendAll(out, s.MetricTemplates)
 	out = appendAll(out, s.AlertProviders)
 	out = appendAll(out, s.Deployments)
+	out = appendAll(out, s.DaemonSets)
 	out = appendAll(out, s.Services)
 	out = appendAll(out, s.ConfigMaps)
 	out = appendAll(out, s.Secrets)
+	out = appendAll(out, s.HPAs)
+	out = appendAll(out, s.ScaledObjects)
+	out = appendAll(out, s.KnativeServices)
 	return appendAll(out, s.Others)
 }
 

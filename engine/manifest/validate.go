@@ -53,7 +53,9 @@ func (c *checker) canary(cd *v1beta1.Canary) {
 		c.errorf("spec.provider", "%v", err)
 	}
 	c.targetRef(cd.Spec.TargetRef)
-	if p := cd.Spec.Service.Port; p < 1 || p > 65535 {
+	c.knative(cd)
+	c.autoscalerRef(cd.Spec.AutoscalerRef)
+	if p := cd.Spec.Service.Port; !cd.Spec.TargetRef.IsKnativeService() && (p < 1 || p > 65535) {
 		c.errorf("spec.service.port", "must be a port number (1-65535): set the port the apex service listens on")
 	}
 	if pds := cd.Spec.ProgressDeadlineSeconds; pds != nil && *pds <= 0 {
@@ -98,12 +100,55 @@ func CheckProvider(p string) error {
 	return fmt.Errorf("%q is not a provider Flagger knows (it would fall back to istio): use one of %s%s", p, strings.Join(known, ", "), didYouMean(p, known))
 }
 
+// targetRef accepts the targets rehearse rehearses: Deployments and
+// DaemonSets (Flagger reads them through apps/v1 whatever apiVersion the
+// reference gives) and Knative Services. Flagger also rolls out Kubernetes
+// Services (its ServiceController); rehearse cannot, and says so here, so
+// that every command refuses such a Canary alike instead of rehearsing
+// something else.
 func (c *checker) targetRef(ref v1beta1.LocalObjectReference) {
 	if ref.Name == "" {
 		c.errorf("spec.targetRef.name", "missing: name the Deployment, DaemonSet or Service to roll out")
 	}
-	if !slices.Contains(targetKinds, ref.Kind) {
+	switch {
+	case !slices.Contains(targetKinds, ref.Kind):
 		c.errorf("spec.targetRef.kind", "%q is not a kind Flagger rolls out: use Deployment, DaemonSet or Service%s", ref.Kind, didYouMean(ref.Kind, targetKinds))
+	case ref.Kind == "Service" && !ref.IsKnativeService() && strings.HasPrefix(ref.APIVersion, "serving.knative.dev/"):
+		c.errorf("spec.targetRef.apiVersion", "%q is not the Knative API Flagger reads (serving.knative.dev/v1); with it, Flagger would treat the target as a Kubernetes Service: write apiVersion: serving.knative.dev/v1", ref.APIVersion)
+	case ref.Kind == "Service" && !ref.IsKnativeService():
+		c.errorf("spec.targetRef.kind", "a Kubernetes Service target (apiVersion %q; Flagger's ServiceController, which copies the Service's spec) cannot be rehearsed: "+
+			"rehearse rehearses Deployment, DaemonSet and Knative Service (apiVersion: serving.knative.dev/v1) targets", ref.APIVersion)
+	}
+}
+
+// knative is Flagger's verifyKnativeCanary: a Knative Service target and the
+// knative provider go together, and such a Canary has no autoscalerRef.
+// Flagger compares the Canary's own provider field, not its -mesh-provider.
+func (c *checker) knative(cd *v1beta1.Canary) {
+	isKnative, provider := cd.Spec.TargetRef.IsKnativeService(), cd.Spec.Provider
+	switch {
+	case isKnative && provider != v1beta1.KnativeProvider:
+		c.errorf("spec.provider", "a Knative Service target needs provider: knative (Flagger refuses this Canary: can't use %q provider with Knative Service as target)", provider)
+	case !isKnative && provider == v1beta1.KnativeProvider:
+		c.errorf("spec.targetRef", "provider knative routes between the revisions of a Knative Service: target apiVersion: %s, kind: Service "+
+			"(Flagger refuses this Canary: can't use %s/%s as target if provider is set to knative)", v1beta1.KnativeServiceAPIVersion, cd.Spec.TargetRef.APIVersion, cd.Spec.TargetRef.Kind)
+	case isKnative && cd.Spec.AutoscalerRef != nil:
+		c.errorf("spec.autoscalerRef", "a Knative Service scales itself: remove autoscalerRef (Flagger refuses this Canary: can't use autoscaler with Knative Service)")
+	}
+}
+
+// autoscalerKinds are the scalers Flagger copies for the primary.
+var autoscalerKinds = []string{"HorizontalPodAutoscaler", "ScaledObject"}
+
+func (c *checker) autoscalerRef(ref *v1beta1.AutoscalerReference) {
+	if ref == nil {
+		return
+	}
+	if ref.Name == "" {
+		c.errorf("spec.autoscalerRef.name", "missing: name the HorizontalPodAutoscaler or ScaledObject of the target")
+	}
+	if !slices.Contains(autoscalerKinds, ref.Kind) {
+		c.errorf("spec.autoscalerRef.kind", "%q is not a scaler Flagger copies for the primary: use HorizontalPodAutoscaler or ScaledObject%s", ref.Kind, didYouMean(ref.Kind, autoscalerKinds))
 	}
 }
 
@@ -289,8 +334,40 @@ func (s *Set) Validate() error {
 	var errs Errors
 	for _, cd := range s.Canaries {
 		errs = append(errs, s.templateRefs(cd)...)
+		errs = append(errs, s.targetKind(cd)...)
 	}
 	return errs.Err()
+}
+
+// targetKind catches a targetRef whose kind does not match the object the
+// manifests hold under that name: Flagger would look for the wrong kind and
+// never initialize.
+func (s *Set) targetKind(cd *v1beta1.Canary) Errors {
+	ref := cd.Spec.TargetRef
+	key := func(kind string) string { return Key(kind, cd.Namespace, ref.Name) }
+	want := ref.Kind
+	if ref.IsKnativeService() {
+		want = KnativeService
+	}
+	if _, ok := s.Origins[key(want)]; ok {
+		return nil
+	}
+	for _, kind := range []string{"Deployment", "DaemonSet", KnativeService} {
+		if o, ok := s.Origins[key(kind)]; ok && kind != want {
+			c := &checker{d: s.docs[Key("Canary", cd.Namespace, cd.Name)]}
+			c.errorf("spec.targetRef.kind", "%s %s/%s is a %s (%s:%d), not a %s: fix the targetRef", ref.Name, cd.Namespace, ref.Name,
+				workloadWord(kind), o.File, o.Line, workloadWord(want))
+			return c.errs
+		}
+	}
+	return nil
+}
+
+func workloadWord(kind string) string {
+	if kind == KnativeService {
+		return "Knative Service"
+	}
+	return kind
 }
 
 func (s *Set) templateRefs(cd *v1beta1.Canary) Errors {

@@ -73,8 +73,10 @@ type CanarySpec struct {
 	RouteRef *LocalObjectReference `json:"routeRef,omitempty"`
 	// +optional
 	UpstreamRef *CrossNamespaceObjectReference `json:"upstreamRef,omitempty"`
-	// Service describes the apex, primary and canary services.
-	Service CanaryService `json:"service"`
+	// Service describes the apex, primary and canary services. A Canary
+	// of a Knative Service (provider knative) may leave it out.
+	// +optional
+	Service CanaryService `json:"service,omitempty"`
 	// Analysis is the canary analysis; CanaryAnalysis is its deprecated alias.
 	// +optional
 	Analysis *CanaryAnalysis `json:"analysis,omitempty"`
@@ -372,6 +374,15 @@ type LocalObjectReference struct {
 	// +optional
 	Kind string `json:"kind,omitempty"`
 	Name string `json:"name"`
+}
+
+// KnativeServiceAPIVersion is the apiVersion of a Knative Service target.
+const KnativeServiceAPIVersion = "serving.knative.dev/v1"
+
+// IsKnativeService says whether the reference names a Knative Service, as
+// Flagger tells one from a Kubernetes Service: by kind and apiVersion.
+func (r LocalObjectReference) IsKnativeService() bool {
+	return r.Kind == "Service" && r.APIVersion == KnativeServiceAPIVersion
 }
 
 // CrossNamespaceObjectReference names an object, possibly in another namespace.

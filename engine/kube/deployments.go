@@ -1,0 +1,202 @@
+package kube
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/rehearse-dev/rehearse/engine"
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+)
+
+// deployments rolls out a Deployment target, as Flagger's
+// DeploymentController: a -primary copy that serves while the target (the
+// canary) is scaled to zero between releases.
+type deployments struct{ c *Cluster }
+
+func (k deployments) observe(ctx context.Context, cd *v1beta1.Canary, _ time.Time) (target, primary engine.Workload, err error) {
+	var t, p appsv1.Deployment
+	found, err := k.c.get(ctx, cd.Namespace, cd.Spec.TargetRef.Name, &t)
+	if err != nil || !found {
+		return target, primary, err
+	}
+	target = Readiness(&t, cd.GetCanaryReadyThreshold())
+	target.Exists, target.Revision = true, Revision(&t.Spec.Template)
+	if target.Configs, err = k.c.configChecksums(ctx, cd.Namespace, &t.Spec.Template.Spec); err != nil {
+		return target, primary, err
+	}
+	if found, err = k.c.get(ctx, cd.Namespace, cd.PrimaryName(), &p); err != nil || !found {
+		return target, primary, err
+	}
+	primary = Readiness(&p, cd.GetPrimaryReadyThreshold())
+	primary.Exists, primary.Revision = true, Revision(&p.Spec.Template)
+	return target, primary, nil
+}
+
+func (k deployments) target(ctx context.Context, cd *v1beta1.Canary) (*appsv1.Deployment, error) {
+	var d appsv1.Deployment
+	key := client.ObjectKey{Namespace: cd.Namespace, Name: cd.Spec.TargetRef.Name}
+	if err := k.c.Client.Get(ctx, key, &d); err != nil {
+		return nil, fmt.Errorf("reading target deployment %s: %w", key, err)
+	}
+	return &d, nil
+}
+
+// initialize creates the primary Deployment, with -primary copies of the
+// configs its pods read, and the services, leaving existing ones alone.
+func (k deployments) initialize(ctx context.Context, cd *v1beta1.Canary) error {
+	t, err := k.target(ctx, cd)
+	if err != nil {
+		return err
+	}
+	key, value := selectorLabel(t.Spec.Selector, t.Name)
+	found, err := k.c.get(ctx, cd.Namespace, cd.PrimaryName(), &appsv1.Deployment{})
+	if err != nil {
+		return err
+	}
+	if !found {
+		refs, err := k.c.primaryConfigs(ctx, cd, &t.Spec.Template.Spec)
+		if err != nil {
+			return err
+		}
+		if err := k.c.createIfMissing(ctx, primaryDeployment(cd, t, refs, key, value)); err != nil {
+			return err
+		}
+	}
+	return k.c.createServices(ctx, cd, key, value)
+}
+
+// primaryDeployment is Flagger's createPrimaryDeployment: the target's
+// rollout settings and pod template under the -primary name and selector,
+// its pods reading the -primary configs.
+func primaryDeployment(cd *v1beta1.Canary, t *appsv1.Deployment, refs configRefs, key, value string) *appsv1.Deployment {
+	replicas := int32(1)
+	if t.Spec.Replicas != nil && *t.Spec.Replicas > 0 {
+		replicas = *t.Spec.Replicas
+	}
+	return &appsv1.Deployment{
+		ObjectMeta: primaryMeta(cd, t.Annotations, key, value),
+		Spec: appsv1.DeploymentSpec{
+			ProgressDeadlineSeconds: t.Spec.ProgressDeadlineSeconds, MinReadySeconds: t.Spec.MinReadySeconds,
+			RevisionHistoryLimit: t.Spec.RevisionHistoryLimit, Replicas: &replicas, Strategy: t.Spec.Strategy,
+			Selector: &metav1.LabelSelector{MatchLabels: map[string]string{key: value + "-primary"}},
+			Template: primaryTemplate(t.Spec.Template.ObjectMeta, refs.apply(&t.Spec.Template.Spec), key, value),
+		},
+	}
+}
+
+// primaryMeta is the metadata of a new primary: Flagger copies no label
+// (its -include-label-prefix is empty by default) but the selector's, and
+// every annotation but Flux's; the Canary owns it.
+func primaryMeta(cd *v1beta1.Canary, annotations map[string]string, key, value string) metav1.ObjectMeta {
+	m := metav1.ObjectMeta{Name: cd.PrimaryName(), Namespace: cd.Namespace,
+		Labels: primaryLabels(nil, key, value), Annotations: withoutToolkit(annotations)}
+	if cd.UID != "" {
+		m.OwnerReferences = []metav1.OwnerReference{*metav1.NewControllerRef(cd, v1beta1.GroupVersion.WithKind("Canary"))}
+	}
+	return m
+}
+
+func withoutToolkit(m map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range m {
+		if !strings.Contains(k, toolkitMarker) {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// primaryTemplate is the target's pod template with the primary's
+// selector label. Flagger also stamps a random flagger-id annotation to
+// force a rollout; rehearse leaves it out, since the pod spec it copies
+// already differs on every promotion that matters and reports must not
+// depend on chance.
+func primaryTemplate(meta metav1.ObjectMeta, spec corev1.PodSpec, key, value string) corev1.PodTemplateSpec {
+	return corev1.PodTemplateSpec{
+		ObjectMeta: metav1.ObjectMeta{Labels: primaryLabels(meta.Labels, key, value), Annotations: withoutToolkit(meta.Annotations)},
+		Spec:       spec,
+	}
+}
+
+func (k deployments) scaleToZero(ctx context.Context, cd *v1beta1.Canary) error {
+	return k.scale(ctx, cd, func(*appsv1.Deployment) int32 { return 0 })
+}
+
+func (k deployments) scaleFromZero(ctx context.Context, cd *v1beta1.Canary) error {
+	return k.scale(ctx, cd, k.replicasFromZero(ctx, cd))
+}
+
+// scale patches the target's replicas.
+func (k deployments) scale(ctx context.Context, cd *v1beta1.Canary, replicas func(*appsv1.Deployment) int32) error {
+	t, err := k.target(ctx, cd)
+	if err != nil {
+		return err
+	}
+	n := replicas(t)
+	if t.Spec.Replicas != nil && *t.Spec.Replicas == n {
+		return nil
+	}
+	patch := client.MergeFrom(t.DeepCopy())
+	t.Spec.Replicas = &n
+	if err := k.c.Client.Patch(ctx, t, patch); err != nil {
+		return fmt.Errorf("scaling deployment %s/%s to %d: %w", t.Namespace, t.Name, n, err)
+	}
+	return nil
+}
+
+// replicasFromZero is Flagger's ScaleFromZero rule: the target's own
+// replicas; else, without an autoscaler, the primary's; else the
+// autoscaler's minimum when above one; else one.
+func (k deployments) replicasFromZero(ctx context.Context, cd *v1beta1.Canary) func(*appsv1.Deployment) int32 {
+	return func(t *appsv1.Deployment) int32 {
+		if t.Spec.Replicas != nil && *t.Spec.Replicas > 0 {
+			return *t.Spec.Replicas
+		}
+		if cd.Spec.AutoscalerRef != nil {
+			return k.c.scalerMinimum(ctx, cd)
+		}
+		var p appsv1.Deployment
+		if found, err := k.c.get(ctx, cd.Namespace, cd.PrimaryName(), &p); found && err == nil && p.Spec.Replicas != nil && *p.Spec.Replicas > 0 {
+			return *p.Spec.Replicas
+		}
+		return 1
+	}
+}
+
+// promote is Flagger's Promote: the target's pod spec (reading -primary
+// copies of its configs), rollout settings and, without an autoscaler,
+// replicas go to the primary, which keeps its own selector label.
+func (k deployments) promote(ctx context.Context, cd *v1beta1.Canary) error {
+	t, err := k.target(ctx, cd)
+	if err != nil {
+		return err
+	}
+	var p appsv1.Deployment
+	if err := k.c.Client.Get(ctx, client.ObjectKey{Namespace: cd.Namespace, Name: cd.PrimaryName()}, &p); err != nil {
+		return fmt.Errorf("reading primary deployment %s/%s: %w", cd.Namespace, cd.PrimaryName(), err)
+	}
+	refs, err := k.c.primaryConfigs(ctx, cd, &t.Spec.Template.Spec)
+	if err != nil {
+		return err
+	}
+	key, value := selectorLabel(t.Spec.Selector, t.Name)
+	patch := client.MergeFrom(p.DeepCopy())
+	p.Spec.ProgressDeadlineSeconds, p.Spec.MinReadySeconds = t.Spec.ProgressDeadlineSeconds, t.Spec.MinReadySeconds
+	p.Spec.RevisionHistoryLimit, p.Spec.Strategy = t.Spec.RevisionHistoryLimit, t.Spec.Strategy
+	if cd.Spec.AutoscalerRef == nil {
+		p.Spec.Replicas = t.Spec.Replicas
+	}
+	p.Spec.Template = primaryTemplate(t.Spec.Template.ObjectMeta, refs.apply(&t.Spec.Template.Spec), key, value)
+	p.Labels, p.Annotations = primaryLabels(nil, key, value), map[string]string{}
+	if err := k.c.Client.Patch(ctx, &p, patch); err != nil {
+		return fmt.Errorf("promoting %s/%s to the primary: %w", cd.Namespace, cd.Spec.TargetRef.Name, err)
+	}
+	return nil
+}

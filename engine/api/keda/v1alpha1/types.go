@@ -98,8 +98,8 @@ type ScaleTriggers struct {
 	// +optional
 	Name string `json:"name,omitempty"`
 	// +optional
-	UseCachedMetrics bool `json:"useCachedMetrics,omitempty"`
-	Metadata map[string]string `json:"metadata"`
+	UseCachedMetrics bool              `json:"useCachedMetrics,omitempty"`
+	Metadata         map[string]string `json:"metadata"`
 	// +optional
 	AuthenticationRef *AuthenticationRef `json:"authenticationRef,omitempty"`
 	// +optional

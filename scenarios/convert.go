@@ -43,6 +43,7 @@ func (c *converter) scenario(r *rawScenario) *Scenario {
 	c.manifests(s, &r.Spec)
 	c.againstCanary(s)
 	c.images(s)
+	c.configEvents(s)
 	s.Limits = c.limits(s, r.Spec.Limits)
 	return s
 }

@@ -26,7 +26,8 @@ func (c *converter) event(path string, r rawEvent) Event {
 	kinds := []struct {
 		kind EventKind
 		set  bool
-	}{{EventRevision, r.Revision != ""}, {EventPause, r.Pause}, {EventResume, r.Resume}, {EventDelete, r.Delete}}
+	}{{EventRevision, r.Revision != ""}, {EventPause, r.Pause}, {EventResume, r.Resume}, {EventDelete, r.Delete},
+		{EventConfig, r.ConfigMap != nil}, {EventConfig, r.Secret != nil}}
 	n := 0
 	for _, k := range kinds {
 		if k.set {
@@ -34,9 +35,32 @@ func (c *converter) event(path string, r rawEvent) Event {
 		}
 	}
 	if n != 1 {
-		c.errorf(path, "an event does exactly one thing: give one of revision: IMAGE, pause: true, resume: true or delete: true (found %d)", n)
+		c.errorf(path, "an event does exactly one thing: give one of revision: IMAGE, pause: true, resume: true, delete: true, "+
+			"configMap: {name, data} or secret: {name, data} (found %d)", n)
 	}
+	e.Config = c.configChange(path, r)
 	return e
+}
+
+// configChange reads a configMap: or secret: event: the name of one in the
+// manifests (checked once they are loaded) and its new data.
+func (c *converter) configChange(path string, r rawEvent) *ConfigChange {
+	kind, raw := "ConfigMap", r.ConfigMap
+	if raw == nil {
+		kind, raw, path = "Secret", r.Secret, path+".secret"
+	} else {
+		path += ".configMap"
+	}
+	if raw == nil {
+		return nil
+	}
+	if raw.Name == "" {
+		c.errorf(path+".name", "missing: name the %s whose data changes", kind)
+	}
+	if raw.Data == nil {
+		c.errorf(path+".data", "missing: give the %s's new data (it replaces the old)", kind)
+	}
+	return &ConfigChange{Kind: kind, Name: raw.Name, Data: raw.Data}
 }
 
 var phases = []string{

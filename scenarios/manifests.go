@@ -210,20 +210,65 @@ func unreferenced(s *Scenario) []string {
 	return out
 }
 
-// targetImage checks release.from against the target Deployment, when the
-// manifests hold it: a rehearsal of the wrong starting version proves little.
+// targetImage checks release.from against the target (a Deployment, a
+// DaemonSet or a Knative Service), when the manifests hold it: a rehearsal
+// of the wrong starting version proves little.
 func (c *converter) targetImage(s *Scenario) {
-	if s.Canary == nil || s.Release.From == "" || s.Canary.Spec.TargetRef.Kind != "Deployment" {
+	if s.Canary == nil || s.Release.From == "" {
 		return
 	}
-	for _, d := range s.Manifests.Deployments {
-		if d.Name != s.Canary.Spec.TargetRef.Name || d.Namespace != s.Canary.Namespace {
+	kind, containers, ok := TargetContainers(s.Manifests, s.Canary)
+	if !ok {
+		return
+	}
+	images := containerImages(containers)
+	if !slices.Contains(images, s.Release.From) {
+		c.errorf("spec.release.from", "%s %s/%s runs %s, not %s: make release.from the image in the manifests",
+			kind, s.Canary.Namespace, s.Canary.Spec.TargetRef.Name, strings.Join(images, ", "), s.Release.From)
+	}
+}
+
+// TargetContainers finds the Canary's target in the manifests and returns
+// its kind, for messages, and its pod's containers.
+func TargetContainers(set *manifest.Set, cd *v1beta1.Canary) (kind string, containers []corev1.Container, ok bool) {
+	ref, ns := cd.Spec.TargetRef, cd.Namespace
+	switch {
+	case ref.IsKnativeService():
+		for _, k := range set.KnativeServices {
+			if k.Name == ref.Name && k.Namespace == ns {
+				return "Knative Service", k.Spec.Template.Spec.Containers, true
+			}
+		}
+	case ref.Kind == "DaemonSet":
+		for _, d := range set.DaemonSets {
+			if d.Name == ref.Name && d.Namespace == ns {
+				return "DaemonSet", d.Spec.Template.Spec.Containers, true
+			}
+		}
+	case ref.Kind == "Deployment":
+		for _, d := range set.Deployments {
+			if d.Name == ref.Name && d.Namespace == ns {
+				return "Deployment", d.Spec.Template.Spec.Containers, true
+			}
+		}
+	}
+	return "", nil, false
+}
+
+// configEvents checks that each configMap: or secret: event names one the
+// manifests hold in the Canary's namespace.
+func (c *converter) configEvents(s *Scenario) {
+	if s.Canary == nil || s.Manifests == nil {
+		return
+	}
+	for i, e := range s.Events {
+		if e.Config == nil || e.Config.Name == "" {
 			continue
 		}
-		images := containerImages(d.Spec.Template.Spec.Containers)
-		if !slices.Contains(images, s.Release.From) {
-			c.errorf("spec.release.from", "Deployment %s/%s runs %s, not %s: make release.from the image in the manifests",
-				d.Namespace, d.Name, strings.Join(images, ", "), s.Release.From)
+		field := map[string]string{"ConfigMap": "configMap", "Secret": "secret"}[e.Config.Kind]
+		if _, ok := s.Manifests.Origins[manifest.Key(e.Config.Kind, s.Canary.Namespace, e.Config.Name)]; !ok {
+			c.errorf(indexPath("spec.events", i)+"."+field+".name", "%s %s/%s is not in the manifests: add it, or name one the target reads",
+				e.Config.Kind, s.Canary.Namespace, e.Config.Name)
 		}
 	}
 }

@@ -119,11 +119,18 @@ type rawScriptTick struct {
 }
 
 type rawEvent struct {
-	At       json.RawMessage `json:"at"`
-	Revision string          `json:"revision"`
-	Pause    bool            `json:"pause"`
-	Resume   bool            `json:"resume"`
-	Delete   bool            `json:"delete"`
+	At        json.RawMessage  `json:"at"`
+	Revision  string           `json:"revision"`
+	Pause     bool             `json:"pause"`
+	Resume    bool             `json:"resume"`
+	Delete    bool             `json:"delete"`
+	ConfigMap *rawConfigChange `json:"configMap"`
+	Secret    *rawConfigChange `json:"secret"`
+}
+
+type rawConfigChange struct {
+	Name string            `json:"name"`
+	Data map[string]string `json:"data"`
 }
 
 type rawExpect struct {

@@ -36,7 +36,9 @@ var invalidCases = []struct {
 	{"invalid-bad-duration.yaml", "", 12, `spec.events[0].at: "5 minutes" is not a duration`},
 	{"invalid-bad-manifest.yaml", "testdata/manifests/broken-canary.yml", 9, `spec.analysis.treshold: unknown field; did you mean "threshold"?`},
 	{"invalid-canary-metric.yaml", "", 16, `testdata/invalid-canary-metric.yaml:16:19: spec.analysis.metrics[0].name: metric "error-budget" has no builtin name, templateRef or query: add one`},
-	{"invalid-event-no-action.yaml", "", 12, "an event does exactly one thing: give one of revision: IMAGE, pause: true, resume: true or delete: true (found 0)"},
+	{"invalid-event-no-action.yaml", "", 12, "an event does exactly one thing: give one of revision: IMAGE, pause: true, resume: true, delete: true, configMap: {name, data} or secret: {name, data} (found 0)"},
+	{"invalid-config-event-missing.yaml", "", 13, "spec.events[0].configMap.name: ConfigMap test/podinfo-config is not in the manifests: add it, or name one the target reads"},
+	{"invalid-config-event-field.yaml", "", 15, `spec.events[0].configMap.date: unknown field; did you mean "data"?`},
 	{"invalid-event-two-actions.yaml", "", 12, "(found 2)"},
 	{"invalid-latency-order.yaml", "", 11, "p99 100ms is below p50 300ms"},
 	{"invalid-missing-manifest.yaml", "", 8, "spec.manifests[1]: " + filepath.Join("..", "fixtures", "podinfo", "no-such-file.yaml") + " does not exist (paths are relative to the scenario file)"},
@@ -107,8 +109,8 @@ func firstError(t *testing.T, err error) *manifest.Error {
 
 func TestLoadFolderReportsEveryBrokenFile(t *testing.T) {
 	loaded, err := Load("testdata")
-	if len(loaded) != 8 {
-		t.Errorf("want the 8 valid scenarios, got %d", len(loaded))
+	if len(loaded) != 9 {
+		t.Errorf("want the 9 valid scenarios, got %d", len(loaded))
 	}
 	got := err.Error()
 	for _, want := range []string{"invalid-not-scenario.yaml:4:7: kind: Canary is not a Scenario", "invalid-name.yaml:4:9", "broken-canary.yml:9:5"} {
@@ -169,4 +171,31 @@ func TestMissingPathsAndEmptyFiles(t *testing.T) {
 	if _, err := Load("testdata/no-such-folder"); err == nil || !strings.Contains(err.Error(), "no such file or folder") {
 		t.Errorf("a missing path must be reported, got %v", err)
 	}
+}
+
+func TestConfigEvents(t *testing.T) {
+	s, err := LoadFile("testdata/valid-config-event.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []ConfigChange{
+		{Kind: "ConfigMap", Name: "podinfo-config", Data: map[string]string{"PODINFO_UI_MESSAGE": "bonjour"}},
+		{Kind: "Secret", Name: "podinfo-token", Data: map[string]string{"token": "two"}},
+	}
+	if len(s.Events) != len(want) {
+		t.Fatalf("got %d events, want %d", len(s.Events), len(want))
+	}
+	for i, e := range s.Events {
+		if e.Kind != EventConfig || e.Config == nil || e.Config.Kind != want[i].Kind || e.Config.Name != want[i].Name ||
+			e.Config.Data[firstKey(want[i].Data)] != want[i].Data[firstKey(want[i].Data)] {
+			t.Errorf("event %d = %+v (config %+v), want %+v", i, e, e.Config, want[i])
+		}
+	}
+}
+
+func firstKey(m map[string]string) string {
+	for k := range m {
+		return k
+	}
+	return ""
 }

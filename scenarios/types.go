@@ -205,13 +205,24 @@ const (
 	EventPause    EventKind = "pause"    // spec.suspend: true
 	EventResume   EventKind = "resume"   // spec.suspend: false
 	EventDelete   EventKind = "delete"   // the Canary is deleted
+	EventConfig   EventKind = "config"   // a ConfigMap's or Secret's data is replaced
 )
 
 // Event is one user action at a moment of the run.
 type Event struct {
 	At       time.Duration
 	Kind     EventKind
-	Revision string // the image, for EventRevision
+	Revision string        // the image, for EventRevision
+	Config   *ConfigChange // for EventConfig
+}
+
+// ConfigChange replaces the data of a ConfigMap or Secret of the
+// manifests, as a GitOps sync of an edited one would.
+type ConfigChange struct {
+	Kind string // "ConfigMap" or "Secret"
+	Name string
+	// Data is the new data, in plain text (a Secret's is encoded for it).
+	Data map[string]string
 }
 
 // Expect is what the rollout must decide.

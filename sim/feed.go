@@ -10,9 +10,6 @@ import (
 
 	"github.com/prometheus/prometheus/model/labels"
 
-	appsv1 "k8s.io/api/apps/v1"
-	"sigs.k8s.io/controller-runtime/pkg/client"
-
 	"github.com/rehearse-dev/rehearse/engine"
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/engine/metrics"
@@ -39,6 +36,8 @@ type feeder struct {
 	ab    bool
 	// exposure is what the canary served after the release.
 	exposure reports.Exposure
+	// revisions, for a Knative Service, writes each revision's series.
+	revisions *revisionFeed
 }
 
 // newFeeder builds the generators of the provider's builtin series, and
@@ -61,6 +60,9 @@ func (w *world) newFeeder(seed int64, start time.Time) (*feeder, error) {
 	f.synth = traffic.Synthesize(queries, model, cd.Spec.TargetRef.Kind, traffic.Sources{Builtin: builtin, Given: w.givenSeries()})
 	for _, g := range f.gens {
 		g.AddPlans(f.synth.Plans)
+	}
+	if cd.Spec.TargetRef.IsKnativeService() {
+		f.revisions = &revisionFeed{provider: provider, model: model, gens: map[string]*traffic.Generator{}}
 	}
 	return f, nil
 }
@@ -113,7 +115,7 @@ func scrapeIntervalOf(sc *scenarios.Scenario) time.Duration {
 
 // roles are the two versions as they stand between two ticks.
 type roles struct {
-	deploy [2]*appsv1.Deployment
+	pods   [2]*cluster.Pods
 	routes engine.Routes
 }
 
@@ -133,15 +135,7 @@ func (w *world) feed(ctx context.Context, until time.Time) error {
 // serves no traffic.
 func (w *world) roles(ctx context.Context) roles {
 	var rs roles
-	cd := w.cd
-	names := [2]string{cd.PrimaryName(), cd.Spec.TargetRef.Name}
-	for i, n := range names {
-		var d appsv1.Deployment
-		err := w.client.Get(ctx, client.ObjectKey{Namespace: cd.Namespace, Name: n}, &d)
-		if err == nil {
-			rs.deploy[i] = &d
-		}
-	}
+	rs.pods[traffic.Primary], rs.pods[traffic.Canary], _ = w.deploys.Versions(ctx, w.cd)
 	var live v1beta1.Canary
 	if err := w.client.Get(ctx, w.key, &live); err == nil {
 		rs.routes, _ = w.router.Routes(ctx, &live)
@@ -152,21 +146,27 @@ func (w *world) roles(ctx context.Context) roles {
 // scrape writes one scrape's worth of samples for both versions.
 func (w *world) scrape(rs roles, t time.Time) error {
 	rps := w.split(rs.routes, t)
+	var ivs [2]traffic.Interval
 	for _, role := range []traffic.Role{traffic.Primary, traffic.Canary} {
-		d := rs.deploy[role]
+		d := rs.pods[role]
 		if d == nil || !w.deploys.Serving(d, t) {
 			rps[role] = 0
 		}
-		iv := w.served(d, rps[role], t)
-		w.metricAPI.Observe(role, w.feeder.at, t, iv)
+		ivs[role] = w.served(d, rps[role], t)
+		w.metricAPI.Observe(role, w.feeder.at, t, ivs[role])
 		if role == traffic.Canary && t.After(w.release) {
-			w.feeder.exposure.CanaryRequests += iv.Requests
-			w.feeder.exposure.CanaryErrors += iv.Errors
+			w.feeder.exposure.CanaryRequests += ivs[role].Requests
+			w.feeder.exposure.CanaryErrors += ivs[role].Errors
 		}
+	}
+	if w.feeder.revisions != nil {
+		return w.feeder.revisions.emit(w.prom, rs.pods, ivs, t, w.staleCanary)
+	}
+	for _, role := range []traffic.Role{traffic.Primary, traffic.Canary} {
 		if role == traffic.Canary && w.staleCanary {
 			continue // served, but its scrape target is gone: no samples
 		}
-		if err := w.feeder.gens[role].Emit(w.prom, t.UnixMilli(), iv); err != nil {
+		if err := w.feeder.gens[role].Emit(w.prom, t.UnixMilli(), ivs[role]); err != nil {
 			return fmt.Errorf("writing samples: %w", err)
 		}
 	}
@@ -205,11 +205,11 @@ func (w *world) mirrorShare() float64 {
 }
 
 // served is what one version served during one scrape interval.
-func (w *world) served(d *appsv1.Deployment, rps float64, t time.Time) traffic.Interval {
+func (w *world) served(d *cluster.Pods, rps float64, t time.Time) traffic.Interval {
 	if d == nil || rps == 0 {
 		return traffic.Interval{}
 	}
-	b := w.behaviour(cluster.Image(d), t)
+	b := w.behaviour(d.Image, t)
 	n := rps * w.scrapeEvery.Seconds()
 	sr := w.noisy(b.SuccessRate, w.sc.Traffic.Noise.SuccessRate, 0, 100)
 	lat := traffic.Latency{P50: w.noisyDuration(b.Latency.P50), P99: w.noisyDuration(b.Latency.P99)}

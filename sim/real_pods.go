@@ -7,8 +7,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	appsv1 "k8s.io/api/apps/v1"
-
 	"github.com/rehearse-dev/rehearse/engine"
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/engine/metrics"
@@ -83,19 +81,19 @@ func (rt *realTraffic) refresh(ctx context.Context, until time.Time) error {
 	if from.IsZero() || from.After(until) {
 		from = until
 	}
-	for role, d := range rs.deploy {
+	for role, d := range rs.pods {
 		rt.pods.states[role].Store(rt.stateOf(d, from, until))
 	}
 	rt.looked = until
 	return nil
 }
 
-// stateOf finds when, between from and until, a Deployment's pods serve.
-func (rt *realTraffic) stateOf(d *appsv1.Deployment, from, until time.Time) *podState {
+// stateOf finds when, between from and until, a version's pods serve.
+func (rt *realTraffic) stateOf(d *cluster.Pods, from, until time.Time) *podState {
 	if d == nil {
 		return &podState{}
 	}
-	st := &podState{image: cluster.Image(d)}
+	st := &podState{image: d.Image}
 	for t := from; !t.After(until); t = t.Add(readinessStep) {
 		if rt.w.deploys.Serving(d, t) {
 			st.readyFrom = t

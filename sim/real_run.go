@@ -66,6 +66,7 @@ func (s *Session) runWith(ctx context.Context, sc *scenarios.Scenario, opts Opti
 	if err := rehearse(w, r); err != nil {
 		r.Error = err.Error()
 	}
+	r.Notes = append(w.notes, r.Notes...)
 	return r
 }
 
@@ -87,7 +88,6 @@ func (w *world) rehearseReal(ctx context.Context, r *reports.Run, cfg Real, seed
 	rt.finish(r)
 	r.Exposure = rt.Exposure()
 	r.Notes = append(r.Notes, faultNotes(w.chaos.taken())...)
-	r.Notes = append(r.Notes, w.notes...)
 	return err
 }
 

@@ -191,7 +191,6 @@ func (w *world) rehearse(ctx context.Context, r *reports.Run, seed int64) error 
 	unanswered := w.providerNotes()
 	r.Notes = append(r.Notes, unanswered...)
 	notRehearsable(r, unanswered...)
-	r.Notes = append(r.Notes, w.notes...)
 	return err
 }
 
@@ -220,6 +219,7 @@ func (w *world) initialize(ctx context.Context, start time.Time) error {
 		}
 		last = t
 		if t.Decision.Status.Phase == v1beta1.CanaryPhaseInitialized {
+			w.notes = append(w.notes, w.copiesNote(ctx)...)
 			return w.traffic.Advance(ctx, w.release)
 		}
 	}
@@ -383,6 +383,8 @@ func (w *world) event(ctx context.Context, e scenarios.Event) (bool, error) {
 		return false, w.setImage(ctx, e.Revision)
 	case scenarios.EventPause, scenarios.EventResume:
 		return false, w.suspend(ctx, e.Kind == scenarios.EventPause)
+	case scenarios.EventConfig:
+		return false, w.setConfig(ctx, e.Config)
 	case scenarios.EventDelete:
 		cd, err := w.canary(ctx)
 		if err == nil {
@@ -429,7 +431,8 @@ func decide(r *reports.Run) {
 }
 
 // crdDirs are Flagger's CRDs and, beside them, the Gateway API's, which
-// HTTPRoute routing needs on a real API server.
+// HTTPRoute routing needs on a real API server, and rehearse's stand-ins
+// for Knative Serving's and KEDA's.
 func crdDirs() ([]string, error) {
 	dirs, err := envtest.ResolveCRDDirs(nil)
 	if err != nil {
@@ -437,8 +440,10 @@ func crdDirs() ([]string, error) {
 	}
 	out := dirs
 	for _, d := range dirs {
-		if gw := filepath.Join(d, "gateway-api"); dirExists(gw) {
-			out = append(out, gw)
+		for _, sub := range []string{"gateway-api", "stand-ins"} {
+			if p := filepath.Join(d, sub); dirExists(p) {
+				out = append(out, p)
+			}
 		}
 	}
 	return out, nil

@@ -7,8 +7,8 @@ import (
 
 	"github.com/rehearse-dev/rehearse/engine"
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
-	"github.com/rehearse-dev/rehearse/engine/runner"
 	"github.com/rehearse-dev/rehearse/scenarios"
+	"github.com/rehearse-dev/rehearse/sim/cluster"
 )
 
 // script answers the engine from a scenario's per-tick script, as Flagger's
@@ -58,27 +58,36 @@ func (s *script) Call(_ context.Context, _ *v1beta1.Canary, h v1beta1.CanaryWebh
 func (s *script) Event(context.Context, *v1beta1.Canary, v1beta1.CanaryWebhook, engine.Event, time.Time) {
 }
 
-// scriptedCluster overrides the workloads' readiness where the script says.
-type scriptedCluster struct {
-	runner.Cluster
-	s *script
-}
-
-func (c *scriptedCluster) Workloads(ctx context.Context, cd *v1beta1.Canary, now time.Time) (engine.Workload, engine.Workload, error) {
-	t, p, err := c.Cluster.Workloads(ctx, cd, now)
-	st := c.s.at()
-	override(&t, st.Canary, now)
-	override(&p, st.Primary, now)
-	return t, p, err
-}
-
-func override(w *engine.Workload, s scenarios.WorkloadState, now time.Time) {
-	switch s {
-	case scenarios.Ready:
-		w.Readiness, w.Message = engine.Ready, ""
-	case scenarios.NotReady:
-		w.Readiness, w.Message = engine.NotReady, "not ready (scripted)"
-	case scenarios.DeadlineExceeded:
-		w.Readiness, w.Message = engine.DeadlineExceeded, "progress deadline exceeded (scripted)"
+// scriptedWorkload is the script's word on a workload at the tick being
+// run: the canary's or the primary's state, played by the Deployment
+// controller, so that the engine reads it from the workload's conditions as
+// it would on a cluster. A not-ready workload has been unavailable since the
+// first tick of its current not-ready run of ticks.
+func (w *world) scriptedWorkload(name string) (cluster.Behaviour, bool) {
+	s, ok := w.runner.Metrics.(*script)
+	if !ok || s.tick < 1 {
+		return cluster.Behaviour{}, false
 	}
+	state := func(t scenarios.ScriptTick) scenarios.WorkloadState { return t.Canary }
+	switch name {
+	case w.cd.Spec.TargetRef.Name:
+	case w.cd.PrimaryName():
+		state = func(t scenarios.ScriptTick) scenarios.WorkloadState { return t.Primary }
+	default:
+		return cluster.Behaviour{}, false
+	}
+	switch state(s.at()) {
+	case scenarios.Ready:
+		return cluster.Behaviour{}, true
+	case scenarios.NotReady:
+		first := s.tick
+		for first > 1 && state(s.sc.ScriptAt(first-1)) == scenarios.NotReady {
+			first--
+		}
+		since := w.release.Add(time.Duration(first) * w.interval)
+		return cluster.Behaviour{Never: true, Reason: "readiness probe failing (scripted)", Since: since}, true
+	case scenarios.DeadlineExceeded:
+		return cluster.Behaviour{Never: true, DeadlineExceeded: true, Reason: "progress deadline exceeded (scripted)"}, true
+	}
+	return cluster.Behaviour{}, false
 }

@@ -8,9 +8,7 @@ import (
 	"strings"
 	"time"
 
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/rehearse-dev/rehearse/engine"
@@ -110,14 +108,14 @@ func (w *world) setup(ctx context.Context, sc *scenarios.Scenario, cd *v1beta1.C
 		return err
 	}
 	w.client, w.key = c, client.ObjectKeyFromObject(cd)
-	w.deploys = &cluster.Controller{Client: w.client, Namespace: cd.Namespace, Behaviour: w.readiness}
+	w.deploys = &cluster.Controller{Client: w.client, Namespace: cd.Namespace, Behaviour: w.readiness,
+		Kind: controllerKind(cd), Override: w.workloadOverride}
 	if len(sc.Faults) > 0 {
 		w.chaos = newChaos(sc.Faults, seed(sc, opts))
 		w.crashAfter = 1
 		if opts.crashAfter != nil {
 			w.crashAfter = *opts.crashAfter
 		}
-		w.deploys.Override = w.workloadFault
 	}
 	w.router = routerFor(w.provider, w.client)
 	w.runner = w.newRunner()
@@ -197,19 +195,8 @@ func (w *world) loadSeries() error {
 // the world's own servers.
 func (w *world) objects(sc *scenarios.Scenario, cd *v1beta1.Canary) []client.Object {
 	w.rewrite(cd)
-	objs := []client.Object{cd}
-	target := false
 	set := sc.Manifests
-	for _, d := range set.Deployments {
-		if d.Namespace == sc.Canary.Namespace && d.Name == cd.Spec.TargetRef.Name {
-			target = true
-			d = withImage(d, sc.Release.From)
-		}
-		objs = append(objs, d.DeepCopy())
-	}
-	if !target {
-		objs = append(objs, syntheticTarget(cd, sc.Release.From))
-	}
+	objs := append([]client.Object{cd}, targetObjects(sc, cd)...)
 	for _, o := range set.Services {
 		objs = append(objs, o.DeepCopy())
 	}
@@ -219,6 +206,8 @@ func (w *world) objects(sc *scenarios.Scenario, cd *v1beta1.Canary) []client.Obj
 	for _, o := range set.Secrets {
 		objs = append(objs, o.DeepCopy())
 	}
+	objs = append(objs, scalerObjects(set)...)
+	objs = append(objs, w.standInConfigs(sc, cd)...)
 	for _, t := range set.MetricTemplates {
 		t = t.DeepCopy()
 		switch prov := &t.Spec.Provider; {
@@ -301,33 +290,13 @@ func metadata(wh v1beta1.CanaryWebhook, key string) string {
 	return (*wh.Metadata)[key]
 }
 
-func withImage(d *appsv1.Deployment, image string) *appsv1.Deployment {
-	d = d.DeepCopy()
-	if cs := d.Spec.Template.Spec.Containers; len(cs) > 0 && image != "" {
-		cs[0].Image = image
-	}
-	return d
-}
-
-// syntheticTarget stands in for a target Deployment the manifests leave out.
-func syntheticTarget(cd *v1beta1.Canary, image string) *appsv1.Deployment {
-	labels := map[string]string{"app": cd.Spec.TargetRef.Name}
-	one := int32(1)
-	return &appsv1.Deployment{
-		ObjectMeta: metav1.ObjectMeta{Name: cd.Spec.TargetRef.Name, Namespace: cd.Namespace, Labels: labels},
-		Spec: appsv1.DeploymentSpec{Replicas: &one, Selector: &metav1.LabelSelector{MatchLabels: labels},
-			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels},
-				Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: cd.Spec.TargetRef.Name, Image: image}}}}},
-	}
-}
-
 // newRunner wires the engine's runner to the world.
 func (w *world) newRunner() *runner.Runner {
 	r := &runner.Runner{Cluster: &kube.Cluster{Client: w.faultyClient(w.client)}, Router: w.router,
 		Options: engine.Options{Provider: w.provider}}
 	if w.sc.Scripted() {
 		s := &script{sc: w.sc}
-		r.Metrics, r.Hooks, r.Cluster = s, s, &scriptedCluster{Cluster: r.Cluster, s: s}
+		r.Metrics, r.Hooks = s, s
 		return r
 	}
 	promClient := w.http
@@ -340,7 +309,7 @@ func (w *world) newRunner() *runner.Runner {
 		// Prometheus's state.
 		c = &http.Client{Transport: w.metricAPI.Transport(c.Transport), Timeout: c.Timeout}
 		return runner.SourceMetrics{Source: &metrics.Source{Provider: w.provider, MetricsServer: w.promURL(), Client: c,
-			Templates: w.template, Secrets: w.secret, AWSCredentials: rehearsalAWS}}
+			Templates: w.template, Secrets: w.secret, AWSCredentials: rehearsalAWS, KnativeRevision: w.knativeRevision}}
 	}
 	// A query meant to outlive the provider's timeout is awaited with the
 	// timeout shrunk like the world's time; every other one patiently.

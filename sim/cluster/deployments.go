@@ -34,36 +34,36 @@ type Behaviour struct {
 // know are ready at once.
 type Behaviours func(image string, now time.Time) Behaviour
 
-// Controller plays the Deployment controller: it remembers when each
-// Deployment's current rollout started and writes the status a real
-// controller would write at a given time.
+// Target kinds the controller plays the workload controller of, beside
+// Deployments, which it always plays.
+const (
+	KindDaemonSet = "DaemonSet"
+	KindKnative   = "Knative"
+)
+
+// Controller plays the workload controllers a rehearsal needs: Kubernetes'
+// Deployment and DaemonSet controllers and Knative's revision controller.
+// It remembers when each workload's current rollout started and writes the
+// status a real controller would write at a given time.
 type Controller struct {
 	Client    client.Client
 	Namespace string
 	Behaviour Behaviours
-	// Override, when set, replaces the behaviour of one Deployment by name
-	// (a fault that hits the canary or the primary, whatever its image).
-	Override  func(name string, now time.Time) (Behaviour, bool)
+	// Override, when set, replaces the behaviour of one workload by name
+	// (a fault that hits the canary or the primary, whatever its image). A
+	// Knative revision is asked under the name of its role: the Service's
+	// name for the latest one, with -primary for the primary one.
+	Override func(name string, now time.Time) (Behaviour, bool)
+	// Kind is the Canary's target kind beside Deployment: KindDaemonSet or
+	// KindKnative; only those workloads are synced besides Deployments.
+	Kind      string
 	rollouts  map[string]rollout
-	revisions map[string]revision // by Deployment name: hashing a pod template is not free
+	revisions map[string]revision // by workload key: hashing a pod template is not free
 }
 
-// revision is a Deployment's pod-template hash at one resourceVersion.
+// revision is a workload's pod-template hash at one resourceVersion.
 type revision struct {
 	resourceVersion, hash string
-}
-
-// revisionOf hashes d's pod template, once per resourceVersion.
-func (c *Controller) revisionOf(d *appsv1.Deployment) string {
-	if r, ok := c.revisions[d.Name]; ok && r.resourceVersion == d.ResourceVersion && d.ResourceVersion != "" {
-		return r.hash
-	}
-	if c.revisions == nil {
-		c.revisions = map[string]revision{}
-	}
-	h := kube.Revision(&d.Spec.Template)
-	c.revisions[d.Name] = revision{d.ResourceVersion, h}
-	return h
 }
 
 type rollout struct {
@@ -72,113 +72,182 @@ type rollout struct {
 	started  time.Time
 }
 
-// Sync brings every Deployment's status to what it would be at now.
+// revisionOf hashes a pod template once per resourceVersion of its object.
+func (c *Controller) revisionOf(key string, obj client.Object, t *corev1.PodTemplateSpec) string {
+	if r, ok := c.revisions[key]; ok && r.resourceVersion == obj.GetResourceVersion() && obj.GetResourceVersion() != "" {
+		return r.hash
+	}
+	if c.revisions == nil {
+		c.revisions = map[string]revision{}
+	}
+	h := kube.Revision(t)
+	c.revisions[key] = revision{obj.GetResourceVersion(), h}
+	return h
+}
+
+// Sync brings every workload's status to what it would be at now.
 func (c *Controller) Sync(ctx context.Context, now time.Time) error {
+	if err := c.syncDeployments(ctx, now); err != nil {
+		return err
+	}
+	switch c.Kind {
+	case KindDaemonSet:
+		return c.syncDaemonSets(ctx, now)
+	case KindKnative:
+		return c.syncKnative(ctx, now)
+	}
+	return nil
+}
+
+func (c *Controller) syncDeployments(ctx context.Context, now time.Time) error {
 	var list appsv1.DeploymentList
 	if err := c.Client.List(ctx, &list, client.InNamespace(c.Namespace)); err != nil {
 		return fmt.Errorf("listing deployments: %w", err)
 	}
 	for i := range list.Items {
-		if err := c.sync(ctx, &list.Items[i], now); err != nil {
-			return err
+		d := &list.Items[i]
+		p := deploymentPods(d)
+		p.revision = c.revisionOf(p.key, d, &d.Spec.Template)
+		st := c.deploymentStatus(d, p, c.track(p, now), now)
+		if equality.Semantic.DeepEqual(d.Status, st) {
+			continue
 		}
-	}
-	return nil
-}
-
-func (c *Controller) sync(ctx context.Context, d *appsv1.Deployment, now time.Time) error {
-	r := c.track(d, now)
-	st := c.status(d, r, now)
-	if equality.Semantic.DeepEqual(d.Status, st) {
-		return nil
-	}
-	d.Status = st
-	if err := c.Client.Status().Update(ctx, d); err != nil {
-		return fmt.Errorf("updating the status of deployment %s/%s: %w", d.Namespace, d.Name, err)
+		d.Status = st
+		if err := c.Client.Status().Update(ctx, d); err != nil {
+			return fmt.Errorf("updating the status of deployment %s/%s: %w", d.Namespace, d.Name, err)
+		}
 	}
 	return nil
 }
 
 // track starts a new rollout when the pod template or a scale-up changes
 // what must run.
-func (c *Controller) track(d *appsv1.Deployment, now time.Time) rollout {
+func (c *Controller) track(p *Pods, now time.Time) rollout {
 	if c.rollouts == nil {
 		c.rollouts = map[string]rollout{}
 	}
-	cur := rollout{revision: c.revisionOf(d), replicas: replicas(d), started: now}
-	old, ok := c.rollouts[d.Name]
+	cur := rollout{revision: p.revision, replicas: p.replicas, started: now}
+	old, ok := c.rollouts[p.key]
 	if ok && old.revision == cur.revision && (old.replicas > 0 || cur.replicas == 0) {
 		old.replicas = cur.replicas
-		c.rollouts[d.Name] = old
+		c.rollouts[p.key] = old
 		return old
 	}
-	c.rollouts[d.Name] = cur
+	c.rollouts[p.key] = cur
 	return cur
 }
 
-func replicas(d *appsv1.Deployment) int32 {
-	if d.Spec.Replicas == nil {
-		return 1
+func deploymentPods(d *appsv1.Deployment) *Pods {
+	n := int32(1)
+	if d.Spec.Replicas != nil {
+		n = *d.Spec.Replicas
 	}
-	return *d.Spec.Replicas
+	return &Pods{key: "Deployment/" + d.Name, role: d.Name, Name: d.Name, Image: image(&d.Spec.Template), replicas: n,
+		deadline: progressDeadline(d.Spec.ProgressDeadlineSeconds)}
 }
 
-func image(d *appsv1.Deployment) string {
-	if cs := d.Spec.Template.Spec.Containers; len(cs) > 0 {
+func image(t *corev1.PodTemplateSpec) string {
+	if cs := t.Spec.Containers; len(cs) > 0 {
 		return cs[0].Image
 	}
 	return ""
 }
 
-// status is the Deployment status at now: all replicas updated, available
-// once the image's pods are ready.
-func (c *Controller) status(d *appsv1.Deployment, r rollout, now time.Time) appsv1.DeploymentStatus {
-	n, b := r.replicas, c.Behaviour(image(d), now)
+// progressDeadline is a Deployment's spec.progressDeadlineSeconds (default 600).
+func progressDeadline(s *int32) time.Duration {
+	if s == nil {
+		return 600 * time.Second
+	}
+	return time.Duration(*s) * time.Second
+}
+
+// behaviour is how p's pods behave at now: the override's word, else the
+// image's.
+func (c *Controller) behaviour(p *Pods, now time.Time) Behaviour {
 	if c.Override != nil {
-		if o, ok := c.Override(d.Name, now); ok {
-			b = o
+		if o, ok := c.Override(p.role, now); ok {
+			return o
 		}
 	}
-	ready := n == 0 || (!b.Never && !now.Before(r.started.Add(b.ReadyAfter)))
-	st := appsv1.DeploymentStatus{ObservedGeneration: d.Generation, Replicas: n, UpdatedReplicas: n}
-	since := metav1.NewTime(r.started)
+	return c.Behaviour(p.Image, now)
+}
+
+// state is whether a rollout's pods are available at now, and since when
+// they have been unavailable when they are not.
+func (c *Controller) state(p *Pods, r rollout, now time.Time) (ready bool, since time.Time, b Behaviour) {
+	b = c.behaviour(p, now)
+	since = r.started
 	if !b.Since.IsZero() && b.Since.After(r.started) {
-		since = metav1.NewTime(b.Since)
+		since = b.Since
 	}
+	ready = r.replicas == 0 || (!b.Never && !now.Before(r.started.Add(b.ReadyAfter)))
+	return ready, since, b
+}
+
+// deploymentStatus is the Deployment status at now: all replicas updated,
+// available once the image's pods are ready. The Available and Progressing
+// conditions say so as the Deployment controller does, keeping their times
+// while their verdict stands: Available has said MinimumReplicasUnavailable
+// since the pods first became unavailable, and Progressing turns to
+// ProgressDeadlineExceeded once the Deployment's own deadline
+// (spec.progressDeadlineSeconds) has passed without progress.
+func (c *Controller) deploymentStatus(d *appsv1.Deployment, p *Pods, r rollout, now time.Time) appsv1.DeploymentStatus {
+	ready, since, b := c.state(p, r, now)
+	n := r.replicas
+	st := appsv1.DeploymentStatus{ObservedGeneration: d.Generation, Replicas: n, UpdatedReplicas: n}
 	if ready {
 		st.ReadyReplicas, st.AvailableReplicas = n, n
-		st.Conditions = []appsv1.DeploymentCondition{
-			{Type: appsv1.DeploymentAvailable, Status: corev1.ConditionTrue, Reason: "MinimumReplicasAvailable", LastUpdateTime: since, LastTransitionTime: since},
-			{Type: appsv1.DeploymentProgressing, Status: corev1.ConditionTrue, Reason: "NewReplicaSetAvailable", LastUpdateTime: since, LastTransitionTime: since},
-		}
+		st.Conditions = keepTimes(d.Status.Conditions,
+			condition(appsv1.DeploymentAvailable, corev1.ConditionTrue, "MinimumReplicasAvailable", "", since),
+			condition(appsv1.DeploymentProgressing, corev1.ConditionTrue, "NewReplicaSetAvailable", "", since))
 		return st
 	}
 	st.UnavailableReplicas = n
-	progress := appsv1.DeploymentCondition{Type: appsv1.DeploymentProgressing, Status: corev1.ConditionTrue, Reason: "ReplicaSetUpdated",
-		Message: b.Reason, LastUpdateTime: since, LastTransitionTime: since}
-	if b.DeadlineExceeded && !now.Before(r.started.Add(b.ReadyAfter)) {
+	progress := condition(appsv1.DeploymentProgressing, corev1.ConditionTrue, "ReplicaSetUpdated", b.Reason, since)
+	if (b.DeadlineExceeded && !now.Before(r.started.Add(b.ReadyAfter))) || since.Add(p.deadline).Before(now) {
 		progress.Status, progress.Reason = corev1.ConditionFalse, "ProgressDeadlineExceeded"
+		progress.LastUpdateTime, progress.LastTransitionTime = metav1.NewTime(now), metav1.NewTime(now)
 	}
-	st.Conditions = []appsv1.DeploymentCondition{
-		{Type: appsv1.DeploymentAvailable, Status: corev1.ConditionFalse, Reason: "MinimumReplicasUnavailable",
-			Message: b.Reason, LastUpdateTime: since, LastTransitionTime: since},
-		progress,
-	}
+	st.Conditions = keepTimes(d.Status.Conditions,
+		condition(appsv1.DeploymentAvailable, corev1.ConditionFalse, "MinimumReplicasUnavailable", b.Reason, since), progress)
 	return st
 }
 
-// Serving says whether a Deployment's pods answer requests at t: it has
-// replicas and its current rollout's pods are available by then. A pod
-// template the controller has not synced yet is a rollout starting at t.
-func (c *Controller) Serving(d *appsv1.Deployment, t time.Time) bool {
-	rev := c.revisionOf(d)
-	r, ok := c.rollouts[d.Name]
-	if !ok || r.revision != rev {
-		r = rollout{revision: rev, replicas: replicas(d), started: t}
+func condition(t appsv1.DeploymentConditionType, s corev1.ConditionStatus, reason, msg string, at time.Time) appsv1.DeploymentCondition {
+	return appsv1.DeploymentCondition{Type: t, Status: s, Reason: reason, Message: msg,
+		LastUpdateTime: metav1.NewTime(at), LastTransitionTime: metav1.NewTime(at)}
+}
+
+// keepTimes is the Deployment controller's SetDeploymentCondition: a
+// condition whose status and reason stand keeps its times; one whose status
+// stands keeps its transition time.
+func keepTimes(old []appsv1.DeploymentCondition, next ...appsv1.DeploymentCondition) []appsv1.DeploymentCondition {
+	for i := range next {
+		for _, o := range old {
+			switch {
+			case o.Type != next[i].Type || o.Status != next[i].Status:
+			case o.Reason == next[i].Reason:
+				next[i].LastUpdateTime, next[i].LastTransitionTime = o.LastUpdateTime, o.LastTransitionTime
+			default:
+				next[i].LastTransitionTime = o.LastTransitionTime
+			}
+		}
 	}
-	r.replicas = replicas(d)
-	return r.replicas > 0 && c.status(d, r, t).AvailableReplicas > 0
+	return next
+}
+
+// Serving says whether a version's pods answer requests at t: they exist
+// and their current rollout's pods are available by then. A pod template
+// the controller has not synced yet is a rollout starting at t.
+func (c *Controller) Serving(p *Pods, t time.Time) bool {
+	r, ok := c.rollouts[p.key]
+	if !ok || r.revision != p.revision {
+		r = rollout{revision: p.revision, replicas: p.replicas, started: t}
+	}
+	r.replicas = p.replicas
+	ready, _, _ := c.state(p, r, t)
+	return r.replicas > 0 && ready
 }
 
 // Image is the image a Deployment runs (its first container's).
-func Image(d *appsv1.Deployment) string { return image(d) }
+func Image(d *appsv1.Deployment) string { return image(&d.Spec.Template) }

@@ -5,18 +5,22 @@ import (
 	"sync"
 
 	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	kedav1alpha1 "github.com/rehearse-dev/rehearse/engine/api/keda/v1alpha1"
+	knativev1 "github.com/rehearse-dev/rehearse/engine/api/knative/v1"
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 )
 
 var scheme = sync.OnceValues(newScheme)
 
-// Scheme knows the built-in Kubernetes types and Flagger's. It is built once:
+// Scheme knows the built-in Kubernetes types, Flagger's, and rehearse's
+// stand-ins for Knative Serving's and KEDA's. It is built once:
 // a scheme is read-only once built, and building one costs milliseconds.
 func Scheme() (*runtime.Scheme, error) { return scheme() }
 
@@ -28,20 +32,23 @@ func newScheme() (*runtime.Scheme, error) {
 	if err := gatewayv1.Install(s); err != nil {
 		return nil, fmt.Errorf("building the scheme: %w", err)
 	}
-	if err := v1beta1.AddToScheme(s); err != nil {
-		return nil, fmt.Errorf("building the scheme: %w", err)
+	for _, add := range []func(*runtime.Scheme) error{v1beta1.AddToScheme, knativev1.AddToScheme, kedav1alpha1.AddToScheme} {
+		if err := add(s); err != nil {
+			return nil, fmt.Errorf("building the scheme: %w", err)
+		}
 	}
 	return s, nil
 }
 
 // NewMemory returns an in-memory API server holding objs, with status
-// subresources for Deployments, Canaries and Services as a real API server
-// has. It is a Store: typed objects copied with their generated DeepCopy,
+// subresources where a real API server has them (Deployments, DaemonSets,
+// HPAs, Services, Canaries, Knative Services and Revisions). It is a Store: typed objects copied with their generated DeepCopy,
 // an order of magnitude cheaper per call than the fake client's JSON round
 // trips. Objects the scheme does not know are a programming error, and
 // panic, as the fake client builder does.
 func NewMemory(scheme *runtime.Scheme, objs ...client.Object) client.WithWatch {
-	s, err := NewStore(scheme, &appsv1.Deployment{}, &v1beta1.Canary{}, &corev1.Service{})
+	s, err := NewStore(scheme, &appsv1.Deployment{}, &appsv1.DaemonSet{}, &autoscalingv2.HorizontalPodAutoscaler{},
+		&v1beta1.Canary{}, &corev1.Service{}, &knativev1.Service{}, &knativev1.Revision{})
 	if err == nil {
 		err = s.Add(objs...)
 	}

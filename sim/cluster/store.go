@@ -426,6 +426,9 @@ func (s *Store) put(k *kind, obj client.Object) {
 	obj.GetObjectKind().SetGroupVersionKind(schema.GroupVersionKind{})
 	if sec, ok := obj.(*corev1.Secret); ok {
 		foldStringData(sec)
+		if sec.Type == "" {
+			sec.Type = corev1.SecretTypeOpaque // the API server's default
+		}
 	}
 	byKey := s.objects[k.gvk]
 	if byKey == nil {

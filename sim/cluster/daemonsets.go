@@ -1,0 +1,70 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/rehearse-dev/rehearse/engine/kube"
+)
+
+// Nodes is how many nodes the embedded cluster has. Every node carries the
+// labels a DaemonSet's node selector asks for, except Flagger's
+// scale-to-zero label, which no node carries: that is how Flagger empties
+// a DaemonSet.
+const Nodes = 3
+
+// scheduled is how many nodes a DaemonSet runs a pod on.
+func scheduled(ds *appsv1.DaemonSet) int32 {
+	if _, ok := ds.Spec.Template.Spec.NodeSelector[kube.ScaleToZeroNodeSelector]; ok {
+		return 0
+	}
+	return Nodes
+}
+
+func (c *Controller) daemonSetVersion(ds *appsv1.DaemonSet) *Pods {
+	p := &Pods{key: "DaemonSet/" + ds.Name, role: ds.Name, Name: ds.Name, Image: image(&ds.Spec.Template), replicas: scheduled(ds)}
+	p.revision = c.revisionOf(p.key, ds, &ds.Spec.Template)
+	return p
+}
+
+func (c *Controller) syncDaemonSets(ctx context.Context, now time.Time) error {
+	var list appsv1.DaemonSetList
+	if err := c.Client.List(ctx, &list, client.InNamespace(c.Namespace)); err != nil {
+		return fmt.Errorf("listing daemonsets: %w", err)
+	}
+	for i := range list.Items {
+		ds := &list.Items[i]
+		p := c.daemonSetVersion(ds)
+		st := c.daemonSetStatus(ds, p, c.track(p, now), now)
+		if equality.Semantic.DeepEqual(ds.Status, st) {
+			continue
+		}
+		ds.Status = st
+		if err := c.Client.Status().Update(ctx, ds); err != nil {
+			return fmt.Errorf("updating the status of daemonset %s/%s: %w", ds.Namespace, ds.Name, err)
+		}
+	}
+	return nil
+}
+
+// daemonSetStatus is the DaemonSet status at now: a pod on every node it
+// schedules to, all updated, available once the image's pods are ready.
+// Changing the node selector (Flagger's scale to and from zero) changes the
+// template, so scaling up starts a new rollout, as on a real cluster.
+func (c *Controller) daemonSetStatus(ds *appsv1.DaemonSet, p *Pods, r rollout, now time.Time) appsv1.DaemonSetStatus {
+	ready, _, _ := c.state(p, r, now)
+	n := r.replicas
+	st := appsv1.DaemonSetStatus{ObservedGeneration: ds.Generation, CurrentNumberScheduled: n,
+		DesiredNumberScheduled: n, UpdatedNumberScheduled: n}
+	if ready {
+		st.NumberReady, st.NumberAvailable = n, n
+	} else {
+		st.NumberUnavailable = n
+	}
+	return st
+}

@@ -1,0 +1,294 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	kedav1alpha1 "github.com/rehearse-dev/rehearse/engine/api/keda/v1alpha1"
+	knativev1 "github.com/rehearse-dev/rehearse/engine/api/knative/v1"
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+	"github.com/rehearse-dev/rehearse/engine/manifest"
+	"github.com/rehearse-dev/rehearse/scenarios"
+	"github.com/rehearse-dev/rehearse/sim/cluster"
+)
+
+// The targets Flagger rolls out, as the world holds them: the user's
+// Deployments, DaemonSets and Knative Services (the Canary's target running
+// release.from), a stand-in of the right kind when the manifests leave the
+// target out, the autoscalers an autoscalerRef copies, and empty stand-ins
+// for configs the target reads that the manifests do not hold.
+
+// targetObjects are the manifests' workloads, the target running
+// release.from; a stand-in takes the place of a target they leave out.
+func targetObjects(sc *scenarios.Scenario, cd *v1beta1.Canary) []client.Object {
+	set, ref := sc.Manifests, cd.Spec.TargetRef
+	var objs []client.Object
+	found := false
+	for _, d := range set.Deployments {
+		d = d.DeepCopy()
+		if isTarget(cd, "Deployment", d) {
+			found = true
+			setImage(d.Spec.Template.Spec.Containers, sc.Release.From)
+		}
+		objs = append(objs, d)
+	}
+	for _, d := range set.DaemonSets {
+		d = d.DeepCopy()
+		if isTarget(cd, "DaemonSet", d) {
+			found = true
+			setImage(d.Spec.Template.Spec.Containers, sc.Release.From)
+		}
+		objs = append(objs, d)
+	}
+	for _, k := range set.KnativeServices {
+		k = k.DeepCopy()
+		if ref.IsKnativeService() && k.Name == ref.Name && k.Namespace == cd.Namespace {
+			found = true
+			setImage(k.Spec.Template.Spec.Containers, sc.Release.From)
+		}
+		objs = append(objs, k)
+	}
+	if !found {
+		objs = append(objs, syntheticTarget(cd, sc.Release.From))
+	}
+	return objs
+}
+
+func isTarget(cd *v1beta1.Canary, kind string, o client.Object) bool {
+	return cd.Spec.TargetRef.Kind == kind && !cd.Spec.TargetRef.IsKnativeService() &&
+		o.GetName() == cd.Spec.TargetRef.Name && o.GetNamespace() == cd.Namespace
+}
+
+func setImage(cs []corev1.Container, image string) {
+	if len(cs) > 0 && image != "" {
+		cs[0].Image = image
+	}
+}
+
+// syntheticTarget stands in for a target the manifests leave out.
+func syntheticTarget(cd *v1beta1.Canary, image string) client.Object {
+	name := cd.Spec.TargetRef.Name
+	labels := map[string]string{"app": name}
+	meta := metav1.ObjectMeta{Name: name, Namespace: cd.Namespace, Labels: labels}
+	pod := corev1.PodSpec{Containers: []corev1.Container{{Name: name, Image: image}}}
+	template := corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels}, Spec: pod}
+	selector := &metav1.LabelSelector{MatchLabels: labels}
+	switch {
+	case cd.Spec.TargetRef.IsKnativeService():
+		return &knativev1.Service{ObjectMeta: meta, Spec: knativev1.ServiceSpec{Template: knativev1.RevisionTemplateSpec{Spec: knativev1.RevisionSpec{PodSpec: pod}}}}
+	case cd.Spec.TargetRef.Kind == "DaemonSet":
+		return &appsv1.DaemonSet{ObjectMeta: meta, Spec: appsv1.DaemonSetSpec{Selector: selector, Template: template}}
+	}
+	one := int32(1)
+	return &appsv1.Deployment{ObjectMeta: meta, Spec: appsv1.DeploymentSpec{Replicas: &one, Selector: selector, Template: template}}
+}
+
+// scalerObjects are the manifests' HPAs and KEDA ScaledObjects. No
+// autoscaler runs in the world: they are there for Flagger to copy.
+func scalerObjects(set *manifest.Set) []client.Object {
+	var objs []client.Object
+	for _, o := range set.HPAs {
+		objs = append(objs, o.DeepCopy())
+	}
+	for _, o := range set.ScaledObjects {
+		objs = append(objs, o.DeepCopy())
+	}
+	return objs
+}
+
+// standInConfigs are empty ConfigMaps and Secrets for those the target's
+// pod spec requires and the manifests leave out (a Secret kept in a vault,
+// a ConfigMap a kustomize generator writes): Flagger would wait for them
+// for ever, which is not what a rehearsal of the policy is about. A note
+// says so.
+func (w *world) standInConfigs(sc *scenarios.Scenario, cd *v1beta1.Canary) []client.Object {
+	spec := targetPodSpec(sc, cd)
+	if spec == nil {
+		return nil
+	}
+	var objs []client.Object
+	var names []string
+	for _, r := range requiredConfigs(spec) {
+		if _, ok := sc.Manifests.Origins[manifest.Key(r.kind, cd.Namespace, r.name)]; ok {
+			continue
+		}
+		meta := metav1.ObjectMeta{Name: r.name, Namespace: cd.Namespace}
+		if r.kind == "ConfigMap" {
+			objs = append(objs, &corev1.ConfigMap{ObjectMeta: meta})
+		} else {
+			objs = append(objs, &corev1.Secret{ObjectMeta: meta, Type: corev1.SecretTypeOpaque})
+		}
+		names = append(names, r.kind+" "+r.name)
+	}
+	if len(names) > 0 {
+		w.notes = append(w.notes, fmt.Sprintf("%s: not in the manifests, though the target's pods need them; empty stand-ins were created "+
+			"(on a cluster, Flagger waits until they exist)", strings.Join(names, ", ")))
+	}
+	return objs
+}
+
+// targetPodSpec is the pod spec of the Canary's target in the manifests.
+func targetPodSpec(sc *scenarios.Scenario, cd *v1beta1.Canary) *corev1.PodSpec {
+	for _, d := range sc.Manifests.Deployments {
+		if isTarget(cd, "Deployment", d) {
+			return &d.Spec.Template.Spec
+		}
+	}
+	for _, d := range sc.Manifests.DaemonSets {
+		if isTarget(cd, "DaemonSet", d) {
+			return &d.Spec.Template.Spec
+		}
+	}
+	return nil
+}
+
+type configName struct{ kind, name string }
+
+// requiredConfigs are the ConfigMaps and Secrets a pod spec reads without
+// marking them optional, sorted.
+func requiredConfigs(spec *corev1.PodSpec) []configName {
+	var out []configName
+	add := func(kind, name string, optional *bool) {
+		c := configName{kind, name}
+		if (optional == nil || !*optional) && name != "" && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	for _, v := range spec.Volumes {
+		if v.ConfigMap != nil {
+			add("ConfigMap", v.ConfigMap.Name, v.ConfigMap.Optional)
+		}
+		if v.Secret != nil {
+			add("Secret", v.Secret.SecretName, v.Secret.Optional)
+		}
+		if v.Projected != nil {
+			for _, s := range v.Projected.Sources {
+				if s.ConfigMap != nil {
+					add("ConfigMap", s.ConfigMap.Name, s.ConfigMap.Optional)
+				}
+				if s.Secret != nil {
+					add("Secret", s.Secret.Name, s.Secret.Optional)
+				}
+			}
+		}
+	}
+	for _, c := range append(slices.Clone(spec.Containers), spec.InitContainers...) {
+		for _, e := range c.Env {
+			if f := e.ValueFrom; f != nil && f.ConfigMapKeyRef != nil {
+				add("ConfigMap", f.ConfigMapKeyRef.Name, f.ConfigMapKeyRef.Optional)
+			} else if f != nil && f.SecretKeyRef != nil {
+				add("Secret", f.SecretKeyRef.Name, f.SecretKeyRef.Optional)
+			}
+		}
+		for _, e := range c.EnvFrom {
+			if e.ConfigMapRef != nil {
+				add("ConfigMap", e.ConfigMapRef.Name, e.ConfigMapRef.Optional)
+			} else if e.SecretRef != nil {
+				add("Secret", e.SecretRef.Name, e.SecretRef.Optional)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b configName) int { return strings.Compare(a.kind+"/"+a.name, b.kind+"/"+b.name) })
+	return out
+}
+
+// controllerKind is the workload controller the world plays besides the
+// Deployment controller.
+func controllerKind(cd *v1beta1.Canary) string {
+	switch {
+	case cd.Spec.TargetRef.IsKnativeService():
+		return cluster.KindKnative
+	case cd.Spec.TargetRef.Kind == "DaemonSet":
+		return cluster.KindDaemonSet
+	}
+	return ""
+}
+
+// workloadOverride overrides the behaviour of the canary's or the primary's
+// pods: the script's state at the tick being run, else a fault.
+func (w *world) workloadOverride(name string, now time.Time) (cluster.Behaviour, bool) {
+	if w.sc.Scripted() {
+		return w.scriptedWorkload(name)
+	}
+	if w.chaos == nil {
+		return cluster.Behaviour{}, false
+	}
+	return w.workloadFault(name, now)
+}
+
+// knativeRevision is the latest created revision of a Knative Service, for
+// the metric queries of the knative provider.
+func (w *world) knativeRevision(ns, name string) (string, error) {
+	var svc knativev1.Service
+	if err := w.client.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: name}, &svc); err != nil {
+		return "", err
+	}
+	return svc.Status.LatestCreatedRevisionName, nil
+}
+
+// copiesNote says what Flagger's initialization made beside the primary:
+// the -primary copy of the autoscaler and of each tracked config, which a
+// report cannot otherwise show.
+func (w *world) copiesNote(ctx context.Context) []string {
+	cd, err := w.canary(ctx)
+	if err != nil {
+		return nil
+	}
+	var made []string
+	if s := w.primaryScaler(ctx, cd); s != "" {
+		made = append(made, s)
+	}
+	if t := cd.Status.TrackedConfigs; t != nil {
+		for _, key := range slices.Sorted(maps.Keys(*t)) {
+			kind, name, _ := strings.Cut(key, "/")
+			made = append(made, map[string]string{"configmap": "ConfigMap", "secret": "Secret"}[kind]+" "+name+"-primary")
+		}
+	}
+	if len(made) == 0 {
+		return nil
+	}
+	return []string{"initialization created, beside " + cd.PrimaryName() + ": " + strings.Join(made, ", ") +
+		" (tracked configs are copied again on every promotion)"}
+}
+
+// primaryScaler describes the primary's autoscaler, if the Canary has one
+// and it exists.
+func (w *world) primaryScaler(ctx context.Context, cd *v1beta1.Canary) string {
+	ref := cd.Spec.AutoscalerRef
+	if ref == nil {
+		return ""
+	}
+	key := client.ObjectKey{Namespace: cd.Namespace, Name: ref.Name + "-primary"}
+	switch ref.Kind {
+	case "HorizontalPodAutoscaler":
+		var h autoscalingv2.HorizontalPodAutoscaler
+		if w.client.Get(ctx, key, &h) == nil {
+			return fmt.Sprintf("HorizontalPodAutoscaler %s (min %s, max %d, scaling %s %s)", h.Name, bound(h.Spec.MinReplicas), h.Spec.MaxReplicas,
+				h.Spec.ScaleTargetRef.Kind, h.Spec.ScaleTargetRef.Name)
+		}
+	case "ScaledObject":
+		var so kedav1alpha1.ScaledObject
+		if w.client.Get(ctx, key, &so) == nil && so.Spec.ScaleTargetRef != nil {
+			return fmt.Sprintf("KEDA ScaledObject %s (min %s, max %s, scaling %s)", so.Name, bound(so.Spec.MinReplicaCount),
+				bound(so.Spec.MaxReplicaCount), so.Spec.ScaleTargetRef.Name)
+		}
+	}
+	return ""
+}
+
+func bound(n *int32) string {
+	if n == nil {
+		return "default"
+	}
+	return fmt.Sprint(*n)
+}

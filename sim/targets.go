@@ -248,17 +248,22 @@ func (w *world) copiesNote(ctx context.Context) []string {
 	if s := w.primaryScaler(ctx, cd); s != "" {
 		made = append(made, s)
 	}
+	configs := 0
 	if t := cd.Status.TrackedConfigs; t != nil {
 		for _, key := range slices.Sorted(maps.Keys(*t)) {
 			kind, name, _ := strings.Cut(key, "/")
 			made = append(made, map[string]string{"configmap": "ConfigMap", "secret": "Secret"}[kind]+" "+name+"-primary")
+			configs++
 		}
 	}
 	if len(made) == 0 {
 		return nil
 	}
-	return []string{"initialization created, beside " + cd.PrimaryName() + ": " + strings.Join(made, ", ") +
-		" (tracked configs are copied again on every promotion)"}
+	note := "initialization created, beside " + cd.PrimaryName() + ": " + strings.Join(made, ", ")
+	if configs > 0 {
+		note += "; the primary's pods read the -primary configs, which every promotion copies again, and a change to a tracked config is a new revision"
+	}
+	return []string{note}
 }
 
 // primaryScaler describes the primary's autoscaler, if the Canary has one

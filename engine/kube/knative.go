@@ -140,21 +140,6 @@ type KnativeRouter struct {
 	Client client.Client
 }
 
-// Reconcile records the primary revision on a Service that has none yet.
-func (r KnativeRouter) Reconcile(ctx context.Context, cd *v1beta1.Canary) error {
-	var svc knativev1.Service
-	if err := r.Client.Get(ctx, client.ObjectKey{Namespace: cd.Namespace, Name: cd.Spec.TargetRef.Name}, &svc); err != nil {
-		return fmt.Errorf("reading Knative Service %s.%s: %w", cd.Spec.TargetRef.Name, cd.Namespace, err)
-	}
-	if _, ok := svc.Annotations[knativev1.PrimaryRevisionAnnotation]; ok || svc.Status.LatestCreatedRevisionName == "" {
-		return nil
-	}
-	return updateKnative(ctx, r.Client, cd, func(s *knativev1.Service) error {
-		setAnnotation(s, s.Status.LatestCreatedRevisionName)
-		return nil
-	})
-}
-
 // SetRoutes writes the split.
 func (r KnativeRouter) SetRoutes(ctx context.Context, cd *v1beta1.Canary, routes engine.Routes) error {
 	return updateKnative(ctx, r.Client, cd, func(svc *knativev1.Service) error {
@@ -169,7 +154,8 @@ func (r KnativeRouter) SetRoutes(ctx context.Context, cd *v1beta1.Canary, routes
 
 // Routes reads the split Knative serves: the status's traffic targets once
 // Knative has caught up with the spec, the spec's until then. A Service
-// Flagger has not initialized sends everything to its primary. When the
+// Flagger has not initialized (no annotation, or no split written yet)
+// sends everything to what will be its primary. When the
 // primary is also the latest revision (after initialization or a
 // promotion), Flagger's GetRoutes reads the latest-revision entry for both
 // and reports 0/0; rehearse reads the pinned entry for the primary, which
@@ -180,7 +166,7 @@ func (r KnativeRouter) Routes(ctx context.Context, cd *v1beta1.Canary) (engine.R
 		return engine.Routes{}, fmt.Errorf("reading Knative Service %s.%s: %w", cd.Spec.TargetRef.Name, cd.Namespace, err)
 	}
 	primary, ok := svc.Annotations[knativev1.PrimaryRevisionAnnotation]
-	if !ok {
+	if !ok || len(svc.Spec.Traffic) == 0 {
 		return engine.Routes{Primary: v1beta1.TotalWeight}, nil
 	}
 	traffic := svc.Status.Traffic
@@ -190,18 +176,26 @@ func (r KnativeRouter) Routes(ctx context.Context, cd *v1beta1.Canary) (engine.R
 	return splitOf(traffic, primary, svc.Name, svc.Namespace)
 }
 
-// splitOf finds the latest-revision target (the canary) and the target
-// pinned to the primary revision.
+// splitOf finds the latest-revision target (the canary) and the target of
+// the primary revision: a pinned one when there is one, else, as Flagger's
+// GetRoutes reads it, whichever target resolves to that revision (right
+// after a promotion, the latest-revision one).
 func splitOf(traffic []knativev1.TrafficTarget, primary, name, ns string) (engine.Routes, error) {
-	canaryIdx, primaryIdx := -1, -1
+	canaryIdx, primaryIdx, anyIdx := -1, -1, -1
 	for i, t := range traffic {
 		latest := t.LatestRevision != nil && *t.LatestRevision
-		switch {
-		case latest && canaryIdx < 0:
+		if latest && canaryIdx < 0 {
 			canaryIdx = i
-		case !latest && t.RevisionName == primary && primaryIdx < 0:
+		}
+		if t.RevisionName == primary && anyIdx < 0 {
+			anyIdx = i
+		}
+		if t.RevisionName == primary && !latest && primaryIdx < 0 {
 			primaryIdx = i
 		}
+	}
+	if primaryIdx < 0 {
+		primaryIdx = anyIdx
 	}
 	if canaryIdx < 0 || primaryIdx < 0 {
 		return engine.Routes{}, fmt.Errorf("Knative Service %s.%s traffic spec invalid: Flagger needs a latestRevision target and one for revision %s", name, ns, primary)

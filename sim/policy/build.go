@@ -9,6 +9,7 @@ import (
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/engine/manifest"
+	"github.com/rehearse-dev/rehearse/engine/metrics"
 	"github.com/rehearse-dev/rehearse/scenarios"
 )
 
@@ -138,10 +139,6 @@ func (b *builder) canary(cd *v1beta1.Canary, prefix string) {
 	if len(bad) > 0 {
 		return
 	}
-	if cd.Spec.TargetRef.Kind != "Deployment" {
-		b.finding(cd, origin, fmt.Sprintf("targetRef is a %s: rehearse only rehearses Deployment targets so far, so this Canary is not rehearsed", cd.Spec.TargetRef.Kind))
-		return
-	}
 	s := newSubject(b.set, cd, over, b.opts)
 	b.canaryFindings(s)
 	for _, p := range policies {
@@ -156,6 +153,24 @@ func (b *builder) canaryFindings(s *subject) {
 	if _, ok := promotionTicks(s.cd, s.provider); !ok {
 		s.note("stepWeight is 0 with no stepWeights and no iterations: this Canary never promotes")
 	}
+	if daemonSetMeasuresPrimary(s) {
+		b.finding(s.cd, s.origin, fmt.Sprintf("provider %s's builtin metrics select pods named %s-<a>-<b>: a DaemonSet's canary pods (%s-<a>) never match "+
+			"and its primary's (%s-primary-<a>) do, so Flagger measures the primary; select the canary's pods in a MetricTemplate",
+			s.provider, s.cd.Spec.TargetRef.Name, s.cd.Spec.TargetRef.Name, s.cd.Spec.TargetRef.Name))
+	}
+}
+
+// daemonSetMeasuresPrimary says whether a DaemonSet's builtin checks read
+// the primary's pods: the observers that select pods by name expect a
+// Deployment's two-part pod suffix.
+func daemonSetMeasuresPrimary(s *subject) bool {
+	if s.cd.Spec.TargetRef.Kind != "DaemonSet" {
+		return false
+	}
+	if o := metrics.ObserverFor(s.provider); o != metrics.ObserverHTTP && o != metrics.ObserverAppMesh {
+		return false
+	}
+	return slices.ContainsFunc(s.metrics(), func(m v1beta1.CanaryMetric) bool { return manifest.IsBuiltinMetric(m.Name) })
 }
 
 func (b *builder) finding(cd *v1beta1.Canary, origin manifest.Object, msg string) {

@@ -154,16 +154,20 @@ func checkFinding(t *testing.T, p *Plan, want string) {
 	}
 }
 
-// TestBuildUnrehearsableTarget: a Canary the simulator cannot roll out is
-// a finding, not a rehearsal.
-func TestBuildUnrehearsableTarget(t *testing.T) {
+// TestBuildDaemonSetTarget: a DaemonSet target is rehearsed like a
+// Deployment, releasing a new reference to the DaemonSet's own image.
+func TestBuildDaemonSetTarget(t *testing.T) {
+	ds := strings.Replace(deploymentYAML, "kind: Deployment", "kind: DaemonSet", 1)
 	yaml := strings.Replace(canaryYAML("app", "", analysis(successRate, "")), "kind: Deployment, name: app", "kind: DaemonSet, name: app", 1)
-	p, err := Build(loadSet(t, map[string]string{"canary.yaml": yaml}), Options{})
+	p, err := Build(loadSet(t, map[string]string{"daemonset.yaml": ds, "canary.yaml": yaml}), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(p.Rehearsals) != 0 || len(p.Findings) != 1 || !strings.Contains(p.Findings[0].Message, "DaemonSet") {
-		t.Errorf("rehearsals %q, findings %+v: want none and one about the DaemonSet", policiesOf(p), p.Findings)
+	if len(p.Rehearsals) == 0 || len(p.Findings) != 0 {
+		t.Fatalf("rehearsals %q, findings %+v: want the DaemonSet rehearsed", policiesOf(p), p.Findings)
+	}
+	if rel := p.Rehearsals[0].Scenario.Release; rel.From != "registry.example.com/app:1.0" || rel.To != "registry.example.com/app:1.0-rehearsal" {
+		t.Errorf("release %+v, want the DaemonSet's image and a new tag of it", rel)
 	}
 }
 

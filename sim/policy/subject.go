@@ -8,10 +8,9 @@ import (
 	"sort"
 	"strings"
 
-	appsv1 "k8s.io/api/apps/v1"
-
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/engine/manifest"
+	"github.com/rehearse-dev/rehearse/scenarios"
 	"github.com/rehearse-dev/rehearse/sim/traffic"
 )
 
@@ -44,16 +43,21 @@ func newSubject(set *manifest.Set, cd *v1beta1.Canary, over overrides, opts Opti
 	return s
 }
 
-// pickRelease takes the target Deployment's image as the running version
-// and a changed reference to it as the release.
+// pickRelease takes the target's image (a Deployment's, a DaemonSet's or a
+// Knative Service's) as the running version and a changed reference to it
+// as the release.
 func (s *subject) pickRelease() {
-	d := s.target()
-	if d == nil || len(d.Spec.Template.Spec.Containers) == 0 {
+	kind, containers, ok := scenarios.TargetContainers(s.set, s.cd)
+	if !ok || len(containers) == 0 {
 		s.from = s.cd.Spec.TargetRef.Name + ":current"
-		s.note(fmt.Sprintf("Deployment %s/%s is not in the manifests: a stand-in running %s is rehearsed", s.cd.Namespace, s.cd.Spec.TargetRef.Name, s.from))
+		s.note(fmt.Sprintf("%s %s/%s is not in the manifests: a stand-in running %s is rehearsed", targetWord(s.cd), s.cd.Namespace, s.cd.Spec.TargetRef.Name, s.from))
 	} else {
-		s.from = d.Spec.Template.Spec.Containers[0].Image
-		o := s.set.Origins[manifest.Key("Deployment", d.Namespace, d.Name)]
+		s.from = containers[0].Image
+		key := kind
+		if s.cd.Spec.TargetRef.IsKnativeService() {
+			key = manifest.KnativeService
+		}
+		o := s.set.Origins[manifest.Key(key, s.cd.Namespace, s.cd.Spec.TargetRef.Name)]
 		if o.File != "" && o.File != s.origin.File {
 			s.files = append(s.files, o.File)
 		}
@@ -61,13 +65,11 @@ func (s *subject) pickRelease() {
 	s.to = rehearsalImage(s.from)
 }
 
-func (s *subject) target() *appsv1.Deployment {
-	for _, d := range s.set.Deployments {
-		if d.Name == s.cd.Spec.TargetRef.Name && d.Namespace == s.cd.Namespace {
-			return d
-		}
+func targetWord(cd *v1beta1.Canary) string {
+	if cd.Spec.TargetRef.IsKnativeService() {
+		return "Knative Service"
 	}
-	return nil
+	return cd.Spec.TargetRef.Kind
 }
 
 // rehearsalImage is a new reference to the same image: a "-rehearsal" tag,

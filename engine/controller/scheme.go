@@ -7,11 +7,14 @@ import (
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
+	kedav1alpha1 "github.com/rehearse-dev/rehearse/engine/api/keda/v1alpha1"
+	knativev1 "github.com/rehearse-dev/rehearse/engine/api/knative/v1"
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 )
 
 // NewScheme holds every type the controller reads or writes: client-go's,
-// flagger.app/v1beta1 and Gateway API v1 (for the gatewayapi provider).
+// flagger.app/v1beta1, Gateway API v1 (for the gatewayapi provider), and
+// Knative Services and KEDA ScaledObjects (Canary targets and autoscalers).
 func NewScheme() (*runtime.Scheme, error) {
 	s := runtime.NewScheme()
 	adders := []struct {
@@ -21,6 +24,8 @@ func NewScheme() (*runtime.Scheme, error) {
 		{"client-go", clientgoscheme.AddToScheme},
 		{"flagger.app/v1beta1", v1beta1.AddToScheme},
 		{"gateway.networking.k8s.io/v1", gatewayv1.Install},
+		{"serving.knative.dev/v1 (rehearse's minimal types)", knativev1.AddToScheme},
+		{"keda.sh/v1alpha1 (rehearse's minimal types)", kedav1alpha1.AddToScheme},
 	}
 	for _, a := range adders {
 		if err := a.add(s); err != nil {

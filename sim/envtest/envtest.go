@@ -14,6 +14,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	crenvtest "sigs.k8s.io/controller-runtime/pkg/envtest"
 
+	kedav1alpha1 "github.com/rehearse-dev/rehearse/engine/api/keda/v1alpha1"
+	knativev1 "github.com/rehearse-dev/rehearse/engine/api/knative/v1"
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 )
@@ -111,7 +113,8 @@ func startTimeout(ctx context.Context, now time.Time) time.Duration {
 	return max(deadline.Sub(now), time.Second)
 }
 
-// NewScheme returns client-go's scheme plus the flagger.app/v1beta1 types.
+// NewScheme returns client-go's scheme plus the flagger.app/v1beta1 types,
+// the Gateway API's, and rehearse's stand-ins for Knative Serving and KEDA.
 func NewScheme() (*runtime.Scheme, error) {
 	scheme := runtime.NewScheme()
 	if err := clientgoscheme.AddToScheme(scheme); err != nil {
@@ -122,6 +125,12 @@ func NewScheme() (*runtime.Scheme, error) {
 	}
 	if err := gatewayv1.Install(scheme); err != nil {
 		return nil, fmt.Errorf("register gateway.networking.k8s.io/v1 types: %w", err)
+	}
+	if err := knativev1.AddToScheme(scheme); err != nil {
+		return nil, fmt.Errorf("register serving.knative.dev/v1 types: %w", err)
+	}
+	if err := kedav1alpha1.AddToScheme(scheme); err != nil {
+		return nil, fmt.Errorf("register keda.sh/v1alpha1 types: %w", err)
 	}
 	return scheme, nil
 }

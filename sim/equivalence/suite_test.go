@@ -19,6 +19,15 @@ func TestEquivalence(t *testing.T) {
 	RunSpecs(t, "envtest tier: memory and envtest traces")
 }
 
+// sources are the scenario library and the target patterns of
+// fixtures/patterns (DaemonSets, Knative Services, autoscalers, tracked
+// configs, readiness deadlines), whose CRDs and workload controllers
+// differ most between the backends.
+var sources = []string{"../../scenarios/library",
+	"../../fixtures/patterns/daemonset", "../../fixtures/patterns/daemonset-kubernetes", "../../fixtures/patterns/knative-no-service",
+	"../../fixtures/patterns/hpa", "../../fixtures/patterns/keda", "../../fixtures/patterns/configmap-tracking",
+	"../../fixtures/patterns/not-ready-deadline"}
+
 var (
 	library  []*scenarios.Scenario
 	memory   = map[string]*reports.Run{}
@@ -27,7 +36,7 @@ var (
 
 var _ = BeforeSuite(func(ctx SpecContext) {
 	var err error
-	library, err = scenarios.Load("../../scenarios/library")
+	library, err = scenarios.Load(sources...)
 	Expect(err).NotTo(HaveOccurred())
 	if _, err := envtest.ResolveAssets(""); err != nil {
 		if os.Getenv("REHEARSE_REQUIRE_ENVTEST") != "" {
@@ -64,7 +73,7 @@ func trace(r *reports.Run) []row {
 
 // names lists the library at tree-construction time, one spec a scenario.
 func names() []string {
-	scs, err := scenarios.Load("../../scenarios/library")
+	scs, err := scenarios.Load(sources...)
 	if err != nil {
 		return []string{"(the library does not load: " + err.Error() + ")"}
 	}

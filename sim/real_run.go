@@ -163,3 +163,16 @@ func metricText(m reports.Metric) string {
 	}
 	return "(no value)"
 }
+
+// CheckReal refuses what real traffic cannot rehearse: a Knative Service's
+// revisions (the real workloads are one primary and one canary, while the
+// knative provider queries each revision by name).
+func CheckReal(scs []*scenarios.Scenario) error {
+	for _, sc := range scs {
+		if sc.Canary != nil && sc.Canary.Spec.TargetRef.IsKnativeService() {
+			return fmt.Errorf("%s: --traffic real runs one primary and one canary workload, not a Knative Service's revisions: "+
+				"rehearse this Canary with the default virtual traffic", sc.File)
+		}
+	}
+	return nil
+}

@@ -47,6 +47,11 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *timeScale <= 0 || *timeScale > 1 {
 		return badInput("--time-scale %v: use a number above 0 and at most 1", *timeScale)
 	}
+	if *trafficMode == "real" {
+		if err := sim.CheckReal(scs); err != nil {
+			return badInput("%v", err)
+		}
+	}
 	opts := sim.Options{Cluster: *cluster, Seed: *seed, Kubeconfig: *kubeconfig, Provider: *provider,
 		Traffic: *trafficMode, TimeScale: *timeScale, Progress: progressTo(stderr)}
 	session, err := sim.Open(ctx, opts)

@@ -105,3 +105,12 @@ func TestPatternReportsShowTheCopies(t *testing.T) {
 		})
 	}
 }
+
+// TestKnativeRealTrafficRefused: real traffic cannot serve revisions, and
+// says so before anything starts.
+func TestKnativeRealTrafficRefused(t *testing.T) {
+	code, _, errOut := rehearse(t, "run", "--out", t.TempDir(), "--traffic", "real", targetPatterns+"knative-no-service/good-release.yaml")
+	if code != 2 || !strings.Contains(errOut, "good-release.yaml: --traffic real runs one primary and one canary workload, not a Knative Service's revisions") {
+		t.Errorf("exit %d, stderr %s", code, errOut)
+	}
+}

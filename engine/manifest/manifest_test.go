@@ -300,3 +300,18 @@ func mustLoad(t *testing.T, paths ...string) *Set {
 	}
 	return s
 }
+
+func TestHPAv1IsReadAsV2(t *testing.T) {
+	s := mustLoad(t, "testdata/valid-hpa-v1.yaml")
+	if len(s.HPAs) != 1 {
+		t.Fatalf("got %d HPAs", len(s.HPAs))
+	}
+	h := s.HPAs[0]
+	if h.Spec.MaxReplicas != 4 || *h.Spec.MinReplicas != 2 || len(h.Spec.Metrics) != 1 ||
+		*h.Spec.Metrics[0].Resource.Target.AverageUtilization != 80 || h.Kind != "HorizontalPodAutoscaler" || h.Namespace != "test" {
+		t.Errorf("converted HPA %+v", h)
+	}
+	if _, ok := s.Origins["HorizontalPodAutoscaler/test/podinfo"]; !ok {
+		t.Errorf("origins %v", s.Origins)
+	}
+}

@@ -79,6 +79,9 @@ func decodeObject(d *Doc) (object, Errors) {
 	if errs != nil {
 		return nil, errs
 	}
+	if convert, ok := convertedKinds[gv.WithKind(kind)]; ok {
+		return convert(d)
+	}
 	build, err := lookupKind(d, gv, kind)
 	if err != nil {
 		return nil, Errors{err}

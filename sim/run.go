@@ -34,6 +34,11 @@ type Options struct {
 	Provider string
 	// Kubeconfig, with envtest, is where to write a kubeconfig for kubectl.
 	Kubeconfig string
+	// KindCluster names the kind cluster to create or reuse (default
+	// "rehearse"), KindImage its node image (default: kind's), and
+	// KeepCluster leaves a cluster this run created running on Close.
+	KindCluster, KindImage string
+	KeepCluster            bool
 	// InProcess sends metric queries to the synthetic Prometheus's HTTP
 	// handler without a loopback socket (same handler, same bytes): for
 	// sweeps, which run thousands of rehearsals.
@@ -84,12 +89,17 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 		stop := func() error { return errors.Join(pool.close(), env.Stop()) }
 		return &Session{backend: apiServerBackend{name: "envtest", client: env.Client}, pool: pool, stop: stop, Kubeconfig: env.Kubeconfig}, nil
 	case "kind":
-		c, err := kind.Start(ctx, kind.Options{KubeconfigPath: opts.Kubeconfig})
+		c, err := kind.Start(ctx, kind.Options{Name: opts.KindCluster, NodeImage: opts.KindImage, KubeconfigPath: opts.Kubeconfig})
 		if err != nil {
 			return nil, err
 		}
 		pool := &promPool{}
-		stop := func() error { return errors.Join(pool.close(), c.Stop()) }
+		stop := func() error {
+			if opts.KeepCluster {
+				c.Detach()
+			}
+			return errors.Join(pool.close(), c.Stop())
+		}
 		return &Session{backend: apiServerBackend{name: "kind", client: c.Client}, pool: pool, stop: stop, Kubeconfig: c.Kubeconfig}, nil
 	}
 	return nil, fmt.Errorf("cluster %q is not available: use --cluster memory, envtest or kind", opts.Cluster)

@@ -3,7 +3,8 @@
 // or rolled back, when, and why.
 //
 // Exit status: 0 when every expectation holds, 1 when one fails, 2 on bad
-// input (a malformed scenario or manifest, an unknown flag).
+// input (a malformed scenario or manifest, an unknown flag), 3 when the
+// environment cannot run it (no Docker engine for --cluster kind).
 package main
 
 import (
@@ -20,6 +21,7 @@ const (
 	exitOK       = 0
 	exitFailed   = 1
 	exitBadInput = 2
+	exitNoEnv    = 3
 )
 
 // errBadInput marks errors that are the user's input, not the rehearsal's verdict.
@@ -37,6 +39,19 @@ func (e inputError) Unwrap() error { return e.error }
 func badInput(format string, args ...any) error {
 	return inputError{fmt.Errorf(format, args...)}
 }
+
+// errEnvironment marks errors of the machine, not of the input: a cluster
+// backend that cannot start here.
+var errEnvironment = errors.New("environment cannot run it")
+
+// envError reads as its cause and matches errEnvironment (exit status 3).
+type envError struct{ error }
+
+func (envError) Is(target error) bool { return target == errEnvironment }
+
+func (e envError) Unwrap() error { return e.error }
+
+func environmentError(err error) error { return envError{err} }
 
 // errFailed marks a rehearsal whose expectations did not hold.
 var errFailed = errors.New("expectations failed")
@@ -84,6 +99,9 @@ func exitCode(err error, stderr io.Writer) int {
 	case errors.Is(err, errBadInput):
 		fmt.Fprintf(stderr, "rehearse: %v\n", err)
 		return exitBadInput
+	case errors.Is(err, errEnvironment):
+		fmt.Fprintf(stderr, "rehearse: %v\n", err)
+		return exitNoEnv
 	default:
 		fmt.Fprintf(stderr, "rehearse: %v\n", err)
 		return exitBadInput
@@ -94,7 +112,7 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `rehearse: rehearse a Flagger release before it happens.
 
 Usage:
-  rehearse run [--cluster memory] [--seed N] [--out DIR] PATH...
+  rehearse run [--cluster memory|envtest|kind] [--seed N] [--out DIR] PATH...
       Replay scenario files (or folders of them) and write reports to DIR
       (default out/): DIR/<scenario>/report.{json,md}, DIR/junit.xml, DIR/summary.md.
 
@@ -124,6 +142,6 @@ Usage:
       Run the engine as a progressive-delivery controller against a real cluster.
 
 Exit status: 0 every expectation held (lint: no error finding), 1 one failed,
-2 bad input.
+2 bad input, 3 the environment cannot run it (no Docker engine for --cluster kind).
 `)
 }

@@ -106,13 +106,13 @@ func TestRunSkipsASuspendedCanary(t *testing.T) {
 }
 
 // TestKindWithoutDocker: on a machine with no Docker engine the kind
-// backend fails at once, saying what is missing, with exit status 2.
+// backend fails at once, saying what is missing, with exit status 3.
 func TestKindWithoutDocker(t *testing.T) {
 	if err := kind.CheckDocker(context.Background()); err == nil {
 		t.Skip("a Docker engine is running here: the kind suite covers this backend")
 	}
 	code, _, errOut := rehearse(t, "run", "--cluster", "kind", "--out", t.TempDir(), "../../scenarios/library/good-release.yaml")
-	if code != 2 || !strings.Contains(errOut, "kind needs a running Docker engine") {
+	if code != 3 || !strings.Contains(errOut, "kind needs a running Docker engine") {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 }

@@ -20,7 +20,9 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	seed := fs.Int64("seed", 0, "seed for traffic noise; 0 keeps each scenario's own seed")
 	out := fs.String("out", "out", "folder for the reports")
 	kubeconfig := fs.String("kubeconfig", "", "with envtest: write the API server's kubeconfig here")
-	keep := fs.Bool("keep", false, "with envtest: keep the API server running after the run, until interrupted, for kubectl")
+	keep := fs.Bool("keep", false, "with envtest: keep the API server running after the run, until interrupted, for kubectl; with kind: leave the cluster running")
+	kindCluster := fs.String("kind-cluster", "", "with kind: the cluster to create, or to reuse when it exists (default rehearse); a reused cluster is never deleted")
+	kindImage := fs.String("kind-image", os.Getenv("REHEARSE_KIND_IMAGE"), "with kind: the node image of a new cluster (default $REHEARSE_KIND_IMAGE, else kind's own)")
 	trafficMode := fs.String("traffic", "virtual", "virtual (modelled samples, fast) or real (HTTP load through a weighted proxy, scraped, in wall-clock time)")
 	timeScale := fs.Float64("time-scale", sim.DefaultTimeScale, "with --traffic real: wall time per virtual time (0.05 plays a 1m interval in 3s)")
 	provider := fs.String("provider", "", "mesh provider of Canaries that name none, as your Flagger install's -mesh-provider flag sets it (default: istio, Flagger's default)")
@@ -53,14 +55,23 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 	}
 	opts := sim.Options{Cluster: *cluster, Seed: *seed, Kubeconfig: *kubeconfig, Provider: *provider,
-		Traffic: *trafficMode, TimeScale: *timeScale, Progress: progressTo(stderr)}
+		Traffic: *trafficMode, TimeScale: *timeScale, Progress: progressTo(stderr),
+		KindCluster: *kindCluster, KindImage: *kindImage, KeepCluster: *keep && *cluster == "kind"}
+	if *cluster == "kind" {
+		fmt.Fprintln(stderr, "rehearse: starting the kind cluster (creating one takes a minute or two) ...")
+	}
 	session, err := sim.Open(ctx, opts)
+	if err != nil && *cluster == "kind" {
+		return environmentError(err)
+	}
 	if err != nil {
 		return badInput("%v", err)
 	}
 	runs := session.RunAll(ctx, scs, opts)
 	verdict := report(stdout, *out, runs)
-	if *keep && session.Kubeconfig != "" {
+	if *keep && *cluster == "kind" {
+		fmt.Fprintf(stdout, "the kind cluster keeps running: KUBECONFIG=%s kubectl get canaries -A\n", session.Kubeconfig)
+	} else if *keep && session.Kubeconfig != "" {
 		fmt.Fprintf(stdout, "the API server keeps running: KUBECONFIG=%s kubectl get canaries -A (Ctrl-C stops it)\n", session.Kubeconfig)
 		<-ctx.Done()
 	}

@@ -187,6 +187,13 @@ func NewScheme() (*runtime.Scheme, error) {
 	return s, nil
 }
 
+// Detach leaves the cluster and its kubeconfig file in place for the user:
+// a Stop after it deletes nothing.
+func (c *Cluster) Detach() {
+	c.Created = false
+	c.tempDir = ""
+}
+
 // Stop deletes the cluster if Start created it, and removes the temporary
 // kubeconfig. A reused cluster is left running. Calling it again does
 // nothing.

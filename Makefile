@@ -7,6 +7,7 @@ CONTROLLER_GEN := $(BIN)/controller-gen-$(CONTROLLER_GEN_VERSION)
 OUT ?= out
 
 include hack/envtest.mk
+include hack/kind.mk
 
 .PHONY: all build test lint generate demo bench tools clean fuzz chaos sweep-demo browser-deps prometheus-bin test-real
 FUZZTIME ?= 60s

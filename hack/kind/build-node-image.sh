@@ -177,20 +177,28 @@ node_build_image() {
 preload() {
 	local build=$1 final=$2 id
 	id=$(docker run -d --entrypoint sleep -v "$cache/images.tar:/images.tar:ro" "$build" infinity)
-	trap 'docker rm -f -v "$id" >/dev/null 2>&1 || true' RETURN
+	build_container=$id
 	docker exec "$id" bash -c 'nohup containerd >/var/log/containerd-preload.log 2>&1 &'
 	docker exec "$id" bash -c 'for i in $(seq 50); do [[ -S /run/containerd/containerd.sock ]] && ctr version >/dev/null 2>&1 && exit 0; sleep 0.2; done; cat /var/log/containerd-preload.log; exit 1'
-	docker exec "$id" ctr --namespace=k8s.io images import --no-unpack --label=io.cri-containerd.pinned=pinned /images.tar >/dev/null
+	docker exec "$id" ctr --namespace=k8s.io images import --no-unpack /images.tar >/dev/null
 	step "preloaded into the node's containerd:"
-	docker exec "$id" ctr --namespace=k8s.io images list -q | sed 's/^/  /'
-	docker exec "$id" bash -c 'pkill -TERM containerd; for i in $(seq 50); do pgrep containerd >/dev/null || exit 0; sleep 0.2; done; exit 1'
+	docker exec "$id" ctr --namespace=k8s.io images list -q | grep -v '^sha256:' | sed 's/^/  /'
+	# sleep, PID 1 here, reaps nobody: containerd stays a zombie once it has
+	# stopped, so only live processes count.
+	docker exec "$id" bash -c 'pkill -TERM containerd; for i in $(seq 50); do ps -C containerd -o stat= | grep -qv Z || exit 0; sleep 0.2; done; exit 1'
 	docker exec "$id" rm -f /var/log/containerd-preload.log
 	docker commit \
 		--change 'ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]' \
 		--change 'CMD []' \
 		--change "LABEL dev.rehearse.inputs=$hash" \
 		"$id" "$final" >/dev/null
+	docker rm -f -v "$id" >/dev/null
+	build_container=""
 }
+
+# A failed build leaves no container behind.
+build_container=""
+trap '[[ -z $build_container ]] || docker rm -f -v "$build_container" >/dev/null 2>&1 || true' EXIT
 
 # up_to_date: the image exists and was built from these inputs.
 up_to_date() {

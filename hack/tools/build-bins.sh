@@ -87,6 +87,9 @@ main() {
 	local hash want_all=0 built=0 total=0 start=$SECONDS list
 	list=$(binaries "$set_name")
 	mkdir -p "$bindir"
+	# go -C resolves -o against the tools folder: make BINDIR absolute.
+	bindir=$(cd "$bindir" && pwd)
+	stamp="$bindir/.tools-hash"
 	hash=$(tools_hash)
 	if [[ ! -f $stamp || $(cat "$stamp") != "$hash" ]]; then
 		want_all=1

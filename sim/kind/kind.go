@@ -14,6 +14,7 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/kind/pkg/apis/config/v1alpha4"
 	"sigs.k8s.io/kind/pkg/cluster"
 	kindlog "sigs.k8s.io/kind/pkg/log"
 
@@ -114,7 +115,8 @@ func (c *Cluster) createOrReuse(ctx context.Context, o Options) error {
 		return fmt.Errorf("create kind cluster %q: %w", c.Name, err)
 	}
 	create := []cluster.CreateOption{cluster.CreateWithWaitForReady(o.WaitForReady),
-		cluster.CreateWithDisplayUsage(false), cluster.CreateWithDisplaySalutation(false)}
+		cluster.CreateWithDisplayUsage(false), cluster.CreateWithDisplaySalutation(false),
+		cluster.CreateWithV1Alpha4Config(clusterConfig())}
 	if o.NodeImage != "" {
 		create = append(create, cluster.CreateWithNodeImage(o.NodeImage))
 	}
@@ -126,6 +128,26 @@ func (c *Cluster) createOrReuse(ctx context.Context, o Options) error {
 	}
 	c.Created = true
 	return nil
+}
+
+// simulatedControllers are the kube-controller-manager controllers a
+// rehearsal's simulator stands in for: it plays the Deployments' rollouts
+// (their pods run images that need not exist) and writes their status, as
+// it does on envtest, which runs no controllers at all. Left on, the real
+// ones would create pods that never get ready and overwrite that status.
+const simulatedControllers = "*,-deployment-controller,-replicaset-controller"
+
+// clusterConfig is kind's default cluster with simulatedControllers turned
+// off, in both forms of kubeadm's configuration (extraArgs became a list in
+// v1beta4, Kubernetes 1.36); kind applies the one matching the node.
+func clusterConfig() *v1alpha4.Cluster {
+	return &v1alpha4.Cluster{KubeadmConfigPatches: []string{
+		"apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\ncontrollerManager:\n  extraArgs:\n" +
+			"  - {name: enable-hostpath-provisioner, value: \"true\"}\n" +
+			"  - {name: controllers, value: \"" + simulatedControllers + "\"}\n",
+		"apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\ncontrollerManager:\n  extraArgs:\n" +
+			"    controllers: \"" + simulatedControllers + "\"\n",
+	}}
 }
 
 // kubeconfigPath picks the kubeconfig file: the caller's, or one in a new

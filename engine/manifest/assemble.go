@@ -36,7 +36,7 @@ func (l *loader) assemble() *Set {
 	shared.Variants = variants
 	sort.Slice(shared.Variants, func(i, j int) bool { return shared.Variants[i].Name < shared.Variants[j].Name })
 	shared.Rendered = len(builds)
-	shared.Notes = sortedUnique(append(l.notes, l.helmNotes(shared, builds)...))
+	shared.Notes = sortedUnique(append(append(l.notes, shared.Notes...), l.helmNotes(shared, builds)...))
 	return shared
 }
 

@@ -25,7 +25,7 @@ func LoadFiles(paths ...string) (*Set, error) {
 	l := &loader{fluxTargets: map[string]bool{}, done: map[string]bool{}}
 	l.walk(paths)
 	for i := range l.plain {
-		l.plain[i].set, l.plain[i].err = loadFile(l.plain[i].path)
+		l.plain[i].set, l.plain[i].err = loadFile(l.plain[i].path, l.plain[i].found)
 	}
 	l.renderAll()
 	set := l.assemble()
@@ -47,11 +47,13 @@ type loader struct {
 	done        map[string]bool // jobs rendered, by key
 }
 
-// plainFile is a file read as written.
+// plainFile is a file read as written; found says a folder walk found it
+// (rather than the user naming it).
 type plainFile struct {
-	path string
-	set  *Set
-	err  error
+	path  string
+	found bool
+	set   *Set
+	err   error
 }
 
 // root is a folder holding a kustomization, and the path it was found under.
@@ -83,7 +85,7 @@ func (l *loader) walk(paths []string) {
 		for _, f := range files {
 			if !seen[filepath.Clean(f)] {
 				seen[filepath.Clean(f)] = true
-				l.plain = append(l.plain, plainFile{path: f})
+				l.plain = append(l.plain, plainFile{path: f, found: filepath.Clean(f) != filepath.Clean(p)})
 			}
 		}
 		for _, r := range roots {
@@ -154,10 +156,17 @@ func isYAML(path string) bool {
 	return ext == ".yaml" || ext == ".yml"
 }
 
-func loadFile(path string) (*Set, error) {
+// loadFile reads one file. A file a folder walk found may hold other
+// tools' YAML (a kind or helmfile config, a CI workflow): its documents that
+// are not Kubernetes objects are left out with a note. A file the user
+// named is read strictly.
+func loadFile(path string, found bool) (*Set, error) {
 	data, err := ReadFile(path, "manifest")
 	if err != nil {
 		return nil, err
+	}
+	if found {
+		return parse(path, data, 0, true)
 	}
 	return Parse(path, data)
 }

@@ -277,3 +277,44 @@ func TestLoadFluxBootstrapLayout(t *testing.T) {
 		t.Errorf("notes %+v, want the Kustomization of another repository named", set.Notes)
 	}
 }
+
+// TestFolderWalkLeavesOtherToolsYAMLOut: a folder of a GitOps repository
+// holds other tools' YAML beside the manifests (a helmfile, a kind cluster
+// config); a folder walk leaves those out with a note, while a file the
+// user names is read strictly.
+func TestFolderWalkLeavesOtherToolsYAMLOut(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"helmfile.yaml": "repositories:\n  - name: podinfo\n    url: https://stefanprodan.github.io/podinfo\nreleases:\n  - name: podinfo\n    chart: podinfo/podinfo\n",
+		"cluster.yaml":  "apiVersion: kind.x-k8s.io/v1alpha4\nkind: Cluster\nnodes:\n  - role: control-plane\n",
+		"service.yaml":  "apiVersion: v1\nkind: Service\nmetadata:\n  name: podinfo\n  namespace: test\nspec:\n  ports: [{port: 80}]\n",
+		"broken.yml":    "apiVersion: v1\nkind: ConfigMap\ndata: {a: b}\n",
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := LoadFiles(dir)
+	if err == nil || !strings.Contains(err.Error(), "broken.yml:1:1: metadata.name") {
+		t.Fatalf("a broken Kubernetes object must still be refused at its line, got %v", err)
+	}
+	if err := os.Remove(filepath.Join(dir, "broken.yml")); err != nil {
+		t.Fatal(err)
+	}
+	set, err := LoadFiles(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(set.Services) != 1 || len(set.Notes) != 2 {
+		t.Fatalf("services %d, notes %+v: want the Service, and a note for each of the two other files", len(set.Services), set.Notes)
+	}
+	for _, n := range set.Notes {
+		if !strings.Contains(n.Text, "not a Kubernetes object") || n.Line != 1 {
+			t.Errorf("note %+v does not say what was left out at its line", n)
+		}
+	}
+	if _, err := LoadFiles(filepath.Join(dir, "helmfile.yaml")); err == nil || !strings.Contains(err.Error(), "apiVersion: missing") {
+		t.Errorf("a file named on the command line is read strictly, got %v", err)
+	}
+}

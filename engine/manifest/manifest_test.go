@@ -315,3 +315,55 @@ func TestHPAv1IsReadAsV2(t *testing.T) {
 		t.Errorf("origins %v", s.Origins)
 	}
 }
+
+// TestRetiredHPAVersionsAreConverted: autoscaling/v2beta1 and v2beta2 HPAs,
+// still common in GitOps repositories, are read as v2 with a note that a
+// current cluster refuses them.
+func TestRetiredHPAVersionsAreConverted(t *testing.T) {
+	tests := []struct{ name, yaml, note string }{
+		{"v2beta2", `apiVersion: autoscaling/v2beta2
+kind: HorizontalPodAutoscaler
+metadata: {name: podinfo, namespace: test}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: podinfo}
+  minReplicas: 2
+  maxReplicas: 4
+  metrics:
+    - type: Resource
+      resource: {name: cpu, target: {type: Utilization, averageUtilization: 80}}
+`, "autoscaling/v2beta2 HorizontalPodAutoscaler is not served since Kubernetes 1.26"},
+		{"v2beta1", `apiVersion: autoscaling/v2beta1
+kind: HorizontalPodAutoscaler
+metadata: {name: podinfo, namespace: test}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: podinfo}
+  minReplicas: 2
+  maxReplicas: 4
+  metrics:
+    - type: Resource
+      resource: {name: cpu, targetAverageUtilization: 80}
+`, "autoscaling/v2beta1 HorizontalPodAutoscaler is not served since Kubernetes 1.25"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := Parse("hpa.yaml", []byte(tc.yaml))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(s.HPAs) != 1 {
+				t.Fatalf("got %d HPAs", len(s.HPAs))
+			}
+			h := s.HPAs[0]
+			if h.APIVersion != "autoscaling/v2" || h.Spec.MaxReplicas != 4 || *h.Spec.MinReplicas != 2 || len(h.Spec.Metrics) != 1 ||
+				*h.Spec.Metrics[0].Resource.Target.AverageUtilization != 80 {
+				t.Errorf("converted HPA %+v", h)
+			}
+			if len(s.Notes) != 1 || !strings.Contains(s.Notes[0].Text, tc.note) || s.Notes[0].Line != 1 {
+				t.Errorf("notes %+v, want one saying %q", s.Notes, tc.note)
+			}
+		})
+	}
+	if _, err := Parse("hpa.yaml", []byte("apiVersion: autoscaling/v2beta1\nkind: HorizontalPodAutoscaler\nmetadata: {name: p}\nspec:\n  maxReplica: 3\n")); err == nil || !strings.Contains(err.Error(), "maxReplica") {
+		t.Errorf("a misspelt field of a retired version is still refused, got %v", err)
+	}
+}

@@ -1,6 +1,10 @@
 package manifest
 
 import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
 	yaml "go.yaml.in/yaml/v3"
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
@@ -11,6 +15,7 @@ import (
 	kedav1alpha1 "github.com/rehearse-dev/rehearse/engine/api/keda/v1alpha1"
 	knativev1 "github.com/rehearse-dev/rehearse/engine/api/knative/v1"
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+	"github.com/rehearse-dev/rehearse/engine/gitops"
 )
 
 // DefaultNamespace is the namespace of an object that names none, as kubectl would apply it.
@@ -24,9 +29,21 @@ func Parse(file string, data []byte) (*Set, error) {
 // ParseAt is Parse for manifests embedded in another file (a scenario's
 // inline block): lineOffset is added to every line reported.
 func ParseAt(file string, data []byte, lineOffset int) (*Set, error) {
+	return parse(file, data, lineOffset, false)
+}
+
+// parse reads every document; with lenient, documents that are not
+// Kubernetes objects are noted and left out instead of refused.
+func parse(file string, data []byte, lineOffset int, lenient bool) (*Set, error) {
 	set := &Set{}
 	var errs Errors
 	for _, doc := range SplitDocuments(data) {
+		if lenient {
+			if why := notAnObject(file, doc.Data, doc.LineOffset+lineOffset); why != nil {
+				set.Notes = append(set.Notes, *why)
+				continue
+			}
+		}
 		errs = append(errs, set.parseDocument(file, doc.Data, doc.LineOffset+lineOffset)...)
 	}
 	if err := errs.Err(); err != nil {
@@ -45,6 +62,9 @@ func (s *Set) parseDocument(file string, data []byte, offset int) Errors {
 	o, errs := decodeObject(d)
 	if o == nil {
 		return errs
+	}
+	if gvk, until, ok := retired(d); ok {
+		s.Notes = append(s.Notes, retiredNote(d, gvk, until))
 	}
 	errs = append(errs, finish(d, o)...)
 	origin := Object{Kind: o.GetObjectKind().GroupVersionKind().Kind, Name: o.GetName(), Namespace: o.GetNamespace(), File: file, Line: d.Line()}
@@ -81,6 +101,9 @@ func decodeObject(d *Doc) (object, Errors) {
 	}
 	if convert, ok := convertedKinds[gv.WithKind(kind)]; ok {
 		return convert(d)
+	}
+	if r, ok := retiredKinds[gv.WithKind(kind)]; ok {
+		return r.convert(d)
 	}
 	build, err := lookupKind(d, gv, kind)
 	if err != nil {
@@ -206,3 +229,46 @@ var clusterScoped = map[string]bool{
 }
 
 func isNamespaced(kind string) bool { return !clusterScoped[kind] }
+
+// toolGroups are API groups of tools' own configuration files, which sit in
+// GitOps repositories beside the manifests but are never applied to a
+// cluster (a kind cluster config, a kustomize Component is rendered instead).
+var toolGroups = []string{"kind.x-k8s.io", "ctlptl.dev", "k3d.io", "skaffold", "kuttl.dev", "config.kubernetes.io"}
+
+// notAnObject says why a document a folder walk found is not a Kubernetes
+// object rehearse should read: it has neither apiVersion nor kind (a
+// helmfile, a workflow, values), or it is a tool's configuration. nil means
+// it is read as a manifest, and refused there if it is a broken one.
+func notAnObject(file string, data []byte, offset int) *gitops.Note {
+	d, err := ParseDoc(file, data, offset)
+	if err != nil || d.Empty() || d.root.Kind != yaml.MappingNode {
+		return nil
+	}
+	apiVersion, kind := scalarAt(d, "apiVersion"), scalarAt(d, "kind")
+	note := func(what string) *gitops.Note {
+		return &gitops.Note{Subject: filepath.Base(file), File: file, Line: d.Line(),
+			Text: what + ": not a Kubernetes object, so rehearse leaves it out (name the file itself to have it read strictly)"}
+	}
+	if apiVersion == "" && kind == "" {
+		return note("a YAML document with no apiVersion and no kind")
+	}
+	group, _, _ := strings.Cut(apiVersion, "/")
+	for _, g := range toolGroups {
+		if group == g || strings.HasPrefix(apiVersion, g) {
+			return note(fmt.Sprintf("%s %s, a tool's configuration", apiVersion, kind))
+		}
+	}
+	return nil
+}
+
+// retired says whether d is written in a version Kubernetes retired, and
+// the release that stopped serving it.
+func retired(d *Doc) (schema.GroupVersionKind, string, bool) {
+	gv, err := schema.ParseGroupVersion(scalarAt(d, "apiVersion"))
+	if err != nil {
+		return schema.GroupVersionKind{}, "", false
+	}
+	gvk := gv.WithKind(scalarAt(d, "kind"))
+	r, ok := retiredKinds[gvk]
+	return gvk, r.served, ok
+}

@@ -1,6 +1,14 @@
 package gitops
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrNotRendered marks a kustomization rehearse will not build (it would
+// fetch a remote base or run Helm): a reason to leave that build out with a
+// note, not to refuse the whole repository.
+var ErrNotRendered = errors.New("not rendered")
 
 // Error is a problem with a kustomization or a Flux Kustomization, placed
 // in the user's file.

@@ -94,12 +94,16 @@ func (f *folder) included(entry, root string, seen map[string]bool) (*folder, er
 func (f *folder) refuse(root string) error {
 	for _, ref := range f.references() {
 		if isRemote(ref) {
-			return errorAt(f.file, f.lineOf(ref), "%s is a remote base: rehearse reads only the files in the repository and never fetches: vendor it into the repository and name the local folder", ref)
+			e := errorAt(f.file, f.lineOf(ref), "%s is a remote base: rehearse reads only the files in the repository and never fetches: vendor it into the repository and name the local folder", ref)
+			e.Err = ErrNotRendered
+			return e
 		}
 	}
 	if len(f.k.HelmCharts) > 0 || f.k.HelmGlobals != nil {
-		return errorAt(f.file, f.keyLine("helmCharts", "helmChartInflationGenerator", "helmGlobals"),
+		e := errorAt(f.file, f.keyLine("helmCharts", "helmChartInflationGenerator", "helmGlobals"),
 			"kustomize's helmCharts run Helm, which rehearse does not do: render the chart into manifests and list those under resources")
+		e.Err = ErrNotRendered
+		return e
 	}
 	return nil
 }

@@ -210,7 +210,15 @@ func (l *loader) render(j job) {
 	}
 	l.done[key] = true
 	b, err := gitops.Render(j.dir, gitops.Options{Root: j.repo, Flux: j.flux})
-	if err != nil {
+	var ge *gitops.Error
+	switch {
+	case errors.Is(err, gitops.ErrNotRendered) && errors.As(err, &ge):
+		// One build that would fetch or run Helm (often the cluster's own
+		// infrastructure) must not stop the rehearsal of the others.
+		l.notes = append(l.notes, gitops.Note{Subject: "kustomization " + j.name, File: ge.File, Line: ge.Line,
+			Text: "not rendered, so its objects are not rehearsed: " + ge.Msg})
+		return
+	case err != nil:
 		l.errs.Add(fromGitops(err))
 		return
 	}

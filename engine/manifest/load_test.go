@@ -318,3 +318,35 @@ func TestFolderWalkLeavesOtherToolsYAMLOut(t *testing.T) {
 		t.Errorf("a file named on the command line is read strictly, got %v", err)
 	}
 }
+
+// TestRemoteBaseLeavesOnlyItsBuildOut: a repository whose infrastructure
+// kustomization fetches a remote base still has its apps rehearsed; the
+// build that would fetch is named with a note, at its line.
+func TestRemoteBaseLeavesOnlyItsBuildOut(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"infra/kustomization.yaml": "resources:\n  - https://github.com/example/flagger//kustomize/istio?ref=v1\n",
+		"apps/kustomization.yaml":  "resources:\n  - service.yaml\n",
+		"apps/service.yaml":        "apiVersion: v1\nkind: Service\nmetadata:\n  name: podinfo\n  namespace: test\nspec:\n  ports: [{port: 80}]\n",
+	}
+	for name, text := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set, err := LoadFiles(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(set.Services) != 1 {
+		t.Errorf("the apps build was not loaded: %d services", len(set.Services))
+	}
+	if len(set.Notes) != 1 || !strings.Contains(set.Notes[0].Text, "is a remote base") || set.Notes[0].Line != 2 ||
+		!strings.HasSuffix(set.Notes[0].File, filepath.Join("infra", "kustomization.yaml")) {
+		t.Errorf("notes %+v, want the remote base named at infra/kustomization.yaml:2", set.Notes)
+	}
+}

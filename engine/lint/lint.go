@@ -37,6 +37,7 @@ func LintWith(set *manifest.Set, opts Options) []Finding {
 // canaryRules run on each Canary that has an analysis.
 var canaryRules = []func(*target){
 	checkTemplateRender,
+	checkBuiltinQueries,
 	checkNeverPromotes,
 	checkFirstStepAboveMax,
 	checkStepOvershoot,

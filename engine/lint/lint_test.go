@@ -234,6 +234,14 @@ var ruleCases = []struct {
 		providerTemplate("dd", "datadog", "address: https://api.datadoghq.com", `sum:trace.http.request.hits{service:{{ target }}}`), `datadog needs a secretRef whose secret holds "datadog_api_key"`, "", 0},
 	{RuleTemplateProvider, "datadog as Flagger reads it", canary("", with(metricsLine, metricsLine+templateMetric("dd", "1m"))) +
 		providerTemplate("dd", "datadog", "address: https://api.datadoghq.com\n    secretRef: {name: dd}", `sum:trace.http.request.hits{service:{{ target }}}`), "", "", 0},
+	// Flagger's API takes interval: 1min (its pattern is not anchored at the
+	// end); Prometheus refuses it in a range, Graphite reads it.
+	{RuleTemplateProvider, "builtin metric with a 1min interval", canary("", with("    interval: 1m\n", "    interval: 1min\n")),
+		`interval "1min" is not a Prometheus duration`, "", 22},
+	{RuleTemplateProvider, "prometheus template with a 1min interval", canary("", with(metricsLine, metricsLine+templateMetric("errors", "1min"))) + template("errors", `sum(rate(http_requests_total[{{ interval }}]))`),
+		"Prometheus refuses the rendered query", "", 0},
+	{RuleTemplateProvider, "graphite template with a 1min interval", canary("", with(metricsLine, metricsLine+templateMetric("gr", "1min"))) +
+		providerTemplate("gr", "graphite", "address: http://graphite.example", `sumSeries(stats.{{ target }}.5xx)`), "", "", 0},
 
 	{RuleProvider, "misspelt provider", canary("provider: ngnix", good), `did you mean "nginx"?`, "", 13},
 	{RuleProvider, "known provider", canary("provider: nginx", good), "", "", 0},

@@ -58,7 +58,7 @@ var rules = []Rule{
 	{RuleMetricUnits, SeverityWarning, "a builtin metric threshold in the wrong unit (success rate as a ratio, duration in seconds)", false},
 	{RuleProvider, SeverityError, "a provider Flagger does not know (Flagger would fall back to istio)", true},
 	{RuleStepOvershoot, SeverityWarning, "maxWeight is not a multiple of stepWeight: the last step goes past maxWeight", false},
-	{RuleTemplateProvider, SeverityError, "a MetricTemplate's provider cannot be built for the metric (a missing region or address, an interval that is not a Go duration) or cannot send its query (CloudWatch JSON, Graphite parameters, a New Relic SINCE clause)", false},
+	{RuleTemplateProvider, SeverityError, "a metric's provider cannot be built for it (a missing region or address, an interval that is not a Go duration) or cannot send its query (PromQL Prometheus refuses, such as a 1min range; CloudWatch JSON, Graphite parameters, a New Relic SINCE clause)", false},
 	{RuleScrapeInterval, SeverityWarning, "a metric interval shorter than two scrapes of the user's Prometheus (--scrape-interval, default 5s): the check finds no values and Flagger rolls back", false},
 }
 

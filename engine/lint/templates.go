@@ -61,3 +61,23 @@ func (t *target) placeOf(kind, namespace, name string) string {
 	o := t.set.Origins[manifest.Key(kind, namespace, name)]
 	return fmt.Sprintf("%s:%d", o.File, o.Line)
 }
+
+// checkBuiltinQueries: a builtin metric's interval goes into Flagger's own
+// PromQL as a range; one Flagger's API accepts and Prometheus refuses (1min)
+// fails every check (RH018).
+func checkBuiltinQueries(t *target) {
+	provider := metrics.MetricsProvider(t.cd, "")
+	for i, m := range t.a.Metrics {
+		if m.TemplateRef != nil || m.Query != "" || !manifest.IsBuiltinMetric(m.Name) || m.Interval == "" {
+			continue
+		}
+		q, err := metrics.BuiltinQuery(provider, m.Name, metrics.NewModel(t.cd, m.Interval, nil))
+		if err != nil {
+			continue
+		}
+		if err := metrics.CheckPromQL(q); err != nil {
+			t.report(RuleTemplateProvider, fmt.Sprintf("metrics[%d].interval", i),
+				"metric %q: interval %q is not a Prometheus duration, so Flagger's own query fails every check: write e.g. 1m or 30s", m.Name, m.Interval)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -238,10 +239,16 @@ func (c *checker) metric(path string, m v1beta1.CanaryMetric) {
 // IsBuiltinMetric is true for the metric names that need no template.
 func IsBuiltinMetric(name string) bool { return slices.Contains(BuiltinMetrics, name) }
 
-// metricInterval accepts Go durations and Prometheus ones (1d, 1w), since
-// the interval ends up in a PromQL range selector.
+// flaggerInterval is the Canary CRD's pattern for a metric interval: it is
+// not anchored at the end, so the API server takes "1min" (which Graphite
+// and New Relic understand) and Flagger hands it to the template as written.
+var flaggerInterval = regexp.MustCompile(`^[0-9]+(m|s)`)
+
+// metricInterval accepts what Flagger's API accepts, plus Go durations and
+// Prometheus ones (1d, 1w), since the interval ends up in a range selector.
+// Whether the metric's provider understands it is lint's to say (RH018).
 func (c *checker) metricInterval(path, s string) {
-	if s == "" {
+	if s == "" || flaggerInterval.MatchString(s) {
 		return
 	}
 	if _, err := model.ParseDuration(s); err == nil {

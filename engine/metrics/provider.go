@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/prometheus/promql/parser"
+
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 )
 
@@ -181,7 +183,7 @@ var sinceClause = regexp.MustCompile(`(?i)\bSINCE\b`)
 func CheckTemplate(spec v1beta1.MetricTemplateProvider, interval, query string) error {
 	t := spec.Type
 	if IsPrometheus(t) {
-		return nil
+		return CheckPromQL(query)
 	}
 	if why := Refusal(t); why != "" {
 		return errors.New(why)
@@ -216,6 +218,19 @@ func CheckTemplate(spec v1beta1.MetricTemplateProvider, interval, query string) 
 		if sinceClause.MatchString(query) {
 			return errors.New("the query has a SINCE clause of its own: Flagger appends \"SINCE <interval> seconds ago\" to every New Relic query, and NRQL takes one SINCE: remove it")
 		}
+	}
+	return nil
+}
+
+// promqlParser parses rendered queries as Prometheus's HTTP API would.
+var promqlParser = parser.NewParser(parser.Options{})
+
+// CheckPromQL says why a rendered query is not PromQL Prometheus accepts
+// (an interval such as 1min, which Flagger's API lets through, ends up in a
+// range selector Prometheus refuses), or nil.
+func CheckPromQL(query string) error {
+	if _, err := promqlParser.ParseExpr(query); err != nil {
+		return fmt.Errorf("Prometheus refuses the rendered query (%v): fix the query or the metric's interval", err)
 	}
 	return nil
 }

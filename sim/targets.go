@@ -106,6 +106,43 @@ func scalerObjects(set *manifest.Set) []client.Object {
 	return objs
 }
 
+// standInScaler is the autoscaler an autoscalerRef names when the
+// manifests leave it out (it is often installed by a Helm chart or kept in
+// another repository): Flagger would report it missing on every tick and
+// never start the analysis, which is not what a rehearsal of the policy is
+// about. It scales the target between one and two replicas; a note says so.
+func (w *world) standInScaler(sc *scenarios.Scenario, cd *v1beta1.Canary) []client.Object {
+	ref := cd.Spec.AutoscalerRef
+	if ref == nil || ref.Name == "" {
+		return nil
+	}
+	kind := ref.Kind
+	if kind == "" {
+		kind = "HorizontalPodAutoscaler"
+	}
+	if _, ok := sc.Manifests.Origins[manifest.Key(kind, cd.Namespace, ref.Name)]; ok {
+		return nil
+	}
+	one, two := int32(1), int32(2)
+	meta := metav1.ObjectMeta{Name: ref.Name, Namespace: cd.Namespace}
+	target := cd.Spec.TargetRef
+	var obj client.Object
+	switch kind {
+	case "ScaledObject":
+		obj = &kedav1alpha1.ScaledObject{ObjectMeta: meta, Spec: kedav1alpha1.ScaledObjectSpec{MinReplicaCount: &one, MaxReplicaCount: &two,
+			ScaleTargetRef: &kedav1alpha1.ScaleTarget{Name: target.Name, Kind: target.Kind, APIVersion: target.APIVersion},
+			Triggers:       []kedav1alpha1.ScaleTriggers{{Type: "cpu", Metadata: map[string]string{"type": "Utilization", "value": "80"}}}}}
+	case "HorizontalPodAutoscaler":
+		obj = &autoscalingv2.HorizontalPodAutoscaler{ObjectMeta: meta, Spec: autoscalingv2.HorizontalPodAutoscalerSpec{MinReplicas: &one, MaxReplicas: two,
+			ScaleTargetRef: autoscalingv2.CrossVersionObjectReference{Name: target.Name, Kind: target.Kind, APIVersion: target.APIVersion}}}
+	default:
+		return nil // the manifest check refuses other kinds
+	}
+	w.notes = append(w.notes, fmt.Sprintf("%s %s: not in the manifests, though spec.autoscalerRef names it; a stand-in scaling %s between 1 and 2 replicas was created "+
+		"(on a cluster, Flagger reports it missing until it exists)", kind, ref.Name, target.Name))
+	return []client.Object{obj}
+}
+
 // standInConfigs are empty ConfigMaps and Secrets for those the target's
 // pod spec requires and the manifests leave out (a Secret kept in a vault,
 // a ConfigMap a kustomize generator writes): Flagger would wait for them

@@ -207,6 +207,7 @@ func (w *world) objects(sc *scenarios.Scenario, cd *v1beta1.Canary) []client.Obj
 		objs = append(objs, o.DeepCopy())
 	}
 	objs = append(objs, scalerObjects(set)...)
+	objs = append(objs, w.standInScaler(sc, cd)...)
 	objs = append(objs, w.standInConfigs(sc, cd)...)
 	for _, t := range set.MetricTemplates {
 		t = t.DeepCopy()

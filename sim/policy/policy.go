@@ -109,7 +109,7 @@ func checksLatency(s *subject) string {
 	}
 	l := s.latency
 	switch {
-	case len(l.templates) > 0, l.usableBound(), len(l.stubbed) > 0:
+	case len(l.templates) > 0, l.usableBound(), len(l.stubbed) > 0, len(s.testHooks()) > 0:
 		return ""
 	case len(l.bounds) > 0:
 		return fmt.Sprintf("request-duration allows %gms, more than the slowest latency rehearse simulates (%s)", l.tightest(), maxP99)
@@ -121,10 +121,16 @@ func checksLatency(s *subject) string {
 // whose series rehearse cannot produce could catch it.
 func latencyRehearsable(s *subject) string {
 	l := s.latency
-	if len(l.templates) > 0 || l.usableBound() || len(l.stubbed) == 0 {
+	if len(l.templates) > 0 || l.usableBound() {
 		return ""
 	}
-	return fmt.Sprintf("latency is only checked by %s, whose series rehearse cannot produce", strings.Join(l.stubbed, ", "))
+	if len(l.stubbed) > 0 {
+		return fmt.Sprintf("latency is only checked by %s, whose series rehearse cannot produce", strings.Join(l.stubbed, ", "))
+	}
+	if hooks := s.testHooks(); len(hooks) > 0 {
+		return fmt.Sprintf("no metric checks latency, and webhook %s runs a test rehearse does not run, which may check it", strings.Join(hooks, ", "))
+	}
+	return ""
 }
 
 func latencyCatchers(s *subject) []string {

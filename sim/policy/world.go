@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 
@@ -50,6 +51,27 @@ func (s *subject) approvingHooks() map[string]*scenarios.Webhook {
 		}
 	}
 	return out
+}
+
+// testHooks are the pre-rollout and rollout webhooks that run a test of
+// their own (a k6 script, a smoke test, a custom service) rather than a
+// gate or a load test rehearse models: a rehearsal answers them 200, so
+// what they would catch is not rehearsed.
+func (s *subject) testHooks() []string {
+	var out []string
+	for _, wh := range s.webhooks() {
+		isTest := wh.Type == v1beta1.PreRolloutHook || wh.Type == v1beta1.RolloutHook || wh.Type == ""
+		if isTest && !isLoadTest(wh) && !isGate(wh) {
+			out = append(out, wh.Name)
+		}
+	}
+	return out
+}
+
+// isGate is a flagger-loadtester gate, whose answers rehearse models.
+func isGate(wh v1beta1.CanaryWebhook) bool {
+	u, err := url.Parse(wh.URL)
+	return err == nil && (strings.HasPrefix(u.Path, "/gate/") || strings.HasPrefix(u.Path, "/rollback/"))
 }
 
 // isLoadTest is a flagger-loadtester cmd task, or a bash task running hey:

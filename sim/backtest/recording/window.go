@@ -11,7 +11,9 @@ type Window struct {
 	From, To time.Time
 }
 
-func (w Window) String() string { return w.From.Format(time.RFC3339) + " to " + w.To.Format(time.RFC3339) }
+func (w Window) String() string {
+	return w.From.Format(time.RFC3339) + " to " + w.To.Format(time.RFC3339)
+}
 
 // Resolve picks the window: from and to as given, else the recording's
 // first and last sample. A window must lie within the recording, give or

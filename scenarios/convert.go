@@ -29,7 +29,8 @@ func (c *converter) scenario(r *rawScenario) *Scenario {
 		return s
 	}
 	c.metadata(s, r.Metadata)
-	s.Release = c.release(r.Spec.Release)
+	s.Recording = c.recording(r.Spec.Recording)
+	s.Release = c.release(r.Spec.Release, s.Recording != nil)
 	s.Versions = c.versions(r.Spec.Versions)
 	s.Traffic = c.traffic(r.Spec.Traffic)
 	s.Prometheus = c.prometheus(r.Spec.Prometheus)
@@ -40,6 +41,7 @@ func (c *converter) scenario(r *rawScenario) *Scenario {
 	s.Expect = c.expect(r.Spec.Expect)
 	s.Faults = c.faults(r.Spec.Faults)
 	c.modes(&r.Spec)
+	c.recordingModes(&r.Spec)
 	c.manifests(s, &r.Spec)
 	c.againstCanary(s)
 	c.images(s)
@@ -60,7 +62,10 @@ func (c *converter) metadata(s *Scenario, m rawMetadata) {
 	}
 }
 
-func (c *converter) release(r *rawRelease) Release {
+func (c *converter) release(r *rawRelease, recorded bool) Release {
+	if r == nil && recorded {
+		return Release{From: RecordedFrom, To: RecordedTo}
+	}
 	if r == nil {
 		c.errorf("spec.release", "missing: say which image the rollout goes from and to (release: {from: IMAGE, to: IMAGE})")
 		return Release{}

@@ -176,7 +176,7 @@ func (c *converter) named(path, what, name string, known []string, cd *v1beta1.C
 
 // images checks the release against the versions and the manifests.
 func (c *converter) images(s *Scenario) {
-	if !s.Scripted() {
+	if !s.Scripted() && s.Recording == nil {
 		c.versionFor("spec.release.from", s.Release.From, s)
 		c.versionFor("spec.release.to", s.Release.To, s)
 		for i, e := range s.Events {
@@ -214,7 +214,7 @@ func unreferenced(s *Scenario) []string {
 // DaemonSet or a Knative Service), when the manifests hold it: a rehearsal
 // of the wrong starting version proves little.
 func (c *converter) targetImage(s *Scenario) {
-	if s.Canary == nil || s.Release.From == "" {
+	if s.Canary == nil || s.Release.From == "" || s.Release.From == RecordedFrom {
 		return
 	}
 	kind, containers, ok := TargetContainers(s.Manifests, s.Canary)

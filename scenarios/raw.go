@@ -35,6 +35,7 @@ type rawSpec struct {
 	Expect     *rawExpect            `json:"expect"`
 	Limits     *rawLimits            `json:"limits"`
 	Faults     []rawFault            `json:"faults"`
+	Recording  *rawRecording         `json:"recording"`
 }
 
 type rawRelease struct {

@@ -63,6 +63,9 @@ var invalidCases = []struct {
 	{"invalid-wrong-type.yaml", "", 11, `spec.traffic.rps: expected a number, got string "lots"`},
 	{"invalid-fault-kind.yaml", "", 12, `"exploded" is not a prometheus fault: use one of down, slow, status`},
 	{"invalid-fault-hook.yaml", "", 12, `the Canary has no webhook named "lod-test"`},
+	{"invalid-recording-selector.yaml", "", 9, `spec.recording.canary: "destination_workload:checkout-v2" is not label=value`},
+	{"invalid-recording-window.yaml", "", 11, `spec.recording.to: "2026-03-10 14:00" is not a time: write it in RFC 3339`},
+	{"invalid-recording-with-traffic.yaml", "", 10, "spec.traffic: cannot be used with spec.recording"},
 }
 
 func TestInvalidFiles(t *testing.T) {

@@ -59,6 +59,9 @@ type Scenario struct {
 	Expect     Expect
 	Limits     Limits
 	Faults     []Fault // sorted by time
+	// Recording, when set, answers the metrics instead of the traffic
+	// model: times then count from the recording window's start.
+	Recording *Recording
 
 	doc *manifest.Doc // the scenario's YAML, for errors found after loading
 }

@@ -201,13 +201,14 @@ func (w *world) rehearse(ctx context.Context, r *reports.Run, seed int64) error 
 	unanswered := w.providerNotes()
 	r.Notes = append(r.Notes, unanswered...)
 	notRehearsable(r, unanswered...)
+	r.Notes = append(r.Notes, w.recordedNotes()...)
 	return err
 }
 
 // newTraffic picks the traffic model: none for a script, modelled samples
 // otherwise.
 func (w *world) newTraffic(seed int64, start time.Time) (trafficModel, error) {
-	if w.sc.Scripted() {
+	if w.sc.Scripted() || w.sc.Recording != nil {
 		return noTraffic{}, nil
 	}
 	f, err := w.newFeeder(seed, start)
@@ -361,9 +362,9 @@ func (w *world) settled(t *runner.Tick, n int, now time.Time) bool {
 
 func (w *world) maxDuration() time.Duration {
 	if d := w.sc.Limits.MaxDuration; d > 0 {
-		return d
+		return w.recordedLimit(d)
 	}
-	return scenarios.DefaultMaxDuration(w.sc)
+	return w.recordedLimit(scenarios.DefaultMaxDuration(w.sc))
 }
 
 // events applies what the user does between the previous tick and now, and

@@ -17,6 +17,7 @@ import (
 	"github.com/rehearse-dev/rehearse/engine/metrics"
 	"github.com/rehearse-dev/rehearse/engine/runner"
 	"github.com/rehearse-dev/rehearse/scenarios"
+	"github.com/rehearse-dev/rehearse/sim/backtest/recording"
 	"github.com/rehearse-dev/rehearse/sim/cluster"
 	"github.com/rehearse-dev/rehearse/sim/hooks"
 	"github.com/rehearse-dev/rehearse/sim/metricapi"
@@ -79,6 +80,8 @@ type world struct {
 
 	// metricAPI stands in for the templates' other metrics providers.
 	metricAPI *metricapi.Server
+	// recorded is the recording answering the metrics, if the scenario has one.
+	recorded *recording.Prepared
 }
 
 // build sets up the world a scenario describes, on backend b.
@@ -108,6 +111,9 @@ func (w *world) setup(ctx context.Context, sc *scenarios.Scenario, cd *v1beta1.C
 		return err
 	}
 	w.client, w.key = c, client.ObjectKeyFromObject(cd)
+	if err := w.loadRecording(ctx); err != nil {
+		return err
+	}
 	w.deploys = &cluster.Controller{Client: w.client, Namespace: cd.Namespace, Behaviour: w.readiness,
 		Kind: controllerKind(cd), Override: w.workloadOverride}
 	if len(sc.Faults) > 0 {

@@ -4,7 +4,8 @@
 //
 // Exit status: 0 when every expectation holds, 1 when one fails, 2 on bad
 // input (a malformed scenario or manifest, an unknown flag), 3 when the
-// environment cannot run it (no Docker engine for --cluster kind).
+// environment cannot run it (no Docker engine for --cluster kind, a
+// Prometheus to backtest from that cannot be reached).
 package main
 
 import (
@@ -70,6 +71,7 @@ var commands = map[string]func(ctx context.Context, args []string, stdout, stder
 	"sweep":      sweepCommand,
 	"validate":   validateCommand,
 	"chaos":      chaosCommand,
+	"backtest":   backtestCommand,
 	"controller": controllerCommand,
 }
 
@@ -138,10 +140,20 @@ Usage:
       Kubernetes API, workloads, a controller restart) and report which faults
       changed the outcome, and why.
 
+  rehearse backtest --recording TSDB|FILE|URL --canary SEL [--primary SEL] [--from T] [--to T]
+                    [--step D] [--release T] [--set PATH=VALUE]... [--expect rolled-back|promoted]
+                    [--out DIR] MANIFESTS...
+  rehearse backtest [--expect ...] [--out DIR] SCENARIO...
+      Replay your Canary's analysis over metrics recorded during a real release
+      (a TSDB snapshot, an OpenMetrics file, a live Prometheus): would it have
+      rolled back, when, and with how much traffic on the release?
+      backtest.{md,html,json} with charts in DIR/<name>/ (default out/backtest).
+
   rehearse controller [--kubeconfig FILE] [--metrics-server URL] [--mesh-provider P]
       Run the engine as a progressive-delivery controller against a real cluster.
 
 Exit status: 0 every expectation held (lint: no error finding), 1 one failed,
-2 bad input, 3 the environment cannot run it (no Docker engine for --cluster kind).
+2 bad input, 3 the environment cannot run it (no Docker engine for --cluster kind,
+a Prometheus to backtest from that cannot be reached).
 `)
 }

@@ -43,6 +43,9 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := applyScrapeInterval(scs, *scrape); err != nil {
 		return err
 	}
+	if err := prepareRecordings(ctx, scs, *provider); err != nil {
+		return err
+	}
 	if *trafficMode != "virtual" && *trafficMode != "real" {
 		return badInput("--traffic %q: use virtual or real", *trafficMode)
 	}

@@ -58,6 +58,9 @@ func sweepCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := applyScrapeInterval(scs, *scrape); err != nil {
 		return err
 	}
+	if err := prepareRecordings(ctx, scs, ""); err != nil {
+		return err
+	}
 	res, err := sweep.Run(ctx, scs, opts)
 	if err != nil {
 		return badInput("%v", err)

@@ -81,7 +81,7 @@ func plan(scs []*scenarios.Scenario, opts Options) ([]job, *Result, error) {
 	if total := len(combos) * len(scs) * opts.Seeds; total > maxRuns*max(1, opts.Shards) {
 		return nil, nil, fmt.Errorf("the sweep has %d rehearsals; at most %d a shard: use --shard", total, maxRuns)
 	}
-	res := &Result{Axes: opts.Axes, Combinations: combos, Seeds: opts.Seeds}
+	res := &Result{Axes: opts.Axes, Combinations: combos, Seeds: sweptSeeds(scs, opts)}
 	if opts.Shards > 0 {
 		res.Shard = fmt.Sprintf("%d/%d", opts.Shard, opts.Shards)
 	}
@@ -111,7 +111,7 @@ func jobsFor(c Combination, sc *scenarios.Scenario, opts Options) ([]job, error)
 	if err != nil {
 		return nil, fmt.Errorf("scenario %s: %w", sc.Name, err)
 	}
-	out := make([]job, opts.Seeds)
+	out := make([]job, seedsFor(sc, opts))
 	for s := range out {
 		out[s] = job{combo: c.Index, sc: sc, bad: bad, seed: int64(s + 1), canary: cd}
 	}

@@ -33,6 +33,8 @@ type Server struct {
 	// (a test's TempDir).
 	Dir            string
 	ScrapeInterval time.Duration // default 1s
+	// AdminAPI turns on /api/v1/admin (Snapshot needs it).
+	AdminAPI bool
 
 	mu   sync.Mutex
 	cmd  *exec.Cmd
@@ -157,8 +159,12 @@ func (s *Server) launch(cfg, addr string) error {
 	if bin == "" {
 		bin = DefaultBinary
 	}
-	cmd := exec.Command(bin, "--config.file="+cfg, "--storage.tsdb.path="+filepath.Join(s.Dir, "data"),
-		"--web.listen-address="+addr, "--log.level=warn")
+	args := []string{"--config.file=" + cfg, "--storage.tsdb.path=" + filepath.Join(s.Dir, "data"),
+		"--web.listen-address=" + addr, "--log.level=warn"}
+	if s.AdminAPI {
+		args = append(args, "--web.enable-admin-api")
+	}
+	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		_ = logf.Close()

@@ -104,9 +104,9 @@ func scenarioFor(t *testing.T, source string, from, to time.Time) *scenarios.Sce
 	}
 	doc := map[string]any{"apiVersion": scenarios.APIVersion, "kind": scenarios.Kind, "metadata": map[string]any{"name": "fresh"},
 		"spec": map[string]any{"manifests": []string{canary}, "recording": map[string]any{"source": source,
-			"canary": "destination_workload_namespace=shop,destination_workload=podinfo-v2",
+			"canary":  "destination_workload_namespace=shop,destination_workload=podinfo-v2",
 			"primary": "destination_workload_namespace=shop,destination_workload=podinfo",
-			"from": from.Format(time.RFC3339), "to": to.Format(time.RFC3339)}}}
+			"from":    from.Format(time.RFC3339), "to": to.Format(time.RFC3339)}}}
 	data, err := yaml.Marshal(doc)
 	if err != nil {
 		t.Fatal(err)

@@ -218,6 +218,9 @@ func addSat(a, b int) int {
 // limits reads spec.limits or derives the default bound of the run.
 func (c *converter) limits(s *Scenario, r *rawLimits) Limits {
 	l := Limits{MaxDuration: DefaultMaxDuration(s)}
+	if s.Recording != nil {
+		l.MaxDuration = MaxRunDuration // the recording's window ends the run
+	}
 	if r != nil {
 		if d, ok := c.optDuration("spec.limits.maxDuration", r.MaxDuration); ok {
 			l.MaxDuration = d

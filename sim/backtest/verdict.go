@@ -201,6 +201,10 @@ func undecided(v *reports.BacktestVerdict, b *reports.Backtest, c clock) {
 	}
 	last := r.Ticks[len(r.Ticks)-1]
 	v.Weight = last.CanaryWeight
-	v.Text = fmt.Sprintf("would not have decided by the end of the recording (%s UTC): %s with %d%% of traffic on the release and %d failed checks",
-		c.at(b.To), last.Phase, last.CanaryWeight, last.FailedChecks)
+	by := fmt.Sprintf("by the end of the recording (%s UTC)", c.at(b.To))
+	if end := b.Release + last.T; b.To-end >= r.Interval {
+		by = fmt.Sprintf("by %s UTC, where the scenario's limits.maxDuration stopped the run", c.at(end))
+	}
+	v.Text = fmt.Sprintf("would not have decided %s: %s with %d%% of traffic on the release and %d failed checks",
+		by, last.Phase, last.CanaryWeight, last.FailedChecks)
 }

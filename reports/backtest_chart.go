@@ -107,7 +107,11 @@ func valueRange(m BacktestMetric) (lo, hi float64) {
 	}
 	pad := (hi - lo) * 0.08
 	step := niceStep((hi - lo + 2*pad) / 5)
-	return math.Floor((lo-pad)/step) * step, math.Ceil((hi+pad)/step) * step
+	low := math.Floor((lo-pad)/step) * step
+	if lo >= 0 && low < 0 {
+		low = 0 // rates, latencies and percentages are never negative
+	}
+	return low, math.Ceil((hi+pad)/step) * step
 }
 
 // niceStep is the 1, 2 or 5 times a power of ten nearest above raw.

@@ -183,10 +183,19 @@ func promoted(v *reports.BacktestVerdict, b *reports.Backtest, c clock) {
 	for i := range b.Metrics {
 		m := &b.Metrics[i]
 		if t := firstBreach(m, b.Release); t != nil && *t <= *v.At {
-			v.Text += fmt.Sprintf("; %s %s at %s, between checks", m.Name, crossing(m), c.at(*t))
+			v.Text += fmt.Sprintf("; %s %s at %s, %s", m.Name, crossing(m), c.at(*t), unseen(m, *t, c))
 			return
 		}
 	}
+}
+
+// unseen says why no check saw a breach: it fell between two checks, or
+// after the last one (while the promotion finished).
+func unseen(m *reports.BacktestMetric, t float64, c clock) string {
+	if n := len(m.Checks); n > 0 && t > m.Checks[n-1].T {
+		return "after the last check (" + c.at(m.Checks[n-1].T) + ")"
+	}
+	return "between checks"
 }
 
 // undecided: where the rollout stood when the recording ended.

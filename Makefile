@@ -9,7 +9,7 @@ OUT ?= out
 include hack/envtest.mk
 include hack/kind.mk
 
-.PHONY: all build test lint generate demo bench tools clean fuzz chaos sweep-demo browser-deps prometheus-bin test-real
+.PHONY: all build test lint generate demo bench tools clean fuzz chaos sweep-demo backtest-demo browser-deps prometheus-bin test-real
 FUZZTIME ?= 60s
 GATEWAY_API_CRDS := gatewayclasses gateways httproutes referencegrants
 
@@ -30,7 +30,7 @@ prometheus-bin:
 
 ## test-real: only the real-traffic tiers (hey through the proxy, a real Prometheus).
 test-real: prometheus-bin
-	$(GO) test -count=1 -run 'TestRealTraffic|TestEngineQueriesARealPrometheus' ./sim ./sim/realprom
+	$(GO) test -count=1 -run 'TestRealTraffic|TestEngineQueriesARealPrometheus|TestBacktestAFreshRecording' ./sim ./sim/realprom ./sim/backtest/recorder
 
 ## browser-deps: Debian's chromium, for the test that opens the sweep report in a real browser.
 browser-deps:
@@ -60,7 +60,7 @@ $(CONTROLLER_GEN):
 
 ## bench: the cost of one decision step, of a tick, of the whole library.
 bench:
-	$(GO) test -run '^$$' -bench . -skip BenchmarkRealTraffic -benchmem ./engine/ ./sim/ ./sim/sweep/
+	$(GO) test -run '^$$' -bench . -skip BenchmarkRealTraffic -benchmem ./engine/ ./sim/ ./sim/sweep/ ./sim/backtest/
 
 ## demo: replay the scenario library on the embedded memory cluster; reports land in $(OUT)/.
 demo: build
@@ -84,6 +84,10 @@ sweep-demo: build
 	$(BIN)/rehearse sweep --set analysis.threshold=1,2,3,5 \
 	  --set 'metrics[request-success-rate].thresholdRange.min=98,99,99.5' --seeds 200 \
 	  --noise-success-rate 0.5 --out $(OUT)/sweep scenarios/library/bad-release.yaml scenarios/library/good-release.yaml
+
+## backtest-demo: the README's backtest of a recorded incident; report in $(OUT)/backtest/podinfo-incident/backtest.html.
+backtest-demo: build
+	$(BIN)/rehearse backtest --expect rolled-back --out $(OUT)/backtest fixtures/recordings/podinfo-incident.yaml
 
 clean:
 	rm -rf $(BIN) $(OUT)

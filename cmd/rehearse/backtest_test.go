@@ -66,6 +66,31 @@ func TestBacktestExitCodes(t *testing.T) {
 	}
 }
 
+// TestBacktestShippedRecording is the README's worked example, flag for
+// flag: the podinfo Canary over the TSDB snapshot Debian's Prometheus
+// took of a real incident rolls back, and with a looser minimum promotes.
+func TestBacktestShippedRecording(t *testing.T) {
+	flags := []string{"backtest", "--out", t.TempDir(), "--recording", "../../fixtures/recordings/podinfo-releases",
+		"--canary", "destination_workload_namespace=shop,destination_workload=podinfo-v2",
+		"--primary", "destination_workload_namespace=shop,destination_workload=podinfo",
+		"--from", "2026-12-02T10:35:30Z", "--to", "2026-12-02T10:48:30Z"}
+	cases := []struct {
+		extra []string
+		want  string
+	}{
+		{[]string{"--expect", "rolled-back"},
+			"would have rolled back at 10:47:30 UTC, 5m45s after request-success-rate first fell below 99 (at 10:41:45), with 50% of traffic on the release."},
+		{[]string{"--expect", "promoted", "--set", "metrics[request-success-rate].thresholdRange.min=75"},
+			"would have promoted at 10:44:30 UTC"},
+	}
+	for _, c := range cases {
+		code, out, errOut := rehearse(t, append(append(flags, c.extra...), podinfo)...)
+		if code != 0 || !strings.Contains(out, c.want) {
+			t.Errorf("%v: exit %d\nstdout: %s\nstderr: %s\nwant %q", c.extra, code, out, errOut, c.want)
+		}
+	}
+}
+
 func closedPort(t *testing.T) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -200,5 +201,40 @@ func goldens(t *testing.T, name string, b *reports.Backtest) {
 		if !bytes.Equal(buf.Bytes(), want) {
 			t.Errorf("%s differs from the golden file (go test ./sim/backtest -update if intended)", path)
 		}
+	}
+}
+
+// TestCanaryGoneIsNoPromotion: when the canary's series stop (its pods
+// went away, the recording lost them), the checks find no values and the
+// policy rolls back, saying so; the report warns about the stretch.
+func TestCanaryGoneIsNoPromotion(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(recordings, "checkout-incident.om"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []string
+	for _, line := range strings.Split(strings.TrimSuffix(string(src), "\n"), "\n") {
+		f := strings.Fields(line)
+		if strings.Contains(line, `"checkout-v2"`) && len(f) == 3 && f[2] > "1773151380" { // after 14:03
+			continue
+		}
+		kept = append(kept, line)
+	}
+	path := filepath.Join(t.TempDir(), "gone.om")
+	if err := os.WriteFile(path, []byte(strings.Join(kept, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sc := load(t, "checkout-incident.yaml")
+	r := *sc.Recording
+	r.Source = path
+	c := *sc
+	c.Recording = &r
+	b := backtest(t, &c)
+	want := "would have rolled back at 14:09 UTC: request-success-rate found no values from 14:04 on (the recording has no samples its query reads there), with 20% of traffic on the release"
+	if b.Verdict.Text != want {
+		t.Errorf("verdict %q,\nwant %q", b.Verdict.Text, want)
+	}
+	if w := strings.Join(b.Warnings, "\n"); !strings.Contains(w, "no samples of istio_requests_total") {
+		t.Errorf("warnings %q do not name the stretch without samples", b.Warnings)
 	}
 }

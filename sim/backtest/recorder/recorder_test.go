@@ -40,9 +40,10 @@ func shortIncident(srv *realprom.Server) Config {
 
 // TestBacktestAFreshRecording records a short incident with real traffic
 // and Debian's Prometheus, then backtests the short Canary over it three
-// ways: the admin-API snapshot, the same with a looser minimum, and the
-// live server over query_range. The snapshot and the live server must
-// agree, the policy must catch the fault, and the looser one must not.
+// ways: the admin-API snapshot, the same with a looser minimum, the live
+// server over query_range, and the stopped server's data directory. All
+// three sources must agree, the policy must catch the fault, and the
+// looser one must not.
 func TestBacktestAFreshRecording(t *testing.T) {
 	needPrometheus(t)
 	if testing.Short() {
@@ -76,6 +77,14 @@ func TestBacktestAFreshRecording(t *testing.T) {
 		t.Errorf("the live server and its snapshot disagree:\nlive:     %s\nsnapshot: %s", live.Verdict.Text, snap.Verdict.Text)
 	}
 	t.Logf("snapshot: %s\nlive: %s", snap.Verdict.Text, live.Verdict.Text)
+	// A stopped server's data directory (blocks, WAL) reads as its snapshot.
+	if err := srv.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	dataDir := runBacktest(t, filepath.Join(srv.Dir, "data"), from, to, "")
+	if dataDir.Verdict.Text != snap.Verdict.Text {
+		t.Errorf("the data directory and its snapshot disagree:\ndata:     %s\nsnapshot: %s", dataDir.Verdict.Text, snap.Verdict.Text)
+	}
 }
 
 // stamp writes a window bound; the zero time leaves it to the recording.

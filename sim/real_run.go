@@ -22,8 +22,12 @@ func RunReal(ctx context.Context, sc *scenarios.Scenario, opts Options, cfg Real
 // the report says so.
 func (s *Session) RunReal(ctx context.Context, sc *scenarios.Scenario, opts Options, cfg Real) *reports.Run {
 	return s.runWith(ctx, sc, opts, func(w *world, r *reports.Run) error {
-		if sc.Scripted() || sc.Recording != nil {
-			r.Notes = append(r.Notes, "scripted or recorded scenario: the script or the recording answers every check, so it ran without real traffic")
+		if sc.Scripted() {
+			r.Notes = append(r.Notes, "scripted scenario: the script answers every check, so it ran without real traffic")
+			return w.rehearse(ctx, r, seed(sc, opts))
+		}
+		if sc.Recording != nil {
+			r.Notes = append(r.Notes, "recording scenario: the recording answers every check, so it ran without real traffic")
 			return w.rehearse(ctx, r, seed(sc, opts))
 		}
 		return w.rehearseReal(ctx, r, cfg, seed(sc, opts))

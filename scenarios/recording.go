@@ -158,7 +158,8 @@ func (c *converter) recordingTime(path, text string) time.Time {
 }
 
 // recordingModes refuses what a recording replaces: the traffic model,
-// raw series and a script all say what the metrics are.
+// raw series and a script all say what the metrics are, and the
+// recording was scraped at its own interval.
 func (c *converter) recordingModes(spec *rawSpec) {
 	if spec.Recording == nil {
 		return
@@ -166,7 +167,8 @@ func (c *converter) recordingModes(spec *rawSpec) {
 	for _, w := range []struct {
 		name string
 		set  bool
-	}{{"traffic", spec.Traffic != nil}, {"series", len(spec.Series) > 0}, {"script", len(spec.Script) > 0}} {
+	}{{"traffic", spec.Traffic != nil}, {"series", len(spec.Series) > 0}, {"script", len(spec.Script) > 0},
+		{"prometheus", spec.Prometheus != nil}} {
 		if w.set {
 			c.errorf("spec."+w.name, "cannot be used with spec.recording: the recording gives the metrics; remove one of them")
 		}

@@ -112,8 +112,8 @@ func firstError(t *testing.T, err error) *manifest.Error {
 
 func TestLoadFolderReportsEveryBrokenFile(t *testing.T) {
 	loaded, err := Load("testdata")
-	if len(loaded) != 9 {
-		t.Errorf("want the 9 valid scenarios, got %d", len(loaded))
+	if len(loaded) != 10 {
+		t.Errorf("want the 10 valid scenarios, got %d", len(loaded))
 	}
 	got := err.Error()
 	for _, want := range []string{"invalid-not-scenario.yaml:4:7: kind: Canary is not a Scenario", "invalid-name.yaml:4:9", "broken-canary.yml:9:5"} {

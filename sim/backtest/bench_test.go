@@ -127,10 +127,10 @@ func BenchmarkBacktestHour(b *testing.B) {
 func BenchmarkReadHour(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "hour.om")
 	n := writeHour(b, path)
-	b.ReportMetric(float64(n), "samples")
 	for b.Loop() {
 		if _, err := recording.ReadFile(path); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(float64(n), "samples")
 }

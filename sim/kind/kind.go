@@ -133,9 +133,11 @@ func (c *Cluster) createOrReuse(ctx context.Context, o Options) error {
 // simulatedControllers are the kube-controller-manager controllers a
 // rehearsal's simulator stands in for: it plays the Deployments' rollouts
 // (their pods run images that need not exist) and writes their status, as
-// it does on envtest, which runs no controllers at all. Left on, the real
-// ones would create pods that never get ready and overwrite that status.
-const simulatedControllers = "*,-deployment-controller,-replicaset-controller"
+// it does on envtest, which runs no controllers at all, and it plays a
+// DaemonSet target's rollout the same way. Left on, the real ones would
+// create pods that never get ready (no registry serves their images) and
+// overwrite that status.
+const simulatedControllers = "*,-deployment-controller,-replicaset-controller,-daemonset-controller"
 
 // clusterConfig is kind's default cluster with simulatedControllers turned
 // off, in both forms of kubeadm's configuration (extraArgs became a list in

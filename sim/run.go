@@ -18,7 +18,7 @@ import (
 	"github.com/rehearse-dev/rehearse/engine/runner"
 	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
-	"github.com/rehearse-dev/rehearse/sim/envtest"
+	"github.com/rehearse-dev/rehearse/internal/envtest"
 	"github.com/rehearse-dev/rehearse/sim/kind"
 )
 

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rehearse-dev/rehearse/sim/envtest"
+	"github.com/rehearse-dev/rehearse/internal/envtest"
 )
 
 // TestControllerBadFlags: every mistake in the flags exits 2 before any

@@ -17,7 +17,7 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/rehearse-dev/rehearse/engine/controller"
-	"github.com/rehearse-dev/rehearse/sim/envtest"
+	"github.com/rehearse-dev/rehearse/internal/envtest"
 )
 
 // testNamespace holds every object of the suite.

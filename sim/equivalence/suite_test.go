@@ -11,7 +11,7 @@ import (
 	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
 	"github.com/rehearse-dev/rehearse/sim"
-	"github.com/rehearse-dev/rehearse/sim/envtest"
+	"github.com/rehearse-dev/rehearse/internal/envtest"
 )
 
 func TestEquivalence(t *testing.T) {

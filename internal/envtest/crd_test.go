@@ -15,7 +15,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
-	"github.com/rehearse-dev/rehearse/sim/envtest"
+	"github.com/rehearse-dev/rehearse/internal/envtest"
 )
 
 // podinfoCanary decodes fixtures/podinfo/canary.yaml, renamed so that specs

@@ -16,9 +16,9 @@ import (
 	"github.com/rehearse-dev/rehearse/engine"
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/engine/runner"
+	"github.com/rehearse-dev/rehearse/internal/envtest"
 	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
-	"github.com/rehearse-dev/rehearse/internal/envtest"
 	"github.com/rehearse-dev/rehearse/sim/kind"
 )
 

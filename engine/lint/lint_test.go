@@ -169,6 +169,13 @@ var ruleCases = []struct {
 	{RuleScrapeInterval, "a template that does not", canary("", with(metricsLine, metricsLine+"  - name: errors\n    templateRef:\n      name: errors\n    interval: 8s\n")) + template("errors", `sum(rate(errors_total[1m]))`),
 		"", "", 0},
 
+	{RuleBudget, "a subquery at a millisecond step", canary("", with(metricsLine, metricsLine+"  - name: errors\n    templateRef:\n      name: errors\n    interval: 1m\n")) + template("errors", `count_over_time(vector(1)[7d:1ms])`),
+		"over the query budget of 11000 points", "", 20},
+	{RuleBudget, "an integer range", canary("", with(metricsLine, metricsLine+"  - name: errors\n    templateRef:\n      name: errors\n    interval: 1m\n")) + template("errors", `{{ range 2000000000 }}{{ end }}1`),
+		"more than 100000 steps", "", 20},
+	{RuleBudget, "a subquery in budget", canary("", with(metricsLine, metricsLine+"  - name: errors\n    templateRef:\n      name: errors\n    interval: 1m\n")) + template("errors", `max_over_time(rate(x[1m])[1h:1m])`),
+		"", "", 0},
+
 	{RuleStepWeightsOrder, "descending step", canary("", with("stepWeight: 10", "stepWeights: [10, 30, 20]")),
 		"spec.analysis.stepWeights[2]: 20 does not follow 30", "", 17},
 	{RuleStepWeightsOrder, "ascending steps", canary("", with("stepWeight: 10", "stepWeights: [10, 20, 30]")), "", "", 0},

@@ -26,6 +26,7 @@ const (
 	RuleStepOvershoot      = "RH017"
 	RuleTemplateProvider   = "RH018"
 	RuleScrapeInterval     = "RH019"
+	RuleBudget             = "RH020"
 	RuleSetCheck           = "RH000"
 )
 
@@ -59,6 +60,7 @@ var rules = []Rule{
 	{RuleProvider, SeverityError, "a provider Flagger does not know (Flagger would fall back to istio)", true},
 	{RuleStepOvershoot, SeverityWarning, "maxWeight is not a multiple of stepWeight: the last step goes past maxWeight", false},
 	{RuleTemplateProvider, SeverityError, "a metric's provider cannot be built for it (a missing region or address, an interval that is not a Go duration) or cannot send its query (PromQL Prometheus refuses, such as a 1min range; CloudWatch JSON, Graphite parameters, a New Relic SINCE clause)", false},
+	{RuleBudget, SeverityError, "a MetricTemplate whose rendering or query is over rehearse's budget (template steps or rendered size, subquery points, query size or nesting): every check of it fails, the same way on every machine", false},
 	{RuleScrapeInterval, SeverityWarning, "a metric interval shorter than two scrapes of the user's Prometheus (--scrape-interval, default 5s): the check finds no values and Flagger rolls back", false},
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/engine/manifest"
 	"github.com/rehearse-dev/rehearse/engine/metrics"
+	"github.com/rehearse-dev/rehearse/engine/metrics/budget"
 )
 
 // checkTemplateRender renders each template metric's query with the data
@@ -31,6 +32,12 @@ func checkTemplateRender(t *target) {
 			t.reportRender(i, m, tpl, err)
 			continue
 		}
+		if metrics.IsPrometheus(tpl.Spec.Provider.Type) {
+			if err := budget.Check(q, 0); err != nil {
+				t.reportBudget(i, m, tpl, err)
+				continue
+			}
+		}
 		if err := metrics.CheckTemplate(tpl.Spec.Provider, m.Interval, q); err != nil {
 			t.report(RuleTemplateProvider, fmt.Sprintf("metrics[%d].templateRef", i),
 				"metric %q: MetricTemplate %s/%s (%s) fails every check in Flagger: %v",
@@ -44,6 +51,10 @@ func checkTemplateRender(t *target) {
 var missingVariable = regexp.MustCompile(`<variables[^>]*>: map has no entry for key "([^"]*)"`)
 
 func (t *target) reportRender(i int, m v1beta1.CanaryMetric, tpl *v1beta1.MetricTemplate, err error) {
+	if budget.IsExceeded(err) {
+		t.reportBudget(i, m, tpl, err)
+		return
+	}
 	field := fmt.Sprintf("metrics[%d].templateVariables", i)
 	ref := tpl.Namespace + "/" + tpl.Name
 	if k := missingVariable.FindStringSubmatch(err.Error()); k != nil {
@@ -54,6 +65,13 @@ func (t *target) reportRender(i int, m v1beta1.CanaryMetric, tpl *v1beta1.Metric
 	}
 	t.report(RuleTemplateRender, field, "metric %q: the query of MetricTemplate %s (%s) cannot be rendered: %v: fix the template",
 		m.Name, ref, t.placeOf("MetricTemplate", tpl.Namespace, tpl.Name), err)
+}
+
+// reportBudget names the budget a template's render or query goes over.
+func (t *target) reportBudget(i int, m v1beta1.CanaryMetric, tpl *v1beta1.MetricTemplate, err error) {
+	t.report(RuleBudget, fmt.Sprintf("metrics[%d].templateRef", i),
+		"metric %q: MetricTemplate %s/%s (%s) is over budget, so every check of it fails: %v",
+		m.Name, tpl.Namespace, tpl.Name, t.placeOf("MetricTemplate", tpl.Namespace, tpl.Name), err)
 }
 
 // placeOf is "file:line" of an object of the Set.

@@ -2,10 +2,10 @@ package metrics
 
 import (
 	"fmt"
-	"strings"
 	"text/template"
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+	"github.com/rehearse-dev/rehearse/engine/metrics/budget"
 )
 
 // Render fills in a query template. Like Flagger, the model is offered as
@@ -14,16 +14,28 @@ import (
 // string, so a typo in a variable name fails the check instead of silently
 // querying the wrong series.
 func Render(query string, m v1beta1.MetricTemplateModel) (string, error) {
-	t, err := template.New("query").Option("missingkey=error").Funcs(templateFuncs(m)).Parse(query)
+	if len(query) > budget.MaxQueryBytes {
+		return "", fmt.Errorf("query template: %w", &budget.Exceeded{Reason: fmt.Sprintf("it is %d bytes, over the render budget of %d bytes (64 KiB): shorten it", len(query), budget.MaxQueryBytes)})
+	}
+	t, err := template.New("query").Option("missingkey=error").Funcs(budget.Funcs()).Funcs(templateFuncs(m)).Parse(query)
 	if err != nil {
 		return "", fmt.Errorf("query template does not parse: %w", err)
 	}
-	var b strings.Builder
-	b.Grow(len(query) + 64)
+	budget.Instrument(t)
+	var b budget.Writer
 	if err := t.Execute(&b, nil); err != nil {
-		return "", fmt.Errorf("query template cannot be rendered (check the variable names against templateVariables): %w", err)
+		return "", renderError(err)
 	}
 	return b.String(), nil
+}
+
+// renderError words a failed render: a budget names itself; anything else
+// is most often a variable the metric does not set.
+func renderError(err error) error {
+	if budget.IsExceeded(err) {
+		return fmt.Errorf("query template cannot be rendered: %w", err)
+	}
+	return fmt.Errorf("query template cannot be rendered (check the variable names against templateVariables): %w", err)
 }
 
 // templateFuncs names the same functions Flagger's model offers.

@@ -9,6 +9,8 @@ import (
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql"
 	"github.com/prometheus/prometheus/promql/parser"
+
+	"github.com/rehearse-dev/rehearse/engine/metrics/budget"
 )
 
 // Query evaluates an instant query at the given time, as /api/v1/query does.
@@ -43,12 +45,18 @@ type newQueryFunc func(ctx context.Context, ng *promql.Engine, st *store) (promq
 
 func instant(q string, at time.Time, opts promql.QueryOpts) newQueryFunc {
 	return func(ctx context.Context, ng *promql.Engine, st *store) (promql.Query, error) {
+		if err := budget.Check(q, 0); err != nil {
+			return nil, err
+		}
 		return ng.NewInstantQuery(ctx, st, opts, q, at)
 	}
 }
 
 func ranged(q string, start, end time.Time, step time.Duration, opts promql.QueryOpts) newQueryFunc {
 	return func(ctx context.Context, ng *promql.Engine, st *store) (promql.Query, error) {
+		if err := budget.Check(q, end.Sub(start)); err != nil {
+			return nil, err
+		}
 		return ng.NewRangeQuery(ctx, st, opts, q, start, end, step)
 	}
 }

@@ -59,6 +59,9 @@ func (d *Doc) decode(out any) (errs Errors, complete bool) {
 func (d *Doc) JSON() ([]byte, error) {
 	js, err := sigsyaml.YAMLToJSON(d.data)
 	if err != nil {
+		if nf := d.nonFiniteError(); nf != nil {
+			return nil, nf
+		}
 		return nil, d.syntaxError(err)
 	}
 	return js, nil

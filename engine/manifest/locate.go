@@ -30,9 +30,15 @@ func ParseDoc(file string, data []byte, lineOffset int) (*Doc, error) {
 	if err := d.encodingError(data); err != nil {
 		return nil, err
 	}
+	if err := d.utf8Error(data); err != nil {
+		return nil, err
+	}
 	var n yaml.Node
 	if err := yaml.Unmarshal(data, &n); err != nil {
 		return nil, d.syntaxError(err)
+	}
+	if err := d.nestingError(&n); err != nil {
+		return nil, err
 	}
 	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 && !isNull(n.Content[0]) {
 		d.root = n.Content[0]

@@ -161,6 +161,9 @@ func (c *checker) analysis(p string, a *v1beta1.CanaryAnalysis) {
 	if a.Iterations < 0 {
 		c.errorf(p+".iterations", "must not be negative")
 	}
+	if a.Threshold < 0 {
+		c.errorf(p+".threshold", "%d is negative: give the number of failed checks before a rollback, 1 or more (Flagger treats anything below 1 as 1)", a.Threshold)
+	}
 	c.metrics(p, a.Metrics)
 	c.webhooks(p, a.Webhooks)
 	c.alerts(p, a.Alerts)

@@ -17,6 +17,7 @@ import (
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/engine/runner"
 	"github.com/rehearse-dev/rehearse/internal/envtest"
+	"github.com/rehearse-dev/rehearse/internal/exit"
 	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
 	"github.com/rehearse-dev/rehearse/sim/kind"
@@ -79,11 +80,13 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 	case "envtest":
 		dirs, err := crdDirs()
 		if err != nil {
-			return nil, err
+			return nil, exit.Environment(err)
 		}
 		env, err := envtest.Start(ctx, envtest.Options{KubeconfigPath: opts.Kubeconfig, CRDDirs: dirs})
 		if err != nil {
-			return nil, err
+			// Missing binaries, a port in use, a control plane that will not
+			// come up: all the machine's, none the scenario's (exit 3).
+			return nil, exit.Environment(err)
 		}
 		pool := &promPool{}
 		stop := func() error { return errors.Join(pool.close(), env.Stop()) }
@@ -91,7 +94,7 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 	case "kind":
 		c, err := kind.Start(ctx, kind.Options{Name: opts.KindCluster, NodeImage: opts.KindImage, KubeconfigPath: opts.Kubeconfig})
 		if err != nil {
-			return nil, err
+			return nil, exit.Environment(err)
 		}
 		pool := &promPool{}
 		stop := func() error {
@@ -102,7 +105,7 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 		}
 		return &Session{backend: apiServerBackend{name: "kind", client: c.Client}, pool: pool, stop: stop, Kubeconfig: c.Kubeconfig}, nil
 	}
-	return nil, fmt.Errorf("cluster %q is not available: use --cluster memory, envtest or kind", opts.Cluster)
+	return nil, exit.BadInputf("cluster %q is not available: use --cluster memory, envtest or kind", opts.Cluster)
 }
 
 // Close stops the backend.

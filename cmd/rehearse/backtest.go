@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/rehearse-dev/rehearse/internal/exit"
+
 	"context"
 	"errors"
 	"flag"
@@ -62,11 +64,11 @@ func backtestCommand(ctx context.Context, args []string, stdout, stderr io.Write
 	fs.StringVar(&f.expect, "expect", "", "rolled-back, promoted or undecided: exit 1 when the verdict differs")
 	fs.StringVar(&f.out, "out", "out/backtest", "folder for the reports")
 	if err := fs.Parse(args); err != nil {
-		return badInput("%v", err)
+		return exit.BadInput(err)
 	}
 	want, err := expectedDecision(f.expect)
 	if err != nil {
-		return badInput("%v", err)
+		return exit.BadInput(err)
 	}
 	scs, err := backtestScenarios(f, fs.Args())
 	if err != nil {
@@ -96,12 +98,12 @@ func expectedDecision(s string) (string, error) {
 // from the flags and the manifests.
 func backtestScenarios(f *backtestFlags, args []string) ([]*scenarios.Scenario, error) {
 	if len(args) == 0 {
-		return nil, badInput("rehearse backtest needs your manifests (with --recording) or recording scenario files")
+		return nil, exit.BadInputf("rehearse backtest needs your manifests (with --recording) or recording scenario files")
 	}
 	if f.recording == "" {
 		scs, err := scenarios.Load(args...)
 		if err != nil {
-			return nil, badInput("%v", err)
+			return nil, exit.BadInput(err)
 		}
 		return scs, applySettings(scs, f.set)
 	}
@@ -116,14 +118,14 @@ func backtestScenarios(f *backtestFlags, args []string) ([]*scenarios.Scenario, 
 func applySettings(scs []*scenarios.Scenario, set settingFlags) error {
 	for _, sc := range scs {
 		if sc.Recording == nil {
-			return badInput("%s has no spec.recording: rehearse backtest replays recorded metrics (use rehearse run for this scenario)", sc.File)
+			return exit.BadInputf("%s has no spec.recording: rehearse backtest replays recorded metrics (use rehearse run for this scenario)", sc.File)
 		}
 		if len(set) == 0 {
 			continue
 		}
 		cd, err := sweep.Apply(sc.Canary, set)
 		if err != nil {
-			return badInput("%v", err)
+			return exit.BadInput(err)
 		}
 		sc.Canary = cd
 	}
@@ -135,11 +137,11 @@ func applySettings(scs []*scenarios.Scenario, set settingFlags) error {
 // file is. The flags are checked first, to name them in errors.
 func flagScenario(f *backtestFlags, manifests []string) (*scenarios.Scenario, error) {
 	if err := checkFlags(f); err != nil {
-		return nil, badInput("%v", err)
+		return nil, exit.BadInput(err)
 	}
 	doc, err := flagDocument(f, manifests)
 	if err != nil {
-		return nil, badInput("%v", err)
+		return nil, exit.BadInput(err)
 	}
 	cwd, err := os.Getwd()
 	if err != nil {
@@ -147,7 +149,7 @@ func flagScenario(f *backtestFlags, manifests []string) (*scenarios.Scenario, er
 	}
 	sc, err := scenarios.Parse(filepath.Join(cwd, "(backtest flags)"), doc)
 	if err != nil {
-		return nil, badInput("%v", err)
+		return nil, exit.BadInput(err)
 	}
 	sc.File = ""
 	return sc, nil
@@ -238,7 +240,7 @@ func nameOf(source string) string {
 // refused (exit 2), an unreachable Prometheus is the environment (3).
 func runBacktests(ctx context.Context, scs []*scenarios.Scenario, provider string) ([]*reports.Backtest, error) {
 	if err := manifest.CheckProvider(provider); err != nil {
-		return nil, badInput("--provider: %w", err)
+		return nil, exit.BadInputf("--provider: %w", err)
 	}
 	opts := backtest.Options{Provider: provider}
 	if err := prepareRecordings(ctx, scs, provider); err != nil {
@@ -272,9 +274,9 @@ func prepareRecordings(ctx context.Context, scs []*scenarios.Scenario, provider 
 
 func recordingError(err error) error {
 	if errors.Is(err, recording.ErrUnreachable) {
-		return envError{err}
+		return exit.Environment(err)
 	}
-	return inputError{err}
+	return exit.BadInput(err)
 }
 
 // reportBacktests writes the reports and prints each verdict; a verdict
@@ -293,7 +295,7 @@ func reportBacktests(stdout io.Writer, out string, bs []*reports.Backtest, want 
 	}
 	fmt.Fprintf(stdout, "reports written to %s/ (<name>/backtest.html, backtest.md, backtest.json)\n", out)
 	if failed {
-		return errFailed
+		return exit.Failed
 	}
 	return nil
 }

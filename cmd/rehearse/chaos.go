@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/rehearse-dev/rehearse/internal/exit"
+
 	"context"
 	"flag"
 	"fmt"
@@ -22,21 +24,21 @@ func chaosCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	out := fs.String("out", "out/chaos", "folder for chaos.md and chaos.json")
 	scrape := scrapeIntervalFlag(fs)
 	if err := fs.Parse(args); err != nil {
-		return badInput("%v", err)
+		return exit.BadInput(err)
 	}
 	if fs.NArg() == 0 {
-		return badInput("rehearse chaos needs at least one scenario file or folder")
+		return exit.BadInputf("rehearse chaos needs at least one scenario file or folder")
 	}
 	scs, err := scenarios.Load(fs.Args()...)
 	if err != nil {
-		return badInput("%v", err)
+		return exit.BadInput(err)
 	}
 	if err := applyScrapeInterval(scs, *scrape); err != nil {
 		return err
 	}
 	res, err := chaos.Run(ctx, scs, chaos.Options{Mode: *mode, Seeds: *seeds})
 	if err != nil {
-		return badInput("%v", err)
+		return exit.BadInput(err)
 	}
 	if err := reports.WriteChaosAll(*out, res); err != nil {
 		return fmt.Errorf("writing the chaos report to %s: %w", *out, err)
@@ -46,7 +48,7 @@ func chaosCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	fmt.Fprintf(stdout, "chaos report written to %s/chaos.md\n", *out)
 	if res.Errored() > 0 {
-		return errFailed
+		return exit.Failed
 	}
 	return nil
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/rehearse-dev/rehearse/internal/exit"
+
 	"context"
 	"errors"
 	"flag"
@@ -56,7 +58,7 @@ func controllerCommand(ctx context.Context, args []string, _, stderr io.Writer) 
 	}
 	cfg, err := clusterConfig(opts.kubeconfig)
 	if err != nil {
-		return badInput("rehearse controller: no cluster to talk to (pass --kubeconfig, set KUBECONFIG, or run in a pod): %v", err)
+		return exit.BadInputf("rehearse controller: no cluster to talk to (pass --kubeconfig, set KUBECONFIG, or run in a pod): %v", err)
 	}
 	mgr, err := newControllerManager(cfg, opts, stderr)
 	if err != nil {
@@ -82,27 +84,27 @@ func parseControllerFlags(args []string, stderr io.Writer) (controllerOptions, e
 	fs.StringVar(&o.namespace, "namespace", "", "watch Canaries in this namespace only; default: every namespace")
 	fs.DurationVar(&o.gracefulShutdown, "graceful-shutdown-timeout", 30*time.Second, "how long running ticks may take to finish on shutdown")
 	if err := fs.Parse(args); err != nil {
-		return o, badInput("%v", err)
+		return o, exit.BadInput(err)
 	}
 	if fs.NArg() > 0 {
-		return o, badInput("rehearse controller takes no arguments, got %q", fs.Args())
+		return o, exit.BadInputf("rehearse controller takes no arguments, got %q", fs.Args())
 	}
 	return o, o.validate()
 }
 
 func (o controllerOptions) validate() error {
 	if _, ok := kube.RouterFor(o.meshProvider, nil); !ok {
-		return badInput("rehearse controller: --mesh-provider %q cannot be driven on a real cluster: use %s or %s",
+		return exit.BadInputf("rehearse controller: --mesh-provider %q cannot be driven on a real cluster: use %s or %s",
 			o.meshProvider, v1beta1.KubernetesProvider, v1beta1.GatewayAPIProvider)
 	}
 	for _, ns := range []struct{ flag, value string }{{"namespace", o.namespace}, {"leader-election-namespace", o.leaderElectionNS}} {
 		if errs := validation.IsDNS1123Label(ns.value); ns.value != "" && len(errs) > 0 {
-			return badInput("rehearse controller: --%s %q is not a namespace name: %s", ns.flag, ns.value, errs[0])
+			return exit.BadInputf("rehearse controller: --%s %q is not a namespace name: %s", ns.flag, ns.value, errs[0])
 		}
 	}
 	for _, a := range []struct{ flag, value string }{{"metrics-bind-address", o.metricsAddr}, {"health-probe-bind-address", o.healthProbeAddr}} {
 		if err := checkBindAddress(a.value); err != nil {
-			return badInput("rehearse controller: --%s %q: %v", a.flag, a.value, err)
+			return exit.BadInputf("rehearse controller: --%s %q: %v", a.flag, a.value, err)
 		}
 	}
 	return nil
@@ -140,7 +142,7 @@ func newControllerManager(cfg *rest.Config, o controllerOptions, stderr io.Write
 	}
 	mgr, err := ctrl.NewManager(cfg, managerOptions(o, scheme))
 	if err != nil {
-		return nil, badInput("rehearse controller: cannot set up the manager: %v", err)
+		return nil, exit.BadInputf("rehearse controller: cannot set up the manager: %v", err)
 	}
 	r := &controller.CanaryReconciler{Clock: clock.RealClock{}, MeshProvider: o.meshProvider, MetricsServer: o.metricsServer}
 	if err := r.SetupWithManager(mgr); err != nil {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/rehearse-dev/rehearse/internal/exit"
+
 	"context"
 	"flag"
 	"fmt"
@@ -21,17 +23,17 @@ func lintCommand(_ context.Context, args []string, stdout, stderr io.Writer) err
 	listRules := fs.Bool("rules", false, "list the rules and exit")
 	scrape := fs.Duration("scrape-interval", lint.DefaultScrapeInterval, "how often your Prometheus scrapes the workloads (RH019 warns of a metric interval under two scrapes)")
 	if err := fs.Parse(args); err != nil {
-		return badInput("%v", err)
+		return exit.BadInput(err)
 	}
 	switch {
 	case *listRules:
 		return lint.WriteRules(stdout)
 	case !lint.KnownFormat(*format):
-		return badInput("rehearse lint: unknown --format %q: use one of %s", *format, strings.Join(lint.Formats, ", "))
+		return exit.BadInputf("rehearse lint: unknown --format %q: use one of %s", *format, strings.Join(lint.Formats, ", "))
 	case fs.NArg() == 0:
-		return badInput("rehearse lint needs at least one manifest file or folder")
+		return exit.BadInputf("rehearse lint needs at least one manifest file or folder")
 	case *scrape <= 0:
-		return badInput("rehearse lint: --scrape-interval %v: give your Prometheus's scrape interval, e.g. 15s", *scrape)
+		return exit.BadInputf("rehearse lint: --scrape-interval %v: give your Prometheus's scrape interval, e.g. 15s", *scrape)
 	}
 	r := lintPaths(fs.Args(), lint.Options{ScrapeInterval: *scrape})
 	if err := lint.Write(stdout, *format, r.findings); err != nil {
@@ -63,13 +65,13 @@ func lintPaths(paths []string, opts lint.Options) lintResult {
 // people reading text output.
 func (r lintResult) verdict(stderr io.Writer, format string) error {
 	if r.loadErr != nil {
-		return badInput("%w", r.loadErr)
+		return exit.BadInputf("%w", r.loadErr)
 	}
 	if format == "text" {
 		fmt.Fprintln(stderr, r.summary())
 	}
 	if lint.HasErrors(r.findings) {
-		return errFailed
+		return exit.Failed
 	}
 	return nil
 }

@@ -10,52 +10,20 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+
+	"github.com/rehearse-dev/rehearse/internal/exit"
 )
 
-// Exit statuses, as CI reads them.
+// Exit statuses, as CI reads them: the contract lives in internal/exit.
 const (
-	exitOK       = 0
-	exitFailed   = 1
-	exitBadInput = 2
-	exitNoEnv    = 3
+	exitOK       = exit.CodeOK
+	exitFailed   = exit.CodeFailed
+	exitBadInput = exit.CodeBadInput
 )
-
-// errBadInput marks errors that are the user's input, not the rehearsal's verdict.
-var errBadInput = errors.New("bad input")
-
-// inputError is an error in the user's input: it reads as its cause and
-// matches errBadInput, so the exit status is 2.
-type inputError struct{ error }
-
-func (inputError) Is(target error) bool { return target == errBadInput }
-
-func (e inputError) Unwrap() error { return e.error }
-
-// badInput words an input error for the user.
-func badInput(format string, args ...any) error {
-	return inputError{fmt.Errorf(format, args...)}
-}
-
-// errEnvironment marks errors of the machine, not of the input: a cluster
-// backend that cannot start here.
-var errEnvironment = errors.New("environment cannot run it")
-
-// envError reads as its cause and matches errEnvironment (exit status 3).
-type envError struct{ error }
-
-func (envError) Is(target error) bool { return target == errEnvironment }
-
-func (e envError) Unwrap() error { return e.error }
-
-func environmentError(err error) error { return envError{err} }
-
-// errFailed marks a rehearsal whose expectations did not hold.
-var errFailed = errors.New("expectations failed")
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -92,22 +60,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return exitCode(cmd(ctx, args[1:], stdout, stderr), stderr)
 }
 
+// exitCode is err's exit status; every error but the verdict itself is
+// also said on stderr.
 func exitCode(err error, stderr io.Writer) int {
-	switch {
-	case err == nil:
-		return exitOK
-	case errors.Is(err, errFailed):
-		return exitFailed
-	case errors.Is(err, errBadInput):
+	code := exit.Code(err)
+	if code != exitOK && code != exitFailed {
 		fmt.Fprintf(stderr, "rehearse: %v\n", err)
-		return exitBadInput
-	case errors.Is(err, errEnvironment):
-		fmt.Fprintf(stderr, "rehearse: %v\n", err)
-		return exitNoEnv
-	default:
-		fmt.Fprintf(stderr, "rehearse: %v\n", err)
-		return exitBadInput
 	}
+	return code
 }
 
 func usage(w io.Writer) {

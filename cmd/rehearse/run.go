@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/rehearse-dev/rehearse/internal/exit"
+
 	"context"
 	"flag"
 	"fmt"
@@ -28,17 +30,17 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	provider := fs.String("provider", "", "mesh provider of Canaries that name none, as your Flagger install's -mesh-provider flag sets it (default: istio, Flagger's default)")
 	scrape := scrapeIntervalFlag(fs)
 	if err := fs.Parse(args); err != nil {
-		return badInput("%v", err)
+		return exit.BadInput(err)
 	}
 	if err := manifest.CheckProvider(*provider); err != nil {
-		return badInput("rehearse run: --provider: %w", err)
+		return exit.BadInputf("rehearse run: --provider: %w", err)
 	}
 	if fs.NArg() == 0 {
-		return badInput("rehearse run needs at least one scenario file or folder")
+		return exit.BadInputf("rehearse run needs at least one scenario file or folder")
 	}
 	scs, err := scenarios.Load(fs.Args()...)
 	if err != nil {
-		return badInput("%v", err)
+		return exit.BadInput(err)
 	}
 	if err := applyScrapeInterval(scs, *scrape); err != nil {
 		return err
@@ -47,14 +49,14 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	if *trafficMode != "virtual" && *trafficMode != "real" {
-		return badInput("--traffic %q: use virtual or real", *trafficMode)
+		return exit.BadInputf("--traffic %q: use virtual or real", *trafficMode)
 	}
 	if *timeScale <= 0 || *timeScale > 1 {
-		return badInput("--time-scale %v: use a number above 0 and at most 1", *timeScale)
+		return exit.BadInputf("--time-scale %v: use a number above 0 and at most 1", *timeScale)
 	}
 	if *trafficMode == "real" {
 		if err := sim.CheckReal(scs); err != nil {
-			return badInput("%v", err)
+			return exit.BadInput(err)
 		}
 	}
 	opts := sim.Options{Cluster: *cluster, Seed: *seed, Kubeconfig: *kubeconfig, Provider: *provider,
@@ -64,11 +66,8 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprintln(stderr, "rehearse: starting the kind cluster (creating one takes a minute or two) ...")
 	}
 	session, err := sim.Open(ctx, opts)
-	if err != nil && *cluster == "kind" {
-		return environmentError(err)
-	}
 	if err != nil {
-		return badInput("%v", err)
+		return err // sim.Open says whose problem it is: the flag's (2) or the machine's (3)
 	}
 	runs := session.RunAll(ctx, scs, opts)
 	verdict := report(stdout, *out, runs)
@@ -96,7 +95,7 @@ func report(stdout io.Writer, out string, runs []*reports.Run) error {
 	fmt.Fprintf(stdout, "reports written to %s/\n", out)
 	for _, r := range runs {
 		if reports.Failed(r) {
-			return errFailed
+			return exit.Failed
 		}
 	}
 	return nil

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/rehearse-dev/rehearse/internal/exit"
+
 	"flag"
 	"time"
 
@@ -23,7 +25,7 @@ func applyScrapeInterval(scs []*scenarios.Scenario, d time.Duration) error {
 	case d == 0:
 		return nil
 	case d < scenarios.MinScrapeInterval || d > scenarios.MaxScrapeInterval:
-		return badInput("--scrape-interval %v: use a duration from %v to %v", d, scenarios.MinScrapeInterval, scenarios.MaxScrapeInterval)
+		return exit.BadInputf("--scrape-interval %v: use a duration from %v to %v", d, scenarios.MinScrapeInterval, scenarios.MaxScrapeInterval)
 	}
 	for _, sc := range scs {
 		sc.Prometheus.ScrapeInterval = d

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/rehearse-dev/rehearse/internal/exit"
+
 	"context"
 	"flag"
 	"fmt"
@@ -42,18 +44,18 @@ func sweepCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	out := fs.String("out", "out/sweep", "folder for sweep.csv, sweep.json and sweep.html")
 	scrape := scrapeIntervalFlag(fs)
 	if err := fs.Parse(args); err != nil {
-		return badInput("%v", err)
+		return exit.BadInput(err)
 	}
 	if fs.NArg() == 0 {
-		return badInput("rehearse sweep needs scenario files: at least one that expects Failed (a bad release) and one that expects Succeeded")
+		return exit.BadInputf("rehearse sweep needs scenario files: at least one that expects Failed (a bad release) and one that expects Succeeded")
 	}
 	opts, err := sweepOptions(axes, *seeds, *shard, *noiseSR, *noiseLat)
 	if err != nil {
-		return badInput("%v", err)
+		return exit.BadInput(err)
 	}
 	scs, err := scenarios.Load(fs.Args()...)
 	if err != nil {
-		return badInput("%v", err)
+		return exit.BadInput(err)
 	}
 	if err := applyScrapeInterval(scs, *scrape); err != nil {
 		return err
@@ -63,7 +65,7 @@ func sweepCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	res, err := sweep.Run(ctx, scs, opts)
 	if err != nil {
-		return badInput("%v", err)
+		return exit.BadInput(err)
 	}
 	return writeSweep(stdout, *out, *res, *maxFalse)
 }
@@ -100,22 +102,22 @@ func mergeCommand(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "out/sweep", "folder for the merged sweep")
 	maxFalse := fs.Float64("max-false-rollback", 0.05, "the false-rollback rate a recommended setting must stay under")
 	if err := fs.Parse(args); err != nil {
-		return badInput("%v", err)
+		return exit.BadInput(err)
 	}
 	var parts []reports.SweepResult
 	for _, path := range fs.Args() {
 		p, err := readSweep(path)
 		if err != nil {
-			return badInput("%v", err)
+			return exit.BadInput(err)
 		}
 		parts = append(parts, p)
 	}
 	if len(parts) == 0 {
-		return badInput("rehearse sweep merge needs the sweep.json of every shard")
+		return exit.BadInputf("rehearse sweep merge needs the sweep.json of every shard")
 	}
 	merged, err := reports.MergeSweeps(parts)
 	if err != nil {
-		return badInput("%v", err)
+		return exit.BadInput(err)
 	}
 	return writeSweep(stdout, *out, merged, *maxFalse)
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/rehearse-dev/rehearse/internal/exit"
+
 	"context"
 	"flag"
 	"fmt"
@@ -52,7 +54,7 @@ func validateCommand(ctx context.Context, args []string, stdout, stderr io.Write
 	opts := sim.Options{Cluster: cfg.cluster, Provider: cfg.provider}
 	session, err := sim.Open(ctx, opts)
 	if err != nil {
-		return badInput("%v", err)
+		return err // classified by sim.Open: a bad --cluster (2), a machine that cannot start it (3)
 	}
 	runs := session.RunAll(ctx, scs, opts)
 	if err := session.Close(); err != nil {
@@ -74,7 +76,7 @@ func parseValidateFlags(args []string, stderr io.Writer) (validateConfig, error)
 	fs.StringVar(&cfg.provider, "provider", "", "mesh provider of Canaries that name none as your Flagger install's -mesh-provider flag sets it (default: istio, Flagger's default)")
 	fs.DurationVar(&cfg.scrape, "scrape-interval", 0, scrapeIntervalUsage)
 	if err := fs.Parse(args); err != nil {
-		return cfg, badInput("%v", err)
+		return cfg, exit.BadInput(err)
 	}
 	cfg.manifests = fs.Args()
 	return cfg, cfg.check()
@@ -83,16 +85,16 @@ func parseValidateFlags(args []string, stderr io.Writer) (validateConfig, error)
 func (cfg validateConfig) check() error {
 	switch {
 	case cfg.format != "text" && cfg.format != "github":
-		return badInput("rehearse validate: unknown --format %q: use text or github", cfg.format)
+		return exit.BadInputf("rehearse validate: unknown --format %q: use text or github", cfg.format)
 	case cfg.maxRollback <= 0:
-		return badInput("rehearse validate: --max-rollback-time must be longer than zero")
+		return exit.BadInputf("rehearse validate: --max-rollback-time must be longer than zero")
 	case cfg.maxPromotion < 0:
-		return badInput("rehearse validate: --max-promotion-time must not be negative (0 derives it from each analysis)")
+		return exit.BadInputf("rehearse validate: --max-promotion-time must not be negative (0 derives it from each analysis)")
 	case len(cfg.manifests) == 0:
-		return badInput("rehearse validate needs your manifests: give the files or folders that hold your Canaries")
+		return exit.BadInputf("rehearse validate needs your manifests: give the files or folders that hold your Canaries")
 	}
 	if err := manifest.CheckProvider(cfg.provider); err != nil {
-		return badInput("rehearse validate: --provider: %w", err)
+		return exit.BadInputf("rehearse validate: --provider: %w", err)
 	}
 	return nil
 }
@@ -107,7 +109,7 @@ func loadValidation(cfg validateConfig) (*policy.Plan, []*scenarios.Scenario, er
 	plan, err := planBuilds(set, policy.Options{MaxRollbackTime: cfg.maxRollback,
 		MaxPromotionTime: cfg.maxPromotion, Provider: cfg.provider, ReadFile: os.ReadFile})
 	if err != nil {
-		return nil, nil, badInput("%w", err)
+		return nil, nil, exit.BadInput(err)
 	}
 	scs, err := userScenarios(cfg.scenarios, plan)
 	if err != nil {
@@ -115,7 +117,7 @@ func loadValidation(cfg validateConfig) (*policy.Plan, []*scenarios.Scenario, er
 	}
 	all := append(plan.Scenarios(), scs...)
 	if len(all) == 0 && len(plan.Skipped) == 0 && len(plan.NotRehearsable()) == 0 {
-		return nil, nil, badInput("nothing to rehearse in %s: %s", strings.Join(cfg.manifests, ", "), findingsText(plan))
+		return nil, nil, exit.BadInputf("nothing to rehearse in %s: %s", strings.Join(cfg.manifests, ", "), findingsText(plan))
 	}
 	if err := applyScrapeInterval(all, cfg.scrape); err != nil {
 		return nil, nil, err
@@ -126,10 +128,10 @@ func loadValidation(cfg validateConfig) (*policy.Plan, []*scenarios.Scenario, er
 func loadManifests(paths []string) (*manifest.Set, error) {
 	set, err := manifest.LoadFiles(paths...)
 	if err != nil {
-		return nil, badInput("%w", err)
+		return nil, exit.BadInput(err)
 	}
 	if !hasCanary(set) {
-		return nil, badInput("no Canary in %s: rehearse validate rehearses the Canaries of your manifests (kind: Canary, apiVersion: flagger.app/v1beta1)", strings.Join(paths, ", "))
+		return nil, exit.BadInputf("no Canary in %s: rehearse validate rehearses the Canaries of your manifests (kind: Canary, apiVersion: flagger.app/v1beta1)", strings.Join(paths, ", "))
 	}
 	return set, nil
 }
@@ -151,7 +153,7 @@ func userScenarios(paths []string, plan *policy.Plan) ([]*scenarios.Scenario, er
 	}
 	scs, err := scenarios.Load(paths...)
 	if err != nil {
-		return nil, badInput("%w", err)
+		return nil, exit.BadInput(err)
 	}
 	taken := map[string]*policy.Rehearsal{}
 	for _, r := range plan.Rehearsals {
@@ -159,7 +161,7 @@ func userScenarios(paths []string, plan *policy.Plan) ([]*scenarios.Scenario, er
 	}
 	for _, sc := range scs {
 		if r, clash := taken[sc.Name]; clash {
-			return nil, badInput("%s: scenario name %q is also the name of the %s rehearsal of Canary %s: rename the scenario", sc.File, sc.Name, r.Policy, r.Canary)
+			return nil, exit.BadInputf("%s: scenario name %q is also the name of the %s rehearsal of Canary %s: rename the scenario", sc.File, sc.Name, r.Policy, r.Canary)
 		}
 	}
 	return scs, nil
@@ -197,7 +199,7 @@ func writeValidation(stdout io.Writer, cfg validateConfig, plan *policy.Plan, re
 	fmt.Fprintf(stdout, "reports written to %s/\n", cfg.out)
 	for _, r := range results {
 		if !r.Passed() {
-			return errFailed
+			return exit.Failed
 		}
 	}
 	return nil

@@ -7,11 +7,13 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"github.com/rehearse-dev/rehearse/internal/exit"
 )
 
 // ErrNoBinaries means kube-apiserver or etcd is not where Start looked.
-// Suites test for it with errors.Is and skip.
-var ErrNoBinaries = errors.New("envtest binaries not found")
+// Suites test for it with errors.Is and skip; the command line exits 3 on it.
+var ErrNoBinaries = exit.Environment(errors.New("envtest binaries not found"))
 
 // Environment variables Start reads when Options leaves a field empty.
 const (

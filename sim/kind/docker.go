@@ -7,10 +7,13 @@ import (
 	"os/exec"
 	"strings"
 	"time"
+
+	"github.com/rehearse-dev/rehearse/internal/exit"
 )
 
-// ErrNoDocker means there is no Docker engine for kind to run nodes in.
-var ErrNoDocker = errors.New("kind needs a running Docker engine")
+// ErrNoDocker means there is no Docker engine for kind to run nodes in: the
+// machine's problem, so it carries exit status 3.
+var ErrNoDocker = exit.Environment(errors.New("kind needs a running Docker engine"))
 
 // dockerInfoTimeout bounds `docker info`: an engine that takes longer to
 // answer is in no state to start a cluster.

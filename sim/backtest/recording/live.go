@@ -11,12 +11,13 @@ import (
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
 	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
+	"github.com/rehearse-dev/rehearse/internal/exit"
 	"sigs.k8s.io/yaml"
 )
 
 // ErrUnreachable marks a live Prometheus that could not be asked: an
 // environment problem, not a bad recording.
-var ErrUnreachable = errors.New("the Prometheus server cannot be reached")
+var ErrUnreachable = exit.Environment(errors.New("the Prometheus server cannot be reached"))
 
 // maxPoints is how many steps one query_range asks for: Prometheus
 // refuses more than 11,000 points per series.

@@ -5,7 +5,6 @@ import (
 
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +12,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/spf13/pflag"
 
 	"sigs.k8s.io/yaml"
 
@@ -39,6 +40,8 @@ type settingFlags []sweep.Setting
 
 func (s *settingFlags) String() string { return fmt.Sprint(*s) }
 
+func (s *settingFlags) Type() string { return "PATH=VALUE" }
+
 func (s *settingFlags) Set(v string) error {
 	path, value, ok := strings.Cut(v, "=")
 	if !ok || strings.TrimSpace(path) == "" || value == "" {
@@ -48,9 +51,8 @@ func (s *settingFlags) Set(v string) error {
 	return nil
 }
 
-func backtestCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	f, fs := &backtestFlags{}, flag.NewFlagSet("backtest", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func backtestSetup(fs *pflag.FlagSet) action {
+	f := &backtestFlags{}
 	fs.StringVar(&f.recording, "recording", "", "the recorded metrics: a Prometheus TSDB folder (a snapshot), an OpenMetrics or text file with timestamps, or a Prometheus URL")
 	fs.StringVar(&f.canary, "canary", "", "which recorded series were the canary's, e.g. 'deployment=podinfo-v2' (label=value pairs, comma-separated)")
 	fs.StringVar(&f.primary, "primary", "", "which recorded series were the primary's, e.g. 'deployment=podinfo'; leave out when one workload stands in for the canary")
@@ -63,22 +65,21 @@ func backtestCommand(ctx context.Context, args []string, stdout, stderr io.Write
 	fs.Var(&f.set, "set", "PATH=VALUE: change a Canary field for this backtest (repeatable), e.g. analysis.threshold=10")
 	fs.StringVar(&f.expect, "expect", "", "rolled-back, promoted or undecided: exit 1 when the verdict differs")
 	fs.StringVar(&f.out, "out", "out/backtest", "folder for the reports")
-	if err := fs.Parse(args); err != nil {
-		return exit.BadInput(err)
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+		want, err := expectedDecision(f.expect)
+		if err != nil {
+			return exit.BadInput(err)
+		}
+		scs, err := backtestScenarios(f, args)
+		if err != nil {
+			return err
+		}
+		bs, err := runBacktests(ctx, scs, f.provider)
+		if err != nil {
+			return err
+		}
+		return reportBacktests(stdout, f.out, bs, want)
 	}
-	want, err := expectedDecision(f.expect)
-	if err != nil {
-		return exit.BadInput(err)
-	}
-	scs, err := backtestScenarios(f, fs.Args())
-	if err != nil {
-		return err
-	}
-	bs, err := runBacktests(ctx, scs, f.provider)
-	if err != nil {
-		return err
-	}
-	return reportBacktests(stdout, f.out, bs, want)
 }
 
 // expectedDecision reads --expect.

@@ -5,13 +5,15 @@ import (
 
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/go-logr/logr"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -49,31 +51,17 @@ type controllerOptions struct {
 	gracefulShutdown time.Duration
 }
 
-// controllerCommand is `rehearse controller [flags]`: the engine as a
-// Kubernetes controller for flagger.app/v1beta1 Canaries, until ctx ends.
-func controllerCommand(ctx context.Context, args []string, _, stderr io.Writer) error {
-	opts, err := parseControllerFlags(args, stderr)
-	if err != nil {
-		return err
-	}
-	cfg, err := clusterConfig(opts.kubeconfig)
-	if err != nil {
-		return exit.BadInputf("rehearse controller: no cluster to talk to (pass --kubeconfig, set KUBECONFIG, or run in a pod): %v", err)
-	}
-	mgr, err := newControllerManager(cfg, opts, stderr)
-	if err != nil {
-		return err
-	}
-	if err := mgr.Start(ctx); err != nil {
-		return fmt.Errorf("rehearse controller stopped: %w", err)
-	}
-	return nil
+// controllerCommandTree is `rehearse controller [flags]`: the engine as a
+// Kubernetes controller for flagger.app/v1beta1 Canaries, until a signal
+// stops it, which is its normal end (exit 0, as any controller's).
+func controllerCommandTree() *cobra.Command {
+	c := command("controller [flags]", "run the engine as a progressive-delivery controller against a real cluster", controllerLong, controllerSetup)
+	c.Annotations = map[string]string{signalStops: "true"}
+	return c
 }
 
-func parseControllerFlags(args []string, stderr io.Writer) (controllerOptions, error) {
-	var o controllerOptions
-	fs := flag.NewFlagSet("controller", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func controllerSetup(fs *pflag.FlagSet) action {
+	o := &controllerOptions{}
 	fs.StringVar(&o.kubeconfig, "kubeconfig", "", "kubeconfig file; default: $KUBECONFIG, the in-cluster config, then ~/.kube/config")
 	fs.StringVar(&o.metricsServer, "metrics-server", controller.DefaultMetricsServer, "Prometheus address for builtin metrics of Canaries without spec.metricsServer")
 	fs.StringVar(&o.meshProvider, "mesh-provider", v1beta1.KubernetesProvider, "provider of Canaries without spec.provider: kubernetes or gatewayapi")
@@ -83,13 +71,27 @@ func parseControllerFlags(args []string, stderr io.Writer) (controllerOptions, e
 	fs.StringVar(&o.healthProbeAddr, "health-probe-bind-address", ":8081", "address of the /healthz and /readyz endpoints; 0 turns them off")
 	fs.StringVar(&o.namespace, "namespace", "", "watch Canaries in this namespace only; default: every namespace")
 	fs.DurationVar(&o.gracefulShutdown, "graceful-shutdown-timeout", 30*time.Second, "how long running ticks may take to finish on shutdown")
-	if err := fs.Parse(args); err != nil {
-		return o, exit.BadInput(err)
+	return func(ctx context.Context, args []string, _, stderr io.Writer) error {
+		if len(args) > 0 {
+			return exit.BadInputf("rehearse controller takes no arguments, got %q", args)
+		}
+		if err := o.validate(); err != nil {
+			return err
+		}
+		opts := *o
+		cfg, err := clusterConfig(opts.kubeconfig)
+		if err != nil {
+			return exit.BadInputf("rehearse controller: no cluster to talk to (pass --kubeconfig, set KUBECONFIG, or run in a pod): %v", err)
+		}
+		mgr, err := newControllerManager(cfg, opts, stderr)
+		if err != nil {
+			return err
+		}
+		if err := mgr.Start(ctx); err != nil {
+			return fmt.Errorf("rehearse controller stopped: %w", err)
+		}
+		return nil
 	}
-	if fs.NArg() > 0 {
-		return o, exit.BadInputf("rehearse controller takes no arguments, got %q", fs.Args())
-	}
-	return o, o.validate()
 }
 
 func (o controllerOptions) validate() error {

@@ -4,10 +4,11 @@ import (
 	"github.com/rehearse-dev/rehearse/internal/exit"
 
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/spf13/pflag"
 
 	"github.com/rehearse-dev/rehearse/engine/lint"
 	"github.com/rehearse-dev/rehearse/engine/manifest"
@@ -16,30 +17,27 @@ import (
 // lintCommand is `rehearse lint [--format text|github|json] [--rules] PATH...`.
 // Exit status: 0 with no error finding (warnings allowed), 1 with one, 2 when
 // the loader refuses the input for a reason that is not a lint rule.
-func lintCommand(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("lint", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func lintSetup(fs *pflag.FlagSet) action {
 	format := fs.String("format", "text", "output: "+strings.Join(lint.Formats, ", "))
 	listRules := fs.Bool("rules", false, "list the rules and exit")
 	scrape := fs.Duration("scrape-interval", lint.DefaultScrapeInterval, "how often your Prometheus scrapes the workloads (RH019 warns of a metric interval under two scrapes)")
-	if err := fs.Parse(args); err != nil {
-		return exit.BadInput(err)
+	return func(_ context.Context, args []string, stdout, stderr io.Writer) error {
+		switch {
+		case *listRules:
+			return lint.WriteRules(stdout)
+		case !lint.KnownFormat(*format):
+			return exit.BadInputf("rehearse lint: unknown --format %q: use one of %s", *format, strings.Join(lint.Formats, ", "))
+		case len(args) == 0:
+			return exit.BadInputf("rehearse lint needs at least one manifest file or folder")
+		case *scrape <= 0:
+			return exit.BadInputf("rehearse lint: --scrape-interval %v: give your Prometheus's scrape interval, e.g. 15s", *scrape)
+		}
+		r := lintPaths(args, lint.Options{ScrapeInterval: *scrape})
+		if err := lint.Write(stdout, *format, r.findings); err != nil {
+			return err
+		}
+		return r.verdict(stderr, *format)
 	}
-	switch {
-	case *listRules:
-		return lint.WriteRules(stdout)
-	case !lint.KnownFormat(*format):
-		return exit.BadInputf("rehearse lint: unknown --format %q: use one of %s", *format, strings.Join(lint.Formats, ", "))
-	case fs.NArg() == 0:
-		return exit.BadInputf("rehearse lint needs at least one manifest file or folder")
-	case *scrape <= 0:
-		return exit.BadInputf("rehearse lint: --scrape-interval %v: give your Prometheus's scrape interval, e.g. 15s", *scrape)
-	}
-	r := lintPaths(fs.Args(), lint.Options{ScrapeInterval: *scrape})
-	if err := lint.Write(stdout, *format, r.findings); err != nil {
-		return err
-	}
-	return r.verdict(stderr, *format)
 }
 
 // lintResult is what linting some paths found.

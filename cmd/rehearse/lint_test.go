@@ -82,7 +82,7 @@ func TestLintExitCodes(t *testing.T) {
 		{"github format", lintCanary(strings.Replace(lintGood, "stepWeight: 10", "stepWeight: 60", 1)), []string{"--format", "github"}, 1,
 			",line=16,title=RH005::stepWeight 60", ""},
 		{"unknown format", lintCanary(lintGood), []string{"--format", "xml"}, 2, "", `unknown --format "xml"`},
-		{"unknown flag", lintCanary(lintGood), []string{"--strict"}, 2, "", "flag provided but not defined"},
+		{"unknown flag", lintCanary(lintGood), []string{"--strict"}, 2, "", "unknown flag: --strict"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

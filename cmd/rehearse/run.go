@@ -4,10 +4,11 @@ import (
 	"github.com/rehearse-dev/rehearse/internal/exit"
 
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/spf13/pflag"
 
 	"github.com/rehearse-dev/rehearse/engine/manifest"
 	"github.com/rehearse-dev/rehearse/reports"
@@ -15,9 +16,7 @@ import (
 	"github.com/rehearse-dev/rehearse/sim"
 )
 
-func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func runSetup(fs *pflag.FlagSet) action {
 	cluster := fs.String("cluster", "memory", "where the rehearsal runs: memory (embedded), envtest (a real kube-apiserver and etcd) or kind (needs Docker)")
 	seed := fs.Int64("seed", 0, "seed for traffic noise; 0 keeps each scenario's own seed")
 	out := fs.String("out", "out", "folder for the reports")
@@ -29,58 +28,57 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	timeScale := fs.Float64("time-scale", sim.DefaultTimeScale, "with --traffic real: wall time per virtual time (0.05 plays a 1m interval in 3s)")
 	provider := fs.String("provider", "", "mesh provider of Canaries that name none, as your Flagger install's -mesh-provider flag sets it (default: istio, Flagger's default)")
 	scrape := scrapeIntervalFlag(fs)
-	if err := fs.Parse(args); err != nil {
-		return exit.BadInput(err)
-	}
-	if err := manifest.CheckProvider(*provider); err != nil {
-		return exit.BadInputf("rehearse run: --provider: %w", err)
-	}
-	if fs.NArg() == 0 {
-		return exit.BadInputf("rehearse run needs at least one scenario file or folder")
-	}
-	scs, err := scenarios.Load(fs.Args()...)
-	if err != nil {
-		return exit.BadInput(err)
-	}
-	if err := applyScrapeInterval(scs, *scrape); err != nil {
-		return err
-	}
-	if err := prepareRecordings(ctx, scs, *provider); err != nil {
-		return err
-	}
-	if *trafficMode != "virtual" && *trafficMode != "real" {
-		return exit.BadInputf("--traffic %q: use virtual or real", *trafficMode)
-	}
-	if *timeScale <= 0 || *timeScale > 1 {
-		return exit.BadInputf("--time-scale %v: use a number above 0 and at most 1", *timeScale)
-	}
-	if *trafficMode == "real" {
-		if err := sim.CheckReal(scs); err != nil {
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+		if err := manifest.CheckProvider(*provider); err != nil {
+			return exit.BadInputf("rehearse run: --provider: %w", err)
+		}
+		if len(args) == 0 {
+			return exit.BadInputf("rehearse run needs at least one scenario file or folder")
+		}
+		scs, err := scenarios.Load(args...)
+		if err != nil {
 			return exit.BadInput(err)
 		}
+		if err := applyScrapeInterval(scs, *scrape); err != nil {
+			return err
+		}
+		if err := prepareRecordings(ctx, scs, *provider); err != nil {
+			return err
+		}
+		if *trafficMode != "virtual" && *trafficMode != "real" {
+			return exit.BadInputf("--traffic %q: use virtual or real", *trafficMode)
+		}
+		if *timeScale <= 0 || *timeScale > 1 {
+			return exit.BadInputf("--time-scale %v: use a number above 0 and at most 1", *timeScale)
+		}
+		if *trafficMode == "real" {
+			if err := sim.CheckReal(scs); err != nil {
+				return exit.BadInput(err)
+			}
+		}
+		opts := sim.Options{Cluster: *cluster, Seed: *seed, Kubeconfig: *kubeconfig, Provider: *provider,
+			Traffic: *trafficMode, TimeScale: *timeScale, Progress: progressTo(stderr),
+			KindCluster: *kindCluster, KindImage: *kindImage, KeepCluster: *keep && *cluster == "kind"}
+		if *cluster == "kind" {
+			fmt.Fprintln(stderr, "rehearse: starting the kind cluster (creating one takes a minute or two) ...")
+		}
+		session, err := sim.Open(ctx, opts)
+		if err != nil {
+			return err // sim.Open says whose problem it is: the flag's (2) or the machine's (3)
+		}
+		runs := session.RunAll(ctx, scs, opts)
+		verdict := report(stdout, *out, runs)
+		if *keep && *cluster == "kind" {
+			fmt.Fprintf(stdout, "the kind cluster keeps running: KUBECONFIG=%s kubectl get canaries -A\n", session.Kubeconfig)
+		} else if *keep && session.Kubeconfig != "" {
+			fmt.Fprintf(stdout, "the API server keeps running: KUBECONFIG=%s kubectl get canaries -A (Ctrl-C stops it)\n", session.Kubeconfig)
+			<-ctx.Done()
+		}
+		if err := session.Close(); err != nil {
+			fmt.Fprintf(stderr, "rehearse: stopping the cluster: %v\n", err)
+		}
+		return verdict
 	}
-	opts := sim.Options{Cluster: *cluster, Seed: *seed, Kubeconfig: *kubeconfig, Provider: *provider,
-		Traffic: *trafficMode, TimeScale: *timeScale, Progress: progressTo(stderr),
-		KindCluster: *kindCluster, KindImage: *kindImage, KeepCluster: *keep && *cluster == "kind"}
-	if *cluster == "kind" {
-		fmt.Fprintln(stderr, "rehearse: starting the kind cluster (creating one takes a minute or two) ...")
-	}
-	session, err := sim.Open(ctx, opts)
-	if err != nil {
-		return err // sim.Open says whose problem it is: the flag's (2) or the machine's (3)
-	}
-	runs := session.RunAll(ctx, scs, opts)
-	verdict := report(stdout, *out, runs)
-	if *keep && *cluster == "kind" {
-		fmt.Fprintf(stdout, "the kind cluster keeps running: KUBECONFIG=%s kubectl get canaries -A\n", session.Kubeconfig)
-	} else if *keep && session.Kubeconfig != "" {
-		fmt.Fprintf(stdout, "the API server keeps running: KUBECONFIG=%s kubectl get canaries -A (Ctrl-C stops it)\n", session.Kubeconfig)
-		<-ctx.Done()
-	}
-	if err := session.Close(); err != nil {
-		fmt.Fprintf(stderr, "rehearse: stopping the cluster: %v\n", err)
-	}
-	return verdict
 }
 
 // report writes every report and the terminal table, and turns the verdict

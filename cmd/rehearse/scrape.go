@@ -3,8 +3,9 @@ package main
 import (
 	"github.com/rehearse-dev/rehearse/internal/exit"
 
-	"flag"
 	"time"
+
+	"github.com/spf13/pflag"
 
 	"github.com/rehearse-dev/rehearse/scenarios"
 )
@@ -14,7 +15,7 @@ import (
 const scrapeIntervalUsage = "how often the synthetic Prometheus scrapes, in every scenario: set it to your Prometheus's (default: each scenario's spec.prometheus.scrapeInterval, else 5s, as Flagger's bundled Prometheus)"
 
 // scrapeIntervalFlag registers --scrape-interval.
-func scrapeIntervalFlag(fs *flag.FlagSet) *time.Duration {
+func scrapeIntervalFlag(fs *pflag.FlagSet) *time.Duration {
 	return fs.Duration("scrape-interval", 0, scrapeIntervalUsage)
 }
 

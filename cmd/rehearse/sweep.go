@@ -4,10 +4,12 @@ import (
 	"github.com/rehearse-dev/rehearse/internal/exit"
 
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
@@ -19,6 +21,8 @@ type setFlags []sweep.Axis
 
 func (s *setFlags) String() string { return fmt.Sprint(*s) }
 
+func (s *setFlags) Type() string { return "PATH=VALUES" }
+
 func (s *setFlags) Set(v string) error {
 	ax, err := sweep.ParseAxis(v)
 	if err != nil {
@@ -28,12 +32,7 @@ func (s *setFlags) Set(v string) error {
 	return nil
 }
 
-func sweepCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) > 0 && args[0] == "merge" {
-		return mergeCommand(args[1:], stdout, stderr)
-	}
-	fs := flag.NewFlagSet("sweep", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func sweepSetup(fs *pflag.FlagSet) action {
 	var axes setFlags
 	fs.Var(&axes, "set", "PATH=V1,V2 or PATH=FROM:TO:STEP: a Canary field to vary (repeatable), e.g. analysis.threshold=1,2,3")
 	seeds := fs.Int("seeds", 100, "seeds per combination and scenario")
@@ -43,31 +42,30 @@ func sweepCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	maxFalse := fs.Float64("max-false-rollback", 0.05, "the false-rollback rate a recommended setting must stay under")
 	out := fs.String("out", "out/sweep", "folder for sweep.csv, sweep.json and sweep.html")
 	scrape := scrapeIntervalFlag(fs)
-	if err := fs.Parse(args); err != nil {
-		return exit.BadInput(err)
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+		if len(args) == 0 {
+			return exit.BadInputf("rehearse sweep needs scenario files: at least one that expects Failed (a bad release) and one that expects Succeeded")
+		}
+		opts, err := sweepOptions(axes, *seeds, *shard, *noiseSR, *noiseLat)
+		if err != nil {
+			return exit.BadInput(err)
+		}
+		scs, err := scenarios.Load(args...)
+		if err != nil {
+			return exit.BadInput(err)
+		}
+		if err := applyScrapeInterval(scs, *scrape); err != nil {
+			return err
+		}
+		if err := prepareRecordings(ctx, scs, ""); err != nil {
+			return err
+		}
+		res, err := sweep.Run(ctx, scs, opts)
+		if err != nil {
+			return exit.BadInput(err)
+		}
+		return writeSweep(stdout, *out, *res, *maxFalse)
 	}
-	if fs.NArg() == 0 {
-		return exit.BadInputf("rehearse sweep needs scenario files: at least one that expects Failed (a bad release) and one that expects Succeeded")
-	}
-	opts, err := sweepOptions(axes, *seeds, *shard, *noiseSR, *noiseLat)
-	if err != nil {
-		return exit.BadInput(err)
-	}
-	scs, err := scenarios.Load(fs.Args()...)
-	if err != nil {
-		return exit.BadInput(err)
-	}
-	if err := applyScrapeInterval(scs, *scrape); err != nil {
-		return err
-	}
-	if err := prepareRecordings(ctx, scs, ""); err != nil {
-		return err
-	}
-	res, err := sweep.Run(ctx, scs, opts)
-	if err != nil {
-		return exit.BadInput(err)
-	}
-	return writeSweep(stdout, *out, *res, *maxFalse)
 }
 
 func sweepOptions(axes []sweep.Axis, seeds int, shard string, noiseSR, noiseLat float64) (sweep.Options, error) {
@@ -95,31 +93,36 @@ func writeSweep(stdout io.Writer, out string, res reports.SweepResult, maxFalse 
 	return nil
 }
 
-// mergeCommand merges the sweep.json files of a sharded sweep.
-func mergeCommand(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("sweep merge", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+// sweepCommand is `rehearse sweep` with its `merge` subcommand.
+func sweepCommand() *cobra.Command {
+	c := command("sweep [flags] SCENARIO...", "replay scenarios over a grid of Canary settings and many seeds", sweepLong, sweepSetup)
+	c.AddCommand(command("merge [flags] SHARD/sweep.json...", "merge the shards of a sharded sweep into one report", mergeLong, mergeSetup))
+	return c
+}
+
+// mergeSetup is `rehearse sweep merge`: it merges the sweep.json files of a
+// sharded sweep.
+func mergeSetup(fs *pflag.FlagSet) action {
 	out := fs.String("out", "out/sweep", "folder for the merged sweep")
 	maxFalse := fs.Float64("max-false-rollback", 0.05, "the false-rollback rate a recommended setting must stay under")
-	if err := fs.Parse(args); err != nil {
-		return exit.BadInput(err)
-	}
-	var parts []reports.SweepResult
-	for _, path := range fs.Args() {
-		p, err := readSweep(path)
+	return func(_ context.Context, args []string, stdout, _ io.Writer) error {
+		var parts []reports.SweepResult
+		for _, path := range args {
+			p, err := readSweep(path)
+			if err != nil {
+				return exit.BadInput(err)
+			}
+			parts = append(parts, p)
+		}
+		if len(parts) == 0 {
+			return exit.BadInputf("rehearse sweep merge needs the sweep.json of every shard")
+		}
+		merged, err := reports.MergeSweeps(parts)
 		if err != nil {
 			return exit.BadInput(err)
 		}
-		parts = append(parts, p)
+		return writeSweep(stdout, *out, merged, *maxFalse)
 	}
-	if len(parts) == 0 {
-		return exit.BadInputf("rehearse sweep merge needs the sweep.json of every shard")
-	}
-	merged, err := reports.MergeSweeps(parts)
-	if err != nil {
-		return exit.BadInput(err)
-	}
-	return writeSweep(stdout, *out, merged, *maxFalse)
 }
 
 func readSweep(path string) (reports.SweepResult, error) {

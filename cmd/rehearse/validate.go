@@ -4,13 +4,14 @@ import (
 	"github.com/rehearse-dev/rehearse/internal/exit"
 
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/spf13/pflag"
 
 	"github.com/rehearse-dev/rehearse/engine/manifest"
 	"github.com/rehearse-dev/rehearse/reports"
@@ -33,40 +34,19 @@ type pathList []string
 
 func (p *pathList) String() string { return strings.Join(*p, ",") }
 
+func (p *pathList) Type() string { return "PATH" }
+
 func (p *pathList) Set(v string) error {
 	*p = append(*p, v)
 	return nil
 }
 
-// validateCommand is `rehearse validate [flags] MANIFESTS...`: every
+// validateSetup is `rehearse validate [flags] MANIFESTS...`: every
 // Canary in the manifests is rehearsed under every built-in policy that
 // applies (plus the user's own scenarios), and the exit status says
 // whether each policy held: 0 yes, 1 no, 2 bad input.
-func validateCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cfg, err := parseValidateFlags(args, stderr)
-	if err != nil {
-		return err
-	}
-	plan, scs, err := loadValidation(cfg)
-	if err != nil {
-		return err
-	}
-	opts := sim.Options{Cluster: cfg.cluster, Provider: cfg.provider}
-	session, err := sim.Open(ctx, opts)
-	if err != nil {
-		return err // classified by sim.Open: a bad --cluster (2), a machine that cannot start it (3)
-	}
-	runs := session.RunAll(ctx, scs, opts)
-	if err := session.Close(); err != nil {
-		fmt.Fprintf(stderr, "rehearse: stopping the cluster: %v\n", err)
-	}
-	return writeValidation(stdout, cfg, plan, labelRuns(plan.Attach(runs)))
-}
-
-func parseValidateFlags(args []string, stderr io.Writer) (validateConfig, error) {
-	var cfg validateConfig
-	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func validateSetup(fs *pflag.FlagSet) action {
+	cfg := &validateConfig{}
 	fs.StringVar(&cfg.out, "out", "out", "folder for the reports")
 	fs.Var(&cfg.scenarios, "scenarios", "your own scenario file or folder, run alongside the policies (repeatable)")
 	fs.DurationVar(&cfg.maxRollback, "max-rollback-time", policy.DefaultMaxRollbackTime, "how long a Canary may take to roll back a bad, slow or refused release")
@@ -75,11 +55,27 @@ func parseValidateFlags(args []string, stderr io.Writer) (validateConfig, error)
 	fs.StringVar(&cfg.cluster, "cluster", "memory", "where the rehearsals run: memory (embedded) or envtest (a real kube-apiserver and etcd)")
 	fs.StringVar(&cfg.provider, "provider", "", "mesh provider of Canaries that name none as your Flagger install's -mesh-provider flag sets it (default: istio, Flagger's default)")
 	fs.DurationVar(&cfg.scrape, "scrape-interval", 0, scrapeIntervalUsage)
-	if err := fs.Parse(args); err != nil {
-		return cfg, exit.BadInput(err)
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+		cfg.manifests = args
+		if err := cfg.check(); err != nil {
+			return err
+		}
+		cfg := *cfg
+		plan, scs, err := loadValidation(cfg)
+		if err != nil {
+			return err
+		}
+		opts := sim.Options{Cluster: cfg.cluster, Provider: cfg.provider}
+		session, err := sim.Open(ctx, opts)
+		if err != nil {
+			return err // classified by sim.Open: a bad --cluster (2), a machine that cannot start it (3)
+		}
+		runs := session.RunAll(ctx, scs, opts)
+		if err := session.Close(); err != nil {
+			fmt.Fprintf(stderr, "rehearse: stopping the cluster: %v\n", err)
+		}
+		return writeValidation(stdout, cfg, plan, labelRuns(plan.Attach(runs)))
 	}
-	cfg.manifests = fs.Args()
-	return cfg, cfg.check()
 }
 
 func (cfg validateConfig) check() error {

@@ -141,8 +141,8 @@ func WriteChaosAll(dir string, r *ChaosResult) error {
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "chaos.md"), []byte(md.String()), 0o644); err != nil {
+	if err := writeFile(filepath.Join(dir, "chaos.md"), []byte(md.String())); err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "chaos.json"), append(js, '\n'), 0o644)
+	return writeFile(filepath.Join(dir, "chaos.json"), append(js, '\n'))
 }

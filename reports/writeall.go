@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 )
 
@@ -12,18 +11,14 @@ import (
 // dir/<scenario>/report.json and report.md for each run, and dir/junit.xml
 // and dir/summary.md for all of them. Folders are created as needed. All
 // reports are rendered before the first file is written, so a bad run
-// leaves no half-written folder.
+// leaves no half-written folder; the set replaces the one an earlier run
+// wrote there (see writeSet).
 func WriteAll(dir string, runs []*Run) error {
 	files, err := renderAll(runs)
 	if err != nil {
 		return err
 	}
-	for _, f := range files {
-		if err := writeFile(filepath.Join(dir, f.path), f.data); err != nil {
-			return err
-		}
-	}
-	return nil
+	return writeSet(dir, files)
 }
 
 // renderedFile is one report, rendered, with its path relative to dir.
@@ -73,16 +68,6 @@ func render(write func(io.Writer) error) ([]byte, error) {
 	var b bytes.Buffer
 	err := write(&b)
 	return b.Bytes(), err
-}
-
-func writeFile(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("create report folder: %w", err)
-	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		return fmt.Errorf("write report: %w", err)
-	}
-	return nil
 }
 
 // checkScenarioNames makes sure every run gets its own folder.

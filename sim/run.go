@@ -40,9 +40,10 @@ type Options struct {
 	// KeepCluster leaves a cluster this run created running on Close.
 	KindCluster, KindImage string
 	KeepCluster            bool
-	// InProcess sends metric queries to the synthetic Prometheus's HTTP
-	// handler without a loopback socket (same handler, same bytes): for
-	// sweeps, which run thousands of rehearsals.
+	// InProcess sends metric queries and webhook calls to the synthetic
+	// Prometheus's and the receivers' HTTP handlers without a loopback
+	// socket (same handlers, same bytes). Every virtual-traffic run does so
+	// (see Session.Run); a real-traffic run keeps its sockets.
 	InProcess bool
 	// crashAfter is how many writes a controller killed by an engine-restart
 	// fault makes before it dies; nil means one (tests vary it).
@@ -158,6 +159,9 @@ func (s *Session) Run(ctx context.Context, sc *scenarios.Scenario, opts Options)
 	if opts.Traffic == "real" {
 		return s.RunReal(ctx, sc, opts, opts.real())
 	}
+	// In virtual time a loopback round trip is only waiting: it was half
+	// the wall time of the library's run.
+	opts.InProcess = true
 	return s.runWith(ctx, sc, opts, func(w *world, r *reports.Run) error {
 		return w.rehearse(ctx, r, seed(sc, opts))
 	})

@@ -58,9 +58,13 @@ $(CONTROLLER_GEN):
 	GOBIN=$(BIN) $(GO) install sigs.k8s.io/controller-tools/cmd/controller-gen@$(CONTROLLER_GEN_VERSION)
 	mv $(BIN)/controller-gen $@
 
-## bench: the cost of one decision step, of a tick, of the whole library.
-bench:
+## bench: the cost of one decision step, of a tick, of the whole library; then,
+## in one run, the side-by-side with Flagger's 0.67 ms tick and issue 13's goals
+## (BENCH_FLAGS="--big-seeds 0" skips the 48,000-rehearsal sweep).
+BENCH_FLAGS ?=
+bench: build envtest-bins
 	$(GO) test -run '^$$' -bench . -skip BenchmarkRealTraffic -benchmem ./engine/ ./sim/ ./sim/sweep/ ./sim/backtest/
+	$(GO) run ./hack/bench --rehearse $(BIN)/rehearse $(BENCH_FLAGS)
 
 ## demo: replay the scenario library on the embedded memory cluster; reports land in $(OUT)/.
 demo: build

@@ -9,7 +9,7 @@ func (s *stepper) advance() {
 	if s.provider == v1beta1.KubernetesProvider {
 		s.kubernetesRule()
 	}
-	switch s.strategy() {
+	switch s.analysis.Strategy() {
 	case v1beta1.StrategyABTesting:
 		s.runAB()
 	case v1beta1.StrategyBlueGreen:
@@ -23,26 +23,14 @@ func (s *stepper) advance() {
 // drops A/B matches and turns a progressive canary into blue/green with 10
 // iterations, for this tick only (and says so every tick).
 func (s *stepper) kubernetesRule() {
-	if len(s.analysis.Match) > 0 {
+	droppedMatch, setIterations := s.analysis.UnderKubernetes()
+	if droppedMatch {
 		s.event(EventWarning, "A/B testing is not supported when using the kubernetes provider")
-		s.analysis.Match = nil
 	}
-	if s.analysis.Iterations < 1 {
+	if setIterations {
 		s.event(EventWarning, "Progressive traffic is not supported when using the kubernetes provider")
 		s.event(EventWarning, "Setting canaryAnalysis.iterations: %d", v1beta1.DefaultIterationsKubernetes)
-		s.analysis.Iterations = v1beta1.DefaultIterationsKubernetes
 	}
-}
-
-func (s *stepper) strategy() string {
-	a := s.analysis
-	switch {
-	case len(a.Match) > 0 && a.Iterations > 0:
-		return v1beta1.StrategyABTesting
-	case a.Iterations > 0:
-		return v1beta1.StrategyBlueGreen
-	}
-	return v1beta1.StrategyCanary
 }
 
 // runCanary steps the weight up, or promotes at the max weight.

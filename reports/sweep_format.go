@@ -47,14 +47,6 @@ func rateWithCI(r SweepRate) string {
 	return fmt.Sprintf("%s (%d of %d, CI %s)", formatPercent(*r.Rate), r.Count, r.N, formatShareRange(r.Lo, r.Hi))
 }
 
-// formatRatePlain writes a rate for a table cell, or a dash.
-func formatRatePlain(r SweepRate) string {
-	if r.Rate == nil {
-		return "-"
-	}
-	return formatPercent(*r.Rate)
-}
-
 // formatSweepDuration writes an optional duration, or a dash.
 func formatSweepDuration(v *float64) string {
 	if v == nil {

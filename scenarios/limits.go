@@ -267,40 +267,25 @@ func addDurSat(a, b time.Duration) time.Duration {
 	return a + b
 }
 
-// advanceTicks is the number of passing ticks from weight 0 to the last step.
+// advanceTicks is the number of passing ticks from weight 0 to the last step
+// (the Canary's own provider: the scenario's --provider is not known here).
 func advanceTicks(c *v1beta1.Canary) int {
 	a := c.GetAnalysis()
-	switch {
-	case a == nil || c.SkipAnalysis():
+	if a == nil || c.SkipAnalysis() {
 		return 1
-	case a.Iterations > 0:
-		return addSat(a.Iterations, 1)
-	case c.Spec.Provider == v1beta1.KubernetesProvider:
-		return v1beta1.DefaultIterationsKubernetes + 1
-	case len(a.StepWeights) > 0:
-		return len(a.StepWeights)
-	case a.StepWeight > 0:
-		return ceilDiv(maxWeight(a), a.StepWeight)
-	default:
-		return 100 // never promotes: let the cap decide
 	}
-}
-
-func maxWeight(a *v1beta1.CanaryAnalysis) int {
-	if a.MaxWeight > 0 {
-		return a.MaxWeight
+	if n, ok := a.AdvanceTicks(c.Spec.Provider); ok {
+		return n
 	}
-	return v1beta1.TotalWeight
+	return 100 // never promotes: let the cap decide
 }
 
 func promotionTicks(c *v1beta1.Canary) int {
-	if a := c.GetAnalysis(); a != nil && a.StepWeightPromotion > 0 {
-		return ceilDiv(v1beta1.TotalWeight, a.StepWeightPromotion)
+	if a := c.GetAnalysis(); a != nil {
+		return a.PromotionTicks()
 	}
 	return 1
 }
-
-func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
 // lastScheduled is the latest moment the scenario itself schedules something.
 func lastScheduled(s *Scenario) time.Duration {

@@ -3,6 +3,8 @@ package sim
 import (
 	"context"
 	"time"
+
+	"github.com/rehearse-dev/rehearse/internal/ctxsleep"
 )
 
 // wallClock ties virtual time to the wall clock, scaled: virtual =
@@ -34,12 +36,5 @@ func (c wallClock) sleepUntil(ctx context.Context, v time.Time) (time.Duration, 
 	if d <= 0 {
 		return -d, ctx.Err()
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return 0, nil
-	case <-ctx.Done():
-		return 0, ctx.Err()
-	}
+	return 0, ctxsleep.Sleep(ctx, d)
 }

@@ -88,7 +88,7 @@ type world struct {
 func build(ctx context.Context, sc *scenarios.Scenario, opts Options, b backend, pool *promPool) (*world, error) {
 	cd := sc.Canary.DeepCopy()
 	w := &world{sc: sc, cd: cd, backend: b, pool: pool, inProcess: opts.InProcess, hookScale: hookScale(opts), interval: cd.GetAnalysisInterval(),
-		release: epoch.Add(sc.Release.At), provider: effectiveProvider(cd, opts), scrapeEvery: scrapeIntervalOf(sc),
+		release: epoch.Add(sc.Release.At), provider: cd.ProviderFor(opts.Provider).Name, scrapeEvery: scrapeIntervalOf(sc),
 		http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}}
 	w.closers = append(w.closers, func() error { w.http.CloseIdleConnections(); return nil })
 	if err := w.setup(ctx, sc, cd, opts); err != nil {
@@ -126,10 +126,6 @@ func (w *world) setup(ctx context.Context, sc *scenarios.Scenario, cd *v1beta1.C
 	w.router = routerFor(w.provider, w.client)
 	w.runner = w.newRunner()
 	return nil
-}
-
-func effectiveProvider(cd *v1beta1.Canary, opts Options) string {
-	return cd.ProviderFor(opts.Provider).Name
 }
 
 // startServices starts the synthetic Prometheus and the webhook receivers,

@@ -20,18 +20,12 @@ type plan struct {
 }
 
 func (t *target) plan() plan {
-	it, match := t.a.Iterations, len(t.a.Match) > 0
+	a := *t.a // a copy: the kubernetes rule edits it
 	if t.isKubernetes() {
-		match = false
-		if it < 1 {
-			it = v1beta1.DefaultIterationsKubernetes
-		}
+		a.UnderKubernetes()
 	}
-	switch {
-	case match && it > 0:
-		return plan{v1beta1.StrategyABTesting, it}
-	case it > 0:
-		return plan{v1beta1.StrategyBlueGreen, it}
+	if s := a.Strategy(); s != v1beta1.StrategyCanary {
+		return plan{s, a.Iterations}
 	}
 	return plan{strategy: v1beta1.StrategyCanary}
 }

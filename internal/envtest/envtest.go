@@ -9,15 +9,11 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/runtime"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	crenvtest "sigs.k8s.io/controller-runtime/pkg/envtest"
 
-	kedav1alpha1 "github.com/rehearse-dev/rehearse/engine/api/keda/v1alpha1"
-	knativev1 "github.com/rehearse-dev/rehearse/engine/api/knative/v1"
-	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
-	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+	"github.com/rehearse-dev/rehearse/engine/controller"
 )
 
 // defaultStartTimeout bounds the control plane's start when ctx has no
@@ -89,7 +85,7 @@ func newEnvironment(ctx context.Context, opts Options) (*crenvtest.Environment, 
 	if err != nil {
 		return nil, err
 	}
-	scheme, err := NewScheme()
+	scheme, err := controller.NewScheme()
 	if err != nil {
 		return nil, err
 	}
@@ -111,28 +107,6 @@ func startTimeout(ctx context.Context, now time.Time) time.Duration {
 		return defaultStartTimeout
 	}
 	return max(deadline.Sub(now), time.Second)
-}
-
-// NewScheme returns client-go's scheme plus the flagger.app/v1beta1 types,
-// the Gateway API's, and rehearse's stand-ins for Knative Serving and KEDA.
-func NewScheme() (*runtime.Scheme, error) {
-	scheme := runtime.NewScheme()
-	if err := clientgoscheme.AddToScheme(scheme); err != nil {
-		return nil, fmt.Errorf("register client-go types: %w", err)
-	}
-	if err := v1beta1.AddToScheme(scheme); err != nil {
-		return nil, fmt.Errorf("register flagger.app/v1beta1 types: %w", err)
-	}
-	if err := gatewayv1.Install(scheme); err != nil {
-		return nil, fmt.Errorf("register gateway.networking.k8s.io/v1 types: %w", err)
-	}
-	if err := knativev1.AddToScheme(scheme); err != nil {
-		return nil, fmt.Errorf("register serving.knative.dev/v1 types: %w", err)
-	}
-	if err := kedav1alpha1.AddToScheme(scheme); err != nil {
-		return nil, fmt.Errorf("register keda.sh/v1alpha1 types: %w", err)
-	}
-	return scheme, nil
 }
 
 // connect builds the client and writes the kubeconfig file.

@@ -33,16 +33,11 @@ func Prepare(ctx context.Context, sc *scenarios.Scenario, opts Options) (*record
 		return nil, fmt.Errorf("scenario %s: %w", sc.Name, ErrNoRecording)
 	}
 	m := recording.Mapping{Canary: rec.Canary, Primary: rec.Primary}
-	p, err := recording.Prepare(ctx, sim.RecordingSpec(rec), m, sc.Canary, meshProvider(sc, opts), sc.Manifests.MetricTemplate)
+	p, err := recording.Prepare(ctx, sim.RecordingSpec(rec), m, sc.Canary, sc.Canary.ProviderFor(opts.Provider).Name, sc.Manifests.MetricTemplate)
 	if err != nil {
 		return nil, fmt.Errorf("scenario %s: %w", sc.Name, err)
 	}
 	return p, nil
-}
-
-// meshProvider is the provider the rehearsal runs the Canary under.
-func meshProvider(sc *scenarios.Scenario, opts Options) string {
-	return sc.Canary.ProviderFor(opts.Provider).Name
 }
 
 // Run backtests one recording scenario: it rehearses the Canary over the

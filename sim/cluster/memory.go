@@ -8,37 +8,19 @@ import (
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	kedav1alpha1 "github.com/rehearse-dev/rehearse/engine/api/keda/v1alpha1"
 	knativev1 "github.com/rehearse-dev/rehearse/engine/api/knative/v1"
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
-	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+	"github.com/rehearse-dev/rehearse/engine/controller"
 )
 
-var scheme = sync.OnceValues(newScheme)
+var scheme = sync.OnceValues(controller.NewScheme)
 
 // Scheme knows the built-in Kubernetes types, Flagger's, and rehearse's
 // stand-ins for Knative Serving's and KEDA's. It is built once:
 // a scheme is read-only once built, and building one costs milliseconds.
 func Scheme() (*runtime.Scheme, error) { return scheme() }
-
-func newScheme() (*runtime.Scheme, error) {
-	s := runtime.NewScheme()
-	if err := clientgoscheme.AddToScheme(s); err != nil {
-		return nil, fmt.Errorf("building the scheme: %w", err)
-	}
-	if err := gatewayv1.Install(s); err != nil {
-		return nil, fmt.Errorf("building the scheme: %w", err)
-	}
-	for _, add := range []func(*runtime.Scheme) error{v1beta1.AddToScheme, knativev1.AddToScheme, kedav1alpha1.AddToScheme} {
-		if err := add(s); err != nil {
-			return nil, fmt.Errorf("building the scheme: %w", err)
-		}
-	}
-	return s, nil
-}
 
 // NewMemory returns an in-memory API server holding objs, with status
 // subresources where a real API server has them (Deployments, DaemonSets,

@@ -149,5 +149,3 @@ func (s series) filled(w window, v float64) series {
 func (s series) sorted() []int64 {
 	return keysOf(s, series{})
 }
-
-func (s series) empty() bool { return !s.scalar && len(s.points) == 0 }

@@ -41,37 +41,9 @@ func promotionTicks(cd *v1beta1.Canary, provider string) (int, bool) {
 		return 2, true
 	}
 	a := cd.GetAnalysis()
-	steps, ok := advanceTicks(a, provider)
+	steps, ok := a.AdvanceTicks(provider)
 	if a.Mirror && cd.DeploymentStrategy() == v1beta1.StrategyCanary {
 		steps++ // the first step only mirrors
 	}
-	promoting := 1
-	if a.StepWeightPromotion > 0 {
-		promoting = ceilDiv(v1beta1.TotalWeight, a.StepWeightPromotion)
-	}
-	return 1 + steps + promoting + 2, ok
+	return 1 + steps + a.PromotionTicks() + 2, ok
 }
-
-// advanceTicks counts the passing ticks from weight 0 to the last step.
-func advanceTicks(a *v1beta1.CanaryAnalysis, provider string) (int, bool) {
-	switch {
-	case a.Iterations > 0:
-		return a.Iterations + 1, true
-	case provider == v1beta1.KubernetesProvider:
-		return v1beta1.DefaultIterationsKubernetes + 1, true
-	case len(a.StepWeights) > 0:
-		return len(a.StepWeights), true
-	case a.StepWeight > 0:
-		return ceilDiv(maxWeight(a), a.StepWeight), true
-	}
-	return 1, false
-}
-
-func maxWeight(a *v1beta1.CanaryAnalysis) int {
-	if a.MaxWeight > 0 {
-		return a.MaxWeight
-	}
-	return v1beta1.TotalWeight
-}
-
-func ceilDiv(a, b int) int { return (a + b - 1) / b }

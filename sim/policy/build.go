@@ -70,16 +70,6 @@ type Plan struct {
 	Findings   []Finding
 }
 
-// Scenarios builds, for every Canary in the set, one scenario per
-// applicable policy (see Build).
-func Scenarios(set *manifest.Set, opts Options) ([]*scenarios.Scenario, error) {
-	p, err := Build(set, opts)
-	if err != nil {
-		return nil, err
-	}
-	return p.Scenarios(), nil
-}
-
 // Scenarios lists the scenarios to run, in the plan's order: every
 // rehearsal's but those that are not rehearsable.
 func (p *Plan) Scenarios() []*scenarios.Scenario {

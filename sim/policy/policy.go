@@ -68,15 +68,6 @@ var policies = []policy{
 	{FailingPreRollout, v1beta1.CanaryPhaseFailed, hasPreRollout, always, none, failingPreRolloutWorld, failingPreRolloutRelease},
 }
 
-func policyNamed(name string) policy {
-	for _, p := range policies {
-		if p.name == name {
-			return p
-		}
-	}
-	panic("policy: no policy named " + name)
-}
-
 // notSuspended rules out a suspended Canary: Flagger neither advances nor
 // fails it, so no policy can hold or fail.
 func notSuspended(s *subject) string {

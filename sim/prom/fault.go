@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/rehearse-dev/rehearse/internal/ctxsleep"
 )
 
 // Fault makes the HTTP API misbehave, for chaos scenarios. The zero value is
@@ -58,17 +60,7 @@ func (s *Server) withFault(next http.Handler) http.Handler {
 
 // wait sleeps for d unless ctx ends first, and reports whether it slept.
 func wait(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
+	return d <= 0 || ctxsleep.Sleep(ctx, d) == nil
 }
 
 func (f *Fault) write(w http.ResponseWriter) {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/rehearse-dev/rehearse/internal/ctxsleep"
 )
 
 // maxFailures bounds the scrape failures a loop keeps for its report.
@@ -47,7 +49,7 @@ func (l *Loop) Start() error {
 func (l *Loop) run(ctx context.Context) {
 	defer l.finish()
 	for at := l.First; ; at = at.Add(l.Every) {
-		if !sleepUntil(ctx, l.Wall(at)) {
+		if ctxsleep.Sleep(ctx, time.Until(l.Wall(at))) != nil {
 			return
 		}
 		err := l.Scraper.Scrape(ctx, l.App, at)
@@ -118,20 +120,4 @@ func (l *Loop) Stop() {
 		cancel()
 	}
 	l.wg.Wait()
-}
-
-// sleepUntil waits for the wall-clock moment; false if ctx ended first.
-func sleepUntil(ctx context.Context, wall time.Time) bool {
-	d := time.Until(wall)
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }

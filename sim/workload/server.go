@@ -13,6 +13,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/prometheus/prometheus/model/labels"
+
+	"github.com/rehearse-dev/rehearse/internal/ctxsleep"
 )
 
 // maxDelay bounds /delay/{seconds}: a rehearsal's pods never hold a
@@ -149,7 +151,7 @@ func (s *Server) serving(decide func(*http.Request, Behaviour) answer) http.Hand
 		s.active.Add(1)
 		defer s.active.Add(-1)
 		a := decide(r, b)
-		if !sleep(r.Context(), a.wait) {
+		if ctxsleep.Sleep(r.Context(), a.wait) != nil {
 			return // the client left or the pods are going away: nothing to record
 		}
 		writeJSON(w, a.code, s.info(a.code))
@@ -191,21 +193,6 @@ func (s *Server) delay(r *http.Request, _ Behaviour) answer {
 		return answer{code: http.StatusBadRequest}
 	}
 	return answer{code: http.StatusOK, wait: min(time.Duration(n*float64(time.Second)), maxDelay)}
-}
-
-// sleep waits d unless ctx ends first; it says whether the wait completed.
-func sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
 
 type status string

@@ -87,16 +87,10 @@ func (c *Canary) SkipAnalysis() bool {
 // iterations alone blue/green, anything else a progressive canary.
 func (c *Canary) DeploymentStrategy() string {
 	a := c.GetAnalysis()
-	switch {
-	case a == nil:
-		return StrategyCanary
-	case len(a.Match) > 0 && a.Iterations > 0:
-		return StrategyABTesting
-	case a.Iterations > 0:
-		return StrategyBlueGreen
-	default:
+	if a == nil {
 		return StrategyCanary
 	}
+	return a.Strategy()
 }
 
 // GetServiceNames returns the apex, primary and canary service names.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+	"github.com/rehearse-dev/rehearse/internal/ctxsleep"
 	"github.com/rehearse-dev/rehearse/sim/load"
 	"github.com/rehearse-dev/rehearse/sim/proxy"
 	"github.com/rehearse-dev/rehearse/sim/realprom"
@@ -76,12 +77,12 @@ func Record(ctx context.Context, cfg Config) (res Result, err error) {
 		return res, err
 	}
 	res.Start = r.start
-	if err := sleep(ctx, cfg.Length); err != nil {
+	if err := ctxsleep.Sleep(ctx, cfg.Length); err != nil {
 		return res, err
 	}
 	res.End = time.Now()
 	// Two more scrapes, so the last second of load is in the TSDB.
-	if err := sleep(ctx, 2*cfg.Prometheus.ScrapeInterval+time.Second); err != nil {
+	if err := ctxsleep.Sleep(ctx, 2*cfg.Prometheus.ScrapeInterval+time.Second); err != nil {
 		return res, err
 	}
 	res.Snapshot, err = cfg.Prometheus.Snapshot(ctx)
@@ -175,15 +176,4 @@ func (r *run) stop() error {
 		errs = append(errs, s.Close())
 	}
 	return errors.Join(errs...)
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

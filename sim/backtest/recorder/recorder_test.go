@@ -87,14 +87,6 @@ func TestBacktestAFreshRecording(t *testing.T) {
 	}
 }
 
-// stamp writes a window bound; the zero time leaves it to the recording.
-func stamp(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Format(time.RFC3339)
-}
-
 func sameTime(a, b *float64) bool { return a != nil && b != nil && *a == *b }
 
 // runBacktest backtests the short Canary over source, with a success-rate

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -22,7 +23,8 @@ func LoadFile(path string) (*Scenario, error) {
 }
 
 // Load reads files and folders: every *.yaml and *.yml directly inside a
-// folder (not below it), in lexical order. It returns the scenarios that
+// folder, then the scenario files (kind: Scenario) of its subfolders but
+// testdata, in lexical order. It returns the scenarios that
 // loaded and every problem found (as manifest.Errors), so one run reports
 // all broken files. Two scenarios with the same name are an error, since
 // the name is the report folder.
@@ -68,17 +70,49 @@ func expand(path string) ([]string, error) {
 	if !info.IsDir() {
 		return []string{path}, nil
 	}
+	return folderFiles(path, true)
+}
+
+// folderFiles lists a folder's YAML files, sorted, then those of its
+// subfolders. Every YAML file directly in a folder given by the user is
+// taken (a stray one is an error worth seeing); in subfolders only files
+// that declare kind: Scenario are, since those also hold manifests, and
+// testdata and dot folders are skipped, as the go tool skips them.
+func folderFiles(path string, given bool) ([]string, error) {
 	entries, err := os.ReadDir(path) // sorted by name
 	if err != nil {
 		return nil, &manifest.Error{File: path, Msg: "cannot list the folder", Err: err}
 	}
-	var files []string
+	var files, sub []string
 	for _, e := range entries {
-		if ext := strings.ToLower(filepath.Ext(e.Name())); !e.IsDir() && (ext == ".yaml" || ext == ".yml") {
-			files = append(files, filepath.Join(path, e.Name()))
+		p := filepath.Join(path, e.Name())
+		switch {
+		case e.IsDir() && e.Name() != "testdata" && !strings.HasPrefix(e.Name(), "."):
+			found, err := folderFiles(p, false)
+			if err != nil {
+				return nil, err
+			}
+			sub = append(sub, found...)
+		case !e.IsDir() && isYAML(e.Name()) && (given || declaresScenario(p)):
+			files = append(files, p)
 		}
 	}
-	return files, nil
+	return append(files, sub...), nil
+}
+
+func isYAML(name string) bool {
+	ext := strings.ToLower(filepath.Ext(name))
+	return ext == ".yaml" || ext == ".yml"
+}
+
+// scenarioKind finds a top-level kind: Scenario line.
+var scenarioKind = regexp.MustCompile(`(?m)^kind:\s*["']?Scenario["']?\s*(#.*)?$`)
+
+// declaresScenario reports whether a file found in a subfolder is a
+// scenario; one that cannot be read is left to the loader's error.
+func declaresScenario(path string) bool {
+	b, err := os.ReadFile(path)
+	return err != nil || scenarioKind.Match(b)
 }
 
 // cause is what went wrong without the path, which messages give already.

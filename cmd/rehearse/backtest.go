@@ -102,9 +102,9 @@ func backtestScenarios(f *backtestFlags, args []string) ([]*scenarios.Scenario, 
 		return nil, exit.BadInputf("rehearse backtest needs your manifests (with --recording) or recording scenario files")
 	}
 	if f.recording == "" {
-		scs, err := scenarios.Load(args...)
+		scs, err := loadScenarios(args)
 		if err != nil {
-			return nil, exit.BadInput(err)
+			return nil, err
 		}
 		return scs, applySettings(scs, f.set)
 	}

@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/rehearse-dev/rehearse/reports"
-	"github.com/rehearse-dev/rehearse/scenarios"
 	"github.com/rehearse-dev/rehearse/sim/chaos"
 )
 
@@ -26,9 +25,9 @@ func chaosSetup(fs *pflag.FlagSet) action {
 		if len(args) == 0 {
 			return exit.BadInputf("rehearse chaos needs at least one scenario file or folder")
 		}
-		scs, err := scenarios.Load(args...)
+		scs, err := loadScenarios(args)
 		if err != nil {
-			return exit.BadInput(err)
+			return err
 		}
 		if err := applyScrapeInterval(scs, *scrape); err != nil {
 			return err

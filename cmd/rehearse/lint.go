@@ -56,6 +56,9 @@ func lintPaths(paths []string, opts lint.Options) lintResult {
 		findings, rest := lint.FromLoadError(err)
 		return lintResult{findings: findings, partial: true, loadErr: rest}
 	}
+	if !hasCanary(set) && len(set.MetricTemplates) == 0 {
+		return lintResult{loadErr: fmt.Errorf("nothing to check: no Canary or MetricTemplate (apiVersion: flagger.app/v1beta1) in %s", strings.Join(paths, ", "))}
+	}
 	return lintResult{findings: lintBuilds(set, opts)}
 }
 

@@ -12,7 +12,6 @@ import (
 
 	"github.com/rehearse-dev/rehearse/engine/manifest"
 	"github.com/rehearse-dev/rehearse/reports"
-	"github.com/rehearse-dev/rehearse/scenarios"
 	"github.com/rehearse-dev/rehearse/sim"
 )
 
@@ -35,9 +34,9 @@ func runSetup(fs *pflag.FlagSet) action {
 		if len(args) == 0 {
 			return exit.BadInputf("rehearse run needs at least one scenario file or folder")
 		}
-		scs, err := scenarios.Load(args...)
+		scs, err := loadScenarios(args)
 		if err != nil {
-			return exit.BadInput(err)
+			return err
 		}
 		if err := applyScrapeInterval(scs, *scrape); err != nil {
 			return err

@@ -50,9 +50,9 @@ func sweepSetup(fs *pflag.FlagSet) action {
 		if err != nil {
 			return exit.BadInput(err)
 		}
-		scs, err := scenarios.Load(args...)
+		scs, err := loadScenarios(args)
 		if err != nil {
-			return exit.BadInput(err)
+			return err
 		}
 		if err := applyScrapeInterval(scs, *scrape); err != nil {
 			return err

@@ -58,8 +58,14 @@ func Run(ctx context.Context, scs []*scenarios.Scenario, opts Options) (*Result,
 			}
 		})
 	}
+	// An interrupt stops handing out rehearsals; those running finish.
+feed:
 	for i := range jobs {
-		next <- i
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
 	}
 	close(next)
 	wg.Wait()

@@ -15,7 +15,7 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, rep reply, idx 
 		s.hold(w, r)
 		return
 	}
-	if !s.wait(r.Context(), rep.latency) {
+	if !s.hurry.Load() && !s.wait(r.Context(), rep.latency) {
 		s.abandoned(idx, fmt.Sprintf("the caller gave up (or the server closed) before the answer, due after %s", rep.latency))
 		refuse(w) // returning would send net/http's implicit 200
 		return

@@ -24,7 +24,7 @@ type Run struct {
 	Ticks          []Tick        `json:"ticks"`
 	Notes          []string      `json:"notes,omitempty"` // e.g. Flagger behaviour that surprises users, said in words
 	// Status is the run's verdict in one word: "passed", "failed",
-	// "error" (the run could not complete) or "not rehearsable" (what
+	// "error" (the run could not complete), "interrupted" or "not rehearsable" (what
 	// decides it could not be simulated: see NotRehearsable). WriteJSON
 	// fills it in from the other fields.
 	Status string `json:"status"`
@@ -36,6 +36,9 @@ type Run struct {
 	// radius of a bad release. Absent when the run had no traffic model.
 	Exposure *Exposure `json:"exposure,omitempty"`
 	Error    string    `json:"error,omitempty"` // the run could not complete (setup failure); then Passed=false
+	// Interrupted: a signal stopped the run; Ticks hold what finished
+	// before it, and the run is neither passed nor failed.
+	Interrupted bool `json:"interrupted,omitempty"`
 	// Skipped, when set, says why the run was not rehearsed: it is neither
 	// passed nor failed (JUnit <skipped>), and never fails the command.
 	Skipped string `json:"skipped,omitempty"`

@@ -192,6 +192,8 @@ func notRehearsableSentence(r *Run, st style) string {
 // resultWord is a run's result in one word, as Run.Status writes it.
 func resultWord(r *Run) string {
 	switch {
+	case r.Interrupted:
+		return "interrupted"
 	case r.Error != "":
 		return "error"
 	case r.NotRehearsable != "":
@@ -240,6 +242,8 @@ func tally(runs []*Run) (t tallies) {
 			t.skipped++
 		case NotRehearsable:
 			t.notRehearsable++
+		case "interrupted":
+			t.interrupted++
 		case "error":
 			t.errored++
 			t.failed++
@@ -251,7 +255,7 @@ func tally(runs []*Run) (t tallies) {
 }
 
 // tallies count runs by result; failed includes errored.
-type tallies struct{ passed, failed, errored, skipped, notRehearsable int }
+type tallies struct{ passed, failed, errored, skipped, notRehearsable, interrupted int }
 
 // skippedText is ", 1 skipped, 2 not rehearsable", leaving out what is zero.
 func (t tallies) skippedText() string {
@@ -261,6 +265,9 @@ func (t tallies) skippedText() string {
 	}
 	if t.notRehearsable > 0 {
 		s += fmt.Sprintf(", %d %s", t.notRehearsable, NotRehearsable)
+	}
+	if t.interrupted > 0 {
+		s += fmt.Sprintf(", %d interrupted", t.interrupted)
 	}
 	return s
 }

@@ -59,6 +59,9 @@ func (s *Session) runWith(ctx context.Context, sc *scenarios.Scenario, opts Opti
 			r.Error = fmt.Sprintf("internal error (please report it): %v", p)
 		}
 		finish(sc, r)
+		if ctx.Err() != nil {
+			markInterrupted(r)
+		}
 		out = r
 	}()
 	w, err := build(ctx, sc, opts, s.backend, s.pool)

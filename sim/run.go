@@ -298,6 +298,9 @@ func (w *world) canary(ctx context.Context) (*v1beta1.Canary, error) {
 func (w *world) ticks(ctx context.Context, r *reports.Run) error {
 	limit := w.release.Add(w.maxDuration())
 	for n := 1; ; n++ {
+		if ctx.Err() != nil {
+			return errInterrupted
+		}
 		now := w.release.Add(time.Duration(n) * w.interval)
 		if now.After(limit) {
 			r.Notes = append(r.Notes, fmt.Sprintf("the run stopped at its time limit (%s) without a final decision", w.maxDuration()))
@@ -324,6 +327,10 @@ func (w *world) tick(ctx context.Context, r *reports.Run, n int, now time.Time) 
 		s.tick = n
 	}
 	t, err := w.faultyReconcile(ctx, now)
+	if ctx.Err() != nil {
+		// A check the signal cut short is no result: the tick is dropped.
+		return true, errInterrupted
+	}
 	if err != nil {
 		if w.chaos == nil {
 			return true, err
@@ -417,6 +424,17 @@ func (w *world) event(ctx context.Context, e scenarios.Event) (bool, error) {
 }
 
 // finish derives the run's verdict from its ticks.
+// errInterrupted stops a run a signal cut short; see markInterrupted.
+var errInterrupted = errors.New("interrupted")
+
+// markInterrupted words a run a signal stopped: what finished is kept,
+// and no verdict is drawn from it.
+func markInterrupted(r *reports.Run) {
+	r.Interrupted = true
+	r.Error = fmt.Sprintf("interrupted: a signal stopped the run after %d ticks; the ticks before it are recorded, and no verdict is drawn", len(r.Ticks))
+	r.Passed = false
+}
+
 func finish(sc *scenarios.Scenario, r *reports.Run) {
 	if n := len(r.Ticks); n > 0 {
 		r.Outcome = r.Ticks[n-1].Phase

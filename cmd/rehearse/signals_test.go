@@ -1,0 +1,133 @@
+// This file sends SIGINT and SIGTERM to the built binary mid-run: the run
+// stops, writes what finished marked interrupted, exits 130, and leaves no
+// descendant process behind.
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func TestSignalsInterruptARun(t *testing.T) {
+	bin := builtBinary(t)
+	scenario := longScenario(t)
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			out := t.TempDir()
+			cmd := exec.Command(bin, "run", "--out", out, scenario)
+			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(1500 * time.Millisecond)
+			kids := descendants(cmd.Process.Pid)
+			_ = cmd.Process.Signal(sig)
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			select {
+			case <-done:
+			case <-time.After(20 * time.Second):
+				_ = cmd.Process.Kill()
+				t.Fatalf("the run did not stop within 20s of %v", sig)
+			}
+			if code := cmd.ProcessState.ExitCode(); code != 130 {
+				t.Errorf("exit %d after %v, want 130", code, sig)
+			}
+			checkInterruptedReport(t, filepath.Join(out, "long-wait", "report.json"))
+			if alive := stillAlive(kids); len(alive) > 0 {
+				t.Errorf("%d descendant processes outlived the run: %v", len(alive), alive)
+			}
+		})
+	}
+}
+
+// longScenario is a rehearsal that waits at a closed gate for 96 hours of
+// virtual time: long enough to be interrupted.
+func longScenario(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("../../scenarios/library/confirm-rollout-closed.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixtures, err := filepath.Abs("../../fixtures")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.NewReplacer("../../fixtures", fixtures, "maxDuration: 10m", "maxDuration: 96h", "name: confirm-rollout-closed", "name: long-wait").Replace(string(b))
+	return writeFile(t, t.TempDir(), "long.yaml", []byte(s))
+}
+
+func checkInterruptedReport(t *testing.T, path string) {
+	t.Helper()
+	var r struct {
+		Status      string            `json:"status"`
+		Interrupted bool              `json:"interrupted"`
+		Ticks       []json.RawMessage `json:"ticks"`
+	}
+	if err := json.Unmarshal([]byte(readFile(t, path)), &r); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	if r.Status != "interrupted" || !r.Interrupted || len(r.Ticks) == 0 {
+		t.Errorf("report: status %q, interrupted %v, %d ticks; want interrupted with the ticks that finished", r.Status, r.Interrupted, len(r.Ticks))
+	}
+}
+
+// descendants are the processes below pid, read from /proc.
+func descendants(pid int) []int {
+	parent := map[int]int{}
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		p, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if pp, ok := parentOf(p); ok {
+			parent[p] = pp
+		}
+	}
+	var out []int
+	for p := range parent {
+		for q := parent[p]; q > 1; q = parent[q] {
+			if q == pid {
+				out = append(out, p)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// parentOf reads a process's parent from /proc/PID/stat (field 4, after
+// the command name in parentheses).
+func parentOf(pid int) (int, bool) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, false
+	}
+	s := string(b)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(fields) < 2 {
+		return 0, false
+	}
+	pp, err := strconv.Atoi(fields[1])
+	return pp, err == nil
+}
+
+// stillAlive are the pids that still run (zombies do not count).
+func stillAlive(pids []int) []int {
+	var out []int
+	for _, p := range pids {
+		b, err := os.ReadFile("/proc/" + strconv.Itoa(p) + "/stat")
+		if err == nil && !strings.Contains(string(b), ") Z ") {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -16,9 +16,9 @@ kind-image: envtest-bins
 	@GO="$(GO)" ENVTEST_BIN="$(ENVTEST_BIN)" CACHE="$(KIND_CACHE)" hack/kind/build-node-image.sh
 	@hack/kind/write-env.sh "$(KIND_CACHE)" "$$(cut -d' ' -f1 "$(KIND_CACHE)/node-image.stamp")"
 
-## test-kind: the kind suites: sim/kind, and the library on kind against memory and envtest, tick for tick.
+## test-kind: the kind suites: sim/backend/kind, and the library on kind against memory and envtest, tick for tick.
 test-kind: kind-image
-	. "$(KIND_CACHE)/env" && REHEARSE_KIND=1 REHEARSE_REQUIRE_KIND=1 $(GO) test -count=1 -timeout 30m ./sim/kind/
+	. "$(KIND_CACHE)/env" && REHEARSE_KIND=1 REHEARSE_REQUIRE_KIND=1 $(GO) test -count=1 -timeout 30m ./sim/backend/kind/
 	. "$(KIND_CACHE)/env" && REHEARSE_KIND=1 REHEARSE_REQUIRE_KIND=1 REHEARSE_REQUIRE_ENVTEST=1 \
 	  $(GO) test -count=1 -timeout 40m ./sim/equivalence/ -ginkgo.label-filter=kind -ginkgo.v
 

@@ -17,7 +17,8 @@ import (
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/scenarios"
-	"github.com/rehearse-dev/rehearse/sim/cluster"
+	"github.com/rehearse-dev/rehearse/sim/backend"
+	"github.com/rehearse-dev/rehearse/sim/backend/memory"
 	"github.com/rehearse-dev/rehearse/sim/hooks"
 	"github.com/rehearse-dev/rehearse/sim/prom"
 )
@@ -158,27 +159,27 @@ func (w *world) hookFault(hook v1beta1.CanaryWebhook, t time.Duration) (hooks.An
 }
 
 // workloadFault overrides the readiness of the canary or the primary.
-func (w *world) workloadFault(name string, now time.Time) (cluster.Behaviour, bool) {
+func (w *world) workloadFault(name string, now time.Time) (memory.Behaviour, bool) {
 	role := "canary"
 	if name == w.cd.PrimaryName() {
 		role = "primary"
 	} else if name != w.cd.Spec.TargetRef.Name {
-		return cluster.Behaviour{}, false
+		return memory.Behaviour{}, false
 	}
 	f, ok := w.chaos.active(scenarios.FaultWorkload, now.Sub(epoch), func(f scenarios.Fault) bool { return f.Workload == role })
 	if !ok {
-		return cluster.Behaviour{}, false
+		return memory.Behaviour{}, false
 	}
 	since := epoch.Add(f.At)
 	switch f.Kind {
 	case "crash-loop":
-		return cluster.Behaviour{Never: true, Reason: "CrashLoopBackOff", Since: since}, true
+		return memory.Behaviour{Never: true, Reason: "CrashLoopBackOff", Since: since}, true
 	case "flap":
 		if int(now.Sub(since)/w.interval)%2 == 1 {
-			return cluster.Behaviour{}, false
+			return memory.Behaviour{}, false
 		}
 	}
-	return cluster.Behaviour{Never: true, Reason: "readiness probe failing", Since: since}, true
+	return memory.Behaviour{Never: true, Reason: "readiness probe failing", Since: since}, true
 }
 
 // faultyClient is the engine's view of the API server under kubernetes
@@ -198,7 +199,7 @@ func (w *world) faultyClient(c client.Client) client.Client {
 		if !ok {
 			return nil
 		}
-		gr := schema.GroupResource{Resource: kindOf(obj)}
+		gr := schema.GroupResource{Resource: backend.KindOf(obj)}
 		if f.Kind == "conflict" {
 			return apierrors.NewConflict(gr, obj.GetName(), errors.New("injected fault: the object has been modified"))
 		}

@@ -15,7 +15,7 @@ import (
 	"github.com/rehearse-dev/rehearse/engine/metrics"
 	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
-	"github.com/rehearse-dev/rehearse/sim/cluster"
+	"github.com/rehearse-dev/rehearse/sim/backend/memory"
 	"github.com/rehearse-dev/rehearse/sim/traffic"
 )
 
@@ -115,7 +115,7 @@ func scrapeIntervalOf(sc *scenarios.Scenario) time.Duration {
 
 // roles are the two versions as they stand between two ticks.
 type roles struct {
-	pods   [2]*cluster.Pods
+	pods   [2]*memory.Pods
 	routes engine.Routes
 }
 
@@ -205,7 +205,7 @@ func (w *world) mirrorShare() float64 {
 }
 
 // served is what one version served during one scrape interval.
-func (w *world) served(d *cluster.Pods, rps float64, t time.Time) traffic.Interval {
+func (w *world) served(d *memory.Pods, rps float64, t time.Time) traffic.Interval {
 	if d == nil || rps == 0 {
 		return traffic.Interval{}
 	}

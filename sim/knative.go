@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
-	"github.com/rehearse-dev/rehearse/sim/cluster"
+	"github.com/rehearse-dev/rehearse/sim/backend/memory"
 	"github.com/rehearse-dev/rehearse/sim/traffic"
 )
 
@@ -40,7 +40,7 @@ func (f *revisionFeed) generator(revision string) (*traffic.Generator, error) {
 // when both roles are the same revision (after initialization or a
 // promotion, or while the new revision is not ready and Knative still
 // sends the latest-revision traffic to the old one).
-func (f *revisionFeed) emit(app traffic.Appender, pods [2]*cluster.Pods, ivs [2]traffic.Interval, t time.Time, staleCanary bool) error {
+func (f *revisionFeed) emit(app traffic.Appender, pods [2]*memory.Pods, ivs [2]traffic.Interval, t time.Time, staleCanary bool) error {
 	byRevision := map[string]traffic.Interval{}
 	var order []string
 	for _, role := range []traffic.Role{traffic.Primary, traffic.Canary} {

@@ -10,7 +10,7 @@ import (
 	"github.com/rehearse-dev/rehearse/engine"
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/engine/metrics"
-	"github.com/rehearse-dev/rehearse/sim/cluster"
+	"github.com/rehearse-dev/rehearse/sim/backend/memory"
 	"github.com/rehearse-dev/rehearse/sim/proxy"
 	"github.com/rehearse-dev/rehearse/sim/traffic"
 	"github.com/rehearse-dev/rehearse/sim/workload"
@@ -89,7 +89,7 @@ func (rt *realTraffic) refresh(ctx context.Context, until time.Time) error {
 }
 
 // stateOf finds when, between from and until, a version's pods serve.
-func (rt *realTraffic) stateOf(d *cluster.Pods, from, until time.Time) *podState {
+func (rt *realTraffic) stateOf(d *memory.Pods, from, until time.Time) *podState {
 	if d == nil {
 		return &podState{}
 	}

@@ -8,12 +8,13 @@ import (
 
 	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
+	"github.com/rehearse-dev/rehearse/sim/backend"
 )
 
 // RunReal rehearses one scenario with real traffic on the embedded memory
 // cluster.
 func RunReal(ctx context.Context, sc *scenarios.Scenario, opts Options, cfg Real) *reports.Run {
-	s := &Session{backend: memoryBackend{}}
+	s := &Session{backend: backend.Memory{}}
 	return s.RunReal(ctx, sc, opts, cfg)
 }
 

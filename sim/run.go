@@ -20,7 +20,8 @@ import (
 	"github.com/rehearse-dev/rehearse/internal/exit"
 	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
-	"github.com/rehearse-dev/rehearse/sim/kind"
+	"github.com/rehearse-dev/rehearse/sim/backend"
+	"github.com/rehearse-dev/rehearse/sim/backend/kind"
 )
 
 // Options are the settings of a rehearsal that are not in the scenario.
@@ -65,7 +66,7 @@ const initSpacing = 10 * time.Second
 
 // Session is an open cluster backend that rehearsals run on.
 type Session struct {
-	backend backend
+	backend backend.Cluster
 	pool    *promPool
 	stop    func() error
 	// Kubeconfig reaches the session's API server, when it has one.
@@ -77,7 +78,7 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 	switch opts.Cluster {
 	case "", "memory":
 		pool := &promPool{}
-		return &Session{backend: memoryBackend{}, pool: pool, stop: pool.close}, nil
+		return &Session{backend: backend.Memory{}, pool: pool, stop: pool.close}, nil
 	case "envtest":
 		dirs, err := crdDirs()
 		if err != nil {
@@ -91,7 +92,7 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 		}
 		pool := &promPool{}
 		stop := func() error { return errors.Join(pool.close(), env.Stop()) }
-		return &Session{backend: apiServerBackend{name: "envtest", client: env.Client}, pool: pool, stop: stop, Kubeconfig: env.Kubeconfig}, nil
+		return &Session{backend: backend.APIServer{Label: "envtest", Client: env.Client}, pool: pool, stop: stop, Kubeconfig: env.Kubeconfig}, nil
 	case "kind":
 		c, err := kind.Start(ctx, kind.Options{Name: opts.KindCluster, NodeImage: opts.KindImage, KubeconfigPath: opts.Kubeconfig})
 		if err != nil {
@@ -104,7 +105,7 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 			}
 			return errors.Join(pool.close(), c.Stop())
 		}
-		return &Session{backend: apiServerBackend{name: "kind", client: c.Client}, pool: pool, stop: stop, Kubeconfig: c.Kubeconfig}, nil
+		return &Session{backend: backend.APIServer{Label: "kind", Client: c.Client}, pool: pool, stop: stop, Kubeconfig: c.Kubeconfig}, nil
 	}
 	return nil, exit.BadInputf("cluster %q is not available: use --cluster memory, envtest or kind", opts.Cluster)
 }
@@ -148,7 +149,7 @@ func (s *Session) RunAll(ctx context.Context, scs []*scenarios.Scenario, opts Op
 
 // Run rehearses one scenario on the embedded memory cluster.
 func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) *reports.Run {
-	s := &Session{backend: memoryBackend{}}
+	s := &Session{backend: backend.Memory{}}
 	return s.Run(ctx, sc, opts)
 }
 

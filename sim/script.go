@@ -8,7 +8,7 @@ import (
 	"github.com/rehearse-dev/rehearse/engine"
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/scenarios"
-	"github.com/rehearse-dev/rehearse/sim/cluster"
+	"github.com/rehearse-dev/rehearse/sim/backend/memory"
 )
 
 // script answers the engine from a scenario's per-tick script, as Flagger's
@@ -63,10 +63,10 @@ func (s *script) Event(context.Context, *v1beta1.Canary, v1beta1.CanaryWebhook, 
 // controller, so that the engine reads it from the workload's conditions as
 // it would on a cluster. A not-ready workload has been unavailable since the
 // first tick of its current not-ready run of ticks.
-func (w *world) scriptedWorkload(name string) (cluster.Behaviour, bool) {
+func (w *world) scriptedWorkload(name string) (memory.Behaviour, bool) {
 	s, ok := w.runner.Metrics.(*script)
 	if !ok || s.tick < 1 {
-		return cluster.Behaviour{}, false
+		return memory.Behaviour{}, false
 	}
 	state := func(t scenarios.ScriptTick) scenarios.WorkloadState { return t.Canary }
 	switch name {
@@ -74,20 +74,20 @@ func (w *world) scriptedWorkload(name string) (cluster.Behaviour, bool) {
 	case w.cd.PrimaryName():
 		state = func(t scenarios.ScriptTick) scenarios.WorkloadState { return t.Primary }
 	default:
-		return cluster.Behaviour{}, false
+		return memory.Behaviour{}, false
 	}
 	switch state(s.at()) {
 	case scenarios.Ready:
-		return cluster.Behaviour{}, true
+		return memory.Behaviour{}, true
 	case scenarios.NotReady:
 		first := s.tick
 		for first > 1 && state(s.sc.ScriptAt(first-1)) == scenarios.NotReady {
 			first--
 		}
 		since := w.release.Add(time.Duration(first) * w.interval)
-		return cluster.Behaviour{Never: true, Reason: "readiness probe failing (scripted)", Since: since}, true
+		return memory.Behaviour{Never: true, Reason: "readiness probe failing (scripted)", Since: since}, true
 	case scenarios.DeadlineExceeded:
-		return cluster.Behaviour{Never: true, DeadlineExceeded: true, Reason: "progress deadline exceeded (scripted)"}, true
+		return memory.Behaviour{Never: true, DeadlineExceeded: true, Reason: "progress deadline exceeded (scripted)"}, true
 	}
-	return cluster.Behaviour{}, false
+	return memory.Behaviour{}, false
 }

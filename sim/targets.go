@@ -19,7 +19,7 @@ import (
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/engine/manifest"
 	"github.com/rehearse-dev/rehearse/scenarios"
-	"github.com/rehearse-dev/rehearse/sim/cluster"
+	"github.com/rehearse-dev/rehearse/sim/backend/memory"
 )
 
 // The targets Flagger rolls out, as the world holds them: the user's
@@ -244,21 +244,21 @@ func requiredConfigs(spec *corev1.PodSpec) []configName {
 func controllerKind(cd *v1beta1.Canary) string {
 	switch {
 	case cd.Spec.TargetRef.IsKnativeService():
-		return cluster.KindKnative
+		return memory.KindKnative
 	case cd.Spec.TargetRef.Kind == "DaemonSet":
-		return cluster.KindDaemonSet
+		return memory.KindDaemonSet
 	}
 	return ""
 }
 
 // workloadOverride overrides the behaviour of the canary's or the primary's
 // pods: the script's state at the tick being run, else a fault.
-func (w *world) workloadOverride(name string, now time.Time) (cluster.Behaviour, bool) {
+func (w *world) workloadOverride(name string, now time.Time) (memory.Behaviour, bool) {
 	if w.sc.Scripted() {
 		return w.scriptedWorkload(name)
 	}
 	if w.chaos == nil {
-		return cluster.Behaviour{}, false
+		return memory.Behaviour{}, false
 	}
 	return w.workloadFault(name, now)
 }

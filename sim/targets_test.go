@@ -11,6 +11,7 @@ import (
 	knativev1 "github.com/rehearse-dev/rehearse/engine/api/knative/v1"
 	"github.com/rehearse-dev/rehearse/engine/kube"
 	"github.com/rehearse-dev/rehearse/reports"
+	"github.com/rehearse-dev/rehearse/sim/backend"
 )
 
 // rehearsed runs one scenario file on the memory backend and returns the
@@ -18,7 +19,7 @@ import (
 func rehearsed(t *testing.T, file string) (*world, *reports.Run) {
 	t.Helper()
 	sc := loadScenarios(t, file)[0]
-	w, err := build(context.Background(), sc, Options{}, memoryBackend{}, nil)
+	w, err := build(context.Background(), sc, Options{}, backend.Memory{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,8 +17,9 @@ import (
 	"github.com/rehearse-dev/rehearse/engine/metrics"
 	"github.com/rehearse-dev/rehearse/engine/runner"
 	"github.com/rehearse-dev/rehearse/scenarios"
+	"github.com/rehearse-dev/rehearse/sim/backend"
+	"github.com/rehearse-dev/rehearse/sim/backend/memory"
 	"github.com/rehearse-dev/rehearse/sim/backtest/recording"
-	"github.com/rehearse-dev/rehearse/sim/cluster"
 	"github.com/rehearse-dev/rehearse/sim/hooks"
 	"github.com/rehearse-dev/rehearse/sim/metricapi"
 	"github.com/rehearse-dev/rehearse/sim/prom"
@@ -42,9 +43,9 @@ const timeScale = 0.01
 type world struct {
 	sc          *scenarios.Scenario
 	cd          *v1beta1.Canary // the Canary as the cluster holds it (namespace mapped)
-	backend     backend
+	backend     backend.Cluster
 	client      client.Client
-	deploys     *cluster.Controller
+	deploys     *memory.Controller
 	router      runner.Router
 	runner      *runner.Runner
 	prom        *prom.Server
@@ -85,7 +86,7 @@ type world struct {
 }
 
 // build sets up the world a scenario describes, on backend b.
-func build(ctx context.Context, sc *scenarios.Scenario, opts Options, b backend, pool *promPool) (*world, error) {
+func build(ctx context.Context, sc *scenarios.Scenario, opts Options, b backend.Cluster, pool *promPool) (*world, error) {
 	cd := sc.Canary.DeepCopy()
 	w := &world{sc: sc, cd: cd, backend: b, pool: pool, inProcess: opts.InProcess, hookScale: hookScale(opts), interval: cd.GetAnalysisInterval(),
 		release: epoch.Add(sc.Release.At), provider: cd.ProviderFor(opts.Provider).Name, scrapeEvery: scrapeIntervalOf(sc),
@@ -114,7 +115,7 @@ func (w *world) setup(ctx context.Context, sc *scenarios.Scenario, cd *v1beta1.C
 	if err := w.loadRecording(ctx); err != nil {
 		return err
 	}
-	w.deploys = &cluster.Controller{Client: w.client, Namespace: cd.Namespace, Behaviour: w.readiness,
+	w.deploys = &memory.Controller{Client: w.client, Namespace: cd.Namespace, Behaviour: w.readiness,
 		Kind: controllerKind(cd), Override: w.workloadOverride}
 	if len(sc.Faults) > 0 {
 		w.chaos = newChaos(sc.Faults, seed(sc, opts))
@@ -344,13 +345,13 @@ func (w *world) secret(ns, name string) (map[string][]byte, error) {
 }
 
 // readiness is how the pods of an image behave at now, per the scenario.
-func (w *world) readiness(image string, now time.Time) cluster.Behaviour {
+func (w *world) readiness(image string, now time.Time) memory.Behaviour {
 	v, ok := w.sc.Versions[image]
 	if !ok {
-		return cluster.Behaviour{}
+		return memory.Behaviour{}
 	}
 	r := v.At(now.Sub(epoch)).Readiness
-	b := cluster.Behaviour{ReadyAfter: r.ReadyAfter, Never: r.Never || r.CrashLoop || r.DeadlineExceeded,
+	b := memory.Behaviour{ReadyAfter: r.ReadyAfter, Never: r.Never || r.CrashLoop || r.DeadlineExceeded,
 		DeadlineExceeded: r.DeadlineExceeded}
 	if r.CrashLoop {
 		b.Reason = "CrashLoopBackOff"

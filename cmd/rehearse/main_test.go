@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rehearse-dev/rehearse/sim/kind"
+	"github.com/rehearse-dev/rehearse/sim/backend/kind"
 )
 
 func rehearse(t *testing.T, args ...string) (int, string, string) {

@@ -9,7 +9,7 @@ import (
 
 	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/sim"
-	"github.com/rehearse-dev/rehearse/sim/kind"
+	"github.com/rehearse-dev/rehearse/sim/backend/kind"
 )
 
 // kindCluster is the cluster this tier creates (or reuses, and then keeps).

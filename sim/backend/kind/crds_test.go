@@ -27,7 +27,7 @@ func crdNames(crds []*apiextensionsv1.CustomResourceDefinition) []string {
 // TestReadCRDsFixtures: the default folder holds the flagger.app CRDs and,
 // in its gateway-api subfolder, the Gateway API ones.
 func TestReadCRDsFixtures(t *testing.T) {
-	crds, err := ReadCRDs(filepath.Join("..", "..", "fixtures", "crds"))
+	crds, err := ReadCRDs(filepath.Join("..", "..", "..", "fixtures", "crds"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func TestInstallCRDsOnAPIServer(t *testing.T) {
 	if _, err := envtest.ResolveAssets(""); err != nil {
 		t.Skip(err.Error())
 	}
-	crds := filepath.Join("..", "..", "fixtures", "crds")
+	crds := filepath.Join("..", "..", "..", "fixtures", "crds")
 	env, err := envtest.Start(context.Background(), envtest.Options{CRDDirs: []string{crds}})
 	if err != nil {
 		t.Fatal(err)

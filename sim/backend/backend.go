@@ -1,4 +1,7 @@
-package sim
+// This file is the Cluster interface every backend sits behind, and the two
+// shapes a backend takes: an embedded memory API server per rehearsal, or
+// one real API server (envtest's or kind's) shared by a run.
+package backend
 
 import (
 	"context"
@@ -10,12 +13,12 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/rehearse-dev/rehearse/sim/cluster"
+	"github.com/rehearse-dev/rehearse/sim/backend/memory"
 )
 
-// backend is where a rehearsal's Kubernetes objects live: one small
-// interface per kind of cluster, as kind has one per node provider.
-type backend interface {
+// Cluster is where a rehearsal's Kubernetes objects live: one small
+// interface for every kind of cluster, as kind has one for its node providers.
+type Cluster interface {
 	// Name is the cluster's name in reports.
 	Name() string
 	// Namespace maps a manifest's namespace to the one used in this
@@ -25,33 +28,37 @@ type backend interface {
 	Load(ctx context.Context, objs []client.Object) (client.Client, error)
 }
 
-// memoryBackend gives every rehearsal its own embedded API server.
-type memoryBackend struct{}
+// Memory gives every rehearsal its own embedded API server.
+type Memory struct{}
 
-func (memoryBackend) Name() string { return "memory" }
+// Name is "memory".
+func (Memory) Name() string { return "memory" }
 
-func (memoryBackend) Namespace(_, ns string) string { return ns }
+// Namespace keeps ns: nothing else shares the rehearsal's API server.
+func (Memory) Namespace(_, ns string) string { return ns }
 
-func (memoryBackend) Load(_ context.Context, objs []client.Object) (client.Client, error) {
-	scheme, err := cluster.Scheme()
+// Load starts an embedded API server holding objs.
+func (Memory) Load(_ context.Context, objs []client.Object) (client.Client, error) {
+	scheme, err := memory.Scheme()
 	if err != nil {
 		return nil, err
 	}
-	return cluster.NewMemory(scheme, objs...), nil
+	return memory.NewMemory(scheme, objs...), nil
 }
 
-// apiServerBackend shares one real API server (envtest's kube-apiserver and
+// APIServer shares one real API server (envtest's kube-apiserver and
 // etcd, or a kind cluster) among every rehearsal of a run; each scenario
 // gets its own namespaces.
-type apiServerBackend struct {
-	name   string
-	client client.Client
+type APIServer struct {
+	Label  string // the cluster's name in reports: "envtest" or "kind"
+	Client client.Client
 }
 
-func (b apiServerBackend) Name() string { return b.name }
+// Name is the cluster's label.
+func (b APIServer) Name() string { return b.Label }
 
 // Namespace prefixes the scenario's name, within Kubernetes' 63 characters.
-func (apiServerBackend) Namespace(scenario, ns string) string {
+func (APIServer) Namespace(scenario, ns string) string {
 	name := scenario + "--" + ns
 	if len(name) > 63 {
 		name = strings.TrimRight(name[:63], "-")
@@ -61,8 +68,8 @@ func (apiServerBackend) Namespace(scenario, ns string) string {
 
 // Load creates the namespaces, then the objects, through the API server,
 // which validates each one against its schema (Canaries against our CRD).
-func (b apiServerBackend) Load(ctx context.Context, objs []client.Object) (client.Client, error) {
-	c := b.client
+func (b APIServer) Load(ctx context.Context, objs []client.Object) (client.Client, error) {
+	c := b.Client
 	for _, ns := range namespaces(objs) {
 		err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}})
 		if err != nil && !apierrors.IsAlreadyExists(err) {
@@ -71,7 +78,7 @@ func (b apiServerBackend) Load(ctx context.Context, objs []client.Object) (clien
 	}
 	for _, o := range objs {
 		if err := c.Create(ctx, o); err != nil {
-			return nil, fmt.Errorf("the API server refused %s %s/%s: %w", kindOf(o), o.GetNamespace(), o.GetName(), err)
+			return nil, fmt.Errorf("the API server refused %s %s/%s: %w", KindOf(o), o.GetNamespace(), o.GetName(), err)
 		}
 	}
 	return c, nil
@@ -89,7 +96,8 @@ func namespaces(objs []client.Object) []string {
 	return out
 }
 
-func kindOf(o client.Object) string {
+// KindOf names an object's kind for a message: its GVK's, else its Go type's.
+func KindOf(o client.Object) string {
 	if k := o.GetObjectKind().GroupVersionKind().Kind; k != "" {
 		return k
 	}

@@ -14,7 +14,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
-	"github.com/rehearse-dev/rehearse/sim/kind"
+	"github.com/rehearse-dev/rehearse/sim/backend/kind"
 )
 
 // clusterName keeps the suite off a user's own "rehearse" cluster: a

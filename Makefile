@@ -30,7 +30,7 @@ prometheus-bin:
 
 ## test-real: only the real-traffic tiers (hey through the proxy, a real Prometheus).
 test-real: prometheus-bin
-	$(GO) test -count=1 -run 'TestRealTraffic|TestEngineQueriesARealPrometheus|TestBacktestAFreshRecording' ./sim ./sim/realprom ./sim/backtest/recorder
+	$(GO) test -count=1 -run 'TestRealTraffic|TestEngineQueriesARealPrometheus|TestBacktestAFreshRecording' ./sim ./sim/realtraffic/realprom ./sim/backtest/recorder
 
 ## browser-deps: Debian's chromium, for the test that opens the sweep report in a real browser.
 browser-deps:
@@ -75,7 +75,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./scenarios
 	$(GO) test -run '^$$' -fuzz '^FuzzSeries$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./scenarios
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./engine/manifest
-	$(GO) test -run '^$$' -fuzz '^FuzzParseHey$$' -fuzztime $(FUZZTIME) ./sim/load
+	$(GO) test -run '^$$' -fuzz '^FuzzParseHey$$' -fuzztime $(FUZZTIME) ./sim/realtraffic/load
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeValue$$' -fuzztime $(FUZZTIME) ./engine/metrics
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeSample$$' -fuzztime $(FUZZTIME) ./engine/metrics
 

@@ -14,7 +14,7 @@ import (
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/engine/manifest"
 	"github.com/rehearse-dev/rehearse/reports"
-	"github.com/rehearse-dev/rehearse/sim/hooks"
+	"github.com/rehearse-dev/rehearse/sim/virtual/hooks"
 )
 
 const alertsPattern = "../fixtures/patterns/alerts-slack-msteams/scenarios/"

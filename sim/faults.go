@@ -19,8 +19,8 @@ import (
 	"github.com/rehearse-dev/rehearse/scenarios"
 	"github.com/rehearse-dev/rehearse/sim/backend"
 	"github.com/rehearse-dev/rehearse/sim/backend/memory"
-	"github.com/rehearse-dev/rehearse/sim/hooks"
-	"github.com/rehearse-dev/rehearse/sim/prom"
+	"github.com/rehearse-dev/rehearse/sim/virtual/hooks"
+	"github.com/rehearse-dev/rehearse/sim/virtual/prom"
 )
 
 // promTimeout is the Prometheus provider's query timeout (Flagger's 5s).

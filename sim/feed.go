@@ -16,7 +16,7 @@ import (
 	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
 	"github.com/rehearse-dev/rehearse/sim/backend/memory"
-	"github.com/rehearse-dev/rehearse/sim/traffic"
+	"github.com/rehearse-dev/rehearse/sim/virtual/traffic"
 )
 
 // abShare is the share of requests that match an A/B condition, and so

@@ -6,7 +6,7 @@ import (
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/sim/backend/memory"
-	"github.com/rehearse-dev/rehearse/sim/traffic"
+	"github.com/rehearse-dev/rehearse/sim/virtual/traffic"
 )
 
 // revisionFeed writes a Knative Service's series revision by revision:

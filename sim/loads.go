@@ -8,9 +8,9 @@ import (
 
 	"github.com/rehearse-dev/rehearse/engine"
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
-	"github.com/rehearse-dev/rehearse/sim/hooks"
-	"github.com/rehearse-dev/rehearse/sim/load"
-	"github.com/rehearse-dev/rehearse/sim/traffic"
+	"github.com/rehearse-dev/rehearse/sim/realtraffic/load"
+	"github.com/rehearse-dev/rehearse/sim/virtual/hooks"
+	"github.com/rehearse-dev/rehearse/sim/virtual/traffic"
 )
 
 // unlimitedRate models a hey worker with no -q: as fast as the service

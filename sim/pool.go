@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/rehearse-dev/rehearse/sim/prom"
+	"github.com/rehearse-dev/rehearse/sim/virtual/prom"
 )
 
 // promPool keeps synthetic Prometheus servers for reuse: emptying one costs

@@ -12,7 +12,7 @@ import (
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/engine/manifest"
 	"github.com/rehearse-dev/rehearse/engine/metrics"
-	"github.com/rehearse-dev/rehearse/sim/metricapi"
+	"github.com/rehearse-dev/rehearse/sim/virtual/metricapi"
 )
 
 // providerNotes names each template metric of a stand-in provider whose

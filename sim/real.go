@@ -10,10 +10,10 @@ import (
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/reports"
-	"github.com/rehearse-dev/rehearse/sim/load"
-	"github.com/rehearse-dev/rehearse/sim/proxy"
-	"github.com/rehearse-dev/rehearse/sim/scrape"
-	"github.com/rehearse-dev/rehearse/sim/traffic"
+	"github.com/rehearse-dev/rehearse/sim/realtraffic/load"
+	"github.com/rehearse-dev/rehearse/sim/realtraffic/proxy"
+	"github.com/rehearse-dev/rehearse/sim/realtraffic/scrape"
+	"github.com/rehearse-dev/rehearse/sim/virtual/traffic"
 )
 
 // DefaultTimeScale plays a virtual minute in 3 seconds.

@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/rehearse-dev/rehearse/reports"
-	"github.com/rehearse-dev/rehearse/sim/hooks"
-	"github.com/rehearse-dev/rehearse/sim/load"
-	"github.com/rehearse-dev/rehearse/sim/proxy"
+	"github.com/rehearse-dev/rehearse/sim/realtraffic/load"
+	"github.com/rehearse-dev/rehearse/sim/realtraffic/proxy"
+	"github.com/rehearse-dev/rehearse/sim/virtual/hooks"
 )
 
 // abEvery: one steady request in abEvery carries the A/B condition, the

@@ -11,9 +11,9 @@ import (
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/engine/metrics"
 	"github.com/rehearse-dev/rehearse/sim/backend/memory"
-	"github.com/rehearse-dev/rehearse/sim/proxy"
-	"github.com/rehearse-dev/rehearse/sim/traffic"
-	"github.com/rehearse-dev/rehearse/sim/workload"
+	"github.com/rehearse-dev/rehearse/sim/realtraffic/proxy"
+	"github.com/rehearse-dev/rehearse/sim/realtraffic/workload"
+	"github.com/rehearse-dev/rehearse/sim/virtual/traffic"
 )
 
 // readinessStep is the resolution at which a real-traffic run finds when a

@@ -14,8 +14,8 @@ import (
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/engine/metrics"
 	"github.com/rehearse-dev/rehearse/engine/runner"
-	"github.com/rehearse-dev/rehearse/sim/scrape"
-	"github.com/rehearse-dev/rehearse/sim/traffic"
+	"github.com/rehearse-dev/rehearse/sim/realtraffic/scrape"
+	"github.com/rehearse-dev/rehearse/sim/virtual/traffic"
 )
 
 // minScrapeEvery bounds how often the embedded loop scrapes.

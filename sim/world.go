@@ -20,9 +20,9 @@ import (
 	"github.com/rehearse-dev/rehearse/sim/backend"
 	"github.com/rehearse-dev/rehearse/sim/backend/memory"
 	"github.com/rehearse-dev/rehearse/sim/backtest/recording"
-	"github.com/rehearse-dev/rehearse/sim/hooks"
-	"github.com/rehearse-dev/rehearse/sim/metricapi"
-	"github.com/rehearse-dev/rehearse/sim/prom"
+	"github.com/rehearse-dev/rehearse/sim/virtual/hooks"
+	"github.com/rehearse-dev/rehearse/sim/virtual/metricapi"
+	"github.com/rehearse-dev/rehearse/sim/virtual/prom"
 )
 
 // epoch is the virtual start of every run (a scenario's time 0): fixed, so

@@ -11,7 +11,7 @@ import (
 
 	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/sim/backtest/recording"
-	"github.com/rehearse-dev/rehearse/sim/prom"
+	"github.com/rehearse-dev/rehearse/sim/virtual/prom"
 )
 
 // maxPoints bounds a chart's points: a day at a 5s scrape interval is

@@ -6,7 +6,7 @@ import (
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/engine/metrics"
-	"github.com/rehearse-dev/rehearse/sim/metricapi"
+	"github.com/rehearse-dev/rehearse/sim/virtual/metricapi"
 )
 
 // judgeProvider is judgeTemplate for a template of another provider than

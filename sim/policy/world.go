@@ -9,7 +9,7 @@ import (
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/scenarios"
-	"github.com/rehearse-dev/rehearse/sim/load"
+	"github.com/rehearse-dev/rehearse/sim/realtraffic/load"
 )
 
 // scenario builds the rehearsal of one policy: a healthy world that the

@@ -16,11 +16,11 @@ import (
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/internal/ctxsleep"
-	"github.com/rehearse-dev/rehearse/sim/load"
-	"github.com/rehearse-dev/rehearse/sim/proxy"
-	"github.com/rehearse-dev/rehearse/sim/realprom"
-	"github.com/rehearse-dev/rehearse/sim/traffic"
-	"github.com/rehearse-dev/rehearse/sim/workload"
+	"github.com/rehearse-dev/rehearse/sim/realtraffic/load"
+	"github.com/rehearse-dev/rehearse/sim/realtraffic/proxy"
+	"github.com/rehearse-dev/rehearse/sim/realtraffic/realprom"
+	"github.com/rehearse-dev/rehearse/sim/realtraffic/workload"
+	"github.com/rehearse-dev/rehearse/sim/virtual/traffic"
 )
 
 // Workload is one version serving requests, exporting the series Istio's

@@ -13,7 +13,7 @@ import (
 	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
 	"github.com/rehearse-dev/rehearse/sim/backtest"
-	"github.com/rehearse-dev/rehearse/sim/realprom"
+	"github.com/rehearse-dev/rehearse/sim/realtraffic/realprom"
 	"github.com/rehearse-dev/rehearse/sim/sweep"
 )
 

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rehearse-dev/rehearse/sim/prom"
+	"github.com/rehearse-dev/rehearse/sim/virtual/prom"
 )
 
 func TestReadFile(t *testing.T) {

@@ -219,7 +219,7 @@ func isDone(done <-chan struct{}) bool {
 
 // The module drops Prometheus's major version: v0.313.5 is Prometheus 3.13.5.
 func TestVersionMatchesPrometheusModule(t *testing.T) {
-	gomod, err := os.ReadFile("../../go.mod")
+	gomod, err := os.ReadFile("../../../go.mod")
 	if err != nil {
 		t.Fatal(err)
 	}

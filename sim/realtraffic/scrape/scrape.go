@@ -18,7 +18,7 @@ const acceptHeader = "text/plain;version=0.0.4"
 // few hundred series.
 const maxBody = 8 << 20
 
-// Appender takes samples and makes them visible at Commit (sim/prom's
+// Appender takes samples and makes them visible at Commit (sim/virtual/prom's
 // Server is one).
 type Appender interface {
 	Append(l labels.Labels, tMillis int64, v float64) error

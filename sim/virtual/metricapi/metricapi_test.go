@@ -13,7 +13,7 @@ import (
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/engine/metrics"
-	"github.com/rehearse-dev/rehearse/sim/traffic"
+	"github.com/rehearse-dev/rehearse/sim/virtual/traffic"
 )
 
 // now is when every query of these tests is asked.

@@ -15,8 +15,8 @@ import (
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/engine/metrics"
-	"github.com/rehearse-dev/rehearse/sim/scrape"
-	"github.com/rehearse-dev/rehearse/sim/traffic"
+	"github.com/rehearse-dev/rehearse/sim/realtraffic/scrape"
+	"github.com/rehearse-dev/rehearse/sim/virtual/traffic"
 )
 
 var allProviders = []string{"kubernetes", "gatewayapi:v1", "istio", "linkerd", "nginx", "contour", "gloo", "kuma",

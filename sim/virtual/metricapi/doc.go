@@ -3,7 +3,7 @@
 // CloudWatch, New Relic, Graphite and Dynatrace. Each speaks its API's HTTP
 // shape (paths, parameters, headers, answer documents) to the engine's own
 // production client, in the same process, through a transport that routes
-// by host, as sim/prom's does for Prometheus.
+// by host, as sim/virtual/prom's does for Prometheus.
 //
 // The values come from the traffic model that writes the synthetic
 // Prometheus series: the feeder tells a Recorder what each version served

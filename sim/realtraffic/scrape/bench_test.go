@@ -9,9 +9,9 @@ import (
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/engine/metrics"
-	"github.com/rehearse-dev/rehearse/sim/prom"
-	"github.com/rehearse-dev/rehearse/sim/traffic"
-	"github.com/rehearse-dev/rehearse/sim/workload"
+	"github.com/rehearse-dev/rehearse/sim/realtraffic/workload"
+	"github.com/rehearse-dev/rehearse/sim/virtual/prom"
+	"github.com/rehearse-dev/rehearse/sim/virtual/traffic"
 )
 
 // BenchmarkScrape is the cost of one scrape of a rehearsal: both versions'

@@ -5,7 +5,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/rehearse-dev/rehearse/sim/traffic"
+	"github.com/rehearse-dev/rehearse/sim/virtual/traffic"
 )
 
 // span is what one version served between two scrapes.

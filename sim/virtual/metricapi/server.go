@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/rehearse-dev/rehearse/engine/metrics"
-	"github.com/rehearse-dev/rehearse/sim/traffic"
+	"github.com/rehearse-dev/rehearse/sim/virtual/traffic"
 )
 
 // Hosts the world points templates at. The .invalid top-level domain never

@@ -10,9 +10,9 @@ import (
 	"github.com/prometheus/prometheus/promql"
 
 	"github.com/rehearse-dev/rehearse/engine/metrics"
-	"github.com/rehearse-dev/rehearse/sim/prom"
-	"github.com/rehearse-dev/rehearse/sim/scrape"
-	"github.com/rehearse-dev/rehearse/sim/traffic"
+	"github.com/rehearse-dev/rehearse/sim/realtraffic/scrape"
+	"github.com/rehearse-dev/rehearse/sim/virtual/prom"
+	"github.com/rehearse-dev/rehearse/sim/virtual/traffic"
 )
 
 // TestBuiltinQueriesReadRealRequests is the chain end to end, for every

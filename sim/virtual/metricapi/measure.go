@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
-	"github.com/rehearse-dev/rehearse/sim/traffic"
+	"github.com/rehearse-dev/rehearse/sim/virtual/traffic"
 )
 
 // Roles is a set of workload versions a query reads.

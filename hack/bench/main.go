@@ -26,8 +26,8 @@ import (
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/scenarios"
 	"github.com/rehearse-dev/rehearse/sim"
-	"github.com/rehearse-dev/rehearse/sim/prom"
 	"github.com/rehearse-dev/rehearse/sim/sweep"
+	"github.com/rehearse-dev/rehearse/sim/virtual/prom"
 )
 
 // flaggerTick is Flagger's scheduler tick, rehearse's anchor.

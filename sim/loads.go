@@ -63,20 +63,85 @@ func minTime(a, b time.Time) time.Time {
 type virtualRunner struct {
 	w       *world
 	mu      sync.Mutex
-	started []vload // since the last tick
+	started []vload  // since the last tick
+	notes   []string // how commands other than hey were modelled, since the last tick
 }
 
 // Start implements hooks.Runner.
 func (v *virtualRunner) Start(t hooks.Task) (hooks.Run, error) {
-	h, err := load.ParseHey(t.Cmd)
+	l, note, err := v.w.modelTask(t)
 	if err != nil {
 		return hooks.Run{}, err
 	}
-	l := v.w.virtual(h, epoch.Add(t.At))
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	v.started = append(v.started, l)
+	if note != "" {
+		v.notes = append(v.notes, note)
+	}
 	return hooks.Run{For: l.until.Sub(l.from)}, nil
+}
+
+// modelTask models a task's command as load: a hey command as it asks, a
+// background (cmd) task running another load-test tool as steady load (see
+// virtualTool), with a note saying so. A blocking task's command other than
+// hey is not run: its answer would wait on a duration rehearse cannot know.
+func (w *world) modelTask(t hooks.Task) (vload, string, error) {
+	h, err := load.ParseHey(t.Cmd)
+	if err == nil {
+		return w.virtual(h, epoch.Add(t.At)), "", nil
+	}
+	if t.Blocking {
+		return vload{}, "", err
+	}
+	tool, toolErr := load.ParseTool(t.Cmd)
+	if toolErr != nil {
+		return vload{}, "", fmt.Errorf("%w; %w", err, toolErr)
+	}
+	l := w.virtualTool(tool, epoch.Add(t.At))
+	return l, toolNote(t, tool, l), nil
+}
+
+// virtualTool models a load-test tool other than hey: flagger-loadtester
+// runs it like any cmd task, and rehearse reads, never runs, it. It sends
+// the rate its flags state (else load.DefaultToolRate) for the duration they
+// state (else as long as the loadtester lets a command run, which covers
+// the analysis), to the service its URL names, or to the canary when it
+// names none (its target is in a script or plan rehearse cannot read, and a
+// Canary's load test is there to drive the canary).
+func (w *world) virtualTool(t *load.Tool, at time.Time) vload {
+	rate := t.Rate
+	if rate <= 0 {
+		rate = load.DefaultToolRate
+	}
+	d := t.Duration
+	if d <= 0 || d > hooks.LoadtesterTimeout {
+		d = hooks.LoadtesterTimeout
+	}
+	target := "canary"
+	if t.Host != "" {
+		target = w.loadTarget(t.Host)
+	}
+	return vload{from: at, until: at.Add(d), rps: rate, target: target}
+}
+
+// toolNote tells the report how a tool other than hey was modelled, and
+// which of its numbers were assumed.
+func toolNote(t hooks.Task, tool *load.Tool, l vload) string {
+	rate := fmt.Sprintf("%g requests/s", l.rps)
+	if tool.Rate <= 0 {
+		rate += " (its flags state no rate: rehearse's default)"
+	}
+	length := "for " + l.until.Sub(l.from).String()
+	if tool.Duration <= 0 {
+		length = "for as long as the analysis runs (its flags state no duration)"
+	}
+	where := l.target
+	if tool.Host == "" {
+		where += " (it names no URL rehearse can read)"
+	}
+	return fmt.Sprintf("load test %s: `%s` runs %s, which rehearse models, without running it, as steady load of %s on the %s %s; a check on request counts reads that assumed load",
+		t.Hook, t.Cmd, tool.Name, rate, where, length)
 }
 
 // useVirtualLoads has the webhook receivers run hey commands as modelled
@@ -89,12 +154,12 @@ func (w *world) useVirtualLoads() {
 	w.hooks.SetRunner(w.loadRunner)
 }
 
-func (v *virtualRunner) take() []vload {
+func (v *virtualRunner) take() ([]vload, []string) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	out := v.started
-	v.started = nil
-	return out
+	out, notes := v.started, v.notes
+	v.started, v.notes = nil, nil
+	return out, notes
 }
 
 // ingestLoads adds the load tests the tick's webhooks started to the
@@ -103,11 +168,16 @@ func (w *world) ingestLoads() []string {
 	if w.hooks == nil {
 		return nil
 	}
+	var modelled []string
 	if w.loadRunner != nil {
-		w.loads = append(w.loads, w.loadRunner.take()...)
+		started, notes := w.loadRunner.take()
+		w.loads = append(w.loads, started...)
+		for _, n := range notes {
+			modelled = w.taskNotes.once(modelled, n, n)
+		}
 	}
 	calls := w.hooks.Calls()
-	notes := w.taskNotes.of(calls[w.callsSeen:])
+	notes := append(modelled, w.taskNotes.of(calls[w.callsSeen:])...)
 	w.callsSeen = len(calls)
 	return notes
 }

@@ -5,11 +5,14 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/reports"
+	"github.com/rehearse-dev/rehearse/sim/hooks"
+	"github.com/rehearse-dev/rehearse/sim/load"
 )
 
 const loadtesterPattern = "../fixtures/patterns/loadtester-hey/scenarios/load-test.yaml"
@@ -113,5 +116,43 @@ func TestRealLoadTestRunsOnceAtATime(t *testing.T) {
 	}
 	if requests == 0 {
 		t.Error("no tick recorded what the real hey measured")
+	}
+}
+
+// TestLoadToolsAreModelled: a cmd task running a load-test tool other than
+// hey is modelled as steady load (its flags' rate and duration, else the
+// default rate for the loadtester's whole run) on the service it names,
+// else on the canary, with a note naming the command; a blocking one is
+// not run.
+func TestLoadToolsAreModelled(t *testing.T) {
+	cd := &v1beta1.Canary{}
+	cd.Name, cd.Namespace = "ledger", "bank"
+	cd.Spec.TargetRef = v1beta1.LocalObjectReference{APIVersion: "apps/v1", Kind: "Deployment", Name: "ledger"}
+	w := &world{cd: cd}
+	cases := []struct {
+		cmd      string
+		blocking bool
+		rps      float64
+		length   time.Duration
+		target   string
+		note     string // "" when not run
+	}{
+		{"ghz --rps 50 -z 1m --call a.B/C ledger-primary.bank:9000", false, 50, time.Minute, "primary", "as steady load of 50 requests/s on the primary for 1m0s"},
+		{"k6 run -e URL=http://ledger.bank/ /s.js", false, load.DefaultToolRate, hooks.LoadtesterTimeout, "apex", "(its flags state no rate: rehearse's default) on the apex for as long as the analysis runs"},
+		{"jmeter -n -t plan.jmx", false, load.DefaultToolRate, hooks.LoadtesterTimeout, "canary", "on the canary (it names no URL rehearse can read)"},
+		{"k6 run /s.js", true, 0, 0, "", ""},
+	}
+	for _, c := range cases {
+		l, note, err := w.modelTask(hooks.Task{Hook: "load", Cmd: c.cmd, Blocking: c.blocking})
+		switch {
+		case c.note == "":
+			if err == nil {
+				t.Errorf("%s: modelled as %+v, want it not run", c.cmd, l)
+			}
+		case err != nil:
+			t.Errorf("%s: %v", c.cmd, err)
+		case l.rps != c.rps || l.until.Sub(l.from) != c.length || l.target != c.target || !strings.Contains(note, c.note) || !strings.Contains(note, c.cmd):
+			t.Errorf("%s: got %g/s for %s on %s, note %q; want %g/s for %s on %s, note saying %q", c.cmd, l.rps, l.until.Sub(l.from), l.target, note, c.rps, c.length, c.target, c.note)
+		}
 	}
 }

@@ -117,7 +117,12 @@ func (h *Hey) Rate() float64 { return h.QPS * float64(h.Concurrency) }
 
 // split breaks a command line into words, honouring single and double
 // quotes and backslash escapes, as a shell would, without running one.
-func split(s string) ([]string, error) {
+// Shell syntax (pipes, lists, substitutions) is refused.
+func split(s string) ([]string, error) { return tokenize(s, false) }
+
+// tokenize splits as split does; lenient, an unquoted shell operator only
+// ends a word, for commands rehearse reads and never runs.
+func tokenize(s string, lenient bool) ([]string, error) {
 	var words []string
 	var cur strings.Builder
 	inWord, quote := false, rune(0)
@@ -133,13 +138,13 @@ func split(s string) ([]string, error) {
 			i++
 			cur.WriteRune(runes[i])
 			inWord = true
-		case quote == 0 && (r == ' ' || r == '\t' || r == '\n'):
+		case quote == 0 && !lenient && strings.ContainsRune("|&;<>()$`", r):
+			return nil, fmt.Errorf("command %q uses shell syntax (%q): rehearse runs no shell", clip(s), r)
+		case quote == 0 && strings.ContainsRune(" \t\n|&;<>()`", r):
 			if inWord {
 				words, inWord = append(words, cur.String()), false
 				cur.Reset()
 			}
-		case quote == 0 && strings.ContainsRune("|&;<>()$`", r):
-			return nil, fmt.Errorf("command %q uses shell syntax (%q): rehearse runs no shell", clip(s), r)
 		default:
 			cur.WriteRune(r)
 			inWord = true

@@ -11,8 +11,8 @@ import (
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/reports"
-	"github.com/rehearse-dev/rehearse/sim/virtual/hooks"
 	"github.com/rehearse-dev/rehearse/sim/realtraffic/load"
+	"github.com/rehearse-dev/rehearse/sim/virtual/hooks"
 )
 
 const loadtesterPattern = "../fixtures/patterns/loadtester-hey/scenarios/load-test.yaml"

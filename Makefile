@@ -16,7 +16,8 @@ GATEWAY_API_CRDS := gatewayclasses gateways httproutes referencegrants
 all: build
 
 build:
-	$(GO) build -o $(BIN)/rehearse ./cmd/rehearse
+	@# -buildvcs=auto: `rehearse version` names the commit even where GOFLAGS turns stamping off.
+	$(GO) build -buildvcs=auto -o $(BIN)/rehearse ./cmd/rehearse
 
 ## test: every test tier, with go test's summary lines. The envtest tier needs
 ## kube-apiserver and etcd, built once from Go modules into .cache/envtest.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/prometheus/prometheus/model/labels"
@@ -45,7 +46,7 @@ type newQueryFunc func(ctx context.Context, ng *promql.Engine, st *store) (promq
 
 func instant(q string, at time.Time, opts promql.QueryOpts) newQueryFunc {
 	return func(ctx context.Context, ng *promql.Engine, st *store) (promql.Query, error) {
-		if err := budget.Check(q, 0); err != nil {
+		if err := checkInstant(q); err != nil {
 			return nil, err
 		}
 		return ng.NewInstantQuery(ctx, st, opts, q, at)
@@ -59,6 +60,37 @@ func ranged(q string, start, end time.Time, step time.Duration, opts promql.Quer
 		}
 		return ng.NewRangeQuery(ctx, st, opts, q, start, end, step)
 	}
+}
+
+// instantVerdicts memoises budget.Check for instant queries by their text.
+// The verdict depends on the text alone, and a rehearsal asks the same
+// rendered queries at every tick (sweeps thousands of times), so without it
+// each query would be parsed twice per tick: once here, once by the engine.
+// It stops growing at maxInstantVerdicts texts; later ones are checked each time.
+var instantVerdicts struct {
+	sync.Mutex
+	m map[string]error
+}
+
+const maxInstantVerdicts = 4096
+
+func checkInstant(q string) error {
+	instantVerdicts.Lock()
+	err, ok := instantVerdicts.m[q]
+	instantVerdicts.Unlock()
+	if ok {
+		return err
+	}
+	err = budget.Check(q, 0)
+	instantVerdicts.Lock()
+	if instantVerdicts.m == nil {
+		instantVerdicts.m = map[string]error{}
+	}
+	if len(instantVerdicts.m) < maxInstantVerdicts {
+		instantVerdicts.m[q] = err
+	}
+	instantVerdicts.Unlock()
+	return err
 }
 
 // queryError is a query that could not be created: the query text (or an

@@ -1,3 +1,5 @@
+// This file writes the JUnit report CI systems read: one test case per run,
+// wall-clock times, the virtual decision time as a property.
 package reports
 
 import (
@@ -7,6 +9,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // junitSuiteName names the one test suite every run belongs to.
@@ -34,13 +37,26 @@ type junitSuite struct {
 }
 
 type junitCase struct {
-	ClassName string        `xml:"classname,attr"`
-	Name      string        `xml:"name,attr"`
-	Time      string        `xml:"time,attr"`
-	Failure   *junitProblem `xml:"failure,omitempty"`
-	Error     *junitProblem `xml:"error,omitempty"`
-	Skipped   *junitSkipped `xml:"skipped,omitempty"`
-	SystemOut string        `xml:"system-out,omitempty"`
+	ClassName  string           `xml:"classname,attr"`
+	Name       string           `xml:"name,attr"`
+	Time       string           `xml:"time,attr"`
+	Properties *junitProperties `xml:"properties,omitempty"`
+	Failure    *junitProblem    `xml:"failure,omitempty"`
+	Error      *junitProblem    `xml:"error,omitempty"`
+	Skipped    *junitSkipped    `xml:"skipped,omitempty"`
+	SystemOut  string           `xml:"system-out,omitempty"`
+}
+
+// junitProperties holds what a test case says beside its wall time: the
+// virtual time the engine took to decide, which is the rollout's time, not
+// the test's.
+type junitProperties struct {
+	Properties []junitProperty `xml:"property"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
 }
 
 type junitProblem struct {
@@ -59,7 +75,11 @@ type junitSkipped struct {
 // run (class name the canary, name the scenario), sorted by scenario. A run
 // whose expectations failed is a failure listing them; a run that could not
 // complete is an error; a run not rehearsed, or not rehearsable, is
-// skipped, with its reason. Times are virtual: the decision time, or 0.
+// skipped, with its reason. Times are wall-clock seconds, each run's
+// Run.Wall, because CI dashboards read them as how long the test took; the
+// virtual decision time is the property virtualSeconds. Wall is the one
+// input that varies from run to run, so junit.xml is the one report that is
+// not byte-identical for a seed.
 func WriteJUnit(w io.Writer, runs []*Run) error {
 	sorted, err := sortedRuns(runs)
 	if err != nil {
@@ -87,7 +107,7 @@ func junitDocument(runs []*Run) junitSuites {
 		suite.Failures += btoi(c.Failure != nil)
 		suite.Errors += btoi(c.Error != nil)
 		suite.Skipped += btoi(c.Skipped != nil)
-		total += junitSeconds(r)
+		total += junitWall(r.Wall)
 		suite.Cases = append(suite.Cases, c)
 	}
 	suite.Time = formatSeconds(total)
@@ -99,8 +119,8 @@ func junitDocument(runs []*Run) junitSuites {
 
 func junitTestCase(r *Run) junitCase {
 	c := junitCase{
-		ClassName: r.Canary, Name: r.Scenario, Time: formatSeconds(junitSeconds(r)),
-		SystemOut: junitSystemOut(r),
+		ClassName: r.Canary, Name: r.Scenario, Time: formatSeconds(junitWall(r.Wall)),
+		Properties: junitVirtualTime(r), SystemOut: junitSystemOut(r),
 	}
 	switch resultWord(r) {
 	case "error":
@@ -134,13 +154,18 @@ func junitSystemOut(r *Run) string {
 		outcomeSentence(r, plain), oneLine(providerText(r)), oneLine(r.Strategy), oneLine(r.Cluster), r.Seed, r.MaxWeight)
 }
 
-// junitSeconds is the virtual time a run took to decide; never wall time.
-func junitSeconds(r *Run) float64 {
+// junitVirtualTime is the virtual time a run took to decide, as the
+// property virtualSeconds; nothing when it did not decide.
+func junitVirtualTime(r *Run) *junitProperties {
 	if r.DecidedAt == nil {
-		return 0
+		return nil
 	}
-	return *r.DecidedAt
+	return &junitProperties{[]junitProperty{{Name: "virtualSeconds", Value: formatSeconds(*r.DecidedAt)}}}
 }
+
+// junitWall is Wall rounded as JUnit writes it, so that a suite's time is
+// the sum of its cases' times.
+func junitWall(d time.Duration) float64 { return d.Round(time.Millisecond).Seconds() }
 
 func formatSeconds(s float64) string {
 	return strconv.FormatFloat(s, 'f', 3, 64)

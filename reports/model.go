@@ -1,5 +1,7 @@
 package reports
 
+import "time"
+
 // Run is one replayed scenario: its settings, the final decision, whether the
 // scenario's expectations held, and every analysis tick the simulator recorded.
 type Run struct {
@@ -42,6 +44,10 @@ type Run struct {
 	// Skipped, when set, says why the run was not rehearsed: it is neither
 	// passed nor failed (JUnit <skipped>), and never fails the command.
 	Skipped string `json:"skipped,omitempty"`
+	// Wall is the wall-clock time the rehearsal took. Only the JUnit report
+	// reads it (CI dashboards show it as the test's time); it stays out of
+	// the JSON and Markdown reports, which are byte-identical for a seed.
+	Wall time.Duration `json:"-"`
 }
 
 // SkippedSuspended is why a suspended Canary is not rehearsed.

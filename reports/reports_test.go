@@ -135,7 +135,11 @@ type junit struct {
 			ClassName string `xml:"classname,attr"`
 			Name      string `xml:"name,attr"`
 			Time      string `xml:"time,attr"`
-			Failure   *struct {
+			Props     []struct {
+				Name  string `xml:"name,attr"`
+				Value string `xml:"value,attr"`
+			} `xml:"properties>property"`
+			Failure *struct {
 				Message string `xml:"message,attr"`
 				Text    string `xml:",chardata"`
 			} `xml:"failure"`
@@ -149,8 +153,11 @@ type junit struct {
 	} `xml:"testsuite"`
 }
 
+// TestJUnitParses: counts, classes, and times as CI dashboards read them:
+// wall-clock seconds (here the fixed ones timedRuns gives), the virtual
+// decision time only as the property virtualSeconds.
 func TestJUnitParses(t *testing.T) {
-	b := renderBytes(t, func(w io.Writer) error { return WriteJUnit(w, allRuns()) })
+	b := renderBytes(t, func(w io.Writer) error { return WriteJUnit(w, timedRuns()) })
 	var doc junit
 	if err := xml.Unmarshal(b, &doc); err != nil {
 		t.Fatalf("the JUnit report is not XML: %v", err)
@@ -162,13 +169,13 @@ func TestJUnitParses(t *testing.T) {
 	if s.Name != "rehearse" || s.Tests != 6 || s.Failures != 1 || s.Errors != 1 || s.Skipped != 2 || len(s.Cases) != 6 {
 		t.Fatalf("suite %q: tests=%d failures=%d errors=%d skipped=%d cases=%d", s.Name, s.Tests, s.Failures, s.Errors, s.Skipped, len(s.Cases))
 	}
-	want := []struct{ name, time, problem string }{
-		{"bad-release", "540.000", ""},
-		{"cluster-lost", "0.000", "error"},
-		{"gate-closed", "0.000", "failure"},
-		{"good-release", "480.000", ""},
-		{"queue-gauge", "0.000", "not rehearsable"},
-		{"suspended", "0.000", "skipped"},
+	want := []struct{ name, time, virtual, problem string }{
+		{"bad-release", "0.501", "540.000", ""},
+		{"cluster-lost", "0.751", "", "error"},
+		{"gate-closed", "1.001", "", "failure"},
+		{"good-release", "0.251", "480.000", ""},
+		{"queue-gauge", "1.501", "", "not rehearsable"},
+		{"suspended", "1.251", "", "skipped"},
 	}
 	for i, w := range want {
 		c := s.Cases[i]
@@ -191,6 +198,15 @@ func TestJUnitParses(t *testing.T) {
 		if c.Name != w.name || c.ClassName != "test/podinfo" || c.Time != w.time || problem != w.problem {
 			t.Errorf("case %d: got %s %s time=%s problem=%q; want %s time=%s problem=%q",
 				i, c.ClassName, c.Name, c.Time, problem, w.name, w.time, w.problem)
+		}
+		virtual := ""
+		for _, p := range c.Props {
+			if p.Name == "virtualSeconds" {
+				virtual = p.Value
+			}
+		}
+		if virtual != w.virtual {
+			t.Errorf("case %s: virtualSeconds = %q, want %q", c.Name, virtual, w.virtual)
 		}
 	}
 	if f := s.Cases[2].Failure; f == nil || !strings.Contains(f.Text, "failed: promoted within 20m0s") {

@@ -48,8 +48,11 @@ func (s *Session) RunAllReal(ctx context.Context, scs []*scenarios.Scenario, opt
 // runWith is Session.Run's frame (report, recovery, world, verdict) around
 // a way of rehearsing.
 func (s *Session) runWith(ctx context.Context, sc *scenarios.Scenario, opts Options, rehearse func(*world, *reports.Run) error) (out *reports.Run) {
+	began := time.Now()
 	r := newReport(sc, opts)
 	r.Cluster = s.backend.Name()
+	// Wall is for JUnit only (json:"-"): the rehearsal's cost, not the rollout's.
+	defer func() { r.Wall = time.Since(began) }()
 	if r.Skipped = skipReason(sc); r.Skipped != "" {
 		finish(sc, r)
 		r.Decision = "not rehearsed"

@@ -128,7 +128,22 @@ func (w *world) feed(ctx context.Context, until time.Time) error {
 		}
 		w.feeder.at = t
 	}
+	w.loads = running(w.loads, w.feeder.at)
 	return w.prom.Commit()
+}
+
+// running drops the load tests that ended a scrape ago or more, as of the
+// last scrape at: they add nothing to any later scrape, and a long run
+// starts one every tick, so keeping them would make each scrape slower than
+// the last.
+func running(loads []vload, at time.Time) []vload {
+	kept := loads[:0]
+	for _, l := range loads {
+		if l.until.After(at) {
+			kept = append(kept, l)
+		}
+	}
+	return kept
 }
 
 // roles reads both versions and the weights; a version that is missing

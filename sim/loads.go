@@ -176,10 +176,9 @@ func (w *world) ingestLoads() []string {
 			modelled = w.taskNotes.once(modelled, n, n)
 		}
 	}
-	calls := w.hooks.Calls()
-	notes := append(modelled, w.taskNotes.of(calls[w.callsSeen:])...)
-	w.callsSeen = len(calls)
-	return notes
+	calls := w.hooks.CallsSince(w.callsSeen)
+	w.callsSeen += len(calls)
+	return append(modelled, w.taskNotes.of(calls)...)
 }
 
 // virtual models a hey command: its rate for its duration, aimed at the

@@ -156,3 +156,17 @@ func TestLoadToolsAreModelled(t *testing.T) {
 		}
 	}
 }
+
+func TestRunningDropsEndedLoads(t *testing.T) {
+	at := epoch.Add(time.Hour)
+	loads := []vload{
+		{from: epoch, until: at.Add(-time.Second), rps: 1},
+		{from: epoch, until: at, rps: 2},
+		{from: epoch, until: at.Add(time.Second), rps: 3},
+		{from: at, until: at.Add(time.Minute), rps: 4},
+	}
+	got := running(loads, at)
+	if len(got) != 2 || got[0].rps != 3 || got[1].rps != 4 {
+		t.Errorf("running = %+v, want the loads with rps 3 and 4 (the others ended by %s)", got, at)
+	}
+}

@@ -140,7 +140,7 @@ func (w *world) startServices(sc *scenarios.Scenario, cd *v1beta1.Canary) error 
 		pool = &promPool{}
 		w.closers = append(w.closers, pool.close)
 	}
-	p, err := pool.get()
+	p, err := pool.get(w.inProcess) // only a run in virtual time is in process
 	if err != nil {
 		return err
 	}

@@ -172,6 +172,18 @@ func (s *Server) Calls() []Call {
 	return append([]Call(nil), s.calls...)
 }
 
+// CallsSince returns the calls received after the first n, in order of
+// arrival: a caller that reads them tick by tick copies each call once, not
+// the whole history every tick (a week's run has tens of thousands).
+func (s *Server) CallsSince(n int) []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n >= len(s.calls) {
+		return nil
+	}
+	return append([]Call(nil), s.calls[max(n, 0):]...)
+}
+
 // Close stops the server and waits for calls in progress, which end at once.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {

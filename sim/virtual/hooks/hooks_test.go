@@ -159,6 +159,14 @@ func TestTasks(t *testing.T) {
 	if c := s.Calls()[1]; c.Path != "/" || c.Metadata["cmd"] != tests[1].metadata["cmd"] || c.Status != 202 {
 		t.Errorf("recorded task = %+v, want the cmd and 202", c)
 	}
+	all := s.Calls()
+	for _, n := range []int{-1, 0, 1, len(all) - 1, len(all), len(all) + 5} {
+		since := s.CallsSince(n)
+		want := all[min(max(n, 0), len(all)):]
+		if len(since) != len(want) || (len(want) > 0 && since[0].Metadata["cmd"] != want[0].Metadata["cmd"]) {
+			t.Errorf("CallsSince(%d) = %d calls, want the %d after the first %d", n, len(since), len(want), n)
+		}
+	}
 }
 
 func TestAnswersFollowVirtualTime(t *testing.T) {

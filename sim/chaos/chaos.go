@@ -95,6 +95,7 @@ func trial(ctx context.Context, s *sim.Session, j job) Trial {
 	for _, f := range j.faults {
 		t.Faults = append(t.Faults, f.String())
 	}
+	t.Effects = effects(j.faults, r, j.sc.Release.At)
 	t.Changed = t.Outcome != t.Baseline
 	if t.Changed || r.Error != "" {
 		t.Why = why(r)

@@ -46,7 +46,8 @@ func Random(rng *rand.Rand, sc *scenarios.Scenario, interval, horizon time.Durat
 	for len(out) < n {
 		t := targets[rng.IntN(len(targets))]
 		f := scenarios.Fault{Target: t.target, Kind: t.kinds[rng.IntN(len(t.kinds))], Probability: 1,
-			At:  sc.Release.At + interval + time.Duration(rng.Int64N(int64(max(horizon, interval)))),
+			// Whole seconds: a report says "from 3m27s", never nanoseconds.
+			At:  (sc.Release.At + interval + time.Duration(rng.Int64N(int64(max(horizon, interval))))).Round(time.Second),
 			For: time.Duration(1+rng.IntN(4)) * interval}
 		if rng.IntN(3) == 0 && (f.Target == scenarios.FaultWebhook || f.Target == scenarios.FaultKubernetes) {
 			f.Probability = 0.5

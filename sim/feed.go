@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
 
 	"github.com/rehearse-dev/rehearse/engine"
@@ -16,6 +17,7 @@ import (
 	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
 	"github.com/rehearse-dev/rehearse/sim/backend/memory"
+	"github.com/rehearse-dev/rehearse/sim/virtual/prom"
 	"github.com/rehearse-dev/rehearse/sim/virtual/traffic"
 )
 
@@ -57,6 +59,7 @@ func (w *world) newFeeder(seed int64, start time.Time) (*feeder, error) {
 		builtin = append(builtin, g.Series()...)
 	}
 	queries := traffic.CanaryQueries(cd, w.template)
+	w.prom.SetRetention(retentionFor(cd, queries))
 	f.synth = traffic.Synthesize(queries, model, cd.Spec.TargetRef.Kind, traffic.Sources{Builtin: builtin, Given: w.givenSeries()})
 	for _, g := range f.gens {
 		g.AddPlans(f.synth.Plans)
@@ -65,6 +68,37 @@ func (w *world) newFeeder(seed int64, start time.Time) (*feeder, error) {
 		f.revisions = &revisionFeed{provider: provider, model: model, gens: map[string]*traffic.Generator{}}
 	}
 	return f, nil
+}
+
+// minRetention is the least a run keeps of its samples: long enough that
+// a run of a few hours never drops any, as a stock Prometheus's head holds
+// two to three hours.
+const minRetention = 6 * time.Hour
+
+// retentionFor is how much of the past the synthetic Prometheus must keep
+// for the Canary's queries: twice the furthest any of them reads back (a
+// builtin metric reads its interval, plus the lookback). 0, keep all, if a
+// query's reach has no bound. Once a run is past it, each tick costs the
+// same however long the run has been going.
+func retentionFor(cd *v1beta1.Canary, queries []traffic.Query) time.Duration {
+	reach := time.Duration(0)
+	if a := cd.GetAnalysis(); a != nil {
+		for _, m := range a.Metrics {
+			d, err := model.ParseDuration(m.GetInterval())
+			if err != nil {
+				return 0
+			}
+			reach = max(reach, time.Duration(d)+5*time.Minute)
+		}
+	}
+	for _, q := range queries {
+		d, ok := prom.Reach(q.PromQL)
+		if !ok {
+			return 0
+		}
+		reach = max(reach, d)
+	}
+	return max(minRetention, 2*reach)
 }
 
 // givenSeries says whether the scenario's raw series include a name.

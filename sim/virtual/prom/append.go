@@ -27,10 +27,13 @@ func (s *Server) Append(l labels.Labels, tMillis int64, v float64) error {
 
 // Commit makes every buffered sample visible to queries at once.
 func (s *Server) Commit() error {
-	return s.withStore(func(*store) error {
+	return s.withStore(func(st *store) error {
 		s.appMu.Lock()
 		defer s.appMu.Unlock()
-		return s.commitLocked()
+		if err := s.commitLocked(); err != nil {
+			return err
+		}
+		return s.dropOld(st)
 	})
 }
 

@@ -110,6 +110,9 @@ func (s *Server) evaluate(ctx context.Context, newQuery newQueryFunc, use func(p
 			return queryError{err}
 		}
 		defer qry.Close()
+		if err := s.observe(qry.Statement()); err != nil {
+			return err
+		}
 		res := qry.Exec(ctx)
 		if res.Err != nil {
 			return res.Err

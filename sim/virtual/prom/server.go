@@ -95,6 +95,9 @@ type Server struct {
 
 	fault atomic.Pointer[Fault]
 
+	retMu sync.Mutex
+	ret   retention
+
 	httpMu sync.Mutex
 	http   *http.Server
 }
@@ -112,7 +115,9 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	p := parser.NewParser(parser.Options{})
-	return &Server{opts: opts, parser: p, engine: newEngine(opts, p), store: st}, nil
+	s := &Server{opts: opts, parser: p, engine: newEngine(opts, p), store: st}
+	s.SetRetention(0)
+	return s, nil
 }
 
 // newEngine configures the PromQL engine as a stock Prometheus 3 server does.
@@ -139,6 +144,7 @@ func (s *Server) Reset() error {
 		return ErrClosed
 	}
 	s.SetFault(Fault{})
+	s.SetRetention(0)
 	s.rollback()
 	dir := s.store.dir
 	if err := s.store.clear(); err != nil {

@@ -1,0 +1,81 @@
+// Tests of retention: what a server keeps of the past, and Reach.
+package prom
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestReach(t *testing.T) {
+	tests := []struct {
+		query string
+		want  time.Duration
+		ok    bool
+	}{
+		{`up`, 5 * time.Minute, true}, // the lookback
+		{`sum(rate(req_total[1m]))`, time.Minute, true},
+		{`rate(req_total[2m] offset 10m)`, 12 * time.Minute, true},
+		{`max_over_time(rate(req_total[1m])[30m:1m])`, 31 * time.Minute, true},
+		{`histogram_quantile(0.99, sum(rate(dur_bucket[5m])) by (le)) + on() vector(1)`, 5 * time.Minute, true},
+		{`rate(req_total[1m] @ 1700000000)`, 0, false},
+		{`rate(req_total[1m] @ end())`, 0, false},
+		{`sum(rate(req_total[1m]`, 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := Reach(tt.query)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("Reach(%s) = %s, %v; want %s, %v", tt.query, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+// TestRetentionKeepsAnswersAndRefusesWhatItDropped runs twelve hours of
+// one-minute ticks against a server that keeps one hour and one that keeps
+// everything: every answer within the hour is identical, the head really
+// was truncated, and a query reaching before what was kept fails, saying
+// so, instead of answering from partial data.
+func TestRetentionKeepsAnswersAndRefusesWhatItDropped(t *testing.T) {
+	all := newTestServer(t, Options{NoIsolation: true}, t0)
+	kept := newTestServer(t, Options{NoIsolation: true}, t0)
+	kept.SetRetention(time.Hour)
+	const q = `sum(rate(req_total{code="500"}[1m])) / sum(rate(req_total[1m]))`
+	const step = 5 * time.Second
+	var at time.Time
+	for tick := range 12 * 60 {
+		for i := range 12 {
+			n := tick*12 + i
+			for _, s := range []*Server{all, kept} {
+				appendScrape(t, s, t0.Add(time.Duration(n)*step).UnixMilli(), float64(n))
+			}
+		}
+		for _, s := range []*Server{all, kept} {
+			if err := s.Commit(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		at = t0.Add(time.Duration(tick*12+11) * step)
+		a, errA := all.Query(context.Background(), q, at)
+		b, errB := kept.Query(context.Background(), q, at)
+		if fmt.Sprint(a, errA) != fmt.Sprint(b, errB) {
+			t.Fatalf("tick %d: keeping all %v (%v), keeping an hour %v (%v)", tick, a, errA, b, errB)
+		}
+	}
+	if err := kept.withStore(func(st *store) error {
+		if age := at.Sub(time.UnixMilli(st.head.MinTime())); age > 2*time.Hour+time.Minute {
+			return fmt.Errorf("the head still holds %s of samples, want at most two hours", age)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := kept.Query(context.Background(), `sum(rate(req_total[3h]))`, at)
+	if err == nil || !strings.Contains(err.Error(), "keeps only the last 1h0m0s") {
+		t.Errorf("a query over three hours = %v, want an error saying only an hour is kept", err)
+	}
+	if _, err := all.Query(context.Background(), `sum(rate(req_total[3h]))`, at); err != nil {
+		t.Errorf("keeping everything, a query over three hours failed: %v", err)
+	}
+}

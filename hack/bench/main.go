@@ -65,6 +65,9 @@ func run(out io.Writer, c config) error {
 		}
 	}
 	t.print(out)
+	if t.explain != nil {
+		t.explain(out)
+	}
 	fmt.Fprintf(out, "\nload average at the end: %s (other processes inflate wall times, not CPU)\n", loadAverage())
 	return nil
 }
@@ -173,12 +176,19 @@ func libraryTicks(t *table, c config) error {
 	}
 	replay() // warm: pooled servers, lazily built tables
 	const rounds = 5
-	m := measure(func() {
-		for range rounds {
-			replay()
-		}
+	var m cost
+	by, err := profiled(func() {
+		m = measure(func() {
+			for range rounds {
+				replay()
+			}
+		})
 	})
+	if err != nil {
+		return err
+	}
 	ticks := rounds * replay()
+	t.explain = func(out io.Writer) { printParts(out, by, ticks) }
 	cpu, wall := m.cpu/time.Duration(ticks), m.wall/time.Duration(ticks)
 	t.add(row{what: fmt.Sprintf("library tick, CPU (%d ticks, one core)", ticks/rounds), value: cpu, unit: "ms",
 		vsFlagger: true, goal: 200 * time.Microsecond})

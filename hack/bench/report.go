@@ -24,7 +24,11 @@ type row struct {
 	mib            float64
 }
 
-type table struct{ rows []row }
+type table struct {
+	rows []row
+	// explain, if set, prints where the time of the figures went.
+	explain func(io.Writer)
+}
 
 func (t *table) add(r row) { t.rows = append(t.rows, r) }
 

@@ -10,17 +10,24 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
 
-// killTries is how many runs are killed mid-write.
-const killTries = 100
+// killTries is how many runs are killed mid-write; at least minMidWrite of
+// the kills must land before the run finished writing, or the test has
+// proved nothing about torn files.
+const (
+	killTries   = 100
+	minMidWrite = killTries / 10
+)
 
 func TestKillMidWriteTearsNoReport(t *testing.T) {
 	bin := builtBinary(t)
 	var wg sync.WaitGroup
 	torn := make(chan string, killTries*4)
+	var midWrite atomic.Int32
 	sem := make(chan struct{}, 8)
 	for i := range killTries {
 		wg.Add(1)
@@ -29,7 +36,9 @@ func TestKillMidWriteTearsNoReport(t *testing.T) {
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			out := filepath.Join(t.TempDir(), "out")
-			killWhenWriting(t, bin, out, time.Duration(i%10)*time.Millisecond/2)
+			if killWhenWriting(t, bin, out, time.Duration(i%10)*time.Millisecond/2) {
+				midWrite.Add(1)
+			}
 			for _, p := range checkReports(out) {
 				torn <- p
 			}
@@ -41,36 +50,44 @@ func TestKillMidWriteTearsNoReport(t *testing.T) {
 	for p := range torn {
 		bad = append(bad, p)
 	}
+	n := int(midWrite.Load())
+	t.Logf("%d of %d kills landed mid-write, %d torn reports", n, killTries, len(bad))
 	if len(bad) > 0 {
-		t.Errorf("%d torn reports after %d kills mid-write: %v", len(bad), killTries, bad)
+		t.Errorf("%d torn reports after %d kills mid-write: %v", len(bad), n, bad)
+	}
+	if n < minMidWrite {
+		t.Errorf("only %d of %d kills landed while the run wrote its reports, want at least %d: the test proved too little", n, killTries, minMidWrite)
 	}
 }
 
 // killWhenWriting starts a run and kills it with SIGKILL jitter after the
-// first report appears in out (or when it ends by itself).
-func killWhenWriting(t *testing.T, bin, out string, jitter time.Duration) {
+// first report appears in out (or when it ends by itself). It says whether
+// the kill landed mid-write: the run died of it before writing its index,
+// the set's last file.
+func killWhenWriting(t *testing.T, bin, out string, jitter time.Duration) bool {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		t.Error(err)
-		return
+		return false
 	}
 	cmd := exec.Command(bin, "run", "--out", out, "../../scenarios/library/good-release.yaml")
 	if err := cmd.Start(); err != nil {
 		t.Error(err)
-		return
+		return false
 	}
 	done := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(done) }()
 	for {
 		select {
 		case <-done:
-			return
+			return false
 		case <-time.After(200 * time.Microsecond):
 		}
 		if entries, _ := os.ReadDir(out); len(entries) > 0 {
 			time.Sleep(jitter)
 			_ = cmd.Process.Kill()
 			<-done
-			return
+			_, err := os.Stat(filepath.Join(out, ".rehearse-reports"))
+			return !cmd.ProcessState.Exited() && os.IsNotExist(err)
 		}
 	}
 }

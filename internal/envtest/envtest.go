@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"k8s.io/apimachinery/pkg/runtime"
@@ -44,14 +43,18 @@ type Env struct {
 	Scheme *runtime.Scheme
 	// Kubeconfig is the path of a kubeconfig file for kubectl.
 	Kubeconfig string
+	// Reaped are the earlier runs, killed before they could stop, whose
+	// processes and folders Start removed.
+	Reaped []Reaped
 
 	testEnv *crenvtest.Environment
-	tempDir string // removed by Stop; empty when the caller chose the path
+	dir     runDir // this run's folder, removed by Stop
 }
 
-// Start resolves the binaries and CRDs, starts etcd and kube-apiserver,
-// installs the CRDs and writes the kubeconfig. On any error nothing is left
-// running.
+// Start resolves the binaries and CRDs, reaps what earlier runs killed
+// before they could stop left behind, starts etcd and kube-apiserver in a
+// folder of this run's own, installs the CRDs and writes the kubeconfig. On
+// any error nothing is left running.
 func Start(ctx context.Context, opts Options) (*Env, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("start envtest: %w", err)
@@ -60,14 +63,26 @@ func Start(ctx context.Context, opts Options) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Best effort: a folder we cannot remove must not stop this run.
+	reaped, _ := Reap("", time.Now())
+	dir, err := newRunDir()
+	if err != nil {
+		return nil, err
+	}
+	env := &Env{Scheme: testEnv.Scheme, Reaped: reaped, testEnv: testEnv, dir: dir}
+	if err := dir.wire(testEnv, testEnv.BinaryAssetsDirectory); err != nil {
+		return nil, errors.Join(err, env.Stop())
+	}
 	cfg, err := testEnv.Start()
 	if err != nil {
-		_ = testEnv.Stop()
-		return nil, fmt.Errorf("start the envtest control plane from %s "+
+		return nil, errors.Join(fmt.Errorf("start the envtest control plane from %s "+
 			"(set KUBEBUILDER_ATTACH_CONTROL_PLANE_OUTPUT=true to see its logs): %w",
-			testEnv.BinaryAssetsDirectory, err)
+			testEnv.BinaryAssetsDirectory, err), env.Stop())
 	}
-	env := &Env{Config: cfg, Scheme: testEnv.Scheme, testEnv: testEnv}
+	env.Config = cfg
+	if err := dir.recordChildren(); err != nil {
+		return nil, errors.Join(err, env.Stop())
+	}
 	if err := env.connect(testEnv.KubeConfig, opts.KubeconfigPath); err != nil {
 		return nil, errors.Join(err, env.Stop())
 	}
@@ -119,16 +134,11 @@ func (e *Env) connect(kubeconfig []byte, path string) error {
 	return e.writeKubeconfig(kubeconfig, path)
 }
 
-// writeKubeconfig writes to path, or to a new temporary folder when path is
+// writeKubeconfig writes to path, or into the run's folder when path is
 // empty. The file holds the admin's key, hence mode 0600.
 func (e *Env) writeKubeconfig(kubeconfig []byte, path string) error {
 	if path == "" {
-		dir, err := os.MkdirTemp("", "rehearse-envtest-")
-		if err != nil {
-			return fmt.Errorf("create a folder for the envtest kubeconfig: %w", err)
-		}
-		e.tempDir = dir
-		path = filepath.Join(dir, "kubeconfig")
+		path = e.dir.file("kubeconfig")
 	}
 	if err := os.WriteFile(path, kubeconfig, 0o600); err != nil {
 		return fmt.Errorf("write the envtest kubeconfig (check Options.KubeconfigPath): %w", err)
@@ -137,8 +147,9 @@ func (e *Env) writeKubeconfig(kubeconfig []byte, path string) error {
 	return nil
 }
 
-// Stop stops kube-apiserver and etcd and removes the temporary kubeconfig.
-// Calling it again does nothing.
+// Stop stops kube-apiserver and etcd and removes the run's folder (etcd's
+// data, certificates, the temporary kubeconfig). Calling it again does
+// nothing.
 func (e *Env) Stop() error {
 	if e.testEnv == nil {
 		return nil
@@ -148,9 +159,9 @@ func (e *Env) Stop() error {
 	if err != nil {
 		err = fmt.Errorf("stop the envtest control plane: %w", err)
 	}
-	if e.tempDir != "" {
-		err = errors.Join(err, os.RemoveAll(e.tempDir))
-		e.tempDir = ""
+	if e.dir != "" {
+		err = errors.Join(err, os.RemoveAll(string(e.dir)))
+		e.dir = ""
 	}
 	return err
 }

@@ -175,13 +175,13 @@ func TestWriteKubeconfig(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := &Env{}
+			e := &Env{dir: runDir(t.TempDir())}
 			if err := e.writeKubeconfig([]byte("apiVersion: v1\n"), tt.path); err != nil {
 				t.Fatal(err)
 			}
-			t.Cleanup(func() { os.RemoveAll(e.tempDir) })
-			if (e.tempDir != "") != tt.wantTemp || (tt.path != "" && e.Kubeconfig != tt.path) {
-				t.Errorf("Kubeconfig %q, tempDir %q: want path %q, temporary %v", e.Kubeconfig, e.tempDir, tt.path, tt.wantTemp)
+			inRunDir := filepath.Dir(e.Kubeconfig) == string(e.dir)
+			if inRunDir != tt.wantTemp || (tt.path != "" && e.Kubeconfig != tt.path) {
+				t.Errorf("Kubeconfig %q, run folder %q: want path %q, temporary %v", e.Kubeconfig, e.dir, tt.path, tt.wantTemp)
 			}
 			info, err := os.Stat(e.Kubeconfig)
 			if err != nil {

@@ -65,6 +65,7 @@ func backtestSetup(fs *pflag.FlagSet) action {
 	fs.Var(&f.set, "set", "PATH=VALUE: change a Canary field for this backtest (repeatable), e.g. analysis.threshold=10")
 	fs.StringVar(&f.expect, "expect", "", "rolled-back, promoted or undecided: exit 1 when the verdict differs")
 	fs.StringVar(&f.out, "out", "out/backtest", "folder for the reports")
+	wait := waitFlag(fs)
 	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		want, err := expectedDecision(f.expect)
 		if err != nil {
@@ -74,6 +75,11 @@ func backtestSetup(fs *pflag.FlagSet) action {
 		if err != nil {
 			return err
 		}
+		release, err := lockOut(ctx, f.out, *wait)
+		if err != nil {
+			return err
+		}
+		defer release()
 		bs, err := runBacktests(ctx, scs, f.provider)
 		if err != nil {
 			return err

@@ -21,6 +21,7 @@ func chaosSetup(fs *pflag.FlagSet) action {
 	seeds := fs.Int("seeds", 100, "with random faults: how many seeded fault sets per scenario")
 	out := fs.String("out", "out/chaos", "folder for chaos.md and chaos.json")
 	scrape := scrapeIntervalFlag(fs)
+	wait := waitFlag(fs)
 	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if len(args) == 0 {
 			return exit.BadInputf("rehearse chaos needs at least one scenario file or folder")
@@ -32,6 +33,11 @@ func chaosSetup(fs *pflag.FlagSet) action {
 		if err := applyScrapeInterval(scs, *scrape); err != nil {
 			return err
 		}
+		release, err := lockOut(ctx, *out, *wait)
+		if err != nil {
+			return err
+		}
+		defer release()
 		res, err := chaos.Run(ctx, scs, chaos.Options{Mode: *mode, Seeds: *seeds})
 		if err != nil {
 			return exit.BadInput(err)

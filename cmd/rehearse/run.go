@@ -27,6 +27,7 @@ func runSetup(fs *pflag.FlagSet) action {
 	timeScale := fs.Float64("time-scale", sim.DefaultTimeScale, "with --traffic real: wall time per virtual time (0.05 plays a 1m interval in 3s)")
 	provider := fs.String("provider", "", "mesh provider of Canaries that name none, as your Flagger install's -mesh-provider flag sets it (default: istio, Flagger's default)")
 	scrape := scrapeIntervalFlag(fs)
+	wait := waitFlag(fs)
 	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err := manifest.CheckProvider(*provider); err != nil {
 			return exit.BadInputf("rehearse run: --provider: %w", err)
@@ -58,6 +59,11 @@ func runSetup(fs *pflag.FlagSet) action {
 		opts := sim.Options{Cluster: *cluster, Seed: *seed, Kubeconfig: *kubeconfig, Provider: *provider,
 			Traffic: *trafficMode, TimeScale: *timeScale, Progress: progressTo(stderr),
 			KindCluster: *kindCluster, KindImage: *kindImage, KeepCluster: *keep && *cluster == "kind"}
+		release, err := lockOut(ctx, *out, *wait)
+		if err != nil {
+			return err
+		}
+		defer release()
 		if *cluster == "kind" {
 			fmt.Fprintln(stderr, "rehearse: starting the kind cluster (creating one takes a minute or two) ...")
 		}

@@ -42,6 +42,7 @@ func sweepSetup(fs *pflag.FlagSet) action {
 	maxFalse := fs.Float64("max-false-rollback", 0.05, "the false-rollback rate a recommended setting must stay under")
 	out := fs.String("out", "out/sweep", "folder for sweep.csv, sweep.json and sweep.html")
 	scrape := scrapeIntervalFlag(fs)
+	wait := waitFlag(fs)
 	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if len(args) == 0 {
 			return exit.BadInputf("rehearse sweep needs scenario files: at least one that expects Failed (a bad release) and one that expects Succeeded")
@@ -60,6 +61,11 @@ func sweepSetup(fs *pflag.FlagSet) action {
 		if err := prepareRecordings(ctx, scs, ""); err != nil {
 			return err
 		}
+		release, err := lockOut(ctx, *out, *wait)
+		if err != nil {
+			return err
+		}
+		defer release()
 		res, err := sweep.Run(ctx, scs, opts)
 		if err != nil {
 			return exit.BadInput(err)
@@ -105,7 +111,8 @@ func sweepCommand() *cobra.Command {
 func mergeSetup(fs *pflag.FlagSet) action {
 	out := fs.String("out", "out/sweep", "folder for the merged sweep")
 	maxFalse := fs.Float64("max-false-rollback", 0.05, "the false-rollback rate a recommended setting must stay under")
-	return func(_ context.Context, args []string, stdout, _ io.Writer) error {
+	wait := waitFlag(fs)
+	return func(ctx context.Context, args []string, stdout, _ io.Writer) error {
 		var parts []reports.SweepResult
 		for _, path := range args {
 			p, err := readSweep(path)
@@ -121,6 +128,11 @@ func mergeSetup(fs *pflag.FlagSet) action {
 		if err != nil {
 			return exit.BadInput(err)
 		}
+		release, err := lockOut(ctx, *out, *wait)
+		if err != nil {
+			return err
+		}
+		defer release()
 		return writeSweep(stdout, *out, merged, *maxFalse)
 	}
 }

@@ -55,6 +55,7 @@ func validateSetup(fs *pflag.FlagSet) action {
 	fs.StringVar(&cfg.cluster, "cluster", "memory", "where the rehearsals run: memory (embedded) or envtest (a real kube-apiserver and etcd)")
 	fs.StringVar(&cfg.provider, "provider", "", "mesh provider of Canaries that name none as your Flagger install's -mesh-provider flag sets it (default: istio, Flagger's default)")
 	fs.DurationVar(&cfg.scrape, "scrape-interval", 0, scrapeIntervalUsage)
+	wait := waitFlag(fs)
 	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		cfg.manifests = args
 		if err := cfg.check(); err != nil {
@@ -65,6 +66,11 @@ func validateSetup(fs *pflag.FlagSet) action {
 		if err != nil {
 			return err
 		}
+		release, err := lockOut(ctx, cfg.out, *wait)
+		if err != nil {
+			return err
+		}
+		defer release()
 		opts := sim.Options{Cluster: cfg.cluster, Provider: cfg.provider}
 		session, err := sim.Open(ctx, opts)
 		if err != nil {

@@ -69,6 +69,16 @@ func (c *Cluster) createIfMissing(ctx context.Context, obj client.Object) error 
 
 func isNotFound(err error) bool { return apierrors.IsNotFound(err) }
 
+// ownedBy is the controller reference to cd that every object Flagger
+// creates for a Canary carries, so that the garbage collector deletes them
+// with it. A Canary not read from an API server (no UID) owns nothing.
+func ownedBy(cd *v1beta1.Canary) []metav1.OwnerReference {
+	if cd.UID == "" {
+		return nil
+	}
+	return []metav1.OwnerReference{*metav1.NewControllerRef(cd, v1beta1.GroupVersion.WithKind("Canary"))}
+}
+
 // kindName names an object's Go type for messages: "Deployment", "Service".
 func kindName(obj client.Object) string {
 	s := fmt.Sprintf("%T", obj)
@@ -120,12 +130,13 @@ func withLabel(m map[string]string, k, v string) map[string]string {
 
 // createServices creates the apex (pointing at the primary), primary and
 // canary Services of a target selected by key=value, leaving existing ones.
+// The Canary owns those it creates, as Flagger's do.
 func (c *Cluster) createServices(ctx context.Context, cd *v1beta1.Canary, key, value string) error {
 	apex, primary, canary := cd.GetServiceNames()
 	port := corev1.ServicePort{Name: portName(cd), Port: cd.Spec.Service.Port, TargetPort: targetPort(cd)}
 	svc := func(name, selector string) *corev1.Service {
 		return &corev1.Service{
-			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: cd.Namespace},
+			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: cd.Namespace, OwnerReferences: ownedBy(cd)},
 			Spec:       corev1.ServiceSpec{Selector: map[string]string{key: selector}, Ports: []corev1.ServicePort{port}},
 		}
 	}

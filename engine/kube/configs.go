@@ -197,10 +197,7 @@ func (c *Cluster) primaryConfigs(ctx context.Context, cd *v1beta1.Canary, spec *
 // Secret's type), no labels (Flagger's -include-label-prefix is empty by
 // default), owned by the Canary.
 func (c *Cluster) copyConfig(ctx context.Context, cd *v1beta1.Canary, r configRef) error {
-	meta := metav1.ObjectMeta{Name: r.name + "-primary", Namespace: cd.Namespace}
-	if cd.UID != "" {
-		meta.OwnerReferences = []metav1.OwnerReference{*metav1.NewControllerRef(cd, v1beta1.GroupVersion.WithKind("Canary"))}
-	}
+	meta := metav1.ObjectMeta{Name: r.name + "-primary", Namespace: cd.Namespace, OwnerReferences: ownedBy(cd)}
 	key := client.ObjectKey{Namespace: cd.Namespace, Name: r.name}
 	if r.kind == configMapRef {
 		var cm corev1.ConfigMap

@@ -96,10 +96,7 @@ func primaryDeployment(cd *v1beta1.Canary, t *appsv1.Deployment, refs configRefs
 // every annotation but Flux's; the Canary owns it.
 func primaryMeta(cd *v1beta1.Canary, annotations map[string]string, key, value string) metav1.ObjectMeta {
 	m := metav1.ObjectMeta{Name: cd.PrimaryName(), Namespace: cd.Namespace,
-		Labels: primaryLabels(nil, key, value), Annotations: withoutToolkit(annotations)}
-	if cd.UID != "" {
-		m.OwnerReferences = []metav1.OwnerReference{*metav1.NewControllerRef(cd, v1beta1.GroupVersion.WithKind("Canary"))}
-	}
+		Labels: primaryLabels(nil, key, value), Annotations: withoutToolkit(annotations), OwnerReferences: ownedBy(cd)}
 	return m
 }
 

@@ -121,12 +121,9 @@ func (r HTTPRouteRouter) create(ctx context.Context, cd *v1beta1.Canary, spec ga
 	apex, _, _ := cd.GetServiceNames()
 	labels, annotations := apexMetadata(cd, nil)
 	hr := &gatewayv1.HTTPRoute{
-		ObjectMeta: metav1.ObjectMeta{Name: apex, Namespace: cd.Namespace, Labels: labels, Annotations: annotations},
-		Spec:       spec,
-	}
-	if cd.UID != "" {
 		// The route goes when the Canary goes, as Flagger's does.
-		hr.OwnerReferences = []metav1.OwnerReference{*metav1.NewControllerRef(cd, v1beta1.GroupVersion.WithKind("Canary"))}
+		ObjectMeta: metav1.ObjectMeta{Name: apex, Namespace: cd.Namespace, Labels: labels, Annotations: annotations, OwnerReferences: ownedBy(cd)},
+		Spec:       spec,
 	}
 	if err := r.Client.Create(ctx, hr); err != nil {
 		return fmt.Errorf("creating HTTPRoute %s/%s: %w", cd.Namespace, apex, err)

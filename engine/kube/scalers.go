@@ -39,10 +39,7 @@ func primaryScalerName(cd *v1beta1.Canary) string { return cd.Spec.AutoscalerRef
 
 func scalerMeta(cd *v1beta1.Canary, labels, annotations map[string]string) metav1.ObjectMeta {
 	m := metav1.ObjectMeta{Name: primaryScalerName(cd), Namespace: cd.Namespace,
-		Labels: withoutToolkit(labels), Annotations: withoutToolkit(annotations)}
-	if cd.UID != "" {
-		m.OwnerReferences = []metav1.OwnerReference{*metav1.NewControllerRef(cd, v1beta1.GroupVersion.WithKind("Canary"))}
-	}
+		Labels: withoutToolkit(labels), Annotations: withoutToolkit(annotations), OwnerReferences: ownedBy(cd)}
 	return m
 }
 

@@ -2,7 +2,9 @@ package sim
 
 import (
 	"context"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/rehearse-dev/rehearse/scenarios"
 )
@@ -36,4 +38,27 @@ func BenchmarkScenario(b *testing.B) {
 		ticks += len(Run(context.Background(), sc, Options{}).Ticks)
 	}
 	b.ReportMetric(float64(ticks)/b.Elapsed().Seconds(), "ticks/s")
+}
+
+// BenchmarkLongRun holds a Canary at its promotion gate with the checks
+// running, for 6 and for 48 hours of virtual time, and reports the CPU of
+// a tick: the same for both when cost grows linearly with the run.
+func BenchmarkLongRun(b *testing.B) {
+	for _, hours := range []int{6, 48} {
+		b.Run(fmt.Sprintf("%dh", hours), func(b *testing.B) {
+			sc, err := scenarios.LoadFile("../scenarios/library/confirm-promotion-late.yaml")
+			if err != nil {
+				b.Fatal(err)
+			}
+			sc.Webhooks["promotion-gate"].Gate = &scenarios.Gate{} // closed, never opens
+			sc.Limits.MaxDuration = time.Hour
+			Run(context.Background(), sc, Options{}) // warm: lazily built tables
+			sc.Limits.MaxDuration = time.Duration(hours) * time.Hour
+			ticks := 0
+			for b.Loop() {
+				ticks += len(Run(context.Background(), sc, Options{}).Ticks)
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(ticks), "ms/tick")
+		})
+	}
 }

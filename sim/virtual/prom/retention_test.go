@@ -79,3 +79,43 @@ func TestRetentionKeepsAnswersAndRefusesWhatItDropped(t *testing.T) {
 		t.Errorf("keeping everything, a query over three hours failed: %v", err)
 	}
 }
+
+// TestResetAnswersAsFresh has a server serve a whole run (hours of
+// samples, retention, a fault), then Reset it and serve a second run: every
+// answer of the second run, as the HTTP API's bytes, is what a fresh server
+// gives. Pooled servers rely on it.
+func TestResetAnswersAsFresh(t *testing.T) {
+	used := newTestServer(t, Options{NoIsolation: true}, t0)
+	used.SetRetention(time.Hour)
+	run := func(s *Server, hours int, scale float64) []string {
+		var bodies []string
+		h := s.Handler()
+		for tick := range hours * 60 {
+			for i := range 12 {
+				n := tick*12 + i
+				appendScrape(t, s, t0.Add(time.Duration(n)*5*time.Second).UnixMilli(), float64(n)*scale)
+			}
+			if err := s.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			at := t0.Add(time.Duration(tick*12+11) * 5 * time.Second)
+			for _, q := range []string{`sum(rate(req_total{code="500"}[1m])) / sum(rate(req_total[1m]))`,
+				`histogram_quantile(0.99, sum(rate(dur_bucket[1m])) by (le))`} {
+				bodies = append(bodies, get(t, h, queryURL("/api/v1/query", q, "time="+fmt.Sprint(at.Unix()))).body)
+			}
+		}
+		return bodies
+	}
+	run(used, 3, 1)
+	used.SetFault(Fault{Refuse: true}) // Reset must heal it
+	if err := used.Reset(); err != nil {
+		t.Fatal(err)
+	}
+	fresh := newTestServer(t, Options{NoIsolation: true}, t0)
+	got, want := run(used, 1, 3), run(fresh, 1, 3)
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("answer %d after Reset:\n%s\nfresh:\n%s", i, got[i], want[i])
+		}
+	}
+}

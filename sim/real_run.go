@@ -157,8 +157,12 @@ func (rt *realTraffic) progress() {
 	}
 	t := rt.report.Ticks[len(rt.report.Ticks)-1]
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s tick %d %s %s %d/%d failed %d", rt.report.Scenario, t.Tick,
-		time.Duration(t.T*float64(time.Second)), t.Phase, t.PrimaryWeight, t.CanaryWeight, t.FailedChecks)
+	wall := time.Since(rt.clockValue().wall(rt.w.release)).Round(100 * time.Millisecond)
+	fmt.Fprintf(&b, "%s tick %d: %s virtual in %s wall, %s %d/%d, failed checks %d", rt.report.Scenario, t.Tick,
+		time.Duration(t.T*float64(time.Second)), wall, t.Phase, t.PrimaryWeight, t.CanaryWeight, t.FailedChecks)
+	if rt.steady != nil {
+		fmt.Fprintf(&b, ", %d requests sent", rt.steady.Totals().Sent)
+	}
 	for _, m := range t.Metrics {
 		fmt.Fprintf(&b, " | %s %s", m.Name, metricText(m))
 	}

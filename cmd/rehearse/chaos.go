@@ -38,7 +38,9 @@ func chaosSetup(fs *pflag.FlagSet) action {
 			return err
 		}
 		defer release()
-		res, err := chaos.Run(ctx, scs, chaos.Options{Mode: *mode, Seeds: *seeds})
+		t := progressOf(ctx).start("chaos", "faulty replays", 0)
+		res, err := chaos.Run(ctx, scs, chaos.Options{Mode: *mode, Seeds: *seeds, Progress: t.set})
+		t.finish()
 		if err != nil {
 			return exit.BadInput(err)
 		}

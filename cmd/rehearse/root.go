@@ -74,6 +74,7 @@ says whether each release would be promoted or rolled back, when, and why.`,
 			return exit.BadInputf("name a command: %s", strings.Join(commandNames(c), ", "))
 		},
 	}
+	root.PersistentFlags().BoolP("quiet", "q", false, "show no progress on stderr (errors, the verdict and the reports are unchanged)")
 	root.SetFlagErrorFunc(flagError)
 	root.SetVersionTemplate("rehearse {{.Version}}\n")
 	root.SetUsageTemplate(root.UsageTemplate() + exitStatusHelp)
@@ -103,7 +104,11 @@ func command(use, short, long string, s setup) *cobra.Command {
 	c := &cobra.Command{Use: use, Short: short, Long: long}
 	act := s(c.Flags())
 	c.RunE = func(c *cobra.Command, args []string) error {
-		return act(c.Context(), args, c.OutOrStdout(), c.ErrOrStderr())
+		p, err := progressFor(c, c.ErrOrStderr())
+		if err != nil {
+			return exit.BadInput(err)
+		}
+		return act(withProgress(c.Context(), p), args, c.OutOrStdout(), c.ErrOrStderr())
 	}
 	return c
 }

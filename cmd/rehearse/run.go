@@ -12,6 +12,7 @@ import (
 
 	"github.com/rehearse-dev/rehearse/engine/manifest"
 	"github.com/rehearse-dev/rehearse/reports"
+	"github.com/rehearse-dev/rehearse/scenarios"
 	"github.com/rehearse-dev/rehearse/sim"
 )
 
@@ -57,21 +58,18 @@ func runSetup(fs *pflag.FlagSet) action {
 			}
 		}
 		opts := sim.Options{Cluster: *cluster, Seed: *seed, Kubeconfig: *kubeconfig, Provider: *provider,
-			Traffic: *trafficMode, TimeScale: *timeScale, Progress: progressTo(stderr),
+			Traffic: *trafficMode, TimeScale: *timeScale,
 			KindCluster: *kindCluster, KindImage: *kindImage, KeepCluster: *keep && *cluster == "kind"}
 		release, err := lockOut(ctx, *out, *wait)
 		if err != nil {
 			return err
 		}
 		defer release()
-		if *cluster == "kind" {
-			fmt.Fprintln(stderr, "rehearse: starting the kind cluster (creating one takes a minute or two) ...")
-		}
-		session, err := sim.Open(ctx, opts)
+		session, err := openSession(ctx, opts)
 		if err != nil {
 			return err // sim.Open says whose problem it is: the flag's (2) or the machine's (3)
 		}
-		runs := session.RunAll(ctx, scs, opts)
+		runs := runAll(ctx, session, scs, opts)
 		verdict := report(stdout, *out, runs)
 		if *keep && *cluster == "kind" {
 			fmt.Fprintf(stdout, "the kind cluster keeps running: KUBECONFIG=%s kubectl get canaries -A\n", session.Kubeconfig)
@@ -104,15 +102,29 @@ func report(stdout io.Writer, out string, runs []*reports.Run) error {
 	return nil
 }
 
-// progressTo is where a real-traffic run shows its ticks live: the
-// terminal, and nowhere in CI or when stderr is a file.
-func progressTo(stderr io.Writer) io.Writer {
-	f, ok := stderr.(*os.File)
-	if !ok || os.Getenv("CI") != "" {
-		return nil
+// openSession starts the backend, showing progress while a real cluster
+// comes up (envtest takes seconds, a new kind cluster minutes).
+func openSession(ctx context.Context, opts sim.Options) (*sim.Session, error) {
+	label := map[string]string{
+		"envtest": "starting envtest (kube-apiserver and etcd)",
+		"kind":    "starting the kind cluster (creating one takes a minute or two)",
+	}[opts.Cluster]
+	if label == "" {
+		return sim.Open(ctx, opts)
 	}
-	if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
-		return nil
+	t := progressOf(ctx).start(label, "", 0)
+	defer t.finish()
+	return sim.Open(ctx, opts)
+}
+
+// runAll rehearses the scenarios; real traffic shows each tick's virtual
+// and wall time and the requests sent, as it plays in wall-clock time.
+func runAll(ctx context.Context, session *sim.Session, scs []*scenarios.Scenario, opts sim.Options) []*reports.Run {
+	if opts.Traffic == "real" {
+		if t := progressOf(ctx).start("real traffic", "", 0); t != nil {
+			opts.Progress = t
+			defer t.finish()
+		}
 	}
-	return stderr
+	return session.RunAll(ctx, scs, opts)
 }

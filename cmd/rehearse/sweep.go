@@ -66,7 +66,10 @@ func sweepSetup(fs *pflag.FlagSet) action {
 			return err
 		}
 		defer release()
+		t := progressOf(ctx).start("sweep", "rehearsals", 0)
+		opts.Progress = t.set
 		res, err := sweep.Run(ctx, scs, opts)
+		t.finish()
 		if err != nil {
 			return exit.BadInput(err)
 		}

@@ -72,7 +72,7 @@ func validateSetup(fs *pflag.FlagSet) action {
 		}
 		defer release()
 		opts := sim.Options{Cluster: cfg.cluster, Provider: cfg.provider}
-		session, err := sim.Open(ctx, opts)
+		session, err := openSession(ctx, opts)
 		if err != nil {
 			return err // classified by sim.Open: a bad --cluster (2), a machine that cannot start it (3)
 		}

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rehearse-dev/rehearse/reports"
@@ -26,6 +27,9 @@ type Options struct {
 	// "catalogue" (every kind of fault once, with fixed parameters).
 	Mode  string
 	Seeds int
+	// Progress, when set, is told after each faulty replay how many of how
+	// many are done; it is called from many goroutines.
+	Progress func(done, total int)
 }
 
 // Run replays each world-mode scenario without faults, then under each
@@ -53,7 +57,7 @@ func Run(ctx context.Context, scs []*scenarios.Scenario, opts Options) (*reports
 		res.Baselines = append(res.Baselines, reports.ChaosBaseline{Scenario: sc.Name, Outcome: base.Outcome, DecidedAt: base.DecidedAt})
 		jobs = append(jobs, plan(sc, base, opts)...)
 	}
-	res.Trials = runJobs(ctx, session, jobs)
+	res.Trials = runJobs(ctx, session, jobs, opts.Progress)
 	sort.SliceStable(res.Trials, func(i, j int) bool {
 		a, b := res.Trials[i], res.Trials[j]
 		return a.Scenario < b.Scenario || a.Scenario == b.Scenario && a.Seed < b.Seed
@@ -69,14 +73,18 @@ type job struct {
 	faults   []scenarios.Fault
 }
 
-func runJobs(ctx context.Context, s *sim.Session, jobs []job) []Trial {
+func runJobs(ctx context.Context, s *sim.Session, jobs []job, progress func(done, total int)) []Trial {
 	out := make([]Trial, len(jobs))
+	var done atomic.Int64
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := range next {
 				out[i] = trial(ctx, s, jobs[i])
+				if progress != nil {
+					progress(int(done.Add(1)), len(jobs))
+				}
 			}
 		})
 	}

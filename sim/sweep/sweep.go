@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/reports"
@@ -24,6 +25,9 @@ type Options struct {
 	// Noise, when set, replaces every scenario's traffic noise: without
 	// noise every seed gives the same answer.
 	Noise *scenarios.Noise
+	// Progress, when set, is told after each rehearsal how many of how
+	// many are done; it is called from many goroutines.
+	Progress func(done, total int)
 }
 
 // job is one rehearsal of the sweep.
@@ -49,12 +53,16 @@ func Run(ctx context.Context, scs []*scenarios.Scenario, opts Options) (*Result,
 	}
 	defer session.Close()
 	res.Samples = make([]Sample, len(jobs))
+	var done atomic.Int64
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range workers() {
 		wg.Go(func() {
 			for i := range next {
 				res.Samples[i] = rehearse(ctx, session, jobs[i], opts)
+				if opts.Progress != nil {
+					opts.Progress(int(done.Add(1)), len(jobs))
+				}
 			}
 		})
 	}

@@ -25,6 +25,37 @@ func (s *Server) Append(l labels.Labels, tMillis int64, v float64) error {
 	})
 }
 
+// AppendRef is Append for a caller that appends to the same series again
+// and again: ref is what AppendRef returned for these labels last time (0
+// the first time), and spares the head looking the labels up, a third of
+// an append's cost. A ref from before a Reset, or from another server, is
+// ignored, so a stale one costs only the lookup it failed to spare.
+func (s *Server) AppendRef(ref uint64, l labels.Labels, tMillis int64, v float64) (uint64, error) {
+	var out uint64
+	err := s.appending(func(x *txn) error {
+		id, err := x.appendRef(headRef(ref, x.head), l, tMillis, v)
+		if err != nil {
+			return fmt.Errorf("append %s at %s: %w", l, formatMillis(tMillis), err)
+		}
+		out = x.head<<refIDBits | uint64(id)
+		return nil
+	})
+	return out, err
+}
+
+// refIDBits is how many bits of a ref AppendRef hands out hold the series'
+// id in its head; the bits above hold which head it was.
+const refIDBits = 40
+
+// headRef is the series id a ref names in head, or 0 if the ref is of
+// another head (or its id does not fit).
+func headRef(ref, head uint64) storage.SeriesRef {
+	if ref>>refIDBits != head&(1<<(64-refIDBits)-1) {
+		return 0
+	}
+	return storage.SeriesRef(ref & (1<<refIDBits - 1))
+}
+
 // Commit makes every buffered sample visible to queries at once.
 func (s *Server) Commit() error {
 	return s.withStore(func(st *store) error {
@@ -76,7 +107,7 @@ func (s *Server) appending(fn func(*txn) error) error {
 		s.appMu.Lock()
 		defer s.appMu.Unlock()
 		if s.txn.app == nil {
-			s.txn.begin(st.head.Appender(context.Background()))
+			s.txn.begin(st.head.Appender(context.Background()), st.gen)
 		}
 		return fn(&s.txn)
 	})
@@ -88,11 +119,12 @@ func (s *Server) appending(fn func(*txn) error) error {
 // without a word. txn rejects such a sample when it is appended instead.
 type txn struct {
 	app  storage.Appender
+	head uint64                      // the store's generation, for refs
 	last map[storage.SeriesRef]int64 // newest timestamp appended per series
 }
 
-func (x *txn) begin(app storage.Appender) {
-	x.app = app
+func (x *txn) begin(app storage.Appender, head uint64) {
+	x.app, x.head = app, head
 	if x.last == nil {
 		x.last = map[storage.SeriesRef]int64{}
 	}
@@ -109,11 +141,16 @@ func (x *txn) end() storage.Appender {
 }
 
 func (x *txn) append(l labels.Labels, t int64, v float64) error {
-	ref, err := x.app.Append(0, l, t, v)
+	_, err := x.appendRef(0, l, t, v)
+	return err
+}
+
+func (x *txn) appendRef(ref storage.SeriesRef, l labels.Labels, t int64, v float64) (storage.SeriesRef, error) {
+	ref, err := x.app.Append(ref, l, t, v)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	return x.checkOrder(ref, t)
+	return ref, x.checkOrder(ref, t)
 }
 
 func (x *txn) appendHistogram(l labels.Labels, t int64, fh *histogram.FloatHistogram) error {

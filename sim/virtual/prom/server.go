@@ -203,7 +203,12 @@ func (s *Server) withStore(fn func(*store) error) error {
 type store struct {
 	head *tsdb.Head
 	dir  string
+	gen  uint64 // unique to this head among every server's, for AppendRef
 }
+
+// storeGen numbers heads, so that a ref into one is never taken for a ref
+// into another.
+var storeGen atomic.Uint64
 
 // openStore opens an empty head over dir, which must exist and hold no
 // chunks.
@@ -216,7 +221,7 @@ func openStore(dir string, noIsolation bool) (*store, error) {
 		_ = head.Close()
 		return nil, fmt.Errorf("initialise the synthetic prometheus TSDB head in %s: %w", dir, err)
 	}
-	return &store{head: head, dir: dir}, nil
+	return &store{head: head, dir: dir, gen: storeGen.Add(1)}, nil
 }
 
 func headOptions(dir string, noIsolation bool) *tsdb.HeadOptions {

@@ -18,6 +18,13 @@ type Appender interface {
 	Append(l labels.Labels, tMillis int64, v float64) error
 }
 
+// RefAppender is an Appender that hands back a reference to the series it
+// appended to; given back next time, it spares the store the labels'
+// lookup. A Generator appends every series every scrape, so it keeps them.
+type RefAppender interface {
+	AppendRef(ref uint64, l labels.Labels, tMillis int64, v float64) (uint64, error)
+}
+
 // Role says which workload version a Generator stands for.
 type Role int
 
@@ -59,8 +66,9 @@ const (
 // series is one time series and its cumulative value.
 type series struct {
 	labels labels.Labels
-	src    uint8 // srcOK, srcFailed or srcAll
-	weight uint8 // index into weights
+	ref    uint64 // the store's reference, when it is a RefAppender
+	src    uint8  // srcOK, srcFailed or srcAll
+	weight uint8  // index into weights
 	value  float64
 }
 
@@ -172,10 +180,17 @@ func (g *Generator) Emit(app Appender, tMillis int64, iv Interval) error {
 	}
 	w := g.weightsFor(iv.Latency)
 	reqs := [3]float64{srcOK: iv.Requests - iv.Errors, srcFailed: iv.Errors, srcAll: iv.Requests}
+	ra, _ := app.(RefAppender)
 	for i := range g.series {
 		s := &g.series[i]
 		s.value += reqs[s.src] * w[s.weight]
-		if err := app.Append(s.labels, tMillis, s.value); err != nil {
+		var err error
+		if ra != nil {
+			s.ref, err = ra.AppendRef(s.ref, s.labels, tMillis, s.value)
+		} else {
+			err = app.Append(s.labels, tMillis, s.value)
+		}
+		if err != nil {
 			return fmt.Errorf("appending %s at %d: %w", s.labels.Get(labels.MetricName), tMillis, err)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/reports"
+	"github.com/rehearse-dev/rehearse/sim/realtraffic"
 	"github.com/rehearse-dev/rehearse/sim/realtraffic/load"
 	"github.com/rehearse-dev/rehearse/sim/virtual/hooks"
 )
@@ -101,7 +102,7 @@ func TestRealLoadTestRunsOnceAtATime(t *testing.T) {
 	}
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	sc := loadScenarios(t, loadtesterPattern)[0]
-	r := RunReal(context.Background(), sc, Options{}, Real{TimeScale: 0.02})
+	r := runReal(sc, realtraffic.Config{TimeScale: 0.02})
 	if r.Error != "" || r.Outcome != string(v1beta1.CanaryPhaseSucceeded) {
 		t.Fatalf("real run: %s, outcome %s", r.Error, r.Outcome)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -22,6 +21,7 @@ import (
 	"github.com/rehearse-dev/rehearse/scenarios"
 	"github.com/rehearse-dev/rehearse/sim/backend"
 	"github.com/rehearse-dev/rehearse/sim/backend/kind"
+	"github.com/rehearse-dev/rehearse/sim/realtraffic"
 )
 
 // Options are the settings of a rehearsal that are not in the scenario.
@@ -41,24 +41,17 @@ type Options struct {
 	// KeepCluster leaves a cluster this run created running on Close.
 	KindCluster, KindImage string
 	KeepCluster            bool
-	// InProcess sends metric queries and webhook calls to the synthetic
-	// Prometheus's and the receivers' HTTP handlers without a loopback
-	// socket (same handlers, same bytes). Every virtual-traffic run does so
-	// (see Session.Run); a real-traffic run keeps its sockets.
-	InProcess bool
 	// crashAfter is how many writes a controller killed by an engine-restart
 	// fault makes before it dies; nil means one (tests vary it).
 	crashAfter *int
 	// Traffic is "virtual" (modelled samples, the default) or "real" (HTTP
-	// load through a weighted proxy, scraped, in wall-clock time scaled by
-	// TimeScale); Progress, when set, gets a line per tick of a real run.
-	Traffic   string
-	TimeScale float64
-	Progress  io.Writer
+	// load through a weighted proxy, scraped, in wall-clock time), which
+	// Real configures. Every virtual-traffic run queries Prometheus and calls
+	// webhooks in-process (same handlers, same bytes); a real one keeps its
+	// sockets.
+	Traffic string
+	Real    realtraffic.Config
 }
-
-// real is the configuration of a real-traffic run.
-func (o Options) real() Real { return Real{TimeScale: o.TimeScale, Progress: o.Progress} }
 
 // initSpacing is how often the engine looks at a Canary before its
 // release: Flagger acts on a new Canary at once, not a whole interval later.
@@ -126,13 +119,16 @@ func RunAll(ctx context.Context, scs []*scenarios.Scenario, opts Options) ([]*re
 // RunAll rehearses every scenario, using every core; the reports come back
 // in the scenarios' order and do not depend on scheduling.
 func (s *Session) RunAll(ctx context.Context, scs []*scenarios.Scenario, opts Options) []*reports.Run {
+	workers := runtime.GOMAXPROCS(0)
 	if opts.Traffic == "real" {
-		return s.RunAllReal(ctx, scs, opts, opts.real())
+		// Real traffic runs one scenario at a time, so that they do not
+		// slow each other's answers down.
+		workers = 1
 	}
 	runs := make([]*reports.Run, len(scs))
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
+	for range workers {
 		wg.Go(func() {
 			for i := range next {
 				runs[i] = s.Run(ctx, scs[i], opts)
@@ -153,42 +149,60 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) *reports.Run
 	return s.Run(ctx, sc, opts)
 }
 
-// Run rehearses one scenario. It never panics and never returns nothing: a
-// world that cannot be built or a run that cannot go on is reported in
-// Run.Error, and the run fails.
-func (s *Session) Run(ctx context.Context, sc *scenarios.Scenario, opts Options) *reports.Run {
-	if opts.Traffic == "real" {
-		return s.RunReal(ctx, sc, opts, opts.real())
+// Run rehearses one scenario: its settings resolved once, the world
+// assembled from parts (the traffic modelled or real, as opts.Traffic
+// says), the engine ticked until the rollout is decided, the ticks
+// recorded. It never panics and never returns nothing: a world that cannot
+// be built or a run that cannot go on is reported in Run.Error, and the
+// run fails.
+func (s *Session) Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (out *reports.Run) {
+	began := time.Now()
+	set := settingsOf(sc, opts)
+	r := newReport(sc, set)
+	r.Cluster = s.backend.Name()
+	// Wall is for JUnit only (json:"-"): the rehearsal's cost, not the rollout's.
+	defer func() { r.Wall = time.Since(began) }()
+	if r.Skipped = skipReason(sc); r.Skipped != "" {
+		finish(sc, r)
+		r.Decision = "not rehearsed"
+		return r
 	}
-	// In virtual time a loopback round trip is only waiting: it was half
-	// the wall time of the library's run.
-	opts.InProcess = true
-	return s.runWith(ctx, sc, opts, func(w *world, r *reports.Run) error {
-		return w.rehearse(ctx, r, seed(sc, opts))
-	})
+	defer func() {
+		if p := recover(); p != nil {
+			r.Error = fmt.Sprintf("internal error (please report it): %v", p)
+		}
+		finish(sc, r)
+		if ctx.Err() != nil {
+			markInterrupted(r)
+		}
+		out = r
+	}()
+	w, err := build(ctx, sc, set, s.backend, s.pool)
+	if err != nil {
+		r.Error = err.Error()
+		return r
+	}
+	defer w.close()
+	if err := w.rehearse(ctx, r); err != nil {
+		r.Error = err.Error()
+	}
+	r.Notes = append(w.notes, r.Notes...)
+	return r
 }
 
-func seed(sc *scenarios.Scenario, opts Options) int64 {
-	if opts.Seed != 0 {
-		return opts.Seed
-	}
-	return sc.Traffic.Seed
-}
-
-func newReport(sc *scenarios.Scenario, opts Options) *reports.Run {
+func newReport(sc *scenarios.Scenario, set settings) *reports.Run {
 	cd := sc.Canary
-	provider := cd.ProviderFor(opts.Provider)
 	return &reports.Run{Scenario: sc.Name, Description: sc.Description, File: sc.File,
-		Canary: cd.Namespace + "/" + cd.Name, Provider: provider.Name, ProviderSource: provider.Source,
-		Strategy: cd.StrategyUnder(provider.Name), Cluster: "memory",
-		Seed: seed(sc, opts), Interval: cd.GetAnalysisInterval().Seconds(), Decision: "undecided"}
+		Canary: cd.Namespace + "/" + cd.Name, Provider: set.provider, ProviderSource: set.choice.Source,
+		Strategy: set.strategy, Cluster: "memory",
+		Seed: set.seed, Interval: set.interval.Seconds(), Decision: "undecided"}
 }
 
 // rehearse initializes the Canary, releases the new version and steps the
 // engine tick by tick until the rollout is decided or the time is up.
-func (w *world) rehearse(ctx context.Context, r *reports.Run, seed int64) error {
+func (w *world) rehearse(ctx context.Context, r *reports.Run) error {
 	start := epoch.Add(-warmUp)
-	t, err := w.newTraffic(seed, start)
+	t, err := w.newTraffic(ctx, r, start)
 	if err != nil {
 		return err
 	}
@@ -204,6 +218,7 @@ func (w *world) rehearse(ctx context.Context, r *reports.Run, seed int64) error 
 		return err
 	}
 	err = w.ticks(ctx, r)
+	t.Finish(r)
 	r.Exposure = t.Exposure()
 	r.Notes = append(r.Notes, faultNotes(w.chaos.taken())...)
 	unanswered := w.providerNotes()
@@ -211,21 +226,6 @@ func (w *world) rehearse(ctx context.Context, r *reports.Run, seed int64) error 
 	notRehearsable(r, unanswered...)
 	r.Notes = append(r.Notes, w.recordedNotes()...)
 	return err
-}
-
-// newTraffic picks the traffic model: none for a script, modelled samples
-// otherwise.
-func (w *world) newTraffic(seed int64, start time.Time) (trafficModel, error) {
-	if w.sc.Scripted() || w.sc.Recording != nil {
-		return noTraffic{}, nil
-	}
-	f, err := w.newFeeder(seed, start)
-	if err != nil {
-		return nil, err
-	}
-	w.feeder = f
-	w.useVirtualLoads()
-	return virtualTraffic{w}, nil
 }
 
 // initialize steps the engine until the Canary is Initialized.

@@ -19,13 +19,14 @@ import (
 func rehearsed(t *testing.T, file string) (*world, *reports.Run) {
 	t.Helper()
 	sc := loadScenarios(t, file)[0]
-	w, err := build(context.Background(), sc, Options{}, backend.Memory{}, nil)
+	set := settingsOf(sc, Options{})
+	w, err := build(context.Background(), sc, set, backend.Memory{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(w.close)
-	r := newReport(sc, Options{})
-	if err := w.rehearse(context.Background(), r, seed(sc, Options{})); err != nil {
+	r := newReport(sc, set)
+	if err := w.rehearse(context.Background(), r); err != nil {
 		t.Fatal(err)
 	}
 	finish(sc, r)

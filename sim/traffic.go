@@ -1,10 +1,21 @@
+// This file is the one traffic interface a rehearsal runs with, and the
+// choice of its implementation at assembly: none (a script or a recording
+// answers), modelled samples in virtual time, or real requests
+// (sim/realtraffic) in wall-clock time.
+
 package sim
 
 import (
 	"context"
+	"net/http"
 	"time"
 
+	"github.com/rehearse-dev/rehearse/engine"
+	"github.com/rehearse-dev/rehearse/engine/metrics"
+	"github.com/rehearse-dev/rehearse/engine/runner"
 	"github.com/rehearse-dev/rehearse/reports"
+	"github.com/rehearse-dev/rehearse/sim/backend/memory"
+	"github.com/rehearse-dev/rehearse/sim/realtraffic"
 )
 
 // trafficModel is how the world's requests happen: samples modelled from
@@ -16,10 +27,59 @@ type trafficModel interface {
 	// AfterTick reacts to what tick n did (load tests its hooks started)
 	// and returns notes for the report.
 	AfterTick(ctx context.Context, n int, now time.Time) []string
+	// Finish adds to the report what only the model knows, once the ticks
+	// are over.
+	Finish(r *reports.Run)
 	// Exposure is what the new version served since the release.
 	Exposure() *reports.Exposure
 	// Close stops whatever the model runs.
 	Close() error
+}
+
+// newTraffic picks the traffic model: none for a script or a recording,
+// real requests when the settings ask for them, modelled samples
+// otherwise.
+func (w *world) newTraffic(ctx context.Context, r *reports.Run, start time.Time) (trafficModel, error) {
+	switch {
+	case w.sc.Scripted():
+		if w.real != nil {
+			r.Notes = append(r.Notes, "scripted scenario: the script answers every check, so it ran without real traffic")
+		}
+		return noTraffic{}, nil
+	case w.sc.Recording != nil:
+		if w.real != nil {
+			r.Notes = append(r.Notes, "recording scenario: the recording answers every check, so it ran without real traffic")
+		}
+		return noTraffic{}, nil
+	case w.real != nil:
+		return realtraffic.Start(ctx, w.realWorld(r), *w.real, w.seed)
+	}
+	f, err := w.newFeeder(w.seed, start)
+	if err != nil {
+		return nil, err
+	}
+	w.feeder = f
+	w.useVirtualLoads()
+	return virtualTraffic{w}, nil
+}
+
+// realWorld is what real traffic needs of the world.
+func (w *world) realWorld(r *reports.Run) realtraffic.World {
+	return realtraffic.World{Canary: w.cd, Namespaces: []string{w.sc.Canary.Namespace, w.cd.Namespace},
+		Provider: w.provider, Release: w.release, Interval: w.interval, ScrapeEvery: w.scrapeEvery,
+		RPS: w.sc.Traffic.RPS, ABShare: abShare, MirrorShare: w.mirrorShare(),
+		HTTP: w.http, Prom: w.prom, PromURL: w.promURL(), Hooks: w.hooks, Report: r,
+		Behaviour: w.behaviour,
+		Pods:      func(ctx context.Context) [2]*memory.Pods { return w.roles(ctx).pods },
+		Serving:   w.deploys.Serving,
+		Routes:    func(ctx context.Context) (engine.Routes, error) { return w.router.Routes(ctx, w.cd) },
+		LoadSpan:  heyDuration,
+		TaskNotes: (&taskNotes{}).of,
+		UseMetrics: func(c *http.Client) {
+			w.runner.Metrics = runner.SourceMetrics{Source: &metrics.Source{Provider: w.provider, MetricsServer: w.promURL(),
+				Client: c, Templates: w.template, Secrets: w.secret}}
+		},
+	}
 }
 
 // virtualTraffic writes the samples a traffic model generates from the
@@ -29,6 +89,8 @@ type virtualTraffic struct{ w *world }
 func (v virtualTraffic) Advance(ctx context.Context, now time.Time) error { return v.w.feed(ctx, now) }
 
 func (v virtualTraffic) AfterTick(context.Context, int, time.Time) []string { return v.w.ingestLoads() }
+
+func (v virtualTraffic) Finish(*reports.Run) {}
 
 func (v virtualTraffic) Exposure() *reports.Exposure {
 	e := v.w.feeder.exposure
@@ -43,5 +105,6 @@ type noTraffic struct{}
 
 func (noTraffic) Advance(context.Context, time.Time) error           { return nil }
 func (noTraffic) AfterTick(context.Context, int, time.Time) []string { return nil }
+func (noTraffic) Finish(*reports.Run)                                {}
 func (noTraffic) Exposure() *reports.Exposure                        { return nil }
 func (noTraffic) Close() error                                       { return nil }

@@ -41,23 +41,20 @@ const timeScale = 0.01
 
 // world is everything one rehearsal runs against.
 type world struct {
-	sc          *scenarios.Scenario
-	cd          *v1beta1.Canary // the Canary as the cluster holds it (namespace mapped)
-	backend     backend.Cluster
-	client      client.Client
-	deploys     *memory.Controller
-	router      runner.Router
-	runner      *runner.Runner
-	prom        *prom.Server
-	promBase    string
-	hooks       *hooks.Server
-	http        *http.Client
-	key         client.ObjectKey
-	provider    string
-	interval    time.Duration
-	scrapeEvery time.Duration // how often the synthetic Prometheus scrapes
-	release     time.Time
-	closers     []func() error
+	settings // resolved once, read everywhere (w.provider, w.release, ...)
+	sc       *scenarios.Scenario
+	cd       *v1beta1.Canary // the Canary as the cluster holds it (namespace mapped)
+	backend  backend.Cluster
+	client   client.Client
+	deploys  *memory.Controller
+	router   runner.Router
+	runner   *runner.Runner
+	prom     *prom.Server
+	promBase string
+	hooks    *hooks.Server
+	http     *http.Client
+	key      client.ObjectKey
+	closers  []func() error
 
 	traffic     trafficModel
 	feeder      *feeder
@@ -73,10 +70,7 @@ type world struct {
 	staleCanary bool              // the canary's series have stopped this tick
 	promDown    bool              // Prometheus refuses connections this tick
 	restarted   map[int]bool
-	crashAfter  int       // writes a dying controller makes before it dies
 	pool        *promPool // shared by a session's worlds; nil: a server of its own
-	inProcess   bool      // query Prometheus without a socket
-	hookScale   float64   // how webhook latencies and timeouts shrink to wall time
 	now         time.Time // the virtual time of the tick being run
 
 	// metricAPI stands in for the templates' other metrics providers.
@@ -86,20 +80,19 @@ type world struct {
 }
 
 // build sets up the world a scenario describes, on backend b.
-func build(ctx context.Context, sc *scenarios.Scenario, opts Options, b backend.Cluster, pool *promPool) (*world, error) {
+func build(ctx context.Context, sc *scenarios.Scenario, set settings, b backend.Cluster, pool *promPool) (*world, error) {
 	cd := sc.Canary.DeepCopy()
-	w := &world{sc: sc, cd: cd, backend: b, pool: pool, inProcess: opts.InProcess, hookScale: hookScale(opts), interval: cd.GetAnalysisInterval(),
-		release: epoch.Add(sc.Release.At), provider: cd.ProviderFor(opts.Provider).Name, scrapeEvery: scrapeIntervalOf(sc),
+	w := &world{settings: set, sc: sc, cd: cd, backend: b, pool: pool,
 		http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}}
 	w.closers = append(w.closers, func() error { w.http.CloseIdleConnections(); return nil })
-	if err := w.setup(ctx, sc, cd, opts); err != nil {
+	if err := w.setup(ctx, sc, cd); err != nil {
 		w.close()
 		return nil, err
 	}
 	return w, nil
 }
 
-func (w *world) setup(ctx context.Context, sc *scenarios.Scenario, cd *v1beta1.Canary, opts Options) error {
+func (w *world) setup(ctx context.Context, sc *scenarios.Scenario, cd *v1beta1.Canary) error {
 	if err := w.startServices(sc, cd); err != nil {
 		return err
 	}
@@ -118,11 +111,7 @@ func (w *world) setup(ctx context.Context, sc *scenarios.Scenario, cd *v1beta1.C
 	w.deploys = &memory.Controller{Client: w.client, Namespace: cd.Namespace, Behaviour: w.readiness,
 		Kind: controllerKind(cd), Override: w.workloadOverride}
 	if len(sc.Faults) > 0 {
-		w.chaos = newChaos(sc.Faults, seed(sc, opts))
-		w.crashAfter = 1
-		if opts.crashAfter != nil {
-			w.crashAfter = *opts.crashAfter
-		}
+		w.chaos = newChaos(sc.Faults, w.seed)
 	}
 	w.router = routerFor(w.provider, w.client)
 	w.runner = w.newRunner()
@@ -357,13 +346,4 @@ func (w *world) readiness(image string, now time.Time) memory.Behaviour {
 		b.Reason = "CrashLoopBackOff"
 	}
 	return b
-}
-
-// hookScale is how much webhook latencies shrink: as much as the clock in
-// a real-traffic run, a fixed factor in virtual time.
-func hookScale(opts Options) float64 {
-	if opts.Traffic == "real" && opts.TimeScale > 0 {
-		return opts.TimeScale
-	}
-	return timeScale
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
 	"github.com/rehearse-dev/rehearse/sim"
+	"github.com/rehearse-dev/rehearse/sim/realtraffic"
 )
 
 func runSetup(fs *pflag.FlagSet) action {
@@ -25,7 +26,7 @@ func runSetup(fs *pflag.FlagSet) action {
 	kindCluster := fs.String("kind-cluster", "", "with kind: the cluster to create, or to reuse when it exists (default rehearse); a reused cluster is never deleted")
 	kindImage := fs.String("kind-image", os.Getenv("REHEARSE_KIND_IMAGE"), "with kind: the node image of a new cluster (default $REHEARSE_KIND_IMAGE, else kind's own)")
 	trafficMode := fs.String("traffic", "virtual", "virtual (modelled samples, fast) or real (HTTP load through a weighted proxy, scraped, in wall-clock time)")
-	timeScale := fs.Float64("time-scale", sim.DefaultTimeScale, "with --traffic real: wall time per virtual time (0.05 plays a 1m interval in 3s)")
+	timeScale := fs.Float64("time-scale", realtraffic.DefaultTimeScale, "with --traffic real: wall time per virtual time (0.05 plays a 1m interval in 3s)")
 	provider := fs.String("provider", "", "mesh provider of Canaries that name none, as your Flagger install's -mesh-provider flag sets it (default: istio, Flagger's default)")
 	scrape := scrapeIntervalFlag(fs)
 	wait := waitFlag(fs)
@@ -53,12 +54,12 @@ func runSetup(fs *pflag.FlagSet) action {
 			return exit.BadInputf("--time-scale %v: use a number above 0 and at most 1", *timeScale)
 		}
 		if *trafficMode == "real" {
-			if err := sim.CheckReal(scs); err != nil {
+			if err := realtraffic.Check(scs); err != nil {
 				return exit.BadInput(err)
 			}
 		}
 		opts := sim.Options{Cluster: *cluster, Seed: *seed, Kubeconfig: *kubeconfig, Provider: *provider,
-			Traffic: *trafficMode, TimeScale: *timeScale,
+			Traffic: *trafficMode, Real: realtraffic.Config{TimeScale: *timeScale},
 			KindCluster: *kindCluster, KindImage: *kindImage, KeepCluster: *keep && *cluster == "kind"}
 		release, err := lockOut(ctx, *out, *wait)
 		if err != nil {
@@ -122,7 +123,7 @@ func openSession(ctx context.Context, opts sim.Options) (*sim.Session, error) {
 func runAll(ctx context.Context, session *sim.Session, scs []*scenarios.Scenario, opts sim.Options) []*reports.Run {
 	if opts.Traffic == "real" {
 		if t := progressOf(ctx).start("real traffic", "", 0); t != nil {
-			opts.Progress = t
+			opts.Real.Progress = t
 			defer t.finish()
 		}
 	}

@@ -48,7 +48,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*reports.Ba
 	if err != nil {
 		return nil, err
 	}
-	r := sim.Run(ctx, sc, sim.Options{Provider: opts.Provider, InProcess: true})
+	r := sim.Run(ctx, sc, sim.Options{Provider: opts.Provider})
 	release := p.Window.From.Add(sc.Release.At)
 	ms, err := evaluate(ctx, p, r, release)
 	if err != nil {

@@ -53,7 +53,7 @@ func Run(ctx context.Context, scs []*scenarios.Scenario, opts Options) (*reports
 			res.Skipped = append(res.Skipped, sc.Name+": a scripted scenario answers every metric and hook itself; faults do not apply")
 			continue
 		}
-		base := session.Run(ctx, withFaults(sc, nil), sim.Options{InProcess: true})
+		base := session.Run(ctx, withFaults(sc, nil), sim.Options{})
 		res.Baselines = append(res.Baselines, reports.ChaosBaseline{Scenario: sc.Name, Outcome: base.Outcome, DecidedAt: base.DecidedAt})
 		jobs = append(jobs, plan(sc, base, opts)...)
 	}
@@ -97,7 +97,7 @@ func runJobs(ctx context.Context, s *sim.Session, jobs []job, progress func(done
 }
 
 func trial(ctx context.Context, s *sim.Session, j job) Trial {
-	r := s.Run(ctx, withFaults(j.sc, j.faults), sim.Options{Seed: j.seed, InProcess: true})
+	r := s.Run(ctx, withFaults(j.sc, j.faults), sim.Options{Seed: j.seed})
 	t := Trial{Scenario: j.sc.Name, Seed: j.seed, Baseline: j.baseline.Outcome, Outcome: r.Outcome,
 		DecidedAt: r.DecidedAt, Error: r.Error, Notes: r.Notes}
 	for _, f := range j.faults {

@@ -169,7 +169,7 @@ func rehearse(ctx context.Context, s *sim.Session, j job, opts Options) Sample {
 		sc.Traffic.Noise = *opts.Noise
 	}
 	sc.Expect = scenarios.Expect{}
-	r := s.Run(ctx, &sc, sim.Options{Seed: j.seed, InProcess: true})
+	r := s.Run(ctx, &sc, sim.Options{Seed: j.seed})
 	return sample(j, r)
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
 	"github.com/rehearse-dev/rehearse/sim"
+	"github.com/rehearse-dev/rehearse/sim/realtraffic"
 )
 
 // needPrometheus skips without the binary, or fails when the tier is
@@ -42,7 +43,7 @@ func TestEngineQueriesARealPrometheus(t *testing.T) {
 			t.Error(err)
 		}
 	})
-	r := sim.RunReal(context.Background(), scs[0], sim.Options{}, sim.Real{TimeScale: 1, Prometheus: srv.Start})
+	r := sim.Run(context.Background(), scs[0], sim.Options{Traffic: "real", Real: realtraffic.Config{TimeScale: 1, Prometheus: srv.Start}})
 	if r.Error != "" {
 		t.Fatalf("%s (Prometheus log in %s)", r.Error, srv.Dir)
 	}

@@ -1,4 +1,7 @@
-package sim
+// This file is the real traffic's clock: virtual time tied to the wall
+// clock, scaled.
+
+package realtraffic
 
 import (
 	"context"

@@ -1,3 +1,6 @@
+// This file tests the rehearsal with real traffic: the same loop, the
+// same verdicts as modelled traffic, in wall-clock time.
+
 package sim
 
 import (
@@ -7,16 +10,18 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 
 	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
+	"github.com/rehearse-dev/rehearse/sim/realtraffic"
 )
 
 // realScale is the real tier's clock: a virtual minute in 3s, so the three
 // scenarios, run side by side, take about half a minute.
-const realScale = DefaultTimeScale
+const realScale = realtraffic.DefaultTimeScale
 
 // TestRealTrafficMatchesVirtual replays library scenarios with real HTTP
 // traffic, scraped, in wall-clock time, and compares each with its
@@ -57,7 +62,7 @@ type realPair struct {
 
 func rehearseBoth(sc *scenarios.Scenario) realPair {
 	var progress bytes.Buffer
-	real := RunReal(context.Background(), sc, Options{}, Real{TimeScale: realScale, Progress: &progress})
+	real := runReal(sc, realtraffic.Config{TimeScale: realScale, Progress: &progress})
 	return realPair{virtual: Run(context.Background(), sc, Options{}), real: real, progress: progress.String()}
 }
 
@@ -116,4 +121,44 @@ func timeline(r *reports.Run) string {
 	var b bytes.Buffer
 	_ = reports.WriteMarkdown(&b, r)
 	return b.String()
+}
+
+// runReal rehearses sc with real traffic on the memory cluster.
+func runReal(sc *scenarios.Scenario, cfg realtraffic.Config) *reports.Run {
+	return Run(context.Background(), sc, Options{Traffic: "real", Real: cfg})
+}
+
+func TestRealScriptedRunsAsScripted(t *testing.T) {
+	sc := loadScenarios(t, "../scenarios/library/flapping-metric.yaml")[0]
+	r := runReal(sc, realtraffic.Config{})
+	if !r.Passed || !hasNote(r, "scripted scenario") {
+		t.Errorf("passed %v, notes %q: want the script's verdict and a note", r.Passed, r.Notes)
+	}
+}
+
+// TestRealRefusesForeignLoad: a load test aimed anywhere but the
+// rehearsal's services is never run, and the report says so.
+func TestRealRefusesForeignLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs in wall-clock time")
+	}
+	sc := loadScenarios(t, "../scenarios/library/bad-release.yaml")[0]
+	for i, wh := range sc.Canary.Spec.Analysis.Webhooks {
+		if wh.Name == "load-test" {
+			(*sc.Canary.Spec.Analysis.Webhooks[i].Metadata)["cmd"] = "hey -z 1m -q 10 -c 2 http://api.example.com/"
+		}
+	}
+	sc.Limits.MaxDuration = 3 * time.Minute
+	r := runReal(sc, realtraffic.Config{TimeScale: 0.02})
+	if r.Error != "" {
+		t.Fatal(r.Error)
+	}
+	if !hasNote(r, "tick 3: load test load-test not run: refused: api.example.com is not one of the rehearsal's services") {
+		t.Errorf("notes %q do not report the refused load test", r.Notes)
+	}
+	for _, tk := range r.Ticks {
+		if tk.Load != nil {
+			t.Errorf("tick %d recorded a load %+v, but no load test ran", tk.Tick, tk.Load)
+		}
+	}
 }

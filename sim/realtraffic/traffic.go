@@ -1,18 +1,26 @@
-package sim
+// This file is the real traffic's settings (Config), what it needs of the
+// world (World), and its life: start, advance with the clock, close.
+
+package realtraffic
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"sync"
 	"time"
 
+	"github.com/rehearse-dev/rehearse/engine"
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/reports"
+	"github.com/rehearse-dev/rehearse/scenarios"
+	"github.com/rehearse-dev/rehearse/sim/backend/memory"
 	"github.com/rehearse-dev/rehearse/sim/realtraffic/load"
 	"github.com/rehearse-dev/rehearse/sim/realtraffic/proxy"
 	"github.com/rehearse-dev/rehearse/sim/realtraffic/scrape"
+	"github.com/rehearse-dev/rehearse/sim/virtual/hooks"
 	"github.com/rehearse-dev/rehearse/sim/virtual/traffic"
 )
 
@@ -24,11 +32,11 @@ const DefaultTimeScale = 0.05
 // seconds), and a 2-core machine must keep time while serving it.
 const defaultMaxRate = 2000
 
-// Real is how a rehearsal runs with real traffic (--traffic real): virtual
-// time follows the wall clock, scaled; real HTTP requests reach loopback
-// workloads through a weighted proxy; hey load tests from webhooks run
-// in-process; Prometheus scrapes the workloads' /metrics.
-type Real struct {
+// Config is how a rehearsal runs with real traffic (--traffic real):
+// virtual time follows the wall clock, scaled; real HTTP requests reach
+// loopback workloads through a weighted proxy; hey load tests from webhooks
+// run in-process; Prometheus scrapes the workloads' /metrics.
+type Config struct {
 	// TimeScale is wall time per virtual time: 0.05 turns a 1m interval
 	// into 3s (DefaultTimeScale when 0). Request latencies are real, not
 	// scaled; hey's -z is.
@@ -46,7 +54,7 @@ type Real struct {
 	Prometheus func(ctx context.Context, targets []string) (string, error)
 }
 
-func (c Real) withDefaults() (Real, error) {
+func (c Config) withDefaults() (Config, error) {
 	if c.TimeScale == 0 {
 		c.TimeScale = DefaultTimeScale
 	}
@@ -62,11 +70,47 @@ func (c Real) withDefaults() (Real, error) {
 	return c, nil
 }
 
-// realTraffic is the honest twin of virtualTraffic: the same scenario
+// World is what real traffic needs of the rehearsal it plays in, handed
+// over once at assembly: the Canary and the run's settings, the world's
+// servers, and the few questions only the world can answer.
+type World struct {
+	Canary      *v1beta1.Canary // as the cluster holds it (namespace mapped)
+	Namespaces  []string        // where a load test may name the Canary's services
+	Provider    string
+	Release     time.Time     // virtual time of the release
+	Interval    time.Duration // the analysis interval
+	ScrapeEvery time.Duration // the run's scrape interval
+	RPS         float64       // the scenario's steady load, virtual requests per second
+	ABShare     float64       // the share of requests an A/B condition matches
+	MirrorShare float64       // the share of requests a mirror copies to the canary
+	HTTP        *http.Client
+	Prom        scrape.Appender // the embedded Prometheus
+	PromURL     string          // its base URL, as the engine queries it
+	Hooks       *hooks.Server   // the webhook receivers; nil when a script answers
+	Report      *reports.Run    // the run being recorded, for progress lines
+
+	// Behaviour is how an image's pods answer at a virtual time.
+	Behaviour func(image string, at time.Time) scenarios.Behaviour
+	// Pods reads the primary's and the canary's pods (nil: missing),
+	// indexed by traffic.Role.
+	Pods func(ctx context.Context) [2]*memory.Pods
+	// Serving says whether pods are ready at a virtual time.
+	Serving func(p *memory.Pods, at time.Time) bool
+	// Routes are the weights the engine's router holds now.
+	Routes func(ctx context.Context) (engine.Routes, error)
+	// LoadSpan is how long the loadtester lets a hey command hold its task.
+	LoadSpan func(h *load.Hey) time.Duration
+	// TaskNotes words, once each, what the loadtester did with calls.
+	TaskNotes func(calls []hooks.Call) []string
+	// UseMetrics sends the engine's metric queries through client.
+	UseMetrics func(client *http.Client)
+}
+
+// Traffic is the honest twin of the modelled traffic: the same scenario
 // played with real requests, measured by a scrape of real metrics.
-type realTraffic struct {
-	w      *world
-	cfg    Real
+type Traffic struct {
+	w      World
+	cfg    Config
 	ab     bool          // A/B routing: the canary gets the requests that match
 	anchor time.Time     // virtual time at which the clock starts
 	every  time.Duration // virtual time between scrapes
@@ -87,29 +131,28 @@ type realTraffic struct {
 	baseErr   int64         // and the 5xx among them
 	lag       time.Duration // the most the run fell behind the clock
 	loads     loadTests
-	report    *reports.Run // for progress lines
 	closeOnce sync.Once
 	closeErr  error
 }
 
-// newRealTraffic starts the workloads, the mesh and, when asked, the real
+// Start starts the workloads, the mesh and, when asked, the real
 // Prometheus; traffic and scrapes begin when virtual time nears the release.
-func newRealTraffic(ctx context.Context, w *world, cfg Real, seed int64) (*realTraffic, error) {
+func Start(ctx context.Context, w World, cfg Config, seed int64) (*Traffic, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err
 	}
-	rt := &realTraffic{w: w, cfg: cfg, every: scrapeEvery(w.cd, w.scrapeEvery)}
-	rt.ab = w.cd.StrategyUnder(w.provider) == v1beta1.StrategyABTesting
+	rt := &Traffic{w: w, cfg: cfg, every: scrapeEvery(w.Canary, w.ScrapeEvery)}
+	rt.ab = w.Canary.StrategyUnder(w.Provider) == v1beta1.StrategyABTesting
 	// Two scrapes before the release: the first rate() after it has a base.
-	rt.anchor = w.release.Add(-2 * rt.every)
+	rt.anchor = w.Release.Add(-2 * rt.every)
 	if err := rt.setup(ctx, seed); err != nil {
 		return nil, errors.Join(err, rt.Close())
 	}
 	return rt, nil
 }
 
-func (rt *realTraffic) setup(ctx context.Context, seed int64) error {
+func (rt *Traffic) setup(ctx context.Context, seed int64) error {
 	if err := rt.startPods(seed); err != nil {
 		return err
 	}
@@ -117,8 +160,8 @@ func (rt *realTraffic) setup(ctx context.Context, seed int64) error {
 		return err
 	}
 	rt.services = rt.serviceMap()
-	if rt.w.hooks != nil {
-		rt.w.hooks.SetRunner(realRunner{rt})
+	if rt.w.Hooks != nil {
+		rt.w.Hooks.SetRunner(realRunner{rt})
 	}
 	if rt.cfg.Prometheus != nil {
 		return rt.useExternal(ctx)
@@ -127,18 +170,18 @@ func (rt *realTraffic) setup(ctx context.Context, seed int64) error {
 }
 
 // serviceMap names the loopback servers as the Canary's services.
-func (rt *realTraffic) serviceMap() load.Services {
-	apex, primary, canary := rt.w.cd.GetServiceNames()
+func (rt *Traffic) serviceMap() load.Services {
+	apex, primary, canary := rt.w.Canary.GetServiceNames()
 	return load.Services{
 		Names: map[string]string{apex: rt.mesh.Addr(), primary: rt.pods.servers[traffic.Primary].Addr(),
 			canary: rt.pods.servers[traffic.Canary].Addr()},
-		Namespaces: []string{rt.w.sc.Canary.Namespace, rt.w.cd.Namespace},
+		Namespaces: rt.w.Namespaces,
 	}
 }
 
 // Advance looks at the cluster, then waits for the wall-clock moment of
 // now and for the scrape due by then, so the tick's queries see it.
-func (rt *realTraffic) Advance(ctx context.Context, now time.Time) error {
+func (rt *Traffic) Advance(ctx context.Context, now time.Time) error {
 	if err := rt.refresh(ctx, now); err != nil {
 		return err
 	}
@@ -163,7 +206,7 @@ func (rt *realTraffic) Advance(ctx context.Context, now time.Time) error {
 }
 
 // begin starts the clock at the anchor, the steady load and the scrapes.
-func (rt *realTraffic) begin() error {
+func (rt *Traffic) begin() error {
 	rt.clockMu.Lock()
 	rt.clock = wallClock{v0: rt.anchor, w0: time.Now(), scale: rt.cfg.TimeScale}
 	rt.started = true
@@ -177,14 +220,14 @@ func (rt *realTraffic) begin() error {
 	return rt.startScrapes()
 }
 
-func (rt *realTraffic) clockValue() wallClock {
+func (rt *Traffic) clockValue() wallClock {
 	rt.clockMu.Lock()
 	defer rt.clockMu.Unlock()
 	return rt.clock
 }
 
 // clockNow is the virtual time now; the anchor until the clock starts.
-func (rt *realTraffic) clockNow() time.Time {
+func (rt *Traffic) clockNow() time.Time {
 	rt.clockMu.Lock()
 	c, ok := rt.clock, rt.started
 	rt.clockMu.Unlock()
@@ -195,8 +238,8 @@ func (rt *realTraffic) clockNow() time.Time {
 }
 
 // markRelease notes what the canary had served when the release came.
-func (rt *realTraffic) markRelease(now time.Time) {
-	if rt.released || now.Before(rt.w.release) {
+func (rt *Traffic) markRelease(now time.Time) {
+	if rt.released || now.Before(rt.w.Release) {
 		return
 	}
 	rt.released = true
@@ -206,21 +249,21 @@ func (rt *realTraffic) markRelease(now time.Time) {
 
 // AfterTick notes what the tick's load tests did and writes the tick's
 // progress line; the load tests themselves start when their hook is called.
-func (rt *realTraffic) AfterTick(_ context.Context, n int, _ time.Time) []string {
+func (rt *Traffic) AfterTick(_ context.Context, n int, _ time.Time) []string {
 	notes := rt.loads.afterTick(rt, n)
 	rt.progress()
 	return notes
 }
 
 // Exposure is what the canary's pods answered since the release.
-func (rt *realTraffic) Exposure() *reports.Exposure {
+func (rt *Traffic) Exposure() *reports.Exposure {
 	t := rt.pods.servers[traffic.Canary].Served()
 	return &reports.Exposure{CanaryRequests: float64(t.Requests - rt.baseline), CanaryErrors: float64(t.Errors - rt.baseErr)}
 }
 
 // Close stops the loads, the scrapes, the mesh and the workloads, in that
 // order, and waits for each; it may be called more than once.
-func (rt *realTraffic) Close() error {
+func (rt *Traffic) Close() error {
 	rt.closeOnce.Do(func() {
 		rt.loads.stop()
 		if rt.steady != nil {

@@ -1,13 +1,16 @@
+// This file measures how much real traffic the mesh answers on this
+// machine; it reports speed and asserts none.
+
 package sim
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/rehearse-dev/rehearse/scenarios"
+	"github.com/rehearse-dev/rehearse/sim/realtraffic"
 )
 
 // BenchmarkRealTraffic pushes the steady load of good-release (istio, a
@@ -28,7 +31,7 @@ func BenchmarkRealTraffic(b *testing.B) {
 			sc.Traffic.RPS = wallRate * scale
 			for b.Loop() {
 				start := time.Now()
-				r := RunReal(context.Background(), sc, Options{}, Real{TimeScale: scale, MaxRate: wallRate})
+				r := runReal(sc, realtraffic.Config{TimeScale: scale, MaxRate: wallRate})
 				took := time.Since(start)
 				if r.Error != "" {
 					b.Fatal(r.Error)

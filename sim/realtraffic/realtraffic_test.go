@@ -1,4 +1,7 @@
-package sim
+// This file tests real traffic's pure parts: its settings, its clock, the
+// scrape interval and the transport that moves queries to a real Prometheus.
+
+package realtraffic
 
 import (
 	"context"
@@ -15,14 +18,14 @@ import (
 func TestRealSettings(t *testing.T) {
 	start := func(context.Context, []string) (string, error) { return "", nil }
 	tests := []struct {
-		cfg  Real
+		cfg  Config
 		want string // error text, "" for none
 	}{
-		{Real{}, ""},
-		{Real{TimeScale: 0.0001}, "out of range"},
-		{Real{TimeScale: 11}, "out of range"},
-		{Real{TimeScale: 0.05, Prometheus: start}, "use --time-scale 1"},
-		{Real{TimeScale: 1, Prometheus: start}, ""},
+		{Config{}, ""},
+		{Config{TimeScale: 0.0001}, "out of range"},
+		{Config{TimeScale: 11}, "out of range"},
+		{Config{TimeScale: 0.05, Prometheus: start}, "use --time-scale 1"},
+		{Config{TimeScale: 1, Prometheus: start}, ""},
 	}
 	for _, tt := range tests {
 		got, err := tt.cfg.withDefaults()
@@ -111,40 +114,5 @@ func TestWallTimeProm(t *testing.T) {
 	other, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1:8888/x?time=1", nil)
 	if _, err := p.RoundTrip(other); err != nil || sent.URL.String() != "http://127.0.0.1:8888/x?time=1" {
 		t.Errorf("a request for another host was changed: %s", sent.URL)
-	}
-}
-
-func TestRealScriptedRunsAsScripted(t *testing.T) {
-	sc := loadScenarios(t, "../scenarios/library/flapping-metric.yaml")[0]
-	r := RunReal(context.Background(), sc, Options{}, Real{})
-	if !r.Passed || !hasNote(r, "scripted scenario") {
-		t.Errorf("passed %v, notes %q: want the script's verdict and a note", r.Passed, r.Notes)
-	}
-}
-
-// TestRealRefusesForeignLoad: a load test aimed anywhere but the
-// rehearsal's services is never run, and the report says so.
-func TestRealRefusesForeignLoad(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs in wall-clock time")
-	}
-	sc := loadScenarios(t, "../scenarios/library/bad-release.yaml")[0]
-	for i, wh := range sc.Canary.Spec.Analysis.Webhooks {
-		if wh.Name == "load-test" {
-			(*sc.Canary.Spec.Analysis.Webhooks[i].Metadata)["cmd"] = "hey -z 1m -q 10 -c 2 http://api.example.com/"
-		}
-	}
-	sc.Limits.MaxDuration = 3 * time.Minute
-	r := RunReal(context.Background(), sc, Options{}, Real{TimeScale: 0.02})
-	if r.Error != "" {
-		t.Fatal(r.Error)
-	}
-	if !hasNote(r, "tick 3: load test load-test not run: refused: api.example.com is not one of the rehearsal's services") {
-		t.Errorf("notes %q do not report the refused load test", r.Notes)
-	}
-	for _, tk := range r.Ticks {
-		if tk.Load != nil {
-			t.Errorf("tick %d recorded a load %+v, but no load test ran", tk.Tick, tk.Load)
-		}
 	}
 }

@@ -1,4 +1,7 @@
-package sim
+// This file is the real traffic's load: the scenario's steady requests
+// through the mesh, and the hey commands webhooks start, measured per tick.
+
+package realtraffic
 
 import (
 	"fmt"
@@ -12,15 +15,11 @@ import (
 	"github.com/rehearse-dev/rehearse/sim/virtual/hooks"
 )
 
-// abEvery: one steady request in abEvery carries the A/B condition, the
-// share of users (abShare) the modelled traffic sends to the canary.
-const abEvery = int64(1 / abShare)
-
 // startSteady sends the scenario's traffic to the mesh. Its rate is in
 // virtual requests per second, so the wall rate is rps / TimeScale: the
 // metrics then count what the modelled traffic counts (capped by MaxRate).
-func (rt *realTraffic) startSteady() error {
-	rps := rt.w.sc.Traffic.RPS
+func (rt *Traffic) startSteady() error {
+	rps := rt.w.RPS
 	if rps <= 0 {
 		return nil
 	}
@@ -29,13 +28,16 @@ func (rt *realTraffic) startSteady() error {
 		rt.loads.note(fmt.Sprintf("steady load capped at %g requests/s (the scenario's %g/s at time scale %g)", rt.cfg.MaxRate, rps, rt.cfg.TimeScale))
 		rate = rt.cfg.MaxRate
 	}
-	apex, _, _ := rt.w.cd.GetServiceNames()
+	apex, _, _ := rt.w.Canary.GetServiceNames()
 	rt.steady = &load.Steady{URL: rt.mesh.URL() + "/", Host: apex, Rate: rate}
 	if rt.ab {
-		example, err := proxy.Example(rt.w.cd.GetAnalysis().Match)
+		example, err := proxy.Example(rt.w.Canary.GetAnalysis().Match)
 		if err != nil {
 			return err
 		}
+		// One steady request in abEvery carries the A/B condition: the
+		// share of users the modelled traffic sends to the canary.
+		abEvery := int64(1 / rt.w.ABShare)
 		rt.steady.Decorate = func(n int64, r *http.Request) {
 			if n%abEvery == 0 {
 				example(r)
@@ -49,7 +51,6 @@ func (rt *realTraffic) startSteady() error {
 type loadTests struct {
 	mu    sync.Mutex
 	seen  int // hook calls already looked at
-	said  taskNotes
 	runs  []*load.Run
 	marks []time.Time // wall time of each tick's end, by tick number - 1
 	notes []string    // said once, in the report's notes
@@ -63,22 +64,22 @@ func (l *loadTests) note(s string) {
 
 // afterTick marks the end of tick n and says what the loadtester did not
 // run among the calls made since the last tick.
-func (l *loadTests) afterTick(rt *realTraffic, n int) []string {
+func (l *loadTests) afterTick(rt *Traffic, n int) []string {
 	var calls []hooks.Call
-	if rt.w.hooks != nil {
+	if rt.w.Hooks != nil {
 		// Read before taking l.mu: a hook call holds the receivers' lock
 		// while it starts a run, which takes l.mu.
-		calls = rt.w.hooks.Calls()
+		calls = rt.w.Hooks.Calls()
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for len(l.marks) < n {
 		l.marks = append(l.marks, time.Now())
 	}
-	if rt.w.hooks == nil {
+	if rt.w.Hooks == nil {
 		return nil
 	}
-	notes := l.said.of(calls[l.seen:])
+	notes := rt.w.TaskNotes(calls[l.seen:])
 	l.seen = len(calls)
 	return notes
 }
@@ -87,7 +88,7 @@ func (l *loadTests) afterTick(rt *realTraffic, n int) []string {
 // command runs in-process, at once, against the rehearsal's own services.
 // The webhook receivers decide, as flagger-loadtester does, whether a
 // command starts at all: one still running is not started again.
-type realRunner struct{ rt *realTraffic }
+type realRunner struct{ rt *Traffic }
 
 // Start implements hooks.Runner.
 func (r realRunner) Start(t hooks.Task) (hooks.Run, error) {
@@ -95,12 +96,12 @@ func (r realRunner) Start(t hooks.Task) (hooks.Run, error) {
 	if err != nil {
 		return hooks.Run{}, err
 	}
-	return hooks.Run{For: heyDuration(h), Done: run.Done()}, nil
+	return hooks.Run{For: r.rt.w.LoadSpan(h), Done: run.Done()}, nil
 }
 
 // run starts a hey command; a task that is not a hey command, or that aims
 // anywhere but the rehearsal's own services, is refused.
-func (l *loadTests) run(rt *realTraffic, cmd string) (*load.Run, *load.Hey, error) {
+func (l *loadTests) run(rt *Traffic, cmd string) (*load.Run, *load.Hey, error) {
 	h, err := load.ParseHey(cmd)
 	if err != nil {
 		return nil, nil, err

@@ -1,4 +1,8 @@
-package sim
+// This file is where a real-traffic run's metrics come from: the embedded
+// Prometheus scraping the workloads on the virtual schedule, or a real
+// Prometheus server queried at the wall-clock time of each virtual time.
+
+package realtraffic
 
 import (
 	"context"
@@ -12,8 +16,6 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
-	"github.com/rehearse-dev/rehearse/engine/metrics"
-	"github.com/rehearse-dev/rehearse/engine/runner"
 	"github.com/rehearse-dev/rehearse/sim/realtraffic/scrape"
 	"github.com/rehearse-dev/rehearse/sim/virtual/traffic"
 )
@@ -37,20 +39,20 @@ func scrapeEvery(cd *v1beta1.Canary, every time.Duration) time.Duration {
 
 // startScrapes scrapes both versions into the embedded Prometheus, on the
 // virtual schedule anchor, anchor+every, ...
-func (rt *realTraffic) startScrapes() error {
+func (rt *Traffic) startScrapes() error {
 	var targets []scrape.Target
 	for role, srv := range rt.pods.servers {
 		targets = append(targets, scrape.Target{Job: "workloads", Instance: traffic.Role(role).String(),
 			URL: srv.URL() + "/metrics"})
 	}
-	rt.scrapes = &scrape.Loop{Scraper: &scrape.Scraper{Client: rt.w.http, Targets: targets}, App: rt.w.prom,
+	rt.scrapes = &scrape.Loop{Scraper: &scrape.Scraper{Client: rt.w.HTTP, Targets: targets}, App: rt.w.Prom,
 		First: rt.anchor, Every: rt.every, Wall: func(v time.Time) time.Time { return rt.clockValue().wall(v) }}
 	return rt.scrapes.Start()
 }
 
 // useExternal starts the real Prometheus on the workloads and sends the
 // engine's queries to it instead of the embedded one.
-func (rt *realTraffic) useExternal(ctx context.Context) error {
+func (rt *Traffic) useExternal(ctx context.Context) error {
 	var targets []string
 	for _, srv := range rt.pods.servers {
 		targets = append(targets, srv.Addr())
@@ -63,24 +65,21 @@ func (rt *realTraffic) useExternal(ctx context.Context) error {
 	if err != nil || to.Host == "" {
 		return fmt.Errorf("the real Prometheus's address %q is not a URL", base)
 	}
-	from, err := url.Parse(rt.w.promURL())
+	from, err := url.Parse(rt.w.PromURL)
 	if err != nil {
 		return fmt.Errorf("the embedded Prometheus's address: %w", err)
 	}
 	rt.external = base
-	w := rt.w
-	client := &http.Client{Transport: &wallTimeProm{from: from.Host, to: to, offset: rt.wallOffset, next: w.http.Transport}}
 	// The engine's own Prometheus client, through a transport that moves
 	// the evaluation time; scenario faults on the embedded server do not
 	// apply to a real one.
-	w.runner.Metrics = runner.SourceMetrics{Source: &metrics.Source{Provider: w.provider, MetricsServer: w.promURL(),
-		Client: client, Templates: w.template, Secrets: w.secret}}
+	rt.w.UseMetrics(&http.Client{Transport: &wallTimeProm{from: from.Host, to: to, offset: rt.wallOffset, next: rt.w.HTTP.Transport}})
 	return nil
 }
 
 // wallOffset is what to add to a virtual time to get the wall time (at
 // time scale 1, the only one a real Prometheus allows).
-func (rt *realTraffic) wallOffset() time.Duration {
+func (rt *Traffic) wallOffset() time.Duration {
 	c := rt.clockValue()
 	return c.w0.Sub(c.v0)
 }

@@ -209,10 +209,10 @@ func (w *world) scrape(rs roles, t time.Time) error {
 		}
 	}
 	if w.feeder.revisions != nil {
-		return w.feeder.revisions.emit(w.prom, rs.pods, ivs, t, w.staleCanary)
+		return w.feeder.revisions.emit(w.prom, rs.pods, ivs, t, w.faults.StaleCanary())
 	}
 	for _, role := range []traffic.Role{traffic.Primary, traffic.Canary} {
-		if role == traffic.Canary && w.staleCanary {
+		if role == traffic.Canary && w.faults.StaleCanary() {
 			continue // served, but its scrape target is gone: no samples
 		}
 		if err := w.feeder.gens[role].Emit(w.prom, t.UnixMilli(), ivs[role]); err != nil {

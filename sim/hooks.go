@@ -47,7 +47,7 @@ func (h *worldHooks) Call(ctx context.Context, cd *v1beta1.Canary, hook v1beta1.
 	if h.timesOut(hook) {
 		c = h.fast
 	}
-	if f, ok := h.w.hookFault(hook, h.now()); ok && h.w.hooks != nil {
+	if f, ok := h.w.faults.HookAnswer(hook, h.w.now); ok && h.w.hooks != nil {
 		h.w.hooks.Override(hook.Name, f)
 		defer h.w.hooks.Clear(hook.Name)
 		if f.Timeout || f.Latency >= hook.GetTimeout() {
@@ -110,22 +110,4 @@ func (h *worldHooks) stable(msg string) string {
 		msg = strings.ReplaceAll(msg, rewritten, original)
 	}
 	return msg
-}
-
-// worldMetrics measures through the patient source, or through the fast one
-// while a slow-Prometheus fault makes the query outlive its timeout.
-type worldMetrics struct {
-	w                   *world
-	patient, fast, down runner.SourceMetrics
-}
-
-// Measure implements runner.Metrics.
-func (m *worldMetrics) Measure(ctx context.Context, cd *v1beta1.Canary, metric v1beta1.CanaryMetric, check engine.MetricCheck, at time.Time) engine.Answer {
-	switch {
-	case m.w.promDown:
-		return m.down.Measure(ctx, cd, metric, check, at)
-	case m.w.slowMetrics:
-		return m.fast.Measure(ctx, cd, metric, check, at)
-	}
-	return m.patient.Measure(ctx, cd, metric, check, at)
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/engine/runner"
 	"github.com/rehearse-dev/rehearse/reports"
-	"github.com/rehearse-dev/rehearse/scenarios"
 )
 
 // errKilled is what a write sees after the controller process died.
@@ -20,8 +19,8 @@ var errKilled = errors.New("the controller process was killed")
 // engine-restart fault is due, the controller dies part-way through
 // applying its decision and a fresh one takes over on the next tick.
 func (w *world) faultyReconcile(ctx context.Context, now time.Time) (*runner.Tick, error) {
-	w.applyPromFault(now)
-	if !w.restartDue(now) {
+	w.promFaults().Tick(now)
+	if !w.faults.RestartDue(now) {
 		return w.reconcile(ctx, now)
 	}
 	healthy := w.runner
@@ -40,22 +39,6 @@ func (w *world) faultyReconcile(ctx context.Context, now time.Time) (*runner.Tic
 			budget.done, t.Decision.Reason)
 	}
 	return t, err
-}
-
-// restartDue says whether an engine-restart fault fires at now: once each.
-func (w *world) restartDue(now time.Time) bool {
-	for i, f := range w.sc.Faults {
-		if f.Target != scenarios.FaultEngine || w.restarted[i] || epoch.Add(f.At).After(now) {
-			continue
-		}
-		if w.restarted == nil {
-			w.restarted = map[int]bool{}
-		}
-		w.restarted[i] = true
-		w.chaos.mark(i)
-		return true
-	}
-	return false
 }
 
 // failedTick records a tick whose reconcile failed: nothing changed.

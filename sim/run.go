@@ -220,7 +220,7 @@ func (w *world) rehearse(ctx context.Context, r *reports.Run) error {
 	err = w.ticks(ctx, r)
 	t.Finish(r)
 	r.Exposure = t.Exposure()
-	r.Notes = append(r.Notes, faultNotes(w.chaos.taken())...)
+	r.Notes = append(r.Notes, w.faults.Notes()...)
 	unanswered := w.providerNotes()
 	r.Notes = append(r.Notes, unanswered...)
 	notRehearsable(r, unanswered...)
@@ -333,7 +333,7 @@ func (w *world) tick(ctx context.Context, r *reports.Run, n int, now time.Time) 
 		return true, errInterrupted
 	}
 	if err != nil {
-		if w.chaos == nil {
+		if w.faults == nil {
 			return true, err
 		}
 		// Under injected faults a failed reconcile is what Flagger logs

@@ -257,10 +257,7 @@ func (w *world) workloadOverride(name string, now time.Time) (memory.Behaviour, 
 	if w.sc.Scripted() {
 		return w.scriptedWorkload(name)
 	}
-	if w.chaos == nil {
-		return memory.Behaviour{}, false
-	}
-	return w.workloadFault(name, now)
+	return w.faults.Workload(w.cd, name, now, w.interval)
 }
 
 // knativeRevision is the latest created revision of a Knative Service, for

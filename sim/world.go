@@ -20,6 +20,7 @@ import (
 	"github.com/rehearse-dev/rehearse/sim/backend"
 	"github.com/rehearse-dev/rehearse/sim/backend/memory"
 	"github.com/rehearse-dev/rehearse/sim/backtest/recording"
+	"github.com/rehearse-dev/rehearse/sim/fault"
 	"github.com/rehearse-dev/rehearse/sim/virtual/hooks"
 	"github.com/rehearse-dev/rehearse/sim/virtual/metricapi"
 	"github.com/rehearse-dev/rehearse/sim/virtual/prom"
@@ -56,22 +57,18 @@ type world struct {
 	key      client.ObjectKey
 	closers  []func() error
 
-	traffic     trafficModel
-	feeder      *feeder
-	loads       []vload
-	loadRunner  *virtualRunner // starts hey commands as modelled load
-	taskNotes   taskNotes
-	callsSeen   int
-	alertsSeen  int               // alert deliveries already put in a tick
-	notes       []string          // what the world assumed, for the report's notes
-	hookURLs    map[string]string // rewritten webhook URL → the manifest's
-	chaos       *chaos            // the scenario's faults; nil when it has none
-	slowMetrics bool              // a slow-Prometheus fault is in force this tick
-	staleCanary bool              // the canary's series have stopped this tick
-	promDown    bool              // Prometheus refuses connections this tick
-	restarted   map[int]bool
-	pool        *promPool // shared by a session's worlds; nil: a server of its own
-	now         time.Time // the virtual time of the tick being run
+	traffic    trafficModel
+	feeder     *feeder
+	loads      []vload
+	loadRunner *virtualRunner // starts hey commands as modelled load
+	taskNotes  taskNotes
+	callsSeen  int
+	alertsSeen int               // alert deliveries already put in a tick
+	notes      []string          // what the world assumed, for the report's notes
+	hookURLs   map[string]string // rewritten webhook URL → the manifest's
+	faults     *fault.Plan       // the scenario's faults; nil when it has none
+	pool       *promPool         // shared by a session's worlds; nil: a server of its own
+	now        time.Time         // the virtual time of the tick being run
 
 	// metricAPI stands in for the templates' other metrics providers.
 	metricAPI *metricapi.Server
@@ -110,9 +107,7 @@ func (w *world) setup(ctx context.Context, sc *scenarios.Scenario, cd *v1beta1.C
 	}
 	w.deploys = &memory.Controller{Client: w.client, Namespace: cd.Namespace, Behaviour: w.readiness,
 		Kind: controllerKind(cd), Override: w.workloadOverride}
-	if len(sc.Faults) > 0 {
-		w.chaos = newChaos(sc.Faults, w.seed)
-	}
+	w.faults = fault.New(sc.Faults, w.seed, epoch)
 	w.router = routerFor(w.provider, w.client)
 	w.runner = w.newRunner()
 	return nil
@@ -285,30 +280,23 @@ func metadata(wh v1beta1.CanaryWebhook, key string) string {
 
 // newRunner wires the engine's runner to the world.
 func (w *world) newRunner() *runner.Runner {
-	r := &runner.Runner{Cluster: &kube.Cluster{Client: w.faultyClient(w.client)}, Router: w.router,
+	r := &runner.Runner{Cluster: &kube.Cluster{Client: fault.Client(w.client, w.faults, func() time.Time { return w.now })}, Router: w.router,
 		Options: engine.Options{Provider: w.provider}}
 	if w.sc.Scripted() {
 		s := &script{sc: w.sc}
 		r.Metrics, r.Hooks = s, s
 		return r
 	}
-	promClient := w.http
+	transport := w.http.Transport
 	if w.inProcess {
 		// The same handler and the same bytes, without a loopback socket.
-		promClient = &http.Client{Transport: w.prom.Transport()}
+		transport = w.prom.Transport()
 	}
-	src := func(c *http.Client) runner.SourceMetrics {
-		// Other providers' APIs are answered by their stand-ins, whatever
-		// Prometheus's state.
-		c = &http.Client{Transport: w.metricAPI.Transport(c.Transport), Timeout: c.Timeout}
-		return runner.SourceMetrics{Source: &metrics.Source{Provider: w.provider, MetricsServer: w.promURL(), Client: c,
-			Templates: w.template, Secrets: w.secret, AWSCredentials: rehearsalAWS, KnativeRevision: w.knativeRevision}}
-	}
-	// A query meant to outlive the provider's timeout is awaited with the
-	// timeout shrunk like the world's time; every other one patiently.
-	fast := &http.Client{Transport: promClient.Transport, Timeout: time.Duration(float64(promTimeout) * timeScale)}
-	down := &http.Client{Transport: &http.Transport{DialContext: refusedDialer}}
-	r.Metrics = &worldMetrics{w: w, patient: src(promClient), fast: src(fast), down: src(down)}
+	// Prometheus faults decorate the transport; other providers' APIs are
+	// answered by their stand-ins before it, whatever Prometheus's state.
+	c := &http.Client{Transport: w.metricAPI.Transport(w.promFaults().Transport(transport))}
+	r.Metrics = runner.SourceMetrics{Source: &metrics.Source{Provider: w.provider, MetricsServer: w.promURL(), Client: c,
+		Templates: w.template, Secrets: w.secret, AWSCredentials: rehearsalAWS, KnativeRevision: w.knativeRevision}}
 	r.Hooks = newWorldHooks(w, w.hookURLs)
 	r.Notifier = w.newNotifier()
 	return r

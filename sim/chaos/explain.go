@@ -10,7 +10,7 @@ import (
 
 	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
-	"github.com/rehearse-dev/rehearse/sim"
+	"github.com/rehearse-dev/rehearse/sim/fault"
 )
 
 // effects is one ChaosEffect per fault of the trial's run r.
@@ -21,7 +21,7 @@ func effects(faults []scenarios.Fault, r *reports.Run, releaseAt time.Duration) 
 		if !tookEffect(f, r.Notes) {
 			e.Did = "it never took effect: nothing it breaks was called while it was in force"
 		} else {
-			e.Did = sim.FaultMeaning(f)
+			e.Did = fault.Meaning(f)
 			e.Engine = engineDid(r, window(f, releaseAt, r.Interval))
 		}
 		out = append(out, e)

@@ -6,7 +6,7 @@ import (
 
 	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
-	"github.com/rehearse-dev/rehearse/sim"
+	"github.com/rehearse-dev/rehearse/sim/fault"
 )
 
 // TestEngineDid: what the engine did while a fault was in force, read from
@@ -65,7 +65,7 @@ func TestEveryKindHasItsOwnSentence(t *testing.T) {
 	for _, tg := range targets {
 		for _, k := range tg.kinds {
 			f := scenarios.Fault{Target: tg.target, Kind: k, Hook: "load-test", Workload: "canary", Status: 503}
-			s := sim.FaultMeaning(f)
+			s := fault.Meaning(f)
 			if other, ok := seen[s]; ok {
 				t.Errorf("%s %s and %s say the same: %q", tg.target, k, other, s)
 			}

@@ -6,10 +6,9 @@
 package fault
 
 import (
-	"errors"
+	"context"
 	"net"
 	"net/http"
-	"net/url"
 	"syscall"
 	"time"
 
@@ -88,19 +87,20 @@ func (p Prometheus) serverFault(f scenarios.Fault) prom.Fault {
 
 // Transport decorates next, the transport the engine queries Prometheus
 // through: while Prometheus is down every connection is refused; while it
-// is slow a query is awaited only as long as the provider's timeout, so it
-// times out as it would in Flagger. Without Prometheus faults it is next.
+// is slow every query times out as the provider's client says, at once: in
+// virtual time waiting only costs wall time, and a race between a delay
+// and a timeout would let the machine's load decide the check. Without
+// Prometheus faults it is next.
 func (p Prometheus) Transport(next http.RoundTripper) http.RoundTripper {
 	if !p.Plan.has(scenarios.FaultPrometheus) {
 		return next
 	}
-	return &promTransport{plan: p.Plan, next: next, slow: &http.Client{Transport: next, Timeout: p.Timeout}}
+	return &promTransport{plan: p.Plan, next: next}
 }
 
 type promTransport struct {
 	plan *Plan
 	next http.RoundTripper
-	slow *http.Client // the provider's client, timeout and all
 }
 
 func (t *promTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -108,12 +108,7 @@ func (t *promTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	case "down":
 		return nil, refused()
 	case "slow":
-		resp, err := t.slow.Do(req)
-		if ue := (*url.Error)(nil); errors.As(err, &ue) {
-			// The caller's client names the request itself.
-			err = ue.Err
-		}
-		return resp, err
+		return nil, timedOut{}
 	}
 	return t.next.RoundTrip(req)
 }
@@ -123,3 +118,13 @@ func (t *promTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 func refused() error {
 	return &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
 }
+
+// timedOut is what net/http's client says when the answer comes after its
+// Timeout; the caller's client adds the request.
+type timedOut struct{}
+
+func (timedOut) Error() string {
+	return "context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
+}
+func (timedOut) Timeout() bool { return true }
+func (timedOut) Unwrap() error { return context.DeadlineExceeded }

@@ -46,8 +46,10 @@ type CanaryReconciler struct {
 	// Clock gives the time of each tick. Required: the command passes the
 	// wall clock, tests a fake one.
 	Clock clock.PassiveClock
-	// MeshProvider is the provider of Canaries that name none; empty means
-	// kubernetes.
+	// MeshProvider is the provider of Canaries that name none, as Flagger's
+	// -mesh-provider flag; empty means Flagger's default, istio, which this
+	// controller cannot drive (rehearse controller passes kubernetes unless
+	// told otherwise).
 	MeshProvider string
 	// MetricsServer is the Prometheus address for builtin metrics of
 	// Canaries without spec.metricsServer; empty means DefaultMetricsServer.
@@ -156,10 +158,7 @@ func (r *CanaryReconciler) prepareAndRun(ctx context.Context, rn *runner.Runner,
 // runnerFor wires a runner for the Canary's provider.
 func (r *CanaryReconciler) runnerFor(cd *v1beta1.Canary) (*runner.Runner, error) {
 	r.defaults.Do(r.setDefaults)
-	provider := cd.Spec.Provider
-	if provider == "" {
-		provider = r.MeshProvider
-	}
+	provider := cd.ProviderFor(r.MeshProvider).Name
 	router, ok := kube.RouterFor(provider, r.Client)
 	if !ok {
 		return nil, fmt.Errorf("canary %s/%s: provider %q cannot be driven on a real cluster: "+

@@ -73,7 +73,7 @@ type harness struct {
 
 func newHarness(t *testing.T, objs ...client.Object) *harness {
 	h := &harness{clock: clocktesting.NewFakePassiveClock(epoch)}
-	h.r = &CanaryReconciler{Client: newFakeClient(t, objs...), Clock: h.clock,
+	h.r = &CanaryReconciler{Client: newFakeClient(t, objs...), Clock: h.clock, MeshProvider: v1beta1.KubernetesProvider,
 		OnTick: func(*v1beta1.Canary, *runner.Tick) { h.ticks++ }}
 	return h
 }

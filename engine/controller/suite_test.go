@@ -16,6 +16,7 @@ import (
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/engine/controller"
 	"github.com/rehearse-dev/rehearse/internal/envtest"
 )
@@ -60,7 +61,7 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 		HealthProbeBindAddress: "0",
 	})
 	Expect(err).NotTo(HaveOccurred())
-	r := &controller.CanaryReconciler{Clock: clock.RealClock{}}
+	r := &controller.CanaryReconciler{Clock: clock.RealClock{}, MeshProvider: v1beta1.KubernetesProvider}
 	Expect(r.SetupWithManager(mgr)).To(Succeed())
 
 	var mgrCtx context.Context

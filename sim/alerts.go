@@ -1,3 +1,6 @@
+// This file is the world's alerting: AlertProviders pointed at a local
+// receiver, and the alerts each tick delivered, for the report.
+
 package sim
 
 import (

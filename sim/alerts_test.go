@@ -1,3 +1,5 @@
+// This file tests the alerts a rehearsal delivers and reports.
+
 package sim
 
 import (

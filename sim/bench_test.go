@@ -1,3 +1,5 @@
+// This file measures a rehearsal of the whole library.
+
 package sim
 
 import (

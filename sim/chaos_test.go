@@ -1,3 +1,6 @@
+// This file tests that faults follow Flagger's semantics, and engine
+// restarts at every tick.
+
 package sim
 
 import (

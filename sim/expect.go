@@ -1,3 +1,6 @@
+// This file checks a run against the scenario's expectations (outcome,
+// decision time, weights, per-tick states).
+
 package sim
 
 import (

@@ -1,3 +1,6 @@
+// This file is how the engine's webhook calls reach the world's receivers,
+// so that virtual time, not the machine's load, decides a timeout.
+
 package sim
 
 import (

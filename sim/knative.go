@@ -1,3 +1,6 @@
+// This file writes a Knative Service's per-revision series, as the knative
+// provider's queries read them.
+
 package sim
 
 import (

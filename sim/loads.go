@@ -1,3 +1,6 @@
+// This file models the load tests webhooks ask for (hey and the other
+// tools) as traffic in virtual time, and words what the loadtester did.
+
 package sim
 
 import (

@@ -1,3 +1,5 @@
+// This file tests load tests from webhooks, modelled and real.
+
 package sim
 
 import (

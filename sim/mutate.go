@@ -1,3 +1,6 @@
+// This file is what the user does to the cluster during a run: a new
+// revision, a config change.
+
 package sim
 
 import (

@@ -1,3 +1,6 @@
+// This file keeps synthetic Prometheus servers for reuse across a
+// session's rehearsals.
+
 package sim
 
 import (

@@ -1,3 +1,6 @@
+// This file lets the templates' other metrics providers be answered by
+// their stand-ins, and says when a query cannot be.
+
 package sim
 
 import (

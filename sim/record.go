@@ -1,3 +1,5 @@
+// This file turns one engine tick into the report's row.
+
 package sim
 
 import (

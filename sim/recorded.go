@@ -1,3 +1,6 @@
+// This file is a recording scenario's part of the world: the recorded
+// series answer the Canary's queries and bound the run.
+
 package sim
 
 import (

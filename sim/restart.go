@@ -1,3 +1,6 @@
+// This file runs a tick with the faults in force, and plays an engine
+// restart: a controller killed part-way through applying its decision.
+
 package sim
 
 import (

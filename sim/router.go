@@ -1,3 +1,6 @@
+// This file is the mesh's router in the world: the weights a provider's
+// routing objects would hold.
+
 package sim
 
 import (

@@ -1,3 +1,6 @@
+// This file is the rehearsal loop: open a backend, run a scenario (settings,
+// world, initialize, release, ticks), finish the report.
+
 package sim
 
 import (

@@ -1,3 +1,6 @@
+// This file answers a scripted scenario's checks and webhooks from its
+// script, tick by tick.
+
 package sim
 
 import (

@@ -1,3 +1,6 @@
+// This file tests that secrets given to metrics providers never reach a
+// report.
+
 package sim
 
 import (

@@ -1,3 +1,6 @@
+// This file tests the library end to end: every scenario meets its
+// expectations, golden reports, seeds, traffic and backends.
+
 package sim
 
 import (

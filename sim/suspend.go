@@ -1,3 +1,5 @@
+// This file decides which scenarios are skipped, and why.
+
 package sim
 
 import (

@@ -1,3 +1,6 @@
+// This file is the world's workloads: the target objects, stand-ins for a
+// missing autoscaler or config, the readiness a script or fault forces.
+
 package sim
 
 import (

@@ -1,3 +1,6 @@
+// This file tests the targets a rehearsal plays: DaemonSets, Knative
+// Services, tracked configs.
+
 package sim
 
 import (

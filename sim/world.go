@@ -1,3 +1,6 @@
+// This file assembles a rehearsal's world from its parts: the backend's
+// cluster, the synthetic Prometheus, the hook receivers, the engine's runner.
+
 package sim
 
 import (

@@ -1,24 +1,19 @@
 package reports
 
 import (
-	"bytes"
-	"context"
 	"image"
 	"image/png"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/rehearse-dev/rehearse/internal/browser"
 )
 
 // chromiumPath is Debian's chromium, which the Makefile installs.
-const chromiumPath = "/usr/bin/chromium"
-
-// chromiumBound stops a hung browser; it is a bound, not a speed check.
-const chromiumBound = 60 * time.Second
+const chromiumPath = browser.Chromium
 
 func TestSweepPageInBrowser(t *testing.T) {
 	if _, err := os.Stat(chromiumPath); err != nil {
@@ -108,38 +103,19 @@ func colorCount(img image.Image) int {
 	return len(seen)
 }
 
-// runChromium runs headless chromium with fixed arguments (no shell), its
-// own profile folder and no network, and returns stdout and stderr.
+// runChromium runs headless chromium (internal/browser); the test fails
+// when it cannot.
 func runChromium(t *testing.T, profile string, args ...string) (stdout, stderr string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), chromiumBound)
-	defer cancel()
-	base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir=" + profile, "--enable-logging=stderr", "--v=0"}
-	cmd := exec.CommandContext(ctx, chromiumPath, append(base, args...)...)
-	cmd.Env = append(os.Environ(), "HOME="+profile)
-	cmd.WaitDelay = 5 * time.Second
-	var out, errs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errs
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("chromium %s: %v\n%s", strings.Join(args, " "), err, errs.String())
+	stdout, stderr, err := browser.Run(t.Context(), profile, args...)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return out.String(), errs.String()
+	return stdout, stderr
 }
 
-// consoleProblems picks chromium's log lines that come from the page's
-// console or an uncaught exception. The page has no script, so any is a
-// defect. Other ERROR lines (no D-Bus in a container) are the browser's own.
-func consoleProblems(logs string) []string {
-	var out []string
-	for _, line := range strings.Split(logs, "\n") {
-		if strings.Contains(line, ":CONSOLE") || strings.Contains(line, "Uncaught") {
-			out = append(out, line)
-		}
-	}
-	return out
-}
+// consoleProblems: the page has no script, so any console line is a defect.
+func consoleProblems(logs string) []string { return browser.ConsoleProblems(logs) }
 
 func writeTempFile(t *testing.T, dir, name string, data []byte) string {
 	t.Helper()

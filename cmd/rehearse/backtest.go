@@ -36,7 +36,7 @@ type backtestFlags struct {
 }
 
 // settingFlags collects repeated --set PATH=VALUE flags.
-type settingFlags []sweep.Setting
+type settingFlags []reports.SweepSetting
 
 func (s *settingFlags) String() string { return fmt.Sprint(*s) }
 
@@ -47,7 +47,7 @@ func (s *settingFlags) Set(v string) error {
 	if !ok || strings.TrimSpace(path) == "" || value == "" {
 		return fmt.Errorf("%q: write PATH=VALUE, e.g. metrics[request-success-rate].thresholdRange.min=95", v)
 	}
-	*s = append(*s, sweep.Setting{Path: strings.TrimSpace(path), Value: value})
+	*s = append(*s, reports.SweepSetting{Path: strings.TrimSpace(path), Value: value})
 	return nil
 }
 

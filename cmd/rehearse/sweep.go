@@ -17,7 +17,7 @@ import (
 )
 
 // setFlags collects repeated --set flags.
-type setFlags []sweep.Axis
+type setFlags []reports.SweepAxis
 
 func (s *setFlags) String() string { return fmt.Sprint(*s) }
 
@@ -77,7 +77,7 @@ func sweepSetup(fs *pflag.FlagSet) action {
 	}
 }
 
-func sweepOptions(axes []sweep.Axis, seeds int, shard string, noiseSR, noiseLat float64) (sweep.Options, error) {
+func sweepOptions(axes []reports.SweepAxis, seeds int, shard string, noiseSR, noiseLat float64) (sweep.Options, error) {
 	opts := sweep.Options{Axes: axes, Seeds: seeds}
 	if shard != "" {
 		if _, err := fmt.Sscanf(shard, "%d/%d", &opts.Shard, &opts.Shards); err != nil || opts.Shards < 1 {

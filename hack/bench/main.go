@@ -25,6 +25,7 @@ import (
 	"github.com/rehearse-dev/rehearse/engine"
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/internal/gctune"
+	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
 	"github.com/rehearse-dev/rehearse/sim"
 	"github.com/rehearse-dev/rehearse/sim/sweep"
@@ -207,7 +208,7 @@ func sweepRehearsals(t *table, c config) error {
 		return err
 	}
 	opts := sweep.Options{Axes: sweepAxes(), Seeds: 20, Noise: &scenarios.Noise{SuccessRate: 0.5}}
-	var res *sweep.Result
+	var res *reports.SweepResult
 	m := measure(func() { res, err = sweep.Run(context.Background(), scs, opts) })
 	if err != nil {
 		return err
@@ -218,8 +219,8 @@ func sweepRehearsals(t *table, c config) error {
 	return nil
 }
 
-func sweepAxes() []sweep.Axis {
-	return []sweep.Axis{{Path: "analysis.threshold", Values: []string{"1", "2", "3", "5"}},
+func sweepAxes() []reports.SweepAxis {
+	return []reports.SweepAxis{{Path: "analysis.threshold", Values: []string{"1", "2", "3", "5"}},
 		{Path: "metrics[request-success-rate].thresholdRange.min", Values: []string{"98", "99", "99.5"}}}
 }
 

@@ -32,7 +32,7 @@ func load(t *testing.T, name string) *scenarios.Scenario {
 
 func with(t *testing.T, sc *scenarios.Scenario, path, value string) *scenarios.Scenario {
 	t.Helper()
-	cd, err := sweep.Apply(sc.Canary, []sweep.Setting{{Path: path, Value: value}})
+	cd, err := sweep.Apply(sc.Canary, []reports.SweepSetting{{Path: path, Value: value}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	kjson "sigs.k8s.io/json"
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+	"github.com/rehearse-dev/rehearse/reports"
 )
 
 // Apply returns a copy of cd with the settings applied to its spec. A path
@@ -17,7 +18,7 @@ import (
 // progressDeadlineSeconds); a list of metrics or webhooks is indexed by
 // name: metrics[request-success-rate].thresholdRange.min. The result is
 // decoded strictly, so a misspelt field or a wrong type is an error.
-func Apply(cd *v1beta1.Canary, settings []Setting) (*v1beta1.Canary, error) {
+func Apply(cd *v1beta1.Canary, settings []reports.SweepSetting) (*v1beta1.Canary, error) {
 	raw, err := json.Marshal(cd.Spec)
 	if err != nil {
 		return nil, err

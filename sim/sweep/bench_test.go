@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
 )
 
@@ -15,7 +16,7 @@ func BenchmarkSweep(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	axes := []Axis{{Path: "analysis.threshold", Values: []string{"1", "2", "3", "5"}},
+	axes := []reports.SweepAxis{{Path: "analysis.threshold", Values: []string{"1", "2", "3", "5"}},
 		{Path: "metrics[request-success-rate].thresholdRange.min", Values: []string{"98", "99", "99.5"}}}
 	runs := 0
 	for b.Loop() {

@@ -20,7 +20,7 @@ func TestSweepOverRecordings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	axes := []Axis{{Path: "metrics[request-success-rate].thresholdRange.min", Values: []string{"75", "99"}},
+	axes := []reports.SweepAxis{{Path: "metrics[request-success-rate].thresholdRange.min", Values: []string{"75", "99"}},
 		{Path: "analysis.interval", Values: []string{"30s", "1m"}}}
 	res, err := Run(context.Background(), scs, Options{Axes: axes, Seeds: 50})
 	if err != nil {
@@ -67,7 +67,7 @@ func TestSweepOverRecordings(t *testing.T) {
 	}
 }
 
-func label(res *Result, combo int) string {
+func label(res *reports.SweepResult, combo int) string {
 	var parts []string
 	for _, s := range res.Combinations[combo].Settings {
 		name := s.Path[strings.LastIndex(s.Path, ".")+1:]

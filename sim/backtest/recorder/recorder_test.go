@@ -95,7 +95,7 @@ func runBacktest(t *testing.T, source string, from, to time.Time, min string) *r
 	t.Helper()
 	sc := scenarioFor(t, source, from, to)
 	if min != "" {
-		cd, err := sweep.Apply(sc.Canary, []sweep.Setting{{Path: "metrics[request-success-rate].thresholdRange.min", Value: min}})
+		cd, err := sweep.Apply(sc.Canary, []reports.SweepSetting{{Path: "metrics[request-success-rate].thresholdRange.min", Value: min}})
 		if err != nil {
 			t.Fatal(err)
 		}

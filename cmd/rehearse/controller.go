@@ -162,7 +162,10 @@ func managerOptions(o controllerOptions, scheme *runtime.Scheme) ctrl.Options {
 		LeaderElection:          o.leaderElect,
 		LeaderElectionID:        leaderElectionID,
 		LeaderElectionNamespace: o.leaderElectionNS,
-		GracefulShutdownTimeout: &o.gracefulShutdown,
+		// On SIGTERM the leader gives its Lease up as it stops, so a standby
+		// takes over at its next retry instead of waiting out the lease.
+		LeaderElectionReleaseOnCancel: true,
+		GracefulShutdownTimeout:       &o.gracefulShutdown,
 	}
 	if o.namespace != "" {
 		opts.Cache = cache.Options{DefaultNamespaces: map[string]cache.Config{o.namespace: {}}}

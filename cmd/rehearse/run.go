@@ -50,8 +50,9 @@ func runSetup(fs *pflag.FlagSet) action {
 		if *trafficMode != "virtual" && *trafficMode != "real" {
 			return exit.BadInputf("--traffic %q: use virtual or real", *trafficMode)
 		}
-		if *timeScale <= 0 || *timeScale > 1 {
-			return exit.BadInputf("--time-scale %v: use a number above 0 and at most 1", *timeScale)
+		// sim.Real takes 0.001 to 10; written so that NaN fails it too.
+		if !(*timeScale >= 0.001 && *timeScale <= 10) {
+			return exit.BadInputf("--time-scale %v: use a number from 0.001 to 10 (wall time per virtual time: 0.05 plays a 1m interval in 3s)", *timeScale)
 		}
 		if *trafficMode == "real" {
 			if err := realtraffic.Check(scs); err != nil {

@@ -5,6 +5,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"k8s.io/client-go/tools/clientcmd"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+	"github.com/rehearse-dev/rehearse/engine/controller"
 	"github.com/rehearse-dev/rehearse/internal/envtest"
 )
 
@@ -94,23 +100,50 @@ func envtestRun(t *testing.T, bin, tmp string, args ...string) *exec.Cmd {
 }
 
 // waitForControlPlane waits until the run's control plane is up (its
-// kubeconfig, written last, is in the run's folder) and a few ticks ran,
-// and returns the run's descendants then.
+// kubeconfig, written last, is in the run's folder) and a tick has written
+// a Canary's status, and returns the run's descendants then.
 func waitForControlPlane(t *testing.T, cmd *exec.Cmd, tmp string) []int {
 	t.Helper()
+	var kc []string
+	for i := 0; len(kc) == 0; i++ {
+		if i == 1800 {
+			t.Fatal("the envtest control plane did not come up within 3 minutes")
+		}
+		time.Sleep(100 * time.Millisecond)
+		kc, _ = filepath.Glob(filepath.Join(tmp, "rehearse-envtest-*", "kubeconfig"))
+	}
+	waitForATick(t, kc[0])
+	kids := descendants(cmd.Process.Pid)
+	if len(kids) < 2 {
+		t.Fatalf("the run has %d descendants, want etcd and kube-apiserver", len(kids))
+	}
+	return kids
+}
+
+// waitForATick waits until some Canary on the API server has a phase.
+func waitForATick(t *testing.T, kubeconfig string) {
+	t.Helper()
+	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scheme, err := controller.NewScheme()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := client.New(cfg, client.Options{Scheme: scheme})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for range 1800 {
-		if kc, _ := filepath.Glob(filepath.Join(tmp, "rehearse-envtest-*", "kubeconfig")); len(kc) > 0 {
-			time.Sleep(2 * time.Second)
-			kids := descendants(cmd.Process.Pid)
-			if len(kids) < 2 {
-				t.Fatalf("the run has %d descendants, want etcd and kube-apiserver", len(kids))
-			}
-			return kids
+		var list v1beta1.CanaryList
+		if err := c.List(context.Background(), &list); err == nil && len(list.Items) > 0 && list.Items[0].Status.Phase != "" {
+			time.Sleep(time.Second) // the ticks are virtual: many more finish
+			return
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	t.Fatal("the envtest control plane did not come up within 3 minutes")
-	return nil
+	t.Fatal("no tick wrote a Canary's status within 3 minutes")
 }
 
 // waitExit waits for cmd and returns its exit code; it fails the test when

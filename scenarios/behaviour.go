@@ -1,3 +1,6 @@
+// This file answers what the world looks like at a given moment: a version's behaviour, a
+// webhook's answer, a gate's state and the script tick, each from the converted scenario.
+
 package scenarios
 
 import (

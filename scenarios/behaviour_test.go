@@ -1,3 +1,6 @@
+// This file tests behaviour.go's answers over time (version changes, webhook answers, script
+// ticks) and the defaults and fault parsing they rely on.
+
 package scenarios
 
 import (

@@ -1,3 +1,5 @@
+// This file benchmarks loading the whole scenario library, manifests included.
+
 package scenarios
 
 import "testing"

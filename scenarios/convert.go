@@ -1,3 +1,6 @@
+// This file is the converter from raw to checked scenario: it collects every error with its path
+// and line, and converts metadata, releases, modes, durations, percentages and weights.
+
 package scenarios
 
 import (

@@ -1,3 +1,6 @@
+// This file tests the conversion of full, scripted and defaulted scenarios and that inline
+// manifests keep the scenario's line numbers.
+
 package scenarios
 
 import (

@@ -1,3 +1,6 @@
+// This file converts a scenario's expectations: the events it predicts (with config changes),
+// the final phase and the per-tick checks.
+
 package scenarios
 
 import (

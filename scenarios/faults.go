@@ -1,3 +1,6 @@
+// This file is the fault model (target, kind, window) and its conversion: which kinds each target
+// accepts and which kube verbs a cluster fault may name.
+
 package scenarios
 
 import (

@@ -1,3 +1,5 @@
+// This file tests that every scenario in the shipped library loads.
+
 package scenarios
 
 import (

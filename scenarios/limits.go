@@ -1,3 +1,6 @@
+// This file holds the size limits a scenario must fit (counts, ticks, durations, samples) so a
+// hostile or mistaken file is refused as bad input before it can exhaust memory or time.
+
 package scenarios
 
 import (

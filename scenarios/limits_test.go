@@ -1,3 +1,6 @@
+// This file tests limits.go: each bound is refused at the right line with a sentence saying what
+// to change, and the default run length stays bounded.
+
 package scenarios
 
 import (

@@ -1,3 +1,6 @@
+// This file finds and reads scenario files (single files, folders, kind: Scenario detection) and
+// parses one document; it is the package's entry point, LoadFile, Load and Parse.
+
 package scenarios
 
 import (

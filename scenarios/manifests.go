@@ -1,3 +1,6 @@
+// This file converts a scenario's manifests, from files or inline blocks, keeping scenario lines
+// for errors, and checks the Canary's hook and metric names and the release images against them.
+
 package scenarios
 
 import (

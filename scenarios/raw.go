@@ -1,3 +1,6 @@
+// This file holds the raw YAML shapes a scenario file decodes into before conversion; they stay
+// separate from types.go so the checked model never carries unparsed strings or raw JSON.
+
 package scenarios
 
 import "encoding/json"

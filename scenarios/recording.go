@@ -1,3 +1,6 @@
+// This file is the recording source a scenario may replay instead of synthetic series: the
+// selector and time parsers and the conversion of the recording block and its modes.
+
 package scenarios
 
 import (

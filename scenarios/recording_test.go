@@ -1,3 +1,5 @@
+// This file tests the recording selector parser and a scenario that replays a recording.
+
 package scenarios
 
 import (

@@ -1,3 +1,6 @@
+// This file fuzzes Parse and the series syntax: any input yields a scenario or file:line errors,
+// never a panic, a system call or an unbounded sample list.
+
 package scenarios
 
 import (

@@ -1,3 +1,6 @@
+// This file tests loading valid and invalid scenario files and folders: one error per broken
+// file, duplicate names, missing paths and empty files refused, and config events.
+
 package scenarios
 
 import (

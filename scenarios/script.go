@@ -1,3 +1,6 @@
+// This file converts a scripted scenario's ticks: workload states, metric answers (numbers,
+// named values, errors) and hook answers, with suggestions for misspelt fields.
+
 package scenarios
 
 import (

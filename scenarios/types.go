@@ -1,3 +1,6 @@
+// This file is the scenario model the rest of rehearse reads: Scenario, its releases, versions,
+// traffic, Prometheus series, webhooks, script ticks and expectations, already checked and defaulted.
+
 package scenarios
 
 import (

@@ -1,3 +1,6 @@
+// This file converts the simulated world a scenario describes: versions with their latency,
+// readiness and timed changes, traffic and noise, and the Prometheus series.
+
 package scenarios
 
 import (

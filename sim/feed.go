@@ -1,3 +1,7 @@
+// This file is the modelled traffic feed: what each version served between
+// two ticks, by the router's weights and any load test, written as samples
+// to the synthetic Prometheus at the scrape interval.
+
 package sim
 
 import (

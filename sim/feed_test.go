@@ -1,4 +1,5 @@
 // Tests of the traffic feed's choices that are pure functions.
+
 package sim
 
 import (

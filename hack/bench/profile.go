@@ -1,6 +1,7 @@
 // Where a library tick's CPU goes: the replay is profiled in the same run,
 // and each sample is put in the part of rehearse that spent it, so the
 // distance to the goal comes with its explanation.
+
 package main
 
 import (

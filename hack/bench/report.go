@@ -1,4 +1,5 @@
 // The side-by-side table, and running a rehearse command as a user does.
+
 package main
 
 import (

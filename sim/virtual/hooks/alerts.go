@@ -1,3 +1,6 @@
+// This file is the alert receiver: Slack, Rocket, Discord, MS Teams and
+// Google Chat payloads read into one Delivery per alert, for the report.
+
 package hooks
 
 import (

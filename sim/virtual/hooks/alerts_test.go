@@ -1,3 +1,5 @@
+// This file tests the alert receiver's reading of each provider's payload.
+
 package hooks
 
 import (

@@ -1,3 +1,6 @@
+// This file decides whether a scenario's gate is open at a virtual time,
+// from its start state, its opening time and loadtester toggles.
+
 package hooks
 
 import (

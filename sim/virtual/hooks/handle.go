@@ -1,3 +1,6 @@
+// This file routes an incoming webhook call to its hook and reads its body,
+// counting calls in progress so Close can wait for them.
+
 package hooks
 
 import (

@@ -1,3 +1,6 @@
+// This file tests the webhook receivers: answers in virtual time, gates,
+// loadtester paths and tasks.
+
 package hooks
 
 import (

@@ -1,3 +1,6 @@
+// This file answers the loadtester's own paths (/gate/check, /gate/open,
+// /rollback/check, ...) as Flagger's loadtester does.
+
 package hooks
 
 import (

@@ -1,3 +1,6 @@
+// This file tests injected answers, which win over the scenario and the
+// endpoint until cleared.
+
 package hooks
 
 import (

@@ -1,3 +1,6 @@
+// This file carries out a reply after its virtual latency: an answer, a
+// held call, or a dropped connection.
+
 package hooks
 
 import (

@@ -1,3 +1,6 @@
+// This file models the loadtester's task endpoint: a task's command is
+// recorded and, for load tools, handed to a Runner; nothing reaches a shell.
+
 package hooks
 
 import (

@@ -1,3 +1,5 @@
+// This file tests the loadtester task endpoint and its Runner.
+
 package hooks
 
 import (

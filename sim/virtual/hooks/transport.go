@@ -1,3 +1,6 @@
+// This file lets a client call the receivers in the same process, without
+// a socket, with the bytes the network path would carry.
+
 package hooks
 
 import (

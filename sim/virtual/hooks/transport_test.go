@@ -1,3 +1,5 @@
+// This file tests the in-process transport against the loopback path.
+
 package hooks
 
 import (

@@ -1,3 +1,6 @@
+// This file checks hook behaviours (answers, gates) before a server starts,
+// so a bad scenario fails with a sentence, not mid-run.
+
 package hooks
 
 import (

@@ -1,3 +1,6 @@
+// This file reads CloudWatch metric data queries (metric stats and math
+// expressions) into the measures the stand-in answers.
+
 package metricapi
 
 import (

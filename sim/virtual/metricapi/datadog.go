@@ -1,3 +1,6 @@
+// This file parses Datadog metric queries into the measures the stand-in
+// answers, with Datadog's rollup and step rules.
+
 package metricapi
 
 import (

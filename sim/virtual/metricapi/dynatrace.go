@@ -1,3 +1,6 @@
+// This file parses Dynatrace metric selectors into the measures the
+// stand-in answers.
+
 package metricapi
 
 import (

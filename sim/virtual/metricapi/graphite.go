@@ -1,3 +1,6 @@
+// This file parses Graphite render targets (paths and functions) into the
+// measures the stand-in answers.
+
 package metricapi
 
 import (

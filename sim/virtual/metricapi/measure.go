@@ -1,3 +1,6 @@
+// This file is the measure every provider's query is compiled into: which
+// versions it reads, which requests it counts, and which statistic.
+
 package metricapi
 
 import (

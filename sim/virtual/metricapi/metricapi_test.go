@@ -1,3 +1,5 @@
+// This file tests each provider stand-in against queries in its own language.
+
 package metricapi
 
 import (

@@ -1,3 +1,6 @@
+// This file parses New Relic NRQL queries into the measures the stand-in
+// answers.
+
 package metricapi
 
 import (

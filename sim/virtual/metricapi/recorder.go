@@ -1,3 +1,6 @@
+// This file records what each version served, scrape by scrape, so the
+// stand-ins answer any window from the same traffic the Prometheus saw.
+
 package metricapi
 
 import (

@@ -1,3 +1,6 @@
+// This file is the small scanner the provider query parsers share: words,
+// numbers, quoted strings and punctuation.
+
 package metricapi
 
 import (

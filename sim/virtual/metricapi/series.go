@@ -1,3 +1,6 @@
+// This file evaluates a measure into time buckets and combines series
+// point by point, as the providers' APIs return them.
+
 package metricapi
 
 import (

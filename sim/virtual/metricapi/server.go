@@ -1,3 +1,6 @@
+// This file is the stand-in server: one HTTP handler speaking each metrics
+// provider's API, reachable in process through Transport.
+
 package metricapi
 
 import (

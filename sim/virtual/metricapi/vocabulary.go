@@ -1,3 +1,6 @@
+// This file judges a provider query's filters (status, namespace, workload
+// attributes) against the traffic model's two kinds of request.
+
 package metricapi
 
 import (

@@ -1,3 +1,5 @@
+// This file tests the HTTP API's answers, byte for byte as a stock server's.
+
 package prom
 
 import (

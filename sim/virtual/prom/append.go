@@ -1,3 +1,6 @@
+// This file is the write side of the synthetic Prometheus: appends in one
+// open transaction, checked for order, made visible by Commit.
+
 package prom
 
 import (

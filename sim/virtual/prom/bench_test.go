@@ -1,3 +1,5 @@
+// This file measures the server: queries, appends, ticks, Reset and teardown.
+
 package prom
 
 import (

@@ -1,3 +1,6 @@
+// This file tests the server through Prometheus's own Go client and
+// Flagger's style of query, in process and over loopback.
+
 package prom
 
 import (

@@ -1,3 +1,6 @@
+// This file writes query results as the HTTP API's JSON, byte for byte as
+// a stock Prometheus does.
+
 package prom
 
 import (

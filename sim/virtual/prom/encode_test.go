@@ -1,3 +1,5 @@
+// This file tests the JSON encoding of query results.
+
 package prom
 
 import (

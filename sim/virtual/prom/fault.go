@@ -1,3 +1,6 @@
+// This file is the server's injectable faults: refused connections, slow
+// answers and error responses, as chaos runs need them.
+
 package prom
 
 import (

@@ -1,3 +1,5 @@
+// This file tests the injectable faults and that Reset heals them.
+
 package prom
 
 import (

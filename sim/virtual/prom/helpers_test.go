@@ -1,3 +1,5 @@
+// This file holds the helpers the server's tests share.
+
 package prom
 
 import (

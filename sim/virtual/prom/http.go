@@ -1,3 +1,6 @@
+// This file is the HTTP API the engine's client uses: /api/v1/query and
+// query_range, buildinfo, and the health and readiness endpoints.
+
 package prom
 
 import (

@@ -1,5 +1,6 @@
 // Tests that a server without isolation, as runs in virtual time use,
 // answers exactly as a stock one does.
+
 package prom
 
 import (

@@ -1,3 +1,5 @@
+// This file tests loading series in promtool notation.
+
 package prom
 
 import (

@@ -1,3 +1,6 @@
+// This file reads a query's parameters (time, start, end, step, timeout)
+// with a stock server's parsing and error messages.
+
 package prom
 
 import (

@@ -1,3 +1,5 @@
+// This file tests the parsing of query parameters and its error messages.
+
 package prom
 
 import (

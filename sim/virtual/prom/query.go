@@ -1,3 +1,6 @@
+// This file is the read side: instant and range queries through
+// Prometheus's own engine, within the query budgets, in a stable order.
+
 package prom
 
 import (

@@ -1,3 +1,5 @@
+// This file tests instant and range queries over appended samples.
+
 package prom
 
 import (

@@ -1,4 +1,5 @@
 // Tests of AppendRef: a ref spares a lookup and never names the wrong series.
+
 package prom
 
 import (

@@ -1,3 +1,5 @@
+// This file tests the refused-connection fault.
+
 package prom
 
 import (

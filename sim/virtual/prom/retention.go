@@ -1,5 +1,6 @@
 // Retention: how a server in virtual time drops samples no query can read
 // any more, so that a week-long run costs each tick what its first hour did.
+
 package prom
 
 import (

@@ -1,4 +1,5 @@
 // Tests of retention: what a server keeps of the past, and Reach.
+
 package prom
 
 import (

@@ -1,3 +1,6 @@
+// This file is the server's life: options, New, Reset, Close, and the TSDB
+// head it keeps in memory.
+
 package prom
 
 import (

@@ -1,3 +1,5 @@
+// This file tests the server's life: Start, Reset and Close.
+
 package prom
 
 import (

@@ -1,3 +1,6 @@
+// This file classifies a queried series (counter, histogram, gauge) and
+// finds which label values a query takes for errors.
+
 package traffic
 
 import (

@@ -1,3 +1,6 @@
+// This file writes an example string that a label's regular expression
+// matches, so a pattern-selected series gets a plausible value.
+
 package traffic
 
 import (

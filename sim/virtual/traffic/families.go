@@ -1,3 +1,6 @@
+// This file lists each mesh or ingress provider's builtin series families:
+// names, labels and histograms, as the provider's proxies expose them.
+
 package traffic
 
 import (

@@ -1,3 +1,6 @@
+// This file is the Generator: one version's series, their counters moved
+// on by each interval's requests, appended at each scrape.
+
 package traffic
 
 import (

@@ -1,3 +1,5 @@
+// This file tests the Generator's series and counters.
+
 package traffic
 
 import (

@@ -1,3 +1,6 @@
+// This file turns a latency (p50, p99) into a log-normal distribution and
+// the share of requests in each histogram bucket.
+
 package traffic
 
 import (

@@ -1,3 +1,5 @@
+// This file tests the latency distribution and its bucket shares.
+
 package traffic
 
 import (

@@ -1,3 +1,5 @@
+// This file tests the provider stand-ins' measures over generated traffic.
+
 package traffic
 
 import (

@@ -1,3 +1,6 @@
+// This file plans a query's series: which metrics and selectors it reads,
+// and whether rehearse can produce data for it.
+
 package traffic
 
 import (

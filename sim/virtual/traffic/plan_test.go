@@ -1,3 +1,5 @@
+// This file tests query planning: classified series and unmappable selectors.
+
 package traffic
 
 import (

@@ -1,3 +1,6 @@
+// This file tests the builtin queries of each provider over generated
+// traffic, through real PromQL.
+
 package traffic
 
 import (

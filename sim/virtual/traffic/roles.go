@@ -1,3 +1,6 @@
+// This file names what each version's series are labelled with (pods,
+// workloads, services, hosts) for a Canary.
+
 package traffic
 
 import (

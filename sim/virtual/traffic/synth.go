@@ -1,3 +1,6 @@
+// This file synthesizes the series a Canary's own queries read, from its
+// templates, beside the provider's builtin ones.
+
 package traffic
 
 import (

@@ -1,3 +1,5 @@
+// This file tests the synthesis of a Canary's own series.
+
 package traffic
 
 import (

@@ -1,3 +1,6 @@
+// This file chooses label values that make a query's selectors match one
+// version's series and not the other's.
+
 package traffic
 
 import (

@@ -1,3 +1,6 @@
+// This file writes the planned series and latency gauges, from the same
+// traffic the builtin series carry.
+
 package traffic
 
 import (

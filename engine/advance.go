@@ -1,3 +1,6 @@
+// This file moves traffic once the checks pass: the canary, A/B and blue/green strategies, the
+// kubernetes-provider rule, stepping weights up and promoting to the primary.
+
 package engine
 
 import (

@@ -1,3 +1,6 @@
+// This file runs one analysis interval: whether this tick analyses at all, then the metric checks
+// (through assess.go) and the rollout hooks, as a gate for advance.go.
+
 package engine
 
 import (

@@ -1,3 +1,6 @@
+// This file turns a metric answer into a verdict: the checks a Canary plans, in order, and the
+// pure comparison against its threshold range; kept apart so it is tested as a table.
+
 package engine
 
 import (

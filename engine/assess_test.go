@@ -1,3 +1,6 @@
+// This file tests the pure pieces as tables: metric verdicts, check order, step and maximum
+// weights, served routes and hook results.
+
 package engine
 
 import (

@@ -1,3 +1,5 @@
+// This file benchmarks deciding one analysis tick of a progressing canary with two metrics and a hook.
+
 package engine
 
 import (

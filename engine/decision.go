@@ -1,3 +1,6 @@
+// This file is what Step returns: the actions for the caller to carry out, the events and alerts to
+// emit and the checks it made, so the engine itself changes nothing outside the Canary.
+
 package engine
 
 import (

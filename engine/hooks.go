@@ -1,3 +1,6 @@
+// This file asks the Canary's webhooks of one type and turns their answers into a gate and events;
+// the world's answers come in through Observations, so no HTTP happens here.
+
 package engine
 
 import (

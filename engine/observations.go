@@ -1,3 +1,6 @@
+// This file is what the engine is told about the world each tick: workloads, routes, and the
+// questions it may ask (metrics, hooks) with their answers.
+
 package engine
 
 import (

@@ -1,3 +1,6 @@
+// This file keeps the engine pure: it parses the package's files and fails on an import of a
+// Kubernetes client, net, net/http or os/exec, or on any read of the clock.
+
 package engine
 
 import (

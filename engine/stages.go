@@ -1,3 +1,6 @@
+// This file holds the stages a tick passes before traffic moves: initialization, spec, config and
+// revision changes, readiness waits, skip-analysis, rollback hooks, finalising and the threshold.
+
 package engine
 
 import (

@@ -1,3 +1,6 @@
+// This file writes the Canary's status from inside a tick: phase, weight, iterations, failed
+// checks, tracked configs and the Promoted condition, as Flagger records them.
+
 package engine
 
 import (

@@ -1,3 +1,6 @@
+// This file is the engine's entry point: Step, its Options, the stepper that carries one tick's
+// state, and the ordered list of stages a tick runs through.
+
 package engine
 
 import (

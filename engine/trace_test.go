@@ -1,3 +1,6 @@
+// This file tests whole rollouts tick by tick against a table of expected phases, weights and
+// questions: promotion, rollback, retries, confirm-promotion gates and rollback hooks.
+
 package engine
 
 import (

@@ -1,3 +1,6 @@
+// This file computes traffic weights: the maximum, the next step, and the routes a provider
+// really serves (the kubernetes provider has no weighted routing).
+
 package engine
 
 import "github.com/rehearse-dev/rehearse/engine/api/v1beta1"

@@ -1,3 +1,6 @@
+// This file is the tiny fake world the trace tests step the engine against: it answers questions,
+// applies decisions and prints each tick as a row.
+
 package engine
 
 import (

@@ -1,3 +1,7 @@
+// This file tests what chaos draws and reports: the catalogue covers every
+// fault kind, a seed draws the same faults, and a run reports the outcomes a
+// fault changed.
+
 package chaos
 
 import (

@@ -1,3 +1,6 @@
+// This file tests explain.go: what the engine did while a fault was in
+// force, and the sentence each kind of fault gets in the report.
+
 package chaos
 
 import (

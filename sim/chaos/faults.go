@@ -1,3 +1,7 @@
+// This file is the fault catalogue chaos draws from: every kind a fault can
+// take on each target, in a fixed order so that a seed always draws the same
+// faults, and how a drawn fault is completed (its hook, its window).
+
 package chaos
 
 import (

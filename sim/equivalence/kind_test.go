@@ -1,3 +1,6 @@
+// This file is the kind tier of the equivalence suite (REHEARSE_KIND=1): the
+// library on a kind cluster must decide as on memory and envtest.
+
 package equivalence
 
 import (

@@ -1,3 +1,6 @@
+// This file tests that the engine is level-triggered on envtest: a controller
+// killed part-way through a tick and replaced reaches the same decision.
+
 package equivalence
 
 import (

@@ -1,3 +1,7 @@
+// This file is the equivalence suite's setup: it replays the scenario
+// library and the target patterns on the memory backend and on envtest once,
+// and checks the two decide tick for tick alike.
+
 package equivalence
 
 import (

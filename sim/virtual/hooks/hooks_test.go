@@ -323,9 +323,10 @@ func callHook(s *Server, c *webhook.Caller, name, timeout string, retries int) w
 }
 
 func TestFailuresSeenByTheCaller(t *testing.T) {
-	// At this scale a 10s timeout is 100ms: long enough that a busy machine
-	// still tells a refused connection from a timeout.
-	const scale = 0.01
+	// At this scale a 10s timeout is 500ms: long enough that a machine at a
+	// load average of 15 still tells a refused connection from a timeout
+	// (at 100ms it did not, once).
+	const scale = 0.05
 	s := start(t, map[string]Behaviour{
 		"hangs":   {Answers: []Answer{{Timeout: true}}},
 		"refuses": {Answers: []Answer{{Refused: true}}},

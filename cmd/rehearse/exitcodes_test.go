@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/rehearse-dev/rehearse/internal/outlock"
 )
 
 // exitCase is one command line and the status it must end with.
@@ -81,11 +83,20 @@ func TestExitCodesPerCommand(t *testing.T) {
 // stops it, with exit status 130.
 func TestInterruptedExits130(t *testing.T) {
 	lib := "../../scenarios/library/"
+	out := t.TempDir()
 	interrupt := func(cmd *exec.Cmd) {
-		time.Sleep(2 * time.Second)
+		// The sweep locks --out once it is running, long after main set up
+		// its signal handling: a fixed wait could, on a loaded machine,
+		// signal a process still starting, which then dies of the signal.
+		lock := filepath.Join(out, outlock.FileName)
+		for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			if _, err := os.Stat(lock); err == nil {
+				break
+			}
+		}
 		_ = cmd.Process.Signal(syscall.SIGINT)
 	}
-	code, stdout, stderr := runBinaryEnv(t, nil, interrupt, "sweep", "--seeds", "100000", "--out", t.TempDir(),
+	code, stdout, stderr := runBinaryEnv(t, nil, interrupt, "sweep", "--seeds", "100000", "--out", out,
 		lib+"good-release.yaml", lib+"bad-release.yaml")
 	if code != 130 {
 		t.Errorf("exit %d, want 130\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)

@@ -1,3 +1,7 @@
+// This file applies one combination of swept settings to a Canary: each
+// path=value is set on a copy of its spec, through its JSON form, so any
+// field the Canary has can be swept.
+
 package sweep
 
 import (

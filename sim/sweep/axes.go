@@ -1,3 +1,6 @@
+// This file turns --set flags into axes (a list of values or a FROM:TO:STEP
+// range) and the axes into the grid of every combination, capped in size.
+
 package sweep
 
 import (

@@ -1,3 +1,6 @@
+// This file measures a sweep of the shape (4 thresholds × 3
+// success-rate minimums over two library scenarios).
+
 package sweep
 
 import (

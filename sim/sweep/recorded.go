@@ -1,3 +1,6 @@
+// This file is how recordings are swept: a recording's metrics are what
+// they were whatever the seed, so it is replayed once per combination.
+
 package sweep
 
 import "github.com/rehearse-dev/rehearse/scenarios"

@@ -1,3 +1,6 @@
+// This file tests sweeping over the shipped recordings: minimums ×
+// intervals, one run per combination.
+
 package sweep
 
 import (

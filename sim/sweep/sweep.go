@@ -1,3 +1,6 @@
+// This file runs a sweep: it plans one job per combination, scenario and
+// seed, shards them, rehearses each and keeps a sample of each outcome.
+
 package sweep
 
 import (

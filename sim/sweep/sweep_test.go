@@ -1,3 +1,6 @@
+// This file tests the sweep's parts (ParseAxis, Grid, Apply) and a small
+// real sweep, which refuses scenarios that have no verdict to compare.
+
 package sweep
 
 import (

@@ -1,3 +1,6 @@
+// This file builds the provider-neutral alert message from a Canary and an engine alert (subject,
+// text, severity and the fields shown under it) before any provider shapes it.
+
 package notify
 
 import (

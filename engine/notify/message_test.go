@@ -1,3 +1,5 @@
+// This file tests which severities an alert reaches and the fields a new message carries.
+
 package notify
 
 import (

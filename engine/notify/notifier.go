@@ -1,3 +1,6 @@
+// This file is the Notifier: it resolves a Canary's AlertProviders and their secrets, filters by
+// severity and posts each alert with a timeout, reporting what the receiver answered.
+
 package notify
 
 import (

@@ -1,3 +1,5 @@
+// This file tests that the Notifier delivers alerts to a local receiver as each provider expects.
+
 package notify
 
 import (

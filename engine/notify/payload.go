@@ -1,3 +1,6 @@
+// This file shapes a message into one HTTP post per provider type (Slack, Teams, Discord, Rocket,
+// Google Chat): the URL and the JSON body, refusing a target it cannot shape.
+
 package notify
 
 import (

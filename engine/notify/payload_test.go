@@ -1,3 +1,6 @@
+// This file tests the JSON body and URL each provider type gets, Discord's endpoint and the targets
+// Encode refuses.
+
 package notify
 
 import (

@@ -1,3 +1,6 @@
+// This file adapts a metrics source and a webhook caller to the runner's Metrics and Hooks
+// interfaces, so the runner stays ignorant of Prometheus and HTTP.
+
 package runner
 
 import (

@@ -1,3 +1,6 @@
+// This file carries out one tick's decision: applying each action in order, post-rollout hooks,
+// recording events with their event hooks, and sending alerts.
+
 package runner
 
 import (

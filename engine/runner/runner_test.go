@@ -1,3 +1,6 @@
+// This file tests the runner against fakes: questions asked in order before one apply, a failed
+// action stops the rest, and post-rollout hooks stop at the first failure.
+
 package runner
 
 import (

@@ -1,3 +1,6 @@
+// This file is one HTTP attempt of a webhook call and how its outcome (status, body, error, expired
+// deadline) becomes the call's verdict.
+
 package webhook
 
 import (

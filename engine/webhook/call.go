@@ -1,3 +1,6 @@
+// This file is one webhook call from payload to result: posting, the retry loop around attempts,
+// and the caller's clock and sleep, both replaceable for tests.
+
 package webhook
 
 import (

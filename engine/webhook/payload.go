@@ -1,3 +1,6 @@
+// This file builds the JSON payload Flagger sends to phase and event hooks, and the status
+// checksum it carries.
+
 package webhook
 
 import (

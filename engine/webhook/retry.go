@@ -1,3 +1,6 @@
+// This file is the webhook caller's retry policy: which outcomes are retried, which errors are
+// permanent, and the backoff between attempts (honouring Retry-After).
+
 package webhook
 
 import (

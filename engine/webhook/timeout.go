@@ -1,3 +1,6 @@
+// This file resolves a hook's timeout (its default and what an invalid value means) and scales
+// durations by the caller's time scale for fast rehearsals.
+
 package webhook
 
 import (

@@ -1,3 +1,6 @@
+// This file tests the webhook caller against a recording server: payloads and checksum, statuses,
+// retries and Retry-After, scaled timeouts, permanent errors, TLS and cancellation.
+
 package webhook
 
 import (

@@ -1,3 +1,6 @@
+// This file tests the CRDs on a real API server (Canary round trip, status subresource, templates
+// and providers, validation) and that the written kubeconfig works for clients and kubectl.
+
 package envtest_test
 
 import (

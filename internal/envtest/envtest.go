@@ -1,3 +1,6 @@
+// This file starts and stops an envtest control plane with the flagger.app CRDs installed and
+// gives back the clients and kubeconfig to talk to it.
+
 package envtest
 
 import (

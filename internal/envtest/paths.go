@@ -1,3 +1,6 @@
+// This file finds the envtest binaries and the repository's CRDs (options, environment variables,
+// the repo root), and says ErrNoBinaries, an environment error, when they are missing.
+
 package envtest
 
 import (

@@ -1,3 +1,5 @@
+// This file is the Ginkgo suite that starts one control plane for the envtest specs and stops it.
+
 package envtest_test
 
 import (

@@ -1,3 +1,6 @@
+// This file tests binary and asset discovery without a control plane, and that Start fails before
+// starting anything when the binaries are missing.
+
 package envtest
 
 import (

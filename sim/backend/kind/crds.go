@@ -1,3 +1,6 @@
+// This file installs the CRDs a rehearsal needs on a kind cluster: it reads
+// them from YAML and JSON files, applies each and waits until it is established.
+
 package kind
 
 import (

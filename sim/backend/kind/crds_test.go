@@ -1,3 +1,6 @@
+// This file tests reading, applying and waiting for CRDs, on files, a fake
+// client and an envtest API server.
+
 package kind
 
 import (

@@ -1,3 +1,6 @@
+// This file checks for a Docker engine before kind is called, so that a
+// machine without one gets exit 3 and a sentence naming the other backends.
+
 package kind
 
 import (

@@ -1,3 +1,6 @@
+// This file tests the Docker probe: no client, no engine and a deadline
+// each give up before kind is called.
+
 package kind
 
 import (

@@ -1,3 +1,6 @@
+// This file starts the kind cluster, or reuses one that exists, and holds
+// the ways to talk to it (Options, Cluster, Start).
+
 package kind
 
 import (

@@ -1,3 +1,6 @@
+// This file creates a real kind cluster (it needs Docker) and checks what
+// Start installs on it.
+
 package kind_test
 
 import (

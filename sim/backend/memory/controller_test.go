@@ -1,3 +1,6 @@
+// This file tests the workload controllers: Deployment conditions, DaemonSet
+// status and Knative revisions.
+
 package memory
 
 import (

@@ -1,3 +1,6 @@
+// This file plays Kubernetes' DaemonSet controller on the embedded cluster:
+// a pod on each of its nodes that the selector matches, and the status Flagger reads.
+
 package memory
 
 import (

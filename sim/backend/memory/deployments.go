@@ -1,3 +1,7 @@
+// This file plays Kubernetes' Deployment controller on the embedded
+// cluster: how pods of each image become ready, and the status and conditions
+// Flagger reads; it also holds the Controller the other workload files extend.
+
 package memory
 
 import (

@@ -1,3 +1,6 @@
+// This file plays Knative Serving's revision controller, as much of it as
+// Flagger relies on: a revision per template change and its readiness.
+
 package memory
 
 import (

@@ -1,3 +1,6 @@
+// This file builds the embedded cluster's API server: the scheme it knows
+// and NewMemory, a Store with the status subresources a real server has.
+
 package memory
 
 import (

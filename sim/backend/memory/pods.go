@@ -1,3 +1,6 @@
+// This file finds a Canary's primary and canary pods, whatever its target
+// kind, as the traffic model sees them.
+
 package memory
 
 import (

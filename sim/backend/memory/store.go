@@ -1,3 +1,7 @@
+// This file is the in-memory Kubernetes API, Store: a client.WithWatch over
+// typed objects copied with DeepCopy, with resource versions, status
+// subresources, finalizers, patches and watches.
+
 package memory
 
 import (

@@ -1,3 +1,6 @@
+// This file measures the Store against controller-runtime's fake client on
+// the same objects: get, status update, list and merge patch.
+
 package memory
 
 import (

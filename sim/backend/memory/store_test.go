@@ -1,3 +1,6 @@
+// This file tests the Store verb by verb (get, create, update, status, delete,
+// list, patch), its copies, what it refuses, and concurrent updates.
+
 package memory
 
 import (

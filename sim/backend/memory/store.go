@@ -1,6 +1,6 @@
 // This file is the in-memory Kubernetes API, Store: a client.WithWatch over
 // typed objects copied with DeepCopy, with resource versions, status
-// subresources, finalizers, patches and watches.
+// subresources, finalizers and patches (watches are not supported).
 
 package memory
 

@@ -20,6 +20,10 @@ import (
 // there, so the next run can tell its own files from stale ones.
 const indexName = ".rehearse-reports"
 
+// WriteFile is writeFile for a command's own report files (validate's
+// summary), so they are never torn either.
+func WriteFile(path string, data []byte) error { return writeFile(path, data) }
+
 // writeFile writes data to path through a temporary file in the same
 // folder and a rename, so a run killed mid-write leaves either the old file
 // or the new one, never a truncated one.

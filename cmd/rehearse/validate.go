@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"github.com/rehearse-dev/rehearse/internal/exit"
 
 	"context"
@@ -211,15 +212,14 @@ func writeValidationReports(out string, runs []*reports.Run, results []policy.Re
 	if err := reports.WriteAll(out, runs); err != nil {
 		return fmt.Errorf("writing reports to %s: %w", out, err)
 	}
-	f, err := os.Create(filepath.Join(out, "summary.md"))
-	if err != nil {
-		return fmt.Errorf("writing the summary to %s: %w", out, err)
-	}
-	if err := policy.WriteSummary(f, results, plan); err != nil {
-		f.Close()
+	var summary bytes.Buffer
+	if err := policy.WriteSummary(&summary, results, plan); err != nil {
 		return err
 	}
-	return f.Close()
+	if err := reports.WriteFile(filepath.Join(out, "summary.md"), summary.Bytes()); err != nil {
+		return fmt.Errorf("writing the summary to %s: %w", out, err)
+	}
+	return nil
 }
 
 func writeValidationDetails(stdout io.Writer, format string, results []policy.Result, plan *policy.Plan) error {

@@ -82,7 +82,9 @@ const minRetention = 6 * time.Hour
 // retentionFor is how much of the past the synthetic Prometheus must keep
 // for the Canary's queries: twice the furthest any of them reads back (a
 // builtin metric reads its interval, plus the lookback). 0, keep all, if a
-// query's reach has no bound. Once a run is past it, each tick costs the
+// query's reach has no bound. A builtin metric's reach is counted with
+// the lookback too, though its range selector needs none: the margin costs
+// nothing but memory. Once a run is past it, each tick costs the
 // same however long the run has been going.
 func retentionFor(cd *v1beta1.Canary, queries []traffic.Query) time.Duration {
 	reach := time.Duration(0)
@@ -92,7 +94,7 @@ func retentionFor(cd *v1beta1.Canary, queries []traffic.Query) time.Duration {
 			if err != nil {
 				return 0
 			}
-			reach = max(reach, time.Duration(d)+5*time.Minute)
+			reach = max(reach, time.Duration(d)+prom.DefaultLookbackDelta)
 		}
 	}
 	for _, q := range queries {

@@ -20,9 +20,13 @@ import (
 	"github.com/prometheus/prometheus/tsdb"
 )
 
+// DefaultLookbackDelta is how far back a stock server's instant selector
+// looks for a sample (--query.lookback-delta).
+const DefaultLookbackDelta = 5 * time.Minute
+
 // Prometheus server defaults, so an unset option behaves like a stock server.
 const (
-	defaultLookbackDelta = 5 * time.Minute
+	defaultLookbackDelta = DefaultLookbackDelta
 	defaultQueryTimeout  = 2 * time.Minute
 	defaultMaxSamples    = 50_000_000
 	// defaultSubqueryStep is the step of a subquery written without one

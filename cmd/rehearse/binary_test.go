@@ -3,9 +3,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -65,22 +63,8 @@ func readFile(t *testing.T, path string) string {
 }
 
 // runBinary runs the built binary with args and returns its exit status,
-// stdout and stderr; it is killed after a minute.
+// stdout and stderr (see runBinaryEnv).
 func runBinary(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, builtBinary(t), args...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	var exit *exec.ExitError
-	switch {
-	case err == nil:
-		return 0, stdout.String(), stderr.String()
-	case errors.As(err, &exit) && exit.ExitCode() >= 0:
-		return exit.ExitCode(), stdout.String(), stderr.String()
-	}
-	t.Fatalf("running %v: %v\nstderr: %s", args, err, stderr.String())
-	return 0, "", ""
+	return runBinaryEnv(t, nil, nil, args...)
 }

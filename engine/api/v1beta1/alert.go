@@ -1,3 +1,6 @@
+// This file is the AlertProvider kind: where a Canary's alerts go (type, channel, address, proxy,
+// secret) and the provider types Flagger accepts.
+
 package v1beta1
 
 import (

@@ -1,3 +1,6 @@
+// This file is the Canary kind as users write it: the spec (target, service, analysis, metrics,
+// webhooks, alerts, references) and the provider and strategy names the rest of rehearse compares.
+
 package v1beta1
 
 import (

@@ -1,3 +1,6 @@
+// This file holds Flagger's documented defaults and the getters that apply them, and resolves a
+// Canary's provider (spec, flag or default) and the strategy it runs under that provider.
+
 package v1beta1
 
 import (

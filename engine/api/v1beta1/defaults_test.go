@@ -1,3 +1,6 @@
+// This file tests where a Canary's provider comes from (spec, flag, default) and that the
+// kubernetes provider turns every strategy into blue/green.
+
 package v1beta1
 
 import "testing"

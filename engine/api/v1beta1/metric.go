@@ -1,3 +1,6 @@
+// This file is the MetricTemplate kind: a reusable query, the provider it runs against, and the
+// model (names, interval, variables) its text/template is rendered with.
+
 package v1beta1
 
 import (

@@ -1,3 +1,6 @@
+// This file registers Canary, MetricTemplate and AlertProvider (and their lists) under
+// flagger.app/v1beta1 with a runtime.Scheme, as controller-runtime expects.
+
 package v1beta1
 
 import (

@@ -1,3 +1,6 @@
+// This file is a Canary's status: its phase, counters, hashes and Promoted condition, everything
+// the level-triggered engine reads back to resume after a restart.
+
 package v1beta1
 
 import (

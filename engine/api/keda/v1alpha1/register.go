@@ -1,3 +1,6 @@
+// This file registers ScaledObject and its list under keda.sh/v1alpha1, so the embedded cluster,
+// the controller and test clients decode them as typed objects.
+
 package v1alpha1
 
 import (

@@ -1,3 +1,6 @@
+// This file is the ScaledObject type, cut to what Flagger copies to the primary's: the scale
+// target, triggers, HPA tuning and fallback, plus the annotation that pauses scaling.
+
 package v1alpha1
 
 import (

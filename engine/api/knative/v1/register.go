@@ -1,3 +1,6 @@
+// This file registers Service and Revision (and their lists) under serving.knative.dev/v1, so the
+// embedded cluster, the controller and test clients decode them as typed objects.
+
 package v1
 
 import (

@@ -1,3 +1,6 @@
+// This file is the Knative Service (revision template, traffic targets, status) and Revision types,
+// with the Ready condition Flagger waits for and the annotation naming the primary revision.
+
 package v1
 
 import (

@@ -1,3 +1,6 @@
+// This file tests the PromQL budget: subqueries counted in points per series, range-query windows,
+// and queries refused for their length or nesting depth.
+
 package budget_test
 
 import (

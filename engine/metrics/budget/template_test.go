@@ -1,3 +1,6 @@
+// This file tests the template budget: ordinary templates render unchanged, while range bombs,
+// output bombs, recursive calls and huge printf widths stop with their sentence.
+
 package budget_test
 
 import (

@@ -1,6 +1,7 @@
 // This file checks that every object the controller creates for a Canary
 // carries the Canary's controller reference, as Flagger's do: envtest runs
 // no garbage collector, so the test asserts the references themselves.
+
 package controller_test
 
 import (

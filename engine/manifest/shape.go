@@ -1,6 +1,7 @@
 // This file finds, at their own line, the values YAML accepts and the rest
 // of the loader cannot take: bytes that are not UTF-8, a document nested
 // deeper than any manifest needs, and .nan or .inf, which JSON cannot hold.
+
 package manifest
 
 import (

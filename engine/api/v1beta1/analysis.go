@@ -3,6 +3,7 @@
 // passing ticks it takes to advance and promote. The engine, lint, the
 // scenario limits and the policy budget all read these, so the rules live
 // here once.
+
 package v1beta1
 
 import "math"

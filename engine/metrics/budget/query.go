@@ -1,5 +1,6 @@
 // This file checks a PromQL query against the query budget before it is
 // evaluated: its size, its nesting and the points its subqueries hold.
+
 package budget
 
 import (

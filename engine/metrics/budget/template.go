@@ -1,5 +1,6 @@
 // This file bounds a query template's rendering: the steps its ranges and
 // template calls take, the bytes it writes, and the width printf may pad to.
+
 package budget
 
 import (

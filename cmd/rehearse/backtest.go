@@ -1,3 +1,7 @@
+// This file is `rehearse backtest`: its flags, the recording scenario they
+// describe when no scenario file is given, and the verdicts it prints and
+// checks against --expect.
+
 package main
 
 import (

@@ -1,3 +1,7 @@
+// This file tests `rehearse backtest` on recorded incidents: each exit
+// code with what it prints, the README's worked example flag for flag,
+// and the reports it writes.
+
 package main
 
 import (

@@ -1,3 +1,7 @@
+// This file plans and lints build by build: when the manifests render
+// several overlays, validate and lint name every Canary and finding after
+// the build it came from, so two environments are never mixed up.
+
 package main
 
 import (

@@ -1,3 +1,6 @@
+// This file is `rehearse chaos`: its flags, and replays under injected
+// faults whose changed outcomes are findings, not a failed exit.
+
 package main
 
 import (

@@ -1,3 +1,7 @@
+// This file is `rehearse controller`: the engine as a Kubernetes controller
+// on a real cluster, its flags, the manager with leader election, and the
+// health and readiness probes.
+
 package main
 
 import (

@@ -1,3 +1,7 @@
+// This file tests `rehearse controller`: bad flags exit 2 before any
+// connection is tried, and on envtest it becomes ready and stops cleanly
+// when its context ends.
+
 package main
 
 import (

@@ -1,3 +1,7 @@
+// This file tests validate, lint and run on a Flux repository of kustomize
+// overlays: each overlay's Canary rehearsed as patched and named after it,
+// findings at the patch's line, a broken patch refused as bad input.
+
 package main
 
 import (

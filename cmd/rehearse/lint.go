@@ -1,3 +1,7 @@
+// This file is `rehearse lint`: its flags, linting the manifests (the
+// loader's refusals that are rules become findings) and the exit status
+// the findings give.
+
 package main
 
 import (

@@ -1,3 +1,7 @@
+// This file tests `rehearse lint` as main runs it: exit codes for
+// warnings, errors and the loader's refusals, --rules, and JSON findings
+// sorted across files.
+
 package main
 
 import (

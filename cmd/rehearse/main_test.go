@@ -1,3 +1,7 @@
+// This file tests `rehearse run`: its exit codes and reports, a suspended
+// Canary skipped in every report, and kind without Docker (exit 3); it
+// holds rehearse, the helper that runs a command line in-process.
+
 package main
 
 import (

@@ -1,3 +1,7 @@
+// This file tests two patterns about series: a 15s scrape interval that
+// leaves every check without values (and lint's RH019 warning), and a gauge
+// the rehearsal cannot produce until the scenario gives it as raw series.
+
 package main
 
 import (

@@ -1,3 +1,7 @@
+// This file validates every folder of fixtures/patterns as `rehearse
+// validate` does and compares each Canary and policy verdict with the
+// folder's VERDICTS file.
+
 package main
 
 import (

@@ -1,3 +1,7 @@
+// This file tests MetricTemplate providers: each provider fixture is
+// rehearsed as written, one rehearse cannot rehearse is refused by lint,
+// validate and run alike, and failed checks read as Flagger's would.
+
 package main
 
 import (

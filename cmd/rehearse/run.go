@@ -1,3 +1,6 @@
+// This file is `rehearse run`: its flags, the session on the chosen
+// cluster and traffic, and the reports and exit status of its rehearsals.
+
 package main
 
 import (

@@ -1,3 +1,6 @@
+// This file is --scrape-interval, shared by the commands that rehearse
+// scenarios: the flag, and how it overrides every scenario's own interval.
+
 package main
 
 import (

@@ -1,3 +1,7 @@
+// This file is `rehearse sweep` and `rehearse sweep merge`: the grid of
+// Canary settings from --set, sharding, and writing or merging the
+// sweep's reports.
+
 package main
 
 import (

@@ -1,3 +1,7 @@
+// This file runs the target patterns of fixtures/patterns (DaemonSet,
+// Knative, HPA, KEDA, tracked configs): each meets its expectations, an
+// unsupported target is refused by every command, reports name the copies.
+
 package main
 
 import (

@@ -1,3 +1,7 @@
+// This file is `rehearse validate`: its flags, loading the manifests and
+// the user's own scenarios into a plan of rehearsals, and the reports,
+// annotations and GitHub step summary it writes.
+
 package main
 
 import (

@@ -1,3 +1,7 @@
+// This file tests `rehearse validate` on the GitOps example repository:
+// exit codes, GitHub annotations and step summary, the reports it writes,
+// and a benchmark of the whole command.
+
 package main
 
 import (

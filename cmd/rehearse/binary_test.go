@@ -1,5 +1,6 @@
 // This file builds the rehearse binary once for the tests that must run it
 // as a user does: under a memory limit, sent signals, killed mid-write.
+
 package main
 
 import (

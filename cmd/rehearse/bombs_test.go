@@ -1,6 +1,7 @@
 // This file runs the one-line bombs of a MetricTemplate through the built
 // binary under a memory limit and a time bound: each check must fail on its
 // budget, quickly, in bounded memory.
+
 package main
 
 import (

@@ -1,5 +1,6 @@
 // This file checks the chaos report the built binary writes: human
 // durations, what each fault did, and a sentence instead of an empty table.
+
 package main
 
 import (

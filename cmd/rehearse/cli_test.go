@@ -1,5 +1,6 @@
 // This file tests the command-line conventions on the built binary, as a
 // user meets them: help, flags anywhere, version, completion, did-you-mean.
+
 package main
 
 import (

@@ -1,5 +1,6 @@
 // This file lets tests call one subcommand as they did before the cobra
 // tree: each helper runs the whole command line, flags parsed by cobra.
+
 package main
 
 import (

@@ -3,6 +3,7 @@
 // rendered RBAC is enough for a Canary to make progress when the controller
 // runs as its service account on envtest (a missing verb is a refused
 // request in the controller's log, or a Canary that never initializes).
+
 package main
 
 import (

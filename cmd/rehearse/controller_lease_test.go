@@ -2,6 +2,7 @@
 // Kubernetes does, while a standby runs: the leader shuts down cleanly
 // (exit 0), releases its Lease on the way out, and the standby takes it
 // over without waiting for the lease to expire.
+
 package main
 
 import (

@@ -1,6 +1,7 @@
 // This file holds one exit-code test per command, each case run as a real
 // process on the built binary: 0 held, 1 failed, 2 bad input or nothing to
 // check, 3 the environment cannot run it, 130 interrupted.
+
 package main
 
 import (

@@ -1,4 +1,6 @@
-// The garbage collector's setting for rehearse's own workload.
+// This file applies the garbage collector's setting for rehearse's own
+// workload (internal/gctune) as the command starts.
+
 package main
 
 import "github.com/rehearse-dev/rehearse/internal/gctune"

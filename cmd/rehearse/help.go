@@ -1,5 +1,6 @@
 // This file holds each command's long help: what it does and where its
 // reports go, as `rehearse CMD --help` prints it above the flags.
+
 package main
 
 const runLong = `Replay scenario files (or folders of them, searched recursively) and write

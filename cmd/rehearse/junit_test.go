@@ -1,5 +1,6 @@
 // This file checks, on the built binary, that junit.xml gives CI dashboards
 // wall-clock times and keeps the rollout's virtual time as a property.
+
 package main
 
 import (

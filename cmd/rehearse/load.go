@@ -1,5 +1,6 @@
 // This file loads the scenarios a command was given and refuses nothing to
 // check: a CI gate that passes on zero scenarios is worse than none.
+
 package main
 
 import (

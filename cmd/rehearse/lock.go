@@ -2,6 +2,7 @@
 // writes a folder of reports holds the folder's lock from before its work
 // until it exits, so a second command on the same --out learns at once that
 // it is in use (exit 3, naming the holder) or, with --wait, waits its turn.
+
 package main
 
 import (

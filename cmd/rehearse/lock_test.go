@@ -1,6 +1,7 @@
 // This file runs two real rehearse processes on one --out: the second is
 // told who holds the folder and exits 3, or with --wait runs once the first
 // has gone.
+
 package main
 
 import (

@@ -3,6 +3,7 @@
 // with its GFM extension, as GitHub's cmark-gfm reads tables) and the HTML
 // is opened in headless chromium, whose DOM must hold every table, row for
 // row, with no raw "|" row left as text.
+
 package main
 
 import (

@@ -1,5 +1,6 @@
 // This file checks, through the built binary, that what YAML accepts and a
 // scenario cannot take is refused at its own line with what to fix.
+
 package main
 
 import (

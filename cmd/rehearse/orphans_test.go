@@ -2,6 +2,7 @@
 // kernel would: SIGINT and SIGTERM exit 130 with the control plane stopped
 // and its folder removed; after SIGKILL no etcd or kube-apiserver outlives
 // the run, and the next run removes the folder the killed one left.
+
 package main
 
 import (

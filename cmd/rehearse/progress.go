@@ -2,6 +2,7 @@
 // traffic, an envtest start): a bar or spinner on a terminal, one plain line
 // every few seconds when stderr is not one (CI logs), nothing with --quiet.
 // Progress only ever goes to stderr, so it never changes a report's bytes.
+
 package main
 
 import (

@@ -1,6 +1,7 @@
 // This file tests progress: the plain line's wording, the terminal bar
 // drawn on a fake terminal, and on the built binary, plain lines on a
 // piped stderr during a sweep and none with --quiet.
+
 package main
 
 import (

@@ -2,6 +2,7 @@
 // command the README names, from the repository's root as a reader would,
 // and compares its output with the fenced block between the markers.
 // `go test ./cmd/rehearse -run TestREADMEExample -update` rewrites the block.
+
 package main
 
 import (

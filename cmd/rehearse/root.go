@@ -1,5 +1,6 @@
 // This file builds the command tree on cobra: the root, its subcommands, and
 // how cobra's own errors (an unknown command or flag) become exit status 2.
+
 package main
 
 import (

@@ -1,6 +1,7 @@
 // This file sends SIGINT and SIGTERM to the built binary mid-run: the run
 // stops, writes what finished marked interrupted, exits 130, and leaves no
 // descendant process behind.
+
 package main
 
 import (

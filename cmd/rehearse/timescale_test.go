@@ -1,6 +1,7 @@
 // This file checks --time-scale on the built binary: every value outside
 // the one range the simulator plays (NaN included) is bad input, refused
 // with one sentence that names the range.
+
 package main
 
 import (

@@ -1,5 +1,6 @@
 // This file kills the built binary with SIGKILL while it writes its
 // reports, and runs two at once on one --out: no report may ever be torn.
+
 package main
 
 import (

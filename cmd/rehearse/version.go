@@ -1,5 +1,6 @@
 // This file is `rehearse version` and `--version`: the module version and
 // the commit the binary was built from, as the Go toolchain stamped them.
+
 package main
 
 import (

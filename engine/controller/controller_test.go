@@ -1,3 +1,6 @@
+// This file holds the envtest specs of the running controller: a kubernetes-provider Canary is
+// initialized (primary created, canary scaled to zero) and a gatewayapi Canary gets its HTTPRoute.
+
 package controller_test
 
 import (

@@ -1,3 +1,6 @@
+// This file is the CanaryReconciler: it ticks the engine through the runner once per analysis
+// interval, wires the router, metrics, hooks and notifier, and turns failures into Warning events.
+
 package controller
 
 import (

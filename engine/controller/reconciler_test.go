@@ -1,3 +1,6 @@
+// This file tests the reconciler on a fake client and clock: one tick per interval, a recreated
+// Canary ticks at once, failures become Warning events, and the gatewayapi HTTPRoute is created.
+
 package controller
 
 import (

@@ -1,3 +1,6 @@
+// This file is the per-Canary schedule that holds controller-runtime's extra reconciles back to
+// Flagger's one tick per analysis interval.
+
 package controller
 
 import (

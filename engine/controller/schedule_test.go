@@ -1,3 +1,6 @@
+// This file tests the schedule's waits: before and at the due time, for a new object under the same
+// name, and for a Canary never scheduled or forgotten.
+
 package controller
 
 import (

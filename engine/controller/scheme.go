@@ -1,3 +1,6 @@
+// This file builds the scheme every client in rehearse starts from (the controller, envtest, kind,
+// the embedded cluster): client-go, flagger.app, Gateway API, rehearse's Knative and KEDA types.
+
 package controller
 
 import (

@@ -1,3 +1,6 @@
+// This file is the Ginkgo suite that starts envtest and a controller-runtime manager running the
+// reconciler for the controller specs, and stops both.
+
 package controller_test
 
 import (

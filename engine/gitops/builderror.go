@@ -1,3 +1,6 @@
+// This file places kustomize's build errors, which name no line, on the line of the user's
+// kustomizations and patches whose value the message quotes most specifically.
+
 package gitops
 
 import (

@@ -1,3 +1,6 @@
+// This file is the package's error at a file and line, and ErrNotRendered, the mark of a build left
+// out with a note (remote base, Helm) rather than a repository refused.
+
 package gitops
 
 import (

@@ -1,3 +1,6 @@
+// This file is what a Flux Kustomization adds to a build, as kustomize-controller does it: the
+// kustomization it generates, the fields it writes in, and postBuild substitution.
+
 package gitops
 
 import (

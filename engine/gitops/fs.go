@@ -1,3 +1,6 @@
+// This file is the file system kustomize renders through: confined to the repository, refusing
+// every write, serving the amended kustomization, and recording each file read.
+
 package gitops
 
 import (

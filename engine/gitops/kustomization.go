@@ -1,3 +1,6 @@
+// This file reads a kustomization as written, before kustomize runs: the folders it includes, what
+// it must be refused for (remote bases, Helm, paths outside the repository), and its lines.
+
 package gitops
 
 import (

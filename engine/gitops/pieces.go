@@ -1,3 +1,6 @@
+// This file lists the pieces of the user's files that may have written a rendered object (the
+// resource, patches, generator entries, fields set on every object) and which objects each selects.
+
 package gitops
 
 import (

@@ -1,3 +1,6 @@
+// This file tests what rendering refuses or places: remote and outside references, writes, a failing
+// patch at its line, Flux's generated kustomization, and build-error line values.
+
 package gitops
 
 import (

@@ -1,3 +1,6 @@
+// This file is Render: one folder built with kustomize (and a Flux Kustomization's settings), each
+// object returned with its origin and the pieces that may have changed it.
+
 package gitops
 
 import (

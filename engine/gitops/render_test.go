@@ -1,3 +1,6 @@
+// This file tests rendering on fixtures/flux-repo: the prod overlay's patches and generated
+// ConfigMap, and a Flux Kustomization's namespace, prefix, patches, images and substitutions.
+
 package gitops
 
 import (

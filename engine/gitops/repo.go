@@ -1,3 +1,6 @@
+// This file finds the kustomization file of a folder and the repository root around a path, and
+// says whether a path stays inside it, symlinks resolved.
+
 package gitops
 
 import (

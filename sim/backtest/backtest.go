@@ -1,3 +1,7 @@
+// This file is a backtest's entry points: Prepare checks a recording
+// scenario's recording before anything runs, Run rehearses the Canary over
+// it and puts the verdict, charts and mapping into one report.
+
 package backtest
 
 import (

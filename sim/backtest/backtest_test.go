@@ -1,3 +1,8 @@
+// This file tests backtests over the hand-written checkout recording:
+// the README's verdict and its golden reports, a looser threshold, a
+// window too short, vanished canary series, and charts that agree with
+// the checks and with the same values replayed as a script.
+
 package backtest
 
 import (

@@ -1,3 +1,6 @@
+// This file benchmarks a backtest over an hour's generated recording (two
+// workloads' Istio series every 5s), and reading that recording, apart.
+
 package backtest
 
 import (

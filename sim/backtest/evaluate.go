@@ -1,3 +1,7 @@
+// This file draws a backtest's charts: each of the Canary's queries over
+// the whole window, on the same PromQL engine and mapped samples the
+// engine queried, paired with the engine's own checks.
+
 package backtest
 
 import (

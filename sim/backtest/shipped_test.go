@@ -1,3 +1,7 @@
+// This file backtests the shipped TSDB snapshot of real traffic
+// (fixtures/recordings/podinfo-releases): the incident rolls back, the
+// good release promotes, and the README's chart stays the one drawn.
+
 package backtest
 
 import (

@@ -1,3 +1,7 @@
+// This file words a backtest's verdict in the recording's own time: when
+// it would have rolled back and how long after the metric left its bounds,
+// when it would have promoted, or where it stood when the window ended.
+
 package backtest
 
 import (

@@ -1,3 +1,7 @@
+// This file records releases with real traffic and Debian's Prometheus:
+// a short incident backtested from its snapshot, the live server and its
+// data directory alike, and, on request, the shipped fixture re-recorded.
+
 package recorder
 
 import (

@@ -1,3 +1,7 @@
+// This file checks a mapped recording against the Canary's queries: a
+// query no series answers and mixed scrape intervals are refused; counter
+// resets and stretches without samples become the report's warnings.
+
 package recording
 
 import (

@@ -1,3 +1,7 @@
+// This file reads a recording from an OpenMetrics or text-exposition file
+// with Prometheus's own parser, refusing samples without timestamps and
+// seconds written where milliseconds belong.
+
 package recording
 
 import (

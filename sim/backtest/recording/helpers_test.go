@@ -1,3 +1,7 @@
+// This file holds the recording tests' helpers: the shipped incident,
+// writing a TSDB block with Prometheus's writer, listing a folder, and
+// comparing series.
+
 package recording
 
 import (

@@ -1,3 +1,7 @@
+// This file reads a recording from a live Prometheus over query_range, a
+// step per scrape, and tells a server that cannot be reached (exit 3) from
+// a query it refuses (bad input).
+
 package recording
 
 import (

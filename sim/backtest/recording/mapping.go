@@ -1,3 +1,7 @@
+// This file maps a recording onto a Canary's world: the series the user
+// names as the canary's and the primary's get the label values the
+// Canary's own queries select, and the renames are listed for the report.
+
 package recording
 
 import (

@@ -1,3 +1,7 @@
+// This file tests the Canary's queries, mapping a recording onto them and
+// what the mapping refuses, the checks on edited recordings (unmapped
+// labels, mixed resolutions, resets, gaps) and resolving the window.
+
 package recording
 
 import (

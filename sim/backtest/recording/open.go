@@ -1,3 +1,7 @@
+// This file opens the recording a spec names (file, TSDB folder or live
+// URL) once per process, since a sweep replays one recording many times,
+// and loads mapped samples into a Prometheus.
+
 package recording
 
 import (

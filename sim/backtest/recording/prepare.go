@@ -1,3 +1,6 @@
+// This file chains the steps that make a recording ready for one Canary:
+// its queries, reading, the window, the mapping, trimming and the checks.
+
 package recording
 
 import (

@@ -1,3 +1,7 @@
+// This file renders a Canary's metric checks into the PromQL Flagger would
+// send, with their bounds, the selectors they read and how far back they
+// look, so the recording can be mapped and checked against them.
+
 package recording
 
 import (

@@ -1,3 +1,7 @@
+// This file tests reading recordings: exposition files good and bad, a
+// TSDB block that reads as its file did, and a live Prometheus's
+// query_range, reachable or not.
+
 package recording
 
 import (

@@ -1,3 +1,7 @@
+// This file holds what every source is read into, Recording, Series and
+// Sample, and the builder that sorts samples and refuses two values of a
+// series at one time.
+
 package recording
 
 import (

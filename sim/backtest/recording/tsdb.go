@@ -1,3 +1,7 @@
+// This file reads a recording from a Prometheus TSDB folder (a snapshot, a
+// stopped server's data directory, promtool's blocks) read-only, writing
+// nothing into the folder.
+
 package recording
 
 import (

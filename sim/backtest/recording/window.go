@@ -1,3 +1,7 @@
+// This file picks and bounds the window a backtest replays, finds a
+// recording's resolution (its scrape interval) and trims mapped series to
+// the window.
+
 package recording
 
 import (

@@ -1,3 +1,7 @@
+// This file applies one workload action in Flagger's order, and holds what every target kind
+// shares: the controller reference, the selector and primary labels, and the apex, primary and
+// canary Services.
+
 package kube
 
 import (

@@ -1,3 +1,6 @@
+// This file is Flagger's config tracker: the ConfigMaps and Secrets a pod spec reads, their
+// checksums in status.trackedConfigs, and the -primary copies the primary's pods read instead.
+
 package kube
 
 import (

@@ -1,3 +1,6 @@
+// This file rolls out a DaemonSet target as Flagger does: a -primary copy, a canary parked by a
+// node selector no node matches, its readiness and a revision hash that ignores that selector.
+
 package kube
 
 import (

@@ -1,3 +1,6 @@
+// This file rolls out a Deployment target as Flagger does: the -primary copy and its pod template,
+// scaling the canary to and from zero, and promotion onto the primary.
+
 package kube
 
 import (

@@ -1,3 +1,6 @@
+// This file is the gatewayapi router, and RouterFor, which picks each provider's router: one
+// HTTPRoute holding Flagger's weighted rule and A/B split, read only once its Gateway accepts it.
+
 package kube
 
 import (

@@ -1,3 +1,6 @@
+// This file tests the routers on a fake client: which providers have one, the HTTPRoute's weights
+// and shape, what Gateway API cannot express, waiting for the Gateway, and Reconcile.
+
 package kube
 
 import (

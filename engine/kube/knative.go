@@ -1,3 +1,6 @@
+// This file rolls out a Knative Service target as Flagger does (revisions as primary and canary, an
+// annotation naming the primary), and is the knative router over the Service's traffic targets.
+
 package kube
 
 import (

@@ -1,3 +1,6 @@
+// This file is the kubernetes provider's router: no weighted routing, the weights derived from the
+// Canary's status as Flagger's NopRouter reports them.
+
 package kube
 
 import (

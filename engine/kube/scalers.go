@@ -1,3 +1,6 @@
+// This file is Flagger's scaler reconcilers: the -primary copy of a target's HPA or KEDA
+// ScaledObject, the canary's ScaledObject paused while parked, and the minimum it scales up to.
+
 package kube
 
 import (

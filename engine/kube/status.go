@@ -1,3 +1,6 @@
+// This file writes a tick's results back to the API server: the Canary's status subresource when it
+// changed, and the engine's events as Kubernetes Events.
+
 package kube
 
 import (

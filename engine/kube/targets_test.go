@@ -1,3 +1,6 @@
+// This file tests each target kind against Flagger's controllers on a fake client: DaemonSets,
+// config tracking, HPA and ScaledObject copies, and Knative revisions and traffic split.
+
 package kube
 
 import (

@@ -1,3 +1,6 @@
+// This file is the Cluster (runner.Cluster over a Kubernetes client): the target kind behind a
+// Canary, observing its workloads, Deployment readiness and the pod template's revision hash.
+
 package kube
 
 import (

@@ -1,3 +1,6 @@
+// This file benchmarks linting the nine podinfo fixtures and locating their findings, as `rehearse
+// lint` does after loading.
+
 package lint
 
 import (

@@ -1,3 +1,6 @@
+// This file is the Finding (rule, severity, message, file and line), the two severities, counting
+// them, and the one order findings are sorted in.
+
 package lint
 
 import (

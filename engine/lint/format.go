@@ -1,3 +1,6 @@
+// This file writes findings as text, GitHub workflow annotations (escaped as GitHub needs) or JSON,
+// and prints the rule list for --rules.
+
 package lint
 
 import (

@@ -1,3 +1,6 @@
+// This file tests each output format against its golden file in testdata (-update rewrites them),
+// GitHub's escaping, the JSON round trip, an unknown format and the rule list.
+
 package lint
 
 import (

@@ -1,3 +1,6 @@
+// This file is Lint's entry point: the options lint cannot read from the manifests, the list of
+// rules run on each Canary, and the target a rule reports its findings on.
+
 package lint
 
 import (

@@ -1,3 +1,6 @@
+// This file tests every rule on small Canary manifests (each fires and stays quiet once), the
+// loader's refusals turned into findings, known-good fixtures, sorting and Locate.
+
 package lint
 
 import (

@@ -1,3 +1,6 @@
+// This file turns the loader's refusals that are lint rules, and Set.Validate's missing templates,
+// into findings, so those checks are written once, in engine/manifest.
+
 package lint
 
 import (

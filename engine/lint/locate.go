@@ -1,3 +1,6 @@
+// This file is Locate: it moves each finding from its object's line to its field's, reading the
+// files' documents the way the loader cuts them.
+
 package lint
 
 import (

@@ -1,3 +1,6 @@
+// This file holds the rules about what the provider really does: Flagger's interval floor, the
+// kubernetes provider's ignored matches and replaced weights, and canaries left without traffic.
+
 package lint
 
 import (

@@ -1,3 +1,6 @@
+// This file lists the rules: their ids (RH000 to RH020), severities and descriptions, as `rehearse
+// lint --rules` prints them.
+
 package lint
 
 import (

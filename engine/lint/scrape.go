@@ -1,3 +1,6 @@
+// This file is the scrape-interval rule: a metric interval too short to hold two scrapes leaves
+// rate() without values, and the check fails even a good release.
+
 package lint
 
 import (

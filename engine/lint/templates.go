@@ -1,3 +1,6 @@
+// This file holds the rules about queries: each template rendered with the data Flagger gives it,
+// its provider built, the query and render budgets, and builtin intervals Prometheus refuses.
+
 package lint
 
 import (

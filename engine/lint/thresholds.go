@@ -1,3 +1,6 @@
+// This file is the units rule: a builtin metric's threshold written as a ratio instead of a
+// percentage, or in seconds instead of milliseconds.
+
 package lint
 
 import (

@@ -1,3 +1,6 @@
+// This file holds the rules about how traffic moves: step weights that never promote, overshoot or
+// jump past maxWeight, iterations that override them, and pods slower than the progress deadline.
+
 package lint
 
 import (

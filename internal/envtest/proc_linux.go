@@ -1,5 +1,6 @@
 // This file reads processes from /proc and ties envtest's children to our
 // life with PR_SET_PDEATHSIG, which only Linux has.
+
 package envtest
 
 import (

@@ -3,6 +3,7 @@
 // This file is the stand-in for platforms without /proc or a death signal:
 // envtest starts the real binaries, and Reap removes no process, since it
 // cannot tell ours from a stranger's.
+
 package envtest
 
 // onLinux: no shim, and Reap leaves every folder alone.

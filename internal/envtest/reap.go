@@ -1,6 +1,7 @@
 // This file reaps what an earlier envtest run left when it was killed
 // before it could stop its control plane: processes still running from its
 // folder and the folder itself (etcd's data, certificates, kubeconfig).
+
 package envtest
 
 import (

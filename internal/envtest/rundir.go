@@ -1,6 +1,7 @@
 // This file keeps each envtest run's files in one folder of its own, with a
 // record of who owns it and which processes it started, so that a later run
 // can reap what a run killed with SIGKILL left behind (issue 15).
+
 package envtest
 
 import (

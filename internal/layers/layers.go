@@ -1,5 +1,6 @@
 // This file holds the layering rules and the pure check that applies them to
 // a package graph; the test feeds it what `go list` reports.
+
 package layers
 
 import (

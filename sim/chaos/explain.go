@@ -1,5 +1,6 @@
 // This file words, fault by fault, what a trial's fault did and what the
 // engine did while it was in force, read from the trial's own ticks.
+
 package chaos
 
 import (

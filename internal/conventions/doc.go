@@ -1,5 +1,0 @@
-// Package conventions checks the written conventions a newcomer relies on to
-// find their way: every Go file opens with a comment saying what it is for,
-// and each package's documentation lives in exactly one file, so `go doc`
-// shows the package comment and not a file's. Its test walks the module.
-package conventions

@@ -1,3 +1,6 @@
+// This file puts a LoadFiles Set together: the plain files no build read, the builds nothing else
+// includes, one variant per build that holds the same objects as another, and HelmRelease notes.
+
 package manifest
 
 import (

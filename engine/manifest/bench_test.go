@@ -1,3 +1,6 @@
+// This file benchmarks parsing one realistic GitOps file and loading the Flux fixture repository
+// with its source maps.
+
 package manifest
 
 import (

@@ -1,3 +1,6 @@
+// This file converts older HPA versions to autoscaling/v2 as the API server does: v1, still
+// served, and the retired v2beta1 and v2beta2, noting that a current cluster refuses them.
+
 package manifest
 
 import (

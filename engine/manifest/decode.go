@@ -1,3 +1,6 @@
+// This file is strict decoding: unknown fields (with a suggestion), values of the wrong type and
+// values that decode themselves, each placed at the line and column the user wrote.
+
 package manifest
 
 import (

@@ -1,3 +1,6 @@
+// This file tests the building blocks of strict decoding: error format and order, document
+// splitting, placed decode errors, positions, JSON paths at an offset, and Closest.
+
 package manifest
 
 import (

@@ -1,3 +1,6 @@
+// This file writes Flagger's defaults into a parsed Canary and its metrics, so reports and diffs
+// show the values the rollout really uses.
+
 package manifest
 
 import (

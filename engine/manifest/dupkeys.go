@@ -1,3 +1,6 @@
+// This file reports a key written twice in one mapping, which YAML-to-JSON conversion would
+// otherwise resolve silently by keeping the last.
+
 package manifest
 
 import (

@@ -1,3 +1,6 @@
+// This file is the loader's error at file:line:col with the field and what to fix, and Errors,
+// every problem of one pass, sorted and open to errors.Is and errors.As.
+
 package manifest
 
 import (

@@ -1,3 +1,6 @@
+// This file follows Flux Kustomizations found in the manifests: the folder each renders (relative
+// to its repository) and the HelmReleases named as not rendered.
+
 package manifest
 
 import (

@@ -1,3 +1,6 @@
+// This file finds the JSON path at a byte offset of a document's JSON, so a decoder error given as
+// an offset leads back to the YAML value it is about.
+
 package manifest
 
 import (

@@ -1,3 +1,6 @@
+// This file is LoadFiles: walking the paths into plain files and kustomization folders, rendering
+// each build once (Flux's where one points at it), and parsing rendered objects at their source.
+
 package manifest
 
 import (

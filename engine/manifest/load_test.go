@@ -1,3 +1,6 @@
+// This file tests loading GitOps repositories: the Flux fixture's overlays as variants, rendered
+// fields and errors at their source line, flux bootstrap's layout, other tools' YAML, remote bases.
+
 package manifest
 
 import (

@@ -1,3 +1,6 @@
+// This file is Doc, a YAML document that still knows where each value was written, and the path
+// resolution behind Pos, KeyPos, Has and Errorf.
+
 package manifest
 
 import (

@@ -1,3 +1,6 @@
+// This file tests parsing the testdata files: valid ones load, each invalid one fails at its line,
+// defaults are written, opaque fields round-trip, origins and HPA conversions hold.
+
 package manifest
 
 import (

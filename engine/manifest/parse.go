@@ -1,3 +1,6 @@
+// This file is Parse: each document of a file decoded into its Go type by apiVersion and kind (or
+// kept unstructured), validated, defaulted and added to a Set.
+
 package manifest
 
 import (

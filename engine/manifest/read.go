@@ -1,3 +1,6 @@
+// This file reads a user's file within bounds (regular files only, a size limit, UTF-8 text), so a
+// wrong path is refused with a message instead of exhausting memory or hanging.
+
 package manifest
 
 import (

@@ -1,3 +1,6 @@
+// This file is the Set, every object read by kind with where it was written: adding and merging
+// objects, builds and variants, and finding a Canary or MetricTemplate by name.
+
 package manifest
 
 import (

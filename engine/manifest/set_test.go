@@ -1,3 +1,6 @@
+// This file tests the Set: finding a Canary and a MetricTemplate by reference, Merge and
+// duplicates, and LoadFiles walking folders in order and reporting every file.
+
 package manifest
 
 import (

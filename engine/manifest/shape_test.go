@@ -1,3 +1,6 @@
+// This file tests that invalid UTF-8, .nan and .inf, and documents nested too deep are reported at
+// their own line.
+
 package manifest
 
 import (

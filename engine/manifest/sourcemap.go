@@ -1,3 +1,6 @@
+// This file places the fields of a kustomize-rendered object in the files that wrote them: the last
+// patch or kustomization field that set a field, else the resource it started as.
+
 package manifest
 
 import (

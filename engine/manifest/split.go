@@ -1,3 +1,6 @@
+// This file cuts a multi-document file at its separator lines, keeping each document's line and
+// column numbers those of the file.
+
 package manifest
 
 import (

@@ -1,3 +1,6 @@
+// This file suggests the field an unknown key was a typo of, by edit distance over the Go type's
+// JSON fields, and exports Closest for other loaders.
+
 package manifest
 
 import (

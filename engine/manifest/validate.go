@@ -1,3 +1,6 @@
+// This file validates each object on its own (targets, provider, analysis, metrics, webhooks,
+// alerts) and, in Set.Validate, what needs the whole set: template references and target kinds.
+
 package manifest
 
 import (

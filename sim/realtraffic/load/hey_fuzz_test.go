@@ -1,3 +1,6 @@
+// This file fuzzes ParseHey: it never panics, and what it accepts loads an
+// http(s) URL with a host and keeps shell syntax only inside quotes.
+
 package load
 
 import (

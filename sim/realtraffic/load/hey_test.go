@@ -1,3 +1,6 @@
+// This file tests reading hey command lines: the flags, and the commands
+// refused (other programs, shell syntax, bad values).
+
 package load
 
 import (

@@ -1,3 +1,6 @@
+// This file makes the package's tests fail when one leaves a goroutine
+// running (goleak): hey runs and steady loads work in the background.
+
 package load
 
 import (

@@ -1,3 +1,7 @@
+// This file is what a hey run measured, request by request: hey's CSV
+// report read back onto the wall clock (which request got which answer),
+// and the per-tick sums and latency percentiles the report shows.
+
 package load
 
 import (

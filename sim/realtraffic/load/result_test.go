@@ -1,3 +1,6 @@
+// This file tests reading hey's CSV report onto the wall clock, the
+// per-window stats, and the nearest-rank percentiles.
+
 package load
 
 import (

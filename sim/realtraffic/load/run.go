@@ -1,3 +1,7 @@
+// This file runs a parsed hey command in-process with hey's own requester,
+// within limits (rate, duration scaled to virtual time, request count) so
+// that no load test can starve the engine it exercises.
+
 package load
 
 import (

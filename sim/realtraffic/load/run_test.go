@@ -1,3 +1,7 @@
+// This file runs hey in-process against loopback servers: every request
+// counted with its answer, -z scaled to the clock, the limits' plans, Stop
+// abandoning requests in flight, and a bad header refused.
+
 package load
 
 import (

@@ -1,3 +1,7 @@
+// This file resolves the host a load test names to the loopback address
+// of one of the rehearsal's own workloads, and refuses every other host:
+// a rehearsal never sends load anywhere else.
+
 package load
 
 import (

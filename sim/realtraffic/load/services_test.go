@@ -1,3 +1,6 @@
+// This file tests which hosts a load test may name: the rehearsal's
+// services, with or without their namespace, and none of the others.
+
 package load
 
 import (

@@ -1,3 +1,7 @@
+// This file is the scenario's own traffic under --traffic real: an
+// open-loop load that sends at a fixed rate whatever the answers, as
+// users arrive, unlike hey's closed-loop workers.
+
 package load
 
 import (

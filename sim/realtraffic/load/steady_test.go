@@ -1,3 +1,6 @@
+// This file tests the steady load: it reaches the server with the apex
+// Host, decorates the requests it is told to, and accounts for each one.
+
 package load
 
 import (

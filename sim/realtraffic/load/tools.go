@@ -1,8 +1,9 @@
-package load
+// This file reads load-test commands other than hey (k6, ghz, wrk, vegeta,
+// fortio, ab, jmeter, a curl loop...), which flagger-loadtester runs as any
+// cmd task, for what the traffic model needs: the host, rate and duration.
+// Rehearse never runs them.
 
-// Load-test commands other than hey (k6, ghz, wrk, vegeta, fortio, ab,
-// jmeter, a curl loop...), which flagger-loadtester runs as any cmd task.
-// Rehearse reads them for what the traffic model needs and never runs them.
+package load
 
 import (
 	"fmt"

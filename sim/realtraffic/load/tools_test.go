@@ -1,3 +1,6 @@
+// This file tests reading load-test commands other than hey (k6, ghz,
+// wrk, vegeta, fortio, jmeter, a curl loop...) and refusing the rest.
+
 package load
 
 import (

@@ -1,3 +1,7 @@
+// This file builds a request that matches the first A/B condition, so the
+// share of a steady load standing for the selected users (insiders with a
+// header or cookie) reaches the canary; it fails when none can be built.
+
 package proxy
 
 import (

@@ -1,3 +1,6 @@
+// This file makes the package's tests fail when one leaves a goroutine
+// running (goleak): the proxy serves and mirrors in the background.
+
 package proxy
 
 import (

@@ -1,3 +1,7 @@
+// This file compiles a Canary's A/B conditions (analysis.match) and tests
+// requests against them as Istio's Envoy does: exact, prefix, suffix or
+// whole-value regex on URI, method, authority, headers and query.
+
 package proxy
 
 import (

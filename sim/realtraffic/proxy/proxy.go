@@ -1,3 +1,7 @@
+// This file is the proxy itself: the weighted, A/B or mirrored choice of
+// version for each request, from the routes the engine holds at that
+// moment, and the reverse proxies to the two versions.
+
 package proxy
 
 import (

@@ -1,3 +1,7 @@
+// This file tests the proxy: the weighted split and the mirrored share,
+// A/B routing and every kind of match condition, example requests, and,
+// over sockets, answers, mirrored copies and the Host the versions see.
+
 package proxy
 
 import (

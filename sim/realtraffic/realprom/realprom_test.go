@@ -1,3 +1,7 @@
+// This file replays a short bad release while Debian's Prometheus scrapes
+// the workloads and the engine queries it, and checks the server refuses
+// other targets and reports a missing binary with its install command.
+
 package realprom
 
 import (

@@ -1,3 +1,7 @@
+// This file starts and stops one Debian Prometheus process on loopback:
+// its generated configuration, scraping only loopback targets, the binary
+// run without a shell, and the wait until it is ready.
+
 package realprom
 
 import (

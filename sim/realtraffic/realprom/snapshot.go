@@ -1,3 +1,6 @@
+// This file asks a running Prometheus for a TSDB snapshot through its
+// admin API, the folder rehearse backtest reads.
+
 package realprom
 
 import (

@@ -1,3 +1,6 @@
+// This file benchmarks one scrape of a rehearsal: both versions' /metrics
+// read over loopback, parsed, appended to the embedded Prometheus.
+
 package scrape
 
 import (

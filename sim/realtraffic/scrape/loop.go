@@ -1,3 +1,7 @@
+// This file schedules scrapes in virtual time, each when the wall clock
+// reaches it, and lets a query wait until the scrape due by its time is
+// committed.
+
 package scrape
 
 import (

@@ -1,3 +1,6 @@
+// This file makes the package's tests fail when one leaves a goroutine
+// running (goleak): the scrape loop runs in the background.
+
 package scrape
 
 import (

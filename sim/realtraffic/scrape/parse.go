@@ -1,3 +1,7 @@
+// This file turns the text exposition format into samples as a Prometheus
+// server does: histograms and summaries into their series, the target's
+// job and instance labels added, in an order no map decides.
+
 package scrape
 
 import (

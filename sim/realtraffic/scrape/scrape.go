@@ -1,3 +1,7 @@
+// This file is one scrape of every target: fetch /metrics over HTTP, parse
+// it, append the samples and an `up` series at the virtual time of the
+// scrape, and commit.
+
 package scrape
 
 import (

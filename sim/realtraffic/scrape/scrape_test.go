@@ -1,3 +1,6 @@
+// This file tests parsing the exposition format, a scrape stamped with
+// virtual time and its `up` series, and the loop's schedule and waits.
+
 package scrape
 
 import (

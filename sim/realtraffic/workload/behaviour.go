@@ -1,3 +1,7 @@
+// This file is how a version answers at a moment (serving, success rate,
+// latency quantiles) and the seeded dice that draw each request's failure
+// and log-normal latency from it.
+
 package workload
 
 import (

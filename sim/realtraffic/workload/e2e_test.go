@@ -1,3 +1,7 @@
+// This file runs the whole chain for every provider: requests answered by
+// both versions, scraped, appended to the embedded Prometheus, and read
+// back exactly by Flagger's builtin queries.
+
 package workload
 
 import (

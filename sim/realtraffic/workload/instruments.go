@@ -1,3 +1,7 @@
+// This file builds a version's metrics from the series list the modelled
+// traffic writes, counters and histograms on their own registry, so the
+// provider's builtin queries select exactly them.
+
 package workload
 
 import (

@@ -1,3 +1,6 @@
+// This file makes the package's tests fail when one leaves a goroutine
+// running (goleak): servers and their requests run in the background.
+
 package workload
 
 import (

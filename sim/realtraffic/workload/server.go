@@ -1,3 +1,7 @@
+// This file is one version's pods as an HTTP server on loopback: podinfo's
+// endpoints and /metrics, answers as the behaviour says, each recorded
+// with its real duration.
+
 package workload
 
 import (

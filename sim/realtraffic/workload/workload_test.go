@@ -1,3 +1,7 @@
+// This file tests a workload: it exports the modelled traffic's series,
+// status labels per provider, ambiguous series refused, its endpoints,
+// error rate and latency draws, and requests cut short when it closes.
+
 package workload
 
 import (

@@ -1,3 +1,6 @@
+// This file benchmarks the measuring path sweeps run thousands of times a second: building and
+// keying builtin queries, rendering (cached or not), decoding a vector, a whole measurement.
+
 package metrics
 
 import (

@@ -1,3 +1,6 @@
+// This file picks Flagger's builtin queries for a Canary: the metrics provider it hands the
+// observer factory, the observer each provider gets (Istio's as fallback), and the query itself.
+
 package metrics
 
 import (

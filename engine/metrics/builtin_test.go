@@ -1,3 +1,6 @@
+// This file tests observer and metrics-provider choice, and pins every provider's builtin queries
+// in golden files under testdata (-update rewrites them), each parsed as PromQL.
+
 package metrics
 
 import (

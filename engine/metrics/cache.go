@@ -1,3 +1,6 @@
+// This file is the bounded cache behind the Source's Prometheus clients and rendered queries, and
+// the key written from a whole query model.
+
 package metrics
 
 import (

@@ -1,3 +1,6 @@
+// This file is Flagger's CloudWatch provider: GetMetricData signed with the environment's AWS
+// credentials, the template's query read as MetricDataQuery JSON, the newest datapoint returned.
+
 package metrics
 
 import (

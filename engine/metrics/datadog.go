@@ -1,3 +1,6 @@
+// This file is Flagger's Datadog provider: the v1 query API with the template secret's keys, over
+// ten metric intervals, returning the first series' oldest point.
+
 package metrics
 
 import (

@@ -1,3 +1,6 @@
+// This file reads one number from a Prometheus /api/v1/query answer as Flagger does: the last
+// series wins, a scalar is read, NaN or nothing is no value.
+
 package metrics
 
 import (

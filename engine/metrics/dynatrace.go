@@ -1,3 +1,6 @@
+// This file is Flagger's Dynatrace provider: the metrics v2 API with the template secret's token,
+// resolution Inf over ten metric intervals.
+
 package metrics
 
 import (

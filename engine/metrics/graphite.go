@@ -1,3 +1,6 @@
+// This file is Flagger's Graphite provider: the render URL API with the template's query as its
+// parameters, returning the last non-null datapoint.
+
 package metrics
 
 import (

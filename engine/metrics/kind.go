@@ -1,3 +1,6 @@
+// This file names the kinds of measurement (success rate, duration, inline query, template,
+// unusable), in the order Flagger checks them and lined up with the engine's.
+
 package metrics
 
 // Kind is how one metric is measured. The values line up with the engine's

@@ -1,3 +1,5 @@
+// This file tests the names the kinds of measurement print as, unknown values included.
+
 package metrics
 
 import (

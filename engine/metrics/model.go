@@ -1,3 +1,6 @@
+// This file builds the data a query is rendered with from a Canary, as Flagger's toMetricModel
+// does: service, ingress and route falling back to the target's name.
+
 package metrics
 
 import (

@@ -1,3 +1,6 @@
+// This file is Flagger's New Relic provider: NRQL on the Insights API with the template secret's
+// account and key, one metric interval appended as a SINCE clause.
+
 package metrics
 
 import (

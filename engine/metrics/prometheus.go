@@ -1,3 +1,6 @@
+// This file is the Prometheus client: configuration and credentials checked as Flagger does,
+// instant queries at an explicit evaluation time, and errors that never show a secret.
+
 package metrics
 
 import (

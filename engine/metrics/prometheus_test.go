@@ -1,3 +1,6 @@
+// This file tests the Prometheus client against a fake server: answers of every shape, the request
+// sent, authentication, configuration errors, secrets kept out of errors, timeouts and IsOnline.
+
 package metrics
 
 import (

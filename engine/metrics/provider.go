@@ -1,3 +1,6 @@
+// This file is the Provider interface and the factory for MetricTemplate providers: the types
+// rehearse cannot rehearse and why, their shared HTTP helpers, and checking a template before use.
+
 package metrics
 
 import (

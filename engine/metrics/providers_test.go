@@ -1,3 +1,6 @@
+// This file tests each non-Prometheus provider's wire format and answers (Datadog, New Relic,
+// Graphite, Dynatrace, CloudWatch), configuration errors, and SigV4 against AWS's own example.
+
 package metrics
 
 import (

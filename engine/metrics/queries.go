@@ -1,3 +1,6 @@
+// This file writes each observer's two builtin queries, success rate and duration, with plain
+// string building, since they run on every tick and their inputs are Kubernetes names.
+
 package metrics
 
 import (

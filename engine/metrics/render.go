@@ -1,3 +1,6 @@
+// This file renders a query template as Flagger does: the model offered as functions, a missing
+// variable an error, and the render budget applied.
+
 package metrics
 
 import (

@@ -1,3 +1,6 @@
+// This file tests rendering query templates (functions, variables, missing keys) and the model
+// NewModel builds from a Canary.
+
 package metrics
 
 import (

@@ -1,3 +1,6 @@
+// This file signs CloudWatch requests with AWS Signature Version 4 at a given time: the canonical
+// headers, path and query, and the HMAC chain that signs them.
+
 package metrics
 
 import (

@@ -1,3 +1,6 @@
+// This file is the Source, which measures one check of a Canary's metric: builtin and inline
+// queries on the metrics server, with cached clients and rendered text.
+
 package metrics
 
 import (

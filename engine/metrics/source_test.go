@@ -1,3 +1,6 @@
+// This file tests Measure against a routed fake Prometheus: builtin, inline, template and unusable
+// metrics, no values, the Knative route, client reuse, availability and concurrent use.
+
 package metrics
 
 import (

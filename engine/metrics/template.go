@@ -1,3 +1,6 @@
+// This file measures a MetricTemplate metric in Flagger's order (template, secret, provider,
+// render, run), and is CheckAvailability, Flagger's check when a Canary is first seen.
+
 package metrics
 
 import (

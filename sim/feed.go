@@ -65,13 +65,42 @@ func (w *world) newFeeder(seed int64, start time.Time) (*feeder, error) {
 	queries := traffic.CanaryQueries(cd, w.template)
 	w.prom.SetRetention(retentionFor(cd, queries))
 	f.synth = traffic.Synthesize(queries, model, cd.Spec.TargetRef.Kind, traffic.Sources{Builtin: builtin, Given: w.givenSeries()})
+	read, ok := prom.Reads(checkQueries(cd, provider, queries))
 	for _, g := range f.gens {
 		g.AddPlans(f.synth.Plans)
+		if ok {
+			g.Keep(read)
+		}
 	}
 	if cd.Spec.TargetRef.IsKnativeService() {
 		f.revisions = &revisionFeed{provider: provider, model: model, gens: map[string]*traffic.Generator{}}
 	}
 	return f, nil
+}
+
+// checkQueries is the PromQL of every check the engine runs on the
+// synthetic Prometheus: the builtin metrics' queries, as the engine renders
+// them, and the Canary's own. A Knative Service's builtin queries name a
+// revision that changes as the run goes: its series are written revision
+// by revision, not through these.
+func checkQueries(cd *v1beta1.Canary, provider string, own []traffic.Query) []string {
+	var out []string
+	if a := cd.GetAnalysis(); a != nil {
+		mp := metrics.MetricsProvider(cd, provider)
+		for _, m := range a.Metrics {
+			if m.Name != metrics.MetricSuccessRate && m.Name != metrics.MetricDuration {
+				continue
+			}
+			q, err := metrics.BuiltinQuery(mp, m.Name, metrics.NewModel(cd, m.GetInterval(), m.TemplateVariables))
+			if err == nil {
+				out = append(out, q)
+			}
+		}
+	}
+	for _, q := range own {
+		out = append(out, q.PromQL)
+	}
+	return out
 }
 
 // minRetention is the least a run keeps of its samples: long enough that

@@ -208,3 +208,27 @@ func BenchmarkEmitChangingLatency(b *testing.B) {
 type discard struct{}
 
 func (discard) Append(labels.Labels, int64, float64) error { return nil }
+
+// TestKeep checks that a generator keeping only the request counters
+// appends those and nothing else, with the same values.
+func TestKeep(t *testing.T) {
+	m := metrics.NewModel(testCanary(), "1m", nil)
+	all, kept := mustGenerator(t, "istio", m, Canary, "Deployment"), mustGenerator(t, "istio", m, Canary, "Deployment")
+	kept.Keep(func(l labels.Labels) bool { return l.Get(labels.MetricName) == "istio_requests_total" })
+	iv := Interval{Requests: 100, Errors: 10, Latency: Latency{P50: 10 * time.Millisecond, P99: 100 * time.Millisecond}}
+	recAll, recKept := newRecorder(), newRecorder()
+	if err := all.Emit(recAll, 0, iv); err != nil {
+		t.Fatal(err)
+	}
+	if err := kept.Emit(recKept, 0, iv); err != nil {
+		t.Fatal(err)
+	}
+	if len(recKept.values) != 2 {
+		t.Fatalf("kept %d series, want the 2 request counters: %v", len(recKept.values), recKept.values)
+	}
+	for k, v := range recKept.values {
+		if recAll.values[k] != v {
+			t.Errorf("%s = %v, want %v as without Keep", k, v, recAll.values[k])
+		}
+	}
+}

@@ -6,6 +6,7 @@ package traffic
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/prometheus/prometheus/model/labels"
 )
@@ -113,4 +114,12 @@ func latencyStat(l Latency, q float64) float64 {
 	}
 	sigma := math.Log(p99/p50) / z99
 	return p50 * math.Exp(sigma*math.Sqrt2*math.Erfinv(2*q-1))
+}
+
+// Keep drops the series and gauges read does not select: a sample no query
+// reads costs its append and its chunk, and changes no answer. Call it
+// after AddPlans and before the first Emit.
+func (g *Generator) Keep(read func(labels.Labels) bool) {
+	g.series = slices.DeleteFunc(g.series, func(s series) bool { return !read(s.labels) })
+	g.gauges = slices.DeleteFunc(g.gauges, func(s gauge) bool { return !read(s.labels) })
 }

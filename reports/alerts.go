@@ -3,6 +3,8 @@ package reports
 import (
 	"bytes"
 	"fmt"
+
+	"github.com/rehearse-dev/rehearse/reports/internal/text"
 )
 
 // writeAlerts lists the alerts the Canary's providers received, tick by
@@ -12,7 +14,7 @@ func writeAlerts(b *bytes.Buffer, r *Run) {
 	for _, t := range r.Ticks {
 		for _, a := range t.Alerts {
 			rows = append(rows, fmt.Sprintf("| %d | %s | %s (%s) | %s | %s |",
-				t.Tick, formatDuration(t.T), mdInline(a.Provider), mdInline(a.Type), mdInline(a.Severity), alertText(a)))
+				t.Tick, text.Duration(t.T), text.MdInline(a.Provider), text.MdInline(a.Type), text.MdInline(a.Severity), alertText(a)))
 		}
 	}
 	if len(rows) == 0 {
@@ -27,7 +29,7 @@ func writeAlerts(b *bytes.Buffer, r *Run) {
 
 func alertText(a Alert) string {
 	if a.Error != "" {
-		return mdInline(a.Message) + " ✗ refused by the receiver: " + mdInline(a.Error)
+		return text.MdInline(a.Message) + " ✗ refused by the receiver: " + text.MdInline(a.Error)
 	}
-	return mdInline(a.Message)
+	return text.MdInline(a.Message)
 }

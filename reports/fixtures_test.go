@@ -3,6 +3,8 @@ package reports
 import (
 	"fmt"
 	"math"
+
+	"github.com/rehearse-dev/rehearse/reports/internal/text"
 )
 
 // The runs below are built by hand to look like what the simulator records
@@ -78,7 +80,7 @@ func rolledBackRun() *Run {
 		progressing(3, 20, "Advance podinfo.test canary weight 20", successRate(ptr(99.8)), duration(410)),
 	}
 	for i, v := range []float64{80.123, 82.5, 79.996, 81} {
-		t := progressing(4+i, 20, fmt.Sprintf("Halt advancement: request-success-rate %s < 99 | failed checks %d", formatValue(v), i+1),
+		t := progressing(4+i, 20, fmt.Sprintf("Halt advancement: request-success-rate %s < 99 | failed checks %d", text.Value(v), i+1),
 			successRate(ptr(v)))
 		t.FailedChecks = i + 1
 		ticks = append(ticks, t)

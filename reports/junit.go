@@ -1,5 +1,6 @@
 // This file writes the JUnit report CI systems read: one test case per run,
 // wall-clock times, the virtual decision time as a property.
+
 package reports
 
 import (
@@ -10,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/rehearse-dev/rehearse/reports/internal/text"
 )
 
 // junitSuiteName names the one test suite every run belongs to.
@@ -128,10 +131,10 @@ func junitTestCase(r *Run) junitCase {
 	case "failed":
 		c.Failure = &junitProblem{Message: problemSentence(r, plain), Type: "expectation", Text: junitDetails(r)}
 	case "skipped":
-		c.Skipped = &junitSkipped{Message: oneLine(r.Skipped)}
+		c.Skipped = &junitSkipped{Message: text.OneLine(r.Skipped)}
 		c.SystemOut = skippedSentence(r, plain)
 	case NotRehearsable:
-		c.Skipped = &junitSkipped{Message: NotRehearsable + ": " + oneLine(r.NotRehearsable)}
+		c.Skipped = &junitSkipped{Message: NotRehearsable + ": " + text.OneLine(r.NotRehearsable)}
 	}
 	return c
 }
@@ -140,7 +143,7 @@ func junitTestCase(r *Run) junitCase {
 func junitDetails(r *Run) string {
 	var lines []string
 	if r.Error != "" {
-		lines = append(lines, "error: "+oneLine(r.Error))
+		lines = append(lines, "error: "+text.OneLine(r.Error))
 	}
 	for _, e := range failedExpectations(r) {
 		lines = append(lines, "failed: "+expectationText(e, plain))
@@ -151,7 +154,7 @@ func junitDetails(r *Run) string {
 // junitSystemOut records what a CI reader needs to replay the run.
 func junitSystemOut(r *Run) string {
 	return fmt.Sprintf("%s\nprovider %s, strategy %s, cluster %s, seed %d, max canary weight %d",
-		outcomeSentence(r, plain), oneLine(providerText(r)), oneLine(r.Strategy), oneLine(r.Cluster), r.Seed, r.MaxWeight)
+		outcomeSentence(r, plain), text.OneLine(ProviderText(r)), text.OneLine(r.Strategy), text.OneLine(r.Cluster), r.Seed, r.MaxWeight)
 }
 
 // junitVirtualTime is the virtual time a run took to decide, as the

@@ -5,30 +5,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/rehearse-dev/rehearse/reports/internal/text"
 )
-
-// mdEscaper neutralises the characters that would turn free text (engine
-// reasons, errors, names) into Markdown or HTML markup.
-var mdEscaper = strings.NewReplacer(
-	`\`, `\\`, "`", "\\`", "*", `\*`, "|", `\|`, "<", "&lt;", ">", "&gt;",
-)
-
-// mdInline makes free text safe on one line of Markdown, tables included.
-func mdInline(s string) string {
-	return mdEscaper.Replace(oneLine(s))
-}
-
-// mdCode writes s as inline code; a pipe is still escaped because GitHub
-// splits table cells on it even inside code.
-func mdCode(s string) string {
-	s = strings.ReplaceAll(oneLine(s), "|", `\|`)
-	fence := "`"
-	if strings.Contains(s, "`") {
-		fence = "``"
-		s = " " + s + " "
-	}
-	return fence + s + fence
-}
 
 // WriteMarkdown writes the report a reviewer reads in a pull request: the
 // verdict, the expectations, the timeline, why the engine decided as it did,
@@ -53,14 +32,14 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 }
 
 func writeMarkdownHeader(b *bytes.Buffer, r *Run) {
-	fmt.Fprintf(b, "# Rehearsal: %s\n\n", mdInline(r.Scenario))
+	fmt.Fprintf(b, "# Rehearsal: %s\n\n", text.MdInline(r.Scenario))
 	fmt.Fprintf(b, "%s\n\n", verdictSentence(r, markdown, "✅ ", "❌ "))
 	if !r.Passed || r.Error != "" {
 		if hasOutcome(r) {
 			fmt.Fprintf(b, "%s\n\n", outcomeSentence(r, markdown))
 		}
 	}
-	if d := mdInline(r.Description); d != "" {
+	if d := text.MdInline(r.Description); d != "" {
 		fmt.Fprintf(b, "> %s\n\n", d)
 	}
 	fmt.Fprintf(b, "%s\n\n", strings.Join(runFacts(r), " · "))
@@ -74,17 +53,17 @@ func runFacts(r *Run) []string {
 			facts = append(facts, label+" "+value)
 		}
 	}
-	add("canary", mdCode(r.Canary))
-	add("provider", mdInline(providerText(r)))
-	add("strategy", mdInline(r.Strategy))
-	add("cluster", mdInline(r.Cluster))
+	add("canary", text.MdCode(r.Canary))
+	add("provider", text.MdInline(ProviderText(r)))
+	add("strategy", text.MdInline(r.Strategy))
+	add("cluster", text.MdInline(r.Cluster))
 	add("seed", fmt.Sprint(r.Seed))
 	if r.Interval > 0 {
-		add("analysis interval", formatDuration(r.Interval))
+		add("analysis interval", text.Duration(r.Interval))
 	}
 	add("max canary weight", fmt.Sprint(r.MaxWeight))
 	if r.File != "" {
-		add("scenario file", mdCode(r.File))
+		add("scenario file", text.MdCode(r.File))
 	}
 	return facts
 }
@@ -111,7 +90,7 @@ func writeNotes(b *bytes.Buffer, r *Run) {
 	}
 	b.WriteString("## Notes\n\n")
 	for _, n := range r.Notes {
-		fmt.Fprintf(b, "- %s\n", mdInline(n))
+		fmt.Fprintf(b, "- %s\n", text.MdInline(n))
 	}
 	b.WriteString("\n")
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/rehearse-dev/rehearse/reports/internal/text"
 )
 
 // style says how a sentence marks emphasis and escapes free text, so the
@@ -13,18 +15,18 @@ type style struct {
 	text func(string) string
 }
 
-var plain = style{em: oneLine, text: oneLine}
+var plain = style{em: text.OneLine, text: text.OneLine}
 
 var markdown = style{
-	em:   func(s string) string { return "**" + mdInline(s) + "**" },
-	text: mdInline,
+	em:   func(s string) string { return "**" + text.MdInline(s) + "**" },
+	text: text.MdInline,
 }
 
 // timeEpsilon absorbs float noise when a decision time is matched to a tick.
 const timeEpsilon = 1e-6
 
-// canaryName is the name part of "namespace/name", as users call it.
-func canaryName(r *Run) string {
+// CanaryName is the name part of "namespace/name", as users call it.
+func CanaryName(r *Run) string {
 	name := r.Canary[strings.LastIndex(r.Canary, "/")+1:]
 	if name == "" {
 		return "the canary"
@@ -34,7 +36,7 @@ func canaryName(r *Run) string {
 
 // decision is the run's decision, with a word for a missing one.
 func decision(r *Run) string {
-	if d := oneLine(r.Decision); d != "" {
+	if d := text.OneLine(r.Decision); d != "" {
 		return d
 	}
 	return "undecided"
@@ -57,9 +59,9 @@ func decisionTick(r *Run) *Tick {
 
 // outcomeSentence says what the engine did with the release, and why.
 func outcomeSentence(r *Run, st style) string {
-	name := st.text(canaryName(r))
+	name := st.text(CanaryName(r))
 	if r.DecidedAt != nil {
-		s := fmt.Sprintf("%s would be %s at %s", name, st.em(decision(r)), formatDuration(*r.DecidedAt))
+		s := fmt.Sprintf("%s would be %s at %s", name, st.em(decision(r)), text.Duration(*r.DecidedAt))
 		t := decisionTick(r)
 		if t != nil {
 			s += fmt.Sprintf(" (tick %d)", t.Tick)
@@ -68,15 +70,15 @@ func outcomeSentence(r *Run, st style) string {
 		if t != nil {
 			s += reasonSuffix(t.Reason, st)
 		}
-		return sentence(s)
+		return text.Sentence(s)
 	}
 	if len(r.Ticks) == 0 {
-		return sentence(fmt.Sprintf("%s is %s: no tick was recorded", name, st.em(decision(r))))
+		return text.Sentence(fmt.Sprintf("%s is %s: no tick was recorded", name, st.em(decision(r))))
 	}
 	last := r.Ticks[len(r.Ticks)-1]
 	s := fmt.Sprintf("%s is still %s after %s (tick %d, phase %s)",
-		name, st.em(decision(r)), formatDuration(last.T), last.Tick, st.text(last.Phase))
-	return sentence(s + underProvider(r, st) + reasonSuffix(last.Reason, st))
+		name, st.em(decision(r)), text.Duration(last.T), last.Tick, st.text(last.Phase))
+	return text.Sentence(s + underProvider(r, st) + reasonSuffix(last.Reason, st))
 }
 
 // underProvider names the provider the rehearsal ran under, and why: a
@@ -86,15 +88,15 @@ func underProvider(r *Run, st style) string {
 	if r.Provider == "" {
 		return ""
 	}
-	return " under " + st.text(providerText(r))
+	return " under " + st.text(ProviderText(r))
 }
 
 // defaultProviderSource is v1beta1.ProviderFromDefault (a test keeps them
 // equal; reports reads no API types).
 const defaultProviderSource = "Flagger's default mesh provider"
 
-// providerText is the provider and where it came from.
-func providerText(r *Run) string {
+// ProviderText is the provider and where it came from.
+func ProviderText(r *Run) string {
 	switch r.ProviderSource {
 	case "":
 		return r.Provider
@@ -121,7 +123,7 @@ func hasOutcome(r *Run) bool {
 // is not rehearsable, or the expectations that failed.
 func problemSentence(r *Run, st style) string {
 	if r.Error != "" {
-		return sentence("the run could not complete: " + st.text(r.Error))
+		return text.Sentence("the run could not complete: " + st.text(r.Error))
 	}
 	if r.NotRehearsable != "" {
 		return notRehearsableSentence(r, st)
@@ -135,9 +137,9 @@ func problemSentence(r *Run, st style) string {
 	case 0:
 		return "the run did not pass, yet it recorded no failed expectation."
 	case 1:
-		return sentence("expectation failed: " + texts[0])
+		return text.Sentence("expectation failed: " + texts[0])
 	}
-	return sentence(fmt.Sprintf("%d expectations failed: %s", len(failed), strings.Join(texts, "; ")))
+	return text.Sentence(fmt.Sprintf("%d expectations failed: %s", len(failed), strings.Join(texts, "; ")))
 }
 
 // expectationText is an expectation and, when known, what was seen instead.
@@ -174,7 +176,7 @@ func verdictSentence(r *Run, st style, pass, fail string) string {
 
 // skippedSentence says why a run was not rehearsed.
 func skippedSentence(r *Run, st style) string {
-	return sentence(fmt.Sprintf("%s was not rehearsed: %s", st.text(canaryName(r)), st.text(r.Skipped)))
+	return text.Sentence(fmt.Sprintf("%s was not rehearsed: %s", st.text(CanaryName(r)), st.text(r.Skipped)))
 }
 
 // NotRehearsable is the status of a run that cannot tell what Flagger
@@ -186,7 +188,7 @@ const skippedMark = "⏭️ "
 
 // notRehearsableSentence says that the run cannot decide, and why.
 func notRehearsableSentence(r *Run, st style) string {
-	return sentence(fmt.Sprintf("%s is %s: %s", st.text(r.Scenario), st.em(NotRehearsable), st.text(r.NotRehearsable)))
+	return text.Sentence(fmt.Sprintf("%s is %s: %s", st.text(r.Scenario), st.em(NotRehearsable), st.text(r.NotRehearsable)))
 }
 
 // resultWord is a run's result in one word, as Run.Status writes it.

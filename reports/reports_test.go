@@ -12,19 +12,22 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/rehearse-dev/rehearse/reports/internal/golden"
+	"github.com/rehearse-dev/rehearse/reports/internal/text"
 )
 
 // renderAllFormats renders every format of the given runs into one map.
 func renderAllFormats(t *testing.T, runs []*Run) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{
-		"junit":   renderBytes(t, func(w io.Writer) error { return WriteJUnit(w, runs) }),
-		"summary": renderBytes(t, func(w io.Writer) error { return WriteSummary(w, runs) }),
-		"table":   renderBytes(t, func(w io.Writer) error { return WriteTable(w, runs) }),
+		"junit":   golden.Render(t, func(w io.Writer) error { return WriteJUnit(w, runs) }),
+		"summary": golden.Render(t, func(w io.Writer) error { return WriteSummary(w, runs) }),
+		"table":   golden.Render(t, func(w io.Writer) error { return WriteTable(w, runs) }),
 	}
 	for _, r := range runs {
-		out[r.Scenario+".json"] = renderBytes(t, func(w io.Writer) error { return WriteJSON(w, r) })
-		out[r.Scenario+".md"] = renderBytes(t, func(w io.Writer) error { return WriteMarkdown(w, r) })
+		out[r.Scenario+".json"] = golden.Render(t, func(w io.Writer) error { return WriteJSON(w, r) })
+		out[r.Scenario+".md"] = golden.Render(t, func(w io.Writer) error { return WriteMarkdown(w, r) })
 	}
 	return out
 }
@@ -55,8 +58,8 @@ func TestJSONNilAndEmptyListsAreTheSame(t *testing.T) {
 	withNil := errorRun()
 	withEmpty := errorRun()
 	withEmpty.Ticks[0].Metrics, withEmpty.Ticks[0].Webhooks, withEmpty.Ticks[0].Events = []Metric{}, []Webhook{}, nil
-	a := renderBytes(t, func(w io.Writer) error { return WriteJSON(w, withNil) })
-	b := renderBytes(t, func(w io.Writer) error { return WriteJSON(w, withEmpty) })
+	a := golden.Render(t, func(w io.Writer) error { return WriteJSON(w, withNil) })
+	b := golden.Render(t, func(w io.Writer) error { return WriteJSON(w, withEmpty) })
 	if !bytes.Equal(a, b) {
 		t.Error("a nil list and an empty list give different traces")
 	}
@@ -71,12 +74,12 @@ func TestJSONNilAndEmptyListsAreTheSame(t *testing.T) {
 func TestJSONRoundTrip(t *testing.T) {
 	for _, r := range allRuns() {
 		t.Run(r.Scenario, func(t *testing.T) {
-			b := renderBytes(t, func(w io.Writer) error { return WriteJSON(w, r) })
+			b := golden.Render(t, func(w io.Writer) error { return WriteJSON(w, r) })
 			back, err := ReadJSON(bytes.NewReader(b))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !reflect.DeepEqual(back, normalized(r)) {
+			if !reflect.DeepEqual(back, Normalized(r)) {
 				t.Errorf("the trace read back differs from the run written")
 			}
 		})
@@ -100,7 +103,7 @@ func TestMetricValueNotFinite(t *testing.T) {
 			continue
 		}
 		var back Metric
-		if err := back.UnmarshalJSON(b); err != nil || back.Value == nil || formatValue(*back.Value) != formatValue(tc.value) {
+		if err := back.UnmarshalJSON(b); err != nil || back.Value == nil || text.Value(*back.Value) != text.Value(tc.value) {
 			t.Errorf("value %v: read back %+v, %v", tc.value, back, err)
 		}
 	}
@@ -157,7 +160,7 @@ type junit struct {
 // wall-clock seconds (here the fixed ones timedRuns gives), the virtual
 // decision time only as the property virtualSeconds.
 func TestJUnitParses(t *testing.T) {
-	b := renderBytes(t, func(w io.Writer) error { return WriteJUnit(w, timedRuns()) })
+	b := golden.Render(t, func(w io.Writer) error { return WriteJUnit(w, timedRuns()) })
 	var doc junit
 	if err := xml.Unmarshal(b, &doc); err != nil {
 		t.Fatalf("the JUnit report is not XML: %v", err)
@@ -217,7 +220,7 @@ func TestJUnitParses(t *testing.T) {
 func TestJUnitKeepsHostileTextWellFormed(t *testing.T) {
 	r := errorRun()
 	r.Error = "bad \x00 byte & <tag> \"quoted\" ]]>"
-	b := renderBytes(t, func(w io.Writer) error { return WriteJUnit(w, []*Run{r}) })
+	b := golden.Render(t, func(w io.Writer) error { return WriteJUnit(w, []*Run{r}) })
 	var doc junit
 	if err := xml.Unmarshal(b, &doc); err != nil {
 		t.Fatalf("the JUnit report is not XML: %v\n%s", err, b)
@@ -323,7 +326,7 @@ func TestWritersRefuseNilRuns(t *testing.T) {
 }
 
 func TestSummaryOfNoRuns(t *testing.T) {
-	b := renderBytes(t, func(w io.Writer) error { return WriteSummary(w, nil) })
+	b := golden.Render(t, func(w io.Writer) error { return WriteSummary(w, nil) })
 	if string(b) != "# Rehearsal summary\n\n⚠️ No scenario was run.\n" {
 		t.Errorf("got %q", b)
 	}
@@ -332,7 +335,7 @@ func TestSummaryOfNoRuns(t *testing.T) {
 func TestMarkdownEscapesFreeText(t *testing.T) {
 	r := promotedRun()
 	r.Ticks[0].Reason = "a | b <script> *bold*\nsecond line"
-	b := string(renderBytes(t, func(w io.Writer) error { return WriteMarkdown(w, r) }))
+	b := string(golden.Render(t, func(w io.Writer) error { return WriteMarkdown(w, r) }))
 	want := `a \| b &lt;script&gt; \*bold\*; second line`
 	if !strings.Contains(b, want) || strings.Contains(b, "<script>") {
 		t.Errorf("the reason was not escaped to %q:\n%s", want, b)

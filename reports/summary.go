@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+
+	"github.com/rehearse-dev/rehearse/reports/internal/output"
+	"github.com/rehearse-dev/rehearse/reports/internal/text"
 )
 
 // WriteSummary writes summary.md for a whole rehearsal: the verdict first,
@@ -36,11 +39,11 @@ func summaryVerdict(runs []*Run) string {
 	if t.failed > 0 {
 		mark = "❌"
 	}
-	text := fmt.Sprintf("%s **%d passed, %d failed%s** of %s", mark, t.passed, t.failed, t.skippedText(), plural(len(runs), "scenario"))
+	verdict := fmt.Sprintf("%s **%d passed, %d failed%s** of %s", mark, t.passed, t.failed, t.skippedText(), text.Plural(len(runs), "scenario"))
 	if t.errored > 0 {
-		text += fmt.Sprintf(" (%d could not complete)", t.errored)
+		verdict += fmt.Sprintf(" (%d could not complete)", t.errored)
 	}
-	return text + "."
+	return verdict + "."
 }
 
 func writeSummaryTable(b *bytes.Buffer, runs []*Run) {
@@ -57,8 +60,8 @@ func writeSummaryTable(b *bytes.Buffer, runs []*Run) {
 // reportLink links a scenario to its report when its name is a safe folder
 // name, the only case in which WriteAll writes one.
 func reportLink(r *Run) string {
-	if checkScenarioName(r.Scenario) != nil {
-		return mdInline(r.Scenario)
+	if output.CheckScenarioName(r.Scenario) != nil {
+		return text.MdInline(r.Scenario)
 	}
 	return fmt.Sprintf("[%s](%s/report.md)", r.Scenario, r.Scenario)
 }
@@ -66,9 +69,9 @@ func reportLink(r *Run) string {
 // outcomeCell is the decision and the final phase: "rolled back (Failed)".
 func outcomeCell(r *Run) string {
 	if r.Outcome == "" {
-		return mdInline(decision(r))
+		return text.MdInline(decision(r))
 	}
-	return fmt.Sprintf("%s (%s)", mdInline(decision(r)), mdInline(r.Outcome))
+	return fmt.Sprintf("%s (%s)", text.MdInline(decision(r)), text.MdInline(r.Outcome))
 }
 
 func resultCell(r *Run) string {
@@ -103,7 +106,7 @@ func writeSummaryFailure(b *bytes.Buffer, r *Run) {
 	fmt.Fprintf(b, "\n### %s\n\n", reportLink(r))
 	failed := failedExpectations(r)
 	if r.Error != "" || len(failed) == 0 {
-		fmt.Fprintf(b, "%s\n\n", capitalized(problemSentence(r, markdown)))
+		fmt.Fprintf(b, "%s\n\n", text.Capitalized(problemSentence(r, markdown)))
 	}
 	for _, e := range failed {
 		fmt.Fprintf(b, "- [ ] %s\n", expectationText(e, markdown))

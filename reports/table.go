@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/rehearse-dev/rehearse/reports/internal/text"
 )
 
 // maxProblemWidth keeps a failure's line under the table short enough for a
@@ -24,8 +26,8 @@ func WriteTable(w io.Writer, runs []*Run) error {
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "SCENARIO\tCANARY\tPROVIDER\tOUTCOME\tDECIDED AT\tMAX WEIGHT\tRESULT")
 	for _, r := range sorted {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", cellText(r.Scenario), cellText(r.Canary), cellText(r.Provider),
-			cellText(decision(r)), strings.ReplaceAll(formatDecidedAt(r), "—", "-"), r.MaxWeight, strings.ToUpper(resultWord(r)))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", text.Cell(r.Scenario), text.Cell(r.Canary), text.Cell(r.Provider),
+			text.Cell(decision(r)), strings.ReplaceAll(formatDecidedAt(r), "—", "-"), r.MaxWeight, strings.ToUpper(resultWord(r)))
 	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("write table: %w", err)
@@ -38,22 +40,14 @@ func WriteTable(w io.Writer, runs []*Run) error {
 	return nil
 }
 
-// cellText keeps free text from breaking the table's columns.
-func cellText(s string) string {
-	if s = oneLine(s); s == "" {
-		return "-"
-	}
-	return s
-}
-
 func writeTableProblems(b *bytes.Buffer, runs []*Run) {
 	for _, r := range runs {
 		switch resultWord(r) {
 		case "passed":
 		case "skipped":
-			fmt.Fprintf(b, "%s: %s\n", oneLine(r.Scenario), truncate(skippedSentence(r, plain), maxProblemWidth))
+			fmt.Fprintf(b, "%s: %s\n", text.OneLine(r.Scenario), text.Truncate(skippedSentence(r, plain), maxProblemWidth))
 		default:
-			fmt.Fprintf(b, "%s: %s\n", oneLine(r.Scenario), truncate(problemSentence(r, plain), maxProblemWidth))
+			fmt.Fprintf(b, "%s: %s\n", text.OneLine(r.Scenario), text.Truncate(problemSentence(r, plain), maxProblemWidth))
 		}
 	}
 }

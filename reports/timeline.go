@@ -7,6 +7,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/rehearse-dev/rehearse/reports/internal/text"
 )
 
 // span is a run of consecutive ticks, ticks[from] through ticks[to].
@@ -52,9 +54,9 @@ func rowKey(t Tick) string {
 func spanLabels(ticks []Tick, s span) (tick, at string) {
 	first, last := ticks[s.from], ticks[s.to]
 	if s.len() == 1 {
-		return fmt.Sprint(first.Tick), formatDuration(first.T)
+		return fmt.Sprint(first.Tick), text.Duration(first.T)
 	}
-	return fmt.Sprintf("%d–%d", first.Tick, last.Tick), formatDuration(first.T) + "–" + formatDuration(last.T)
+	return fmt.Sprintf("%d–%d", first.Tick, last.Tick), text.Duration(first.T) + "–" + text.Duration(last.T)
 }
 
 const timelineHeader = "| tick | t | phase | primary/canary | failed checks | iterations | metrics | webhooks | reason |\n" +
@@ -72,7 +74,7 @@ func writeTimeline(b *bytes.Buffer, r *Run) {
 	}
 	writeTimelineTable(b, r.Ticks, spans)
 	if len(spans) < len(r.Ticks) {
-		fmt.Fprintf(b, "<details>\n<summary>All %s, one row each</summary>\n\n", plural(len(r.Ticks), "tick"))
+		fmt.Fprintf(b, "<details>\n<summary>All %s, one row each</summary>\n\n", text.Plural(len(r.Ticks), "tick"))
 		writeTimelineTable(b, r.Ticks, singleSpans(len(r.Ticks)))
 		b.WriteString("</details>\n\n")
 	}
@@ -101,13 +103,15 @@ func rowCells(ticks []Tick, s span) []string {
 	t := ticks[s.from]
 	tick, at := spanLabels(ticks, s)
 	return []string{
-		tick, at, mdInline(t.Phase), weightsCell(t),
+		tick, at, text.MdInline(t.Phase), WeightsCell(t),
 		fmt.Sprint(t.FailedChecks), fmt.Sprint(t.Iterations),
-		metricsCell(ticks[s.from : s.to+1]), webhooksCell(t.Webhooks), withLoad(reasonCell(t), ticks[s.from:s.to+1]),
+		MetricsCell(ticks[s.from : s.to+1]), webhooksCell(t.Webhooks), withLoad(reasonCell(t), ticks[s.from:s.to+1]),
 	}
 }
 
-func weightsCell(t Tick) string {
+// WeightsCell writes a tick's primary/canary weights, marking a mirrored
+// tick.
+func WeightsCell(t Tick) string {
 	w := fmt.Sprintf("%d/%d", t.PrimaryWeight, t.CanaryWeight)
 	if t.Mirrored {
 		w += " (mirrored)"
@@ -115,15 +119,15 @@ func weightsCell(t Tick) string {
 	return w
 }
 
-// metricsCell lists each metric of the span with its value (or range of
+// MetricsCell lists each metric of the span with its value (or range of
 // values) and whether it passed.
-func metricsCell(ticks []Tick) string {
+func MetricsCell(ticks []Tick) string {
 	if len(ticks[0].Metrics) == 0 {
 		return "—"
 	}
 	parts := make([]string, len(ticks[0].Metrics))
 	for i, m := range ticks[0].Metrics {
-		parts[i] = mdInline(m.Name) + " " + valuesText(metricValues(ticks, i)) + " " + mark(m.Passed)
+		parts[i] = text.MdInline(m.Name) + " " + valuesText(metricValues(ticks, i)) + " " + text.Mark(m.Passed)
 	}
 	return strings.Join(parts, "<br>")
 }
@@ -158,20 +162,13 @@ func valuesText(values []*float64) string {
 	return formatRange(lo, hi)
 }
 
-func mark(passed bool) string {
-	if passed {
-		return "✓"
-	}
-	return "✗"
-}
-
 func webhooksCell(hooks []Webhook) string {
 	if len(hooks) == 0 {
 		return "—"
 	}
 	parts := make([]string, len(hooks))
 	for i, h := range hooks {
-		parts[i] = mdInline(h.Name) + " " + statusText(h.Status) + " " + mark(h.Passed)
+		parts[i] = text.MdInline(h.Name) + " " + statusText(h.Status) + " " + text.Mark(h.Passed)
 	}
 	return strings.Join(parts, "<br>")
 }
@@ -185,9 +182,9 @@ func statusText(status int) string {
 }
 
 func reasonCell(t Tick) string {
-	cell := mdInline(t.Reason)
+	cell := text.MdInline(t.Reason)
 	for _, e := range t.Events {
-		cell += "<br>event: " + mdInline(e)
+		cell += "<br>event: " + text.MdInline(e)
 	}
 	if cell == "" {
 		return "—"

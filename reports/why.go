@@ -7,6 +7,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/rehearse-dev/rehearse/reports/internal/text"
 )
 
 // finding is one line of the "Why" section, placed by the tick it starts at.
@@ -55,11 +57,11 @@ func phaseFindings(r *Run) []finding {
 
 func phaseText(ticks []Tick, s span, ended bool) string {
 	first := ticks[s.from]
-	text := whyLabel(ticks, s) + ": " + mdInline(first.Phase)
+	words := whyLabel(ticks, s) + ": " + text.MdInline(first.Phase)
 	if s.len() > 1 {
-		text += " for " + plural(s.len(), "tick")
+		words += " for " + text.Plural(s.len(), "tick")
 	}
-	details := []string{mdInline(strings.TrimSuffix(first.Reason, "."))}
+	details := []string{text.MdInline(strings.TrimSuffix(first.Reason, "."))}
 	details = append(details, progressDetails(ticks, s)...)
 	details = append(details, hookDetails(first)...)
 	if d := thresholdDetail(ticks, s); d != "" {
@@ -69,9 +71,9 @@ func phaseText(ticks []Tick, s span, ended bool) string {
 		details = append(details, "still so when the run ended")
 	}
 	if details = nonEmpty(details); len(details) > 0 {
-		text += " — " + strings.Join(details, "; ")
+		words += " — " + strings.Join(details, "; ")
 	}
-	return sentence(text)
+	return text.Sentence(words)
 }
 
 // progressDetails says how the weight and iterations moved over a span.
@@ -123,19 +125,19 @@ func thresholdDetail(ticks []Tick, s span) string {
 }
 
 func hookText(h Webhook) string {
-	text := "hook " + mdCode(h.Name)
+	words := "hook " + text.MdCode(h.Name)
 	if h.Type != "" {
-		text += " (" + mdInline(h.Type) + ")"
+		words += " (" + text.MdInline(h.Type) + ")"
 	}
 	if h.Status == 0 {
-		text += " did not answer"
+		words += " did not answer"
 	} else {
-		text += fmt.Sprintf(" answered %d", h.Status)
+		words += fmt.Sprintf(" answered %d", h.Status)
 	}
 	if h.Error != "" {
-		text += ": " + mdInline(h.Error)
+		words += ": " + text.MdInline(h.Error)
 	}
-	return text
+	return words
 }
 
 // failureFindings describes every stretch of ticks that added a failed check
@@ -147,9 +149,9 @@ func failureFindings(ticks []Tick) []finding {
 		if s.from > 0 {
 			before = ticks[s.from-1].FailedChecks
 		}
-		text := fmt.Sprintf("%s: failed checks %d → %d — %s", whyLabel(ticks, s),
+		words := fmt.Sprintf("%s: failed checks %d → %d — %s", whyLabel(ticks, s),
 			before, ticks[s.to].FailedChecks, failureCause(ticks[s.from:s.to+1]))
-		findings = append(findings, finding{s.from, sentence(text)})
+		findings = append(findings, finding{s.from, text.Sentence(words)})
 	}
 	return findings
 }
@@ -231,7 +233,7 @@ func failureCause(ticks []Tick) string {
 		causes = append(causes, hookText(h))
 	}
 	if len(causes) == 0 {
-		return strings.TrimSuffix(mdInline(ticks[0].Reason), ".")
+		return strings.TrimSuffix(text.MdInline(ticks[0].Reason), ".")
 	}
 	return strings.Join(causes, "; ")
 }
@@ -254,16 +256,16 @@ func namedMetricValues(ticks []Tick, name string) []*float64 {
 // metricCause explains a failed metric: no values, or a value outside its
 // inclusive bounds, or the error the query returned.
 func metricCause(m Metric, values []*float64) string {
-	text := mdCode(m.Name)
+	words := text.MdCode(m.Name)
 	if valuesText(values) == "no values" {
-		text += " returned no values"
+		words += " returned no values"
 	} else {
-		text += " was " + valuesText(values) + boundsText(m, values)
+		words += " was " + valuesText(values) + boundsText(m, values)
 	}
 	if m.Error != "" {
-		text += ": " + mdInline(m.Error)
+		words += ": " + text.MdInline(m.Error)
 	}
-	return text
+	return words
 }
 
 // boundsText names the bound the values broke, or both bounds when the
@@ -277,15 +279,15 @@ func boundsText(m Metric, values []*float64) string {
 	}
 	switch {
 	case m.Min != nil && hi < *m.Min:
-		return ", below the minimum " + formatValue(*m.Min)
+		return ", below the minimum " + text.Value(*m.Min)
 	case m.Max != nil && lo > *m.Max:
-		return ", above the maximum " + formatValue(*m.Max)
+		return ", above the maximum " + text.Value(*m.Max)
 	case m.Min != nil && m.Max != nil:
-		return fmt.Sprintf(" (allowed %s to %s)", formatValue(*m.Min), formatValue(*m.Max))
+		return fmt.Sprintf(" (allowed %s to %s)", text.Value(*m.Min), text.Value(*m.Max))
 	case m.Min != nil:
-		return " (minimum " + formatValue(*m.Min) + ")"
+		return " (minimum " + text.Value(*m.Min) + ")"
 	case m.Max != nil:
-		return " (maximum " + formatValue(*m.Max) + ")"
+		return " (maximum " + text.Value(*m.Max) + ")"
 	}
 	return ""
 }
@@ -314,8 +316,8 @@ func gateFindings(ticks []Tick) []finding {
 		for i, h := range hooks {
 			texts[i] = hookText(h)
 		}
-		text := whyLabel(ticks, s) + ": held back by a closed gate — " + strings.Join(texts, "; ")
-		findings = append(findings, finding{s.from, sentence(text)})
+		words := whyLabel(ticks, s) + ": held back by a closed gate — " + strings.Join(texts, "; ")
+		findings = append(findings, finding{s.from, text.Sentence(words)})
 	}
 	return findings
 }

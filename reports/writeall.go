@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+
+	"github.com/rehearse-dev/rehearse/reports/internal/output"
 )
 
 // WriteAll writes every report of a rehearsal under dir:
@@ -12,22 +14,16 @@ import (
 // and dir/summary.md for all of them. Folders are created as needed. All
 // reports are rendered before the first file is written, so a bad run
 // leaves no half-written folder; the set replaces the one an earlier run
-// wrote there (see writeSet).
+// wrote there (see output.WriteSet).
 func WriteAll(dir string, runs []*Run) error {
 	files, err := renderAll(runs)
 	if err != nil {
 		return err
 	}
-	return writeSet(dir, files)
+	return output.WriteSet(dir, files)
 }
 
-// renderedFile is one report, rendered, with its path relative to dir.
-type renderedFile struct {
-	path string
-	data []byte
-}
-
-func renderAll(runs []*Run) ([]renderedFile, error) {
+func renderAll(runs []*Run) ([]output.File, error) {
 	sorted, err := sortedRuns(runs)
 	if err != nil {
 		return nil, fmt.Errorf("write reports: %w", err)
@@ -35,7 +31,7 @@ func renderAll(runs []*Run) ([]renderedFile, error) {
 	if err := checkScenarioNames(sorted); err != nil {
 		return nil, err
 	}
-	var files []renderedFile
+	var files []output.File
 	for _, r := range sorted {
 		trace, err := render(func(w io.Writer) error { return WriteJSON(w, r) })
 		if err != nil {
@@ -45,14 +41,14 @@ func renderAll(runs []*Run) ([]renderedFile, error) {
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, renderedFile{filepath.Join(r.Scenario, "report.json"), trace},
-			renderedFile{filepath.Join(r.Scenario, "report.md"), md})
+		files = append(files, output.File{Path: filepath.Join(r.Scenario, "report.json"), Data: trace},
+			output.File{Path: filepath.Join(r.Scenario, "report.md"), Data: md})
 	}
 	return appendRunReports(files, sorted)
 }
 
 // appendRunReports adds the reports that cover every run.
-func appendRunReports(files []renderedFile, runs []*Run) ([]renderedFile, error) {
+func appendRunReports(files []output.File, runs []*Run) ([]output.File, error) {
 	junit, err := render(func(w io.Writer) error { return WriteJUnit(w, runs) })
 	if err != nil {
 		return nil, err
@@ -61,7 +57,7 @@ func appendRunReports(files []renderedFile, runs []*Run) ([]renderedFile, error)
 	if err != nil {
 		return nil, err
 	}
-	return append(files, renderedFile{"junit.xml", junit}, renderedFile{"summary.md", summary}), nil
+	return append(files, output.File{Path: "junit.xml", Data: junit}, output.File{Path: "summary.md", Data: summary}), nil
 }
 
 func render(write func(io.Writer) error) ([]byte, error) {
@@ -74,7 +70,7 @@ func render(write func(io.Writer) error) ([]byte, error) {
 func checkScenarioNames(runs []*Run) error {
 	seen := make(map[string]bool, len(runs))
 	for _, r := range runs {
-		if err := checkScenarioName(r.Scenario); err != nil {
+		if err := output.CheckScenarioName(r.Scenario); err != nil {
 			return err
 		}
 		if seen[r.Scenario] {
@@ -85,16 +81,7 @@ func checkScenarioNames(runs []*Run) error {
 	return nil
 }
 
-// checkScenarioName accepts names made of a-z, 0-9 and '-', which are safe
-// as a folder name and in a link on every system.
-func checkScenarioName(name string) error {
-	if name == "" {
-		return fmt.Errorf("a run has no scenario name: name every scenario (a-z, 0-9 and '-') so its reports get a folder")
-	}
-	for _, c := range name {
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
-			return fmt.Errorf("scenario name %q cannot be a report folder: use only a-z, 0-9 and '-'", name)
-		}
-	}
-	return nil
-}
+// WriteFile writes one report file of a command's own (validate's
+// summary) the way every report is written, so it is never torn either
+// (see output.WriteFile).
+func WriteFile(path string, data []byte) error { return output.WriteFile(path, data) }

@@ -6,6 +6,8 @@ package main
 
 import (
 	"github.com/rehearse-dev/rehearse/internal/exit"
+	backtestreport "github.com/rehearse-dev/rehearse/reports/backtest"
+	sweepreport "github.com/rehearse-dev/rehearse/reports/sweep"
 
 	"context"
 	"errors"
@@ -40,7 +42,7 @@ type backtestFlags struct {
 }
 
 // settingFlags collects repeated --set PATH=VALUE flags.
-type settingFlags []reports.SweepSetting
+type settingFlags []sweepreport.Setting
 
 func (s *settingFlags) String() string { return fmt.Sprint(*s) }
 
@@ -51,7 +53,7 @@ func (s *settingFlags) Set(v string) error {
 	if !ok || strings.TrimSpace(path) == "" || value == "" {
 		return fmt.Errorf("%q: write PATH=VALUE, e.g. metrics[request-success-rate].thresholdRange.min=95", v)
 	}
-	*s = append(*s, reports.SweepSetting{Path: strings.TrimSpace(path), Value: value})
+	*s = append(*s, sweepreport.Setting{Path: strings.TrimSpace(path), Value: value})
 	return nil
 }
 
@@ -249,7 +251,7 @@ func nameOf(source string) string {
 
 // runBacktests checks every recording before running any: a bad one is
 // refused (exit 2), an unreachable Prometheus is the environment (3).
-func runBacktests(ctx context.Context, scs []*scenarios.Scenario, provider string) ([]*reports.Backtest, error) {
+func runBacktests(ctx context.Context, scs []*scenarios.Scenario, provider string) ([]*backtestreport.Backtest, error) {
 	if err := manifest.CheckProvider(provider); err != nil {
 		return nil, exit.BadInputf("--provider: %w", err)
 	}
@@ -257,7 +259,7 @@ func runBacktests(ctx context.Context, scs []*scenarios.Scenario, provider strin
 	if err := prepareRecordings(ctx, scs, provider); err != nil {
 		return nil, err
 	}
-	var out []*reports.Backtest
+	var out []*backtestreport.Backtest
 	for _, sc := range scs {
 		b, err := backtest.Run(ctx, sc, opts)
 		if err != nil {
@@ -292,7 +294,7 @@ func recordingError(err error) error {
 
 // reportBacktests writes the reports and prints each verdict; a verdict
 // other than --expect, or a failed expectation of a scenario, exits 1.
-func reportBacktests(stdout io.Writer, out string, bs []*reports.Backtest, want string) error {
+func reportBacktests(stdout io.Writer, out string, bs []*backtestreport.Backtest, want string) error {
 	failed := false
 	for _, b := range bs {
 		if want != "" {
@@ -301,7 +303,7 @@ func reportBacktests(stdout io.Writer, out string, bs []*reports.Backtest, want 
 		failed = failed || !b.Run.Passed
 		fmt.Fprintf(stdout, "%s: %s %s.%s\n", b.Run.Scenario, b.Run.Canary, b.Verdict.Text, expectationSuffix(b.Run))
 	}
-	if err := reports.WriteBacktest(out, bs); err != nil {
+	if err := backtestreport.WriteAll(out, bs); err != nil {
 		return fmt.Errorf("writing the backtest reports to %s: %w", out, err)
 	}
 	fmt.Fprintf(stdout, "reports written to %s/ (<name>/backtest.html, backtest.md, backtest.json)\n", out)
@@ -312,7 +314,7 @@ func reportBacktests(stdout io.Writer, out string, bs []*reports.Backtest, want 
 }
 
 // expect adds --expect to the run's expectations.
-func expect(b *reports.Backtest, want string) {
+func expect(b *backtestreport.Backtest, want string) {
 	e := reports.Expectation{Description: "the backtest verdict is " + want, Passed: b.Verdict.Decision == want}
 	if !e.Passed {
 		e.Detail = "it is " + b.Verdict.Decision

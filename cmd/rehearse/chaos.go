@@ -5,6 +5,7 @@ package main
 
 import (
 	"github.com/rehearse-dev/rehearse/internal/exit"
+	chaosreport "github.com/rehearse-dev/rehearse/reports/chaos"
 
 	"context"
 	"fmt"
@@ -12,7 +13,6 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/sim/chaos"
 )
 
@@ -47,10 +47,10 @@ func chaosSetup(fs *pflag.FlagSet) action {
 		if err != nil {
 			return exit.BadInput(err)
 		}
-		if err := reports.WriteChaosAll(*out, res); err != nil {
+		if err := chaosreport.WriteAll(*out, res); err != nil {
 			return fmt.Errorf("writing the chaos report to %s: %w", *out, err)
 		}
-		if err := reports.WriteChaosTable(stdout, res); err != nil {
+		if err := chaosreport.WriteTable(stdout, res); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "chaos report written to %s/chaos.md\n", *out)

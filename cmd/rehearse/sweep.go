@@ -6,6 +6,7 @@ package main
 
 import (
 	"github.com/rehearse-dev/rehearse/internal/exit"
+	sweepreport "github.com/rehearse-dev/rehearse/reports/sweep"
 
 	"context"
 	"fmt"
@@ -15,13 +16,12 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
 	"github.com/rehearse-dev/rehearse/sim/sweep"
 )
 
 // setFlags collects repeated --set flags.
-type setFlags []reports.SweepAxis
+type setFlags []sweepreport.Axis
 
 func (s *setFlags) String() string { return fmt.Sprint(*s) }
 
@@ -81,7 +81,7 @@ func sweepSetup(fs *pflag.FlagSet) action {
 	}
 }
 
-func sweepOptions(axes []reports.SweepAxis, seeds int, shard string, noiseSR, noiseLat float64) (sweep.Options, error) {
+func sweepOptions(axes []sweepreport.Axis, seeds int, shard string, noiseSR, noiseLat float64) (sweep.Options, error) {
 	opts := sweep.Options{Axes: axes, Seeds: seeds}
 	if shard != "" {
 		if _, err := fmt.Sscanf(shard, "%d/%d", &opts.Shard, &opts.Shards); err != nil || opts.Shards < 1 {
@@ -94,8 +94,8 @@ func sweepOptions(axes []reports.SweepAxis, seeds int, shard string, noiseSR, no
 	return opts, nil
 }
 
-func writeSweep(stdout io.Writer, out string, res reports.SweepResult, maxFalse float64) error {
-	o := reports.SweepOptions{MaxFalseRollback: maxFalse}
+func writeSweep(stdout io.Writer, out string, res sweepreport.Result, maxFalse float64) error {
+	o := sweepreport.Options{MaxFalseRollback: maxFalse}
 	if err := o.WriteAll(out, res); err != nil {
 		return fmt.Errorf("writing the sweep to %s: %w", out, err)
 	}
@@ -120,7 +120,7 @@ func mergeSetup(fs *pflag.FlagSet) action {
 	maxFalse := fs.Float64("max-false-rollback", 0.05, "the false-rollback rate a recommended setting must stay under")
 	wait := waitFlag(fs)
 	return func(ctx context.Context, args []string, stdout, _ io.Writer) error {
-		var parts []reports.SweepResult
+		var parts []sweepreport.Result
 		for _, path := range args {
 			p, err := readSweep(path)
 			if err != nil {
@@ -131,7 +131,7 @@ func mergeSetup(fs *pflag.FlagSet) action {
 		if len(parts) == 0 {
 			return exit.BadInputf("rehearse sweep merge needs the sweep.json of every shard")
 		}
-		merged, err := reports.MergeSweeps(parts)
+		merged, err := sweepreport.Merge(parts)
 		if err != nil {
 			return exit.BadInput(err)
 		}
@@ -144,13 +144,13 @@ func mergeSetup(fs *pflag.FlagSet) action {
 	}
 }
 
-func readSweep(path string) (reports.SweepResult, error) {
+func readSweep(path string) (sweepreport.Result, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return reports.SweepResult{}, err
+		return sweepreport.Result{}, err
 	}
 	defer f.Close()
-	res, err := reports.ReadSweepJSON(f)
+	res, err := sweepreport.ReadJSON(f)
 	if err != nil {
 		return res, fmt.Errorf("%s: %w", path, err)
 	}

@@ -20,12 +20,13 @@ import (
 	"testing"
 	"time"
 
+	sweepreport "github.com/rehearse-dev/rehearse/reports/sweep"
+
 	"github.com/prometheus/prometheus/model/labels"
 
 	"github.com/rehearse-dev/rehearse/engine"
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/internal/gctune"
-	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
 	"github.com/rehearse-dev/rehearse/sim"
 	"github.com/rehearse-dev/rehearse/sim/sweep"
@@ -208,7 +209,7 @@ func sweepRehearsals(t *table, c config) error {
 		return err
 	}
 	opts := sweep.Options{Axes: sweepAxes(), Seeds: 20, Noise: &scenarios.Noise{SuccessRate: 0.5}}
-	var res *reports.SweepResult
+	var res *sweepreport.Result
 	m := measure(func() { res, err = sweep.Run(context.Background(), scs, opts) })
 	if err != nil {
 		return err
@@ -219,8 +220,8 @@ func sweepRehearsals(t *table, c config) error {
 	return nil
 }
 
-func sweepAxes() []reports.SweepAxis {
-	return []reports.SweepAxis{{Path: "analysis.threshold", Values: []string{"1", "2", "3", "5"}},
+func sweepAxes() []sweepreport.Axis {
+	return []sweepreport.Axis{{Path: "analysis.threshold", Values: []string{"1", "2", "3", "5"}},
 		{Path: "metrics[request-success-rate].thresholdRange.min", Values: []string{"98", "99", "99.5"}}}
 }
 

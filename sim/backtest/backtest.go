@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"time"
 
+	backtestreport "github.com/rehearse-dev/rehearse/reports/backtest"
+
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
@@ -47,7 +49,7 @@ func Prepare(ctx context.Context, sc *scenarios.Scenario, opts Options) (*record
 // Run backtests one recording scenario: it rehearses the Canary over the
 // recording, evaluates the Canary's queries over the window and words
 // the verdict in the recording's time.
-func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*reports.Backtest, error) {
+func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*backtestreport.Backtest, error) {
 	p, err := Prepare(ctx, sc, opts)
 	if err != nil {
 		return nil, err
@@ -58,7 +60,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*reports.Ba
 	if err != nil {
 		return nil, err
 	}
-	b := &reports.Backtest{Run: r, Source: p.Recording.Source, Format: p.Recording.Format,
+	b := &backtestreport.Backtest{Run: r, Source: p.Recording.Source, Format: p.Recording.Format,
 		From: unix(p.Window.From), To: unix(p.Window.To), Release: unix(release), Metrics: ms,
 		Mapping: mappingLines(p), Warnings: p.Warnings}
 	b.Verdict = verdict(b)

@@ -16,6 +16,9 @@ import (
 	"testing"
 	"time"
 
+	backtestreport "github.com/rehearse-dev/rehearse/reports/backtest"
+	sweepreport "github.com/rehearse-dev/rehearse/reports/sweep"
+
 	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
 	"github.com/rehearse-dev/rehearse/sim"
@@ -37,7 +40,7 @@ func load(t *testing.T, name string) *scenarios.Scenario {
 
 func with(t *testing.T, sc *scenarios.Scenario, path, value string) *scenarios.Scenario {
 	t.Helper()
-	cd, err := sweep.Apply(sc.Canary, []reports.SweepSetting{{Path: path, Value: value}})
+	cd, err := sweep.Apply(sc.Canary, []sweepreport.Setting{{Path: path, Value: value}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +49,7 @@ func with(t *testing.T, sc *scenarios.Scenario, path, value string) *scenarios.S
 	return &c
 }
 
-func backtest(t *testing.T, sc *scenarios.Scenario) *reports.Backtest {
+func backtest(t *testing.T, sc *scenarios.Scenario) *backtestreport.Backtest {
 	t.Helper()
 	b, err := Run(context.Background(), sc, Options{})
 	if err != nil {
@@ -181,12 +184,12 @@ func deref(p *float64) any {
 }
 
 // goldens compares the backtest's reports with testdata/<name>.*.
-func goldens(t *testing.T, name string, b *reports.Backtest) {
+func goldens(t *testing.T, name string, b *backtestreport.Backtest) {
 	t.Helper()
 	for ext, write := range map[string]func(*bytes.Buffer) error{
-		"md":   func(w *bytes.Buffer) error { return reports.WriteBacktestMarkdown(w, b) },
-		"html": func(w *bytes.Buffer) error { return reports.WriteBacktestHTML(w, b) },
-		"json": func(w *bytes.Buffer) error { return reports.WriteBacktestJSON(w, b) },
+		"md":   func(w *bytes.Buffer) error { return backtestreport.WriteMarkdown(w, b) },
+		"html": func(w *bytes.Buffer) error { return backtestreport.WriteHTML(w, b) },
+		"json": func(w *bytes.Buffer) error { return backtestreport.WriteJSON(w, b) },
 	} {
 		var buf bytes.Buffer
 		if err := write(&buf); err != nil {

@@ -11,6 +11,8 @@ import (
 	"math"
 	"time"
 
+	backtestreport "github.com/rehearse-dev/rehearse/reports/backtest"
+
 	"github.com/prometheus/prometheus/promql"
 
 	"github.com/rehearse-dev/rehearse/reports"
@@ -26,7 +28,7 @@ const maxPoints = 2000
 // the same PromQL engine over the same mapped samples the engine queried,
 // at every scrape (or coarser, for long windows), and pairs it with the
 // engine's own checks.
-func evaluate(ctx context.Context, p *recording.Prepared, r *reports.Run, release time.Time) (out []reports.BacktestMetric, err error) {
+func evaluate(ctx context.Context, p *recording.Prepared, r *reports.Run, release time.Time) (out []backtestreport.Metric, err error) {
 	srv, err := prom.New(prom.Options{})
 	if err != nil {
 		return nil, err
@@ -57,15 +59,15 @@ func chartStep(p *recording.Prepared) time.Duration {
 
 // series is one query's value at every step; several series in an answer
 // resolve as Flagger does (the last wins), NaN is no value.
-func series(ctx context.Context, srv *prom.Server, q recording.Query, w recording.Window, step time.Duration) (reports.BacktestMetric, error) {
-	out := reports.BacktestMetric{Name: q.Metric, Query: q.PromQL, Min: q.Min, Max: q.Max, Step: step.Seconds(), Points: []reports.BacktestPoint{}}
+func series(ctx context.Context, srv *prom.Server, q recording.Query, w recording.Window, step time.Duration) (backtestreport.Metric, error) {
+	out := backtestreport.Metric{Name: q.Metric, Query: q.PromQL, Min: q.Min, Max: q.Max, Step: step.Seconds(), Points: []backtestreport.Point{}}
 	m, err := srv.QueryRange(ctx, q.PromQL, w.From, w.To, step)
 	if err != nil {
 		return out, fmt.Errorf("metric %q over the recording: %w", q.Metric, err)
 	}
 	last := lastValues(m)
 	for t := w.From; !t.After(w.To); t = t.Add(step) {
-		pt := reports.BacktestPoint{T: unix(t)}
+		pt := backtestreport.Point{T: unix(t)}
 		if v, ok := last[t.UnixMilli()]; ok && !math.IsNaN(v) {
 			v = q.Value(v)
 			pt.V = &v
@@ -86,13 +88,13 @@ func lastValues(m promql.Matrix) map[int64]float64 {
 }
 
 // checksOf are the engine's checks of q, at the recording's times.
-func checksOf(r *reports.Run, q recording.Query, release time.Time) []reports.BacktestCheck {
-	out := []reports.BacktestCheck{}
+func checksOf(r *reports.Run, q recording.Query, release time.Time) []backtestreport.Check {
+	out := []backtestreport.Check{}
 	for _, tk := range r.Ticks {
 		for _, m := range tk.Metrics {
 			if m.Name == q.Metric && (m.Query == "" || m.Query == q.PromQL) {
 				at := release.Add(time.Duration(tk.T * float64(time.Second)))
-				out = append(out, reports.BacktestCheck{Tick: tk.Tick, T: unix(at), V: m.Value, Passed: m.Passed})
+				out = append(out, backtestreport.Check{Tick: tk.Tick, T: unix(at), V: m.Value, Passed: m.Passed})
 			}
 		}
 	}

@@ -11,7 +11,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/rehearse-dev/rehearse/reports"
+	backtestreport "github.com/rehearse-dev/rehearse/reports/backtest"
+
 	"github.com/rehearse-dev/rehearse/sim"
 )
 
@@ -65,10 +66,10 @@ func TestShippedVerdictsMatchTheScript(t *testing.T) {
 
 // readmeChart keeps the README's worked example true: docs/backtest holds
 // the incident's success-rate chart as rehearse draws it.
-func readmeChart(t *testing.T, b *reports.Backtest) {
+func readmeChart(t *testing.T, b *backtestreport.Backtest) {
 	t.Helper()
 	dir := t.TempDir()
-	if err := reports.WriteBacktest(dir, []*reports.Backtest{b}); err != nil {
+	if err := backtestreport.WriteAll(dir, []*backtestreport.Backtest{b}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := os.ReadFile(filepath.Join(dir, b.Run.Scenario, "request-success-rate.svg"))

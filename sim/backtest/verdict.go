@@ -9,15 +9,17 @@ import (
 	"strings"
 	"time"
 
+	backtestreport "github.com/rehearse-dev/rehearse/reports/backtest"
+
 	"github.com/rehearse-dev/rehearse/engine"
 	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/sim/backtest/recording"
 )
 
 // verdict words the run's decision in the recording's time.
-func verdict(b *reports.Backtest) reports.BacktestVerdict {
+func verdict(b *backtestreport.Backtest) backtestreport.Verdict {
 	r := b.Run
-	v := reports.BacktestVerdict{Decision: decisionOf(r)}
+	v := backtestreport.Verdict{Decision: decisionOf(r)}
 	if r.DecidedAt != nil && v.Decision != Undecided {
 		at := b.Release + *r.DecidedAt
 		v.At = &at
@@ -38,7 +40,7 @@ func verdict(b *reports.Backtest) reports.BacktestVerdict {
 // one UTC day, the date too otherwise; seconds only when they are not 0.
 type clock struct{ sameDay bool }
 
-func clockFor(b *reports.Backtest) clock {
+func clockFor(b *backtestreport.Backtest) clock {
 	from, to := toTime(b.From), toTime(b.To)
 	return clock{sameDay: from.Format(time.DateOnly) == to.Format(time.DateOnly)}
 }
@@ -81,7 +83,7 @@ func decisionTick(r *reports.Run) int {
 
 // rolledBack: when, how long after the deciding metric left its bounds,
 // and how much traffic the failing checks held on the release.
-func rolledBack(v *reports.BacktestVerdict, b *reports.Backtest, c clock) {
+func rolledBack(v *backtestreport.Verdict, b *backtestreport.Backtest, c clock) {
 	r := b.Run
 	i := decisionTick(r)
 	if i > 0 {
@@ -104,7 +106,7 @@ func rolledBack(v *reports.BacktestVerdict, b *reports.Backtest, c clock) {
 	}
 }
 
-func breachText(head, traffic string, v *reports.BacktestVerdict, m *reports.BacktestMetric, c clock) string {
+func breachText(head, traffic string, v *backtestreport.Verdict, m *backtestreport.Metric, c clock) string {
 	if v.Breach == nil {
 		return fmt.Sprintf("%s, %s; %s stayed within its bounds between checks, and only the checks saw it fail", head, traffic, m.Name)
 	}
@@ -112,7 +114,7 @@ func breachText(head, traffic string, v *reports.BacktestVerdict, m *reports.Bac
 }
 
 // crossing says which bound a metric left.
-func crossing(m *reports.BacktestMetric) string {
+func crossing(m *backtestreport.Metric) string {
 	for _, p := range m.Points {
 		if p.V == nil {
 			continue
@@ -147,7 +149,7 @@ func lastFailure(r *reports.Run, i int) (reports.Metric, string) {
 	return reports.Metric{}, "no failed check recorded"
 }
 
-func metricNamed(b *reports.Backtest, name string) *reports.BacktestMetric {
+func metricNamed(b *backtestreport.Backtest, name string) *backtestreport.Metric {
 	for i := range b.Metrics {
 		if b.Metrics[i].Name == name {
 			return &b.Metrics[i]
@@ -158,7 +160,7 @@ func metricNamed(b *reports.Backtest, name string) *reports.BacktestMetric {
 
 // firstBreach is the first time from the release on at which the
 // metric's recorded value was out of its bounds.
-func firstBreach(m *reports.BacktestMetric, release float64) *float64 {
+func firstBreach(m *backtestreport.Metric, release float64) *float64 {
 	q := recording.Query{Min: m.Min, Max: m.Max, Check: engine.CheckQuery}
 	for _, p := range m.Points {
 		if p.T >= release && p.V != nil && q.Breaches(*p.V) {
@@ -170,7 +172,7 @@ func firstBreach(m *reports.BacktestMetric, release float64) *float64 {
 }
 
 // firstNoValue is the time of the first check that found no values.
-func firstNoValue(m *reports.BacktestMetric, release float64) float64 {
+func firstNoValue(m *backtestreport.Metric, release float64) float64 {
 	for _, ck := range m.Checks {
 		if ck.V == nil && !ck.Passed {
 			return ck.T
@@ -181,7 +183,7 @@ func firstNoValue(m *reports.BacktestMetric, release float64) float64 {
 
 // promoted: when, and whether the recorded values left their bounds
 // between two checks where no check saw it.
-func promoted(v *reports.BacktestVerdict, b *reports.Backtest, c clock) {
+func promoted(v *backtestreport.Verdict, b *backtestreport.Backtest, c clock) {
 	v.Weight = b.Run.MaxWeight
 	v.Text = fmt.Sprintf("would have promoted at %s UTC: every check passed with up to %d%% of traffic on the release", c.at(*v.At), v.Weight)
 	for i := range b.Metrics {
@@ -195,7 +197,7 @@ func promoted(v *reports.BacktestVerdict, b *reports.Backtest, c clock) {
 
 // unseen says why no check saw a breach: it fell between two checks, or
 // after the last one (while the promotion finished).
-func unseen(m *reports.BacktestMetric, t float64, c clock) string {
+func unseen(m *backtestreport.Metric, t float64, c clock) string {
 	if n := len(m.Checks); n > 0 && t > m.Checks[n-1].T {
 		return "after the last check (" + c.at(m.Checks[n-1].T) + ")"
 	}
@@ -203,7 +205,7 @@ func unseen(m *reports.BacktestMetric, t float64, c clock) string {
 }
 
 // undecided: where the rollout stood when the recording ended.
-func undecided(v *reports.BacktestVerdict, b *reports.Backtest, c clock) {
+func undecided(v *backtestreport.Verdict, b *backtestreport.Backtest, c clock) {
 	r := b.Run
 	if len(r.Ticks) == 0 {
 		v.Text = fmt.Sprintf("would not have decided by the end of the recording (%s UTC): no analysis tick fits in the window", c.at(b.To))

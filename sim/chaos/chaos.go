@@ -13,13 +13,15 @@ import (
 	"sync/atomic"
 	"time"
 
+	chaosreport "github.com/rehearse-dev/rehearse/reports/chaos"
+
 	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
 	"github.com/rehearse-dev/rehearse/sim"
 )
 
 // Trial is one faulty replay compared with the same scenario without faults.
-type Trial = reports.ChaosTrial
+type Trial = chaosreport.Trial
 
 // Options say how to pick faults.
 type Options struct {
@@ -34,7 +36,7 @@ type Options struct {
 
 // Run replays each world-mode scenario without faults, then under each
 // fault set, on every core.
-func Run(ctx context.Context, scs []*scenarios.Scenario, opts Options) (*reports.ChaosResult, error) {
+func Run(ctx context.Context, scs []*scenarios.Scenario, opts Options) (*chaosreport.Result, error) {
 	if opts.Mode != "random" && opts.Mode != "catalogue" {
 		return nil, fmt.Errorf("--faults %q: use random or catalogue", opts.Mode)
 	}
@@ -46,7 +48,7 @@ func Run(ctx context.Context, scs []*scenarios.Scenario, opts Options) (*reports
 		return nil, err
 	}
 	defer session.Close()
-	res := &reports.ChaosResult{Mode: opts.Mode, Seeds: opts.Seeds}
+	res := &chaosreport.Result{Mode: opts.Mode, Seeds: opts.Seeds}
 	var jobs []job
 	for _, sc := range scs {
 		if sc.Scripted() {
@@ -54,7 +56,7 @@ func Run(ctx context.Context, scs []*scenarios.Scenario, opts Options) (*reports
 			continue
 		}
 		base := session.Run(ctx, withFaults(sc, nil), sim.Options{})
-		res.Baselines = append(res.Baselines, reports.ChaosBaseline{Scenario: sc.Name, Outcome: base.Outcome, DecidedAt: base.DecidedAt})
+		res.Baselines = append(res.Baselines, chaosreport.Baseline{Scenario: sc.Name, Outcome: base.Outcome, DecidedAt: base.DecidedAt})
 		jobs = append(jobs, plan(sc, base, opts)...)
 	}
 	res.Trials = runJobs(ctx, session, jobs, opts.Progress)

@@ -9,16 +9,18 @@ import (
 	"strings"
 	"time"
 
+	chaosreport "github.com/rehearse-dev/rehearse/reports/chaos"
+
 	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
 	"github.com/rehearse-dev/rehearse/sim/fault"
 )
 
-// effects is one ChaosEffect per fault of the trial's run r.
-func effects(faults []scenarios.Fault, r *reports.Run, releaseAt time.Duration) []reports.ChaosEffect {
-	out := make([]reports.ChaosEffect, 0, len(faults))
+// effects is one chaosreport.Effect per fault of the trial's run r.
+func effects(faults []scenarios.Fault, r *reports.Run, releaseAt time.Duration) []chaosreport.Effect {
+	out := make([]chaosreport.Effect, 0, len(faults))
 	for _, f := range faults {
-		e := reports.ChaosEffect{Kind: string(f.Target) + " " + f.Kind}
+		e := chaosreport.Effect{Kind: string(f.Target) + " " + f.Kind}
 		if !tookEffect(f, r.Notes) {
 			e.Did = "it never took effect: nothing it breaks was called while it was in force"
 		} else {

@@ -11,10 +11,11 @@ import (
 	"strconv"
 	"strings"
 
+	sweepreport "github.com/rehearse-dev/rehearse/reports/sweep"
+
 	kjson "sigs.k8s.io/json"
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
-	"github.com/rehearse-dev/rehearse/reports"
 )
 
 // Apply returns a copy of cd with the settings applied to its spec. A path
@@ -22,7 +23,7 @@ import (
 // progressDeadlineSeconds); a list of metrics or webhooks is indexed by
 // name: metrics[request-success-rate].thresholdRange.min. The result is
 // decoded strictly, so a misspelt field or a wrong type is an error.
-func Apply(cd *v1beta1.Canary, settings []reports.SweepSetting) (*v1beta1.Canary, error) {
+func Apply(cd *v1beta1.Canary, settings []sweepreport.Setting) (*v1beta1.Canary, error) {
 	raw, err := json.Marshal(cd.Spec)
 	if err != nil {
 		return nil, err

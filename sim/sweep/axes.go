@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/rehearse-dev/rehearse/reports"
+	sweepreport "github.com/rehearse-dev/rehearse/reports/sweep"
 )
 
 // maxCombinations bounds a grid, so a typo in a range cannot ask for
@@ -18,27 +18,27 @@ const maxCombinations = 10000
 
 // ParseAxis parses a --set flag: PATH=V1,V2,... or PATH=FROM:TO:STEP (an
 // inclusive numeric range, e.g. 95:99.5:0.5).
-func ParseAxis(flag string) (reports.SweepAxis, error) {
+func ParseAxis(flag string) (sweepreport.Axis, error) {
 	path, values, ok := strings.Cut(flag, "=")
 	path = strings.TrimSpace(path)
 	if !ok || path == "" || values == "" {
-		return reports.SweepAxis{}, fmt.Errorf("--set %q: write PATH=V1,V2 or PATH=FROM:TO:STEP, e.g. analysis.threshold=1,2,3", flag)
+		return sweepreport.Axis{}, fmt.Errorf("--set %q: write PATH=V1,V2 or PATH=FROM:TO:STEP, e.g. analysis.threshold=1,2,3", flag)
 	}
 	if strings.Count(values, ":") == 2 && !strings.Contains(values, ",") {
 		vs, err := expandRange(values)
 		if err != nil {
-			return reports.SweepAxis{}, fmt.Errorf("--set %s: %w", path, err)
+			return sweepreport.Axis{}, fmt.Errorf("--set %s: %w", path, err)
 		}
-		return reports.SweepAxis{Path: path, Values: vs}, nil
+		return sweepreport.Axis{Path: path, Values: vs}, nil
 	}
 	var vs []string
 	for _, v := range strings.Split(values, ",") {
 		if v = strings.TrimSpace(v); v == "" {
-			return reports.SweepAxis{}, fmt.Errorf("--set %s: empty value in %q", path, values)
+			return sweepreport.Axis{}, fmt.Errorf("--set %s: empty value in %q", path, values)
 		}
 		vs = append(vs, v)
 	}
-	return reports.SweepAxis{Path: path, Values: vs}, nil
+	return sweepreport.Axis{Path: path, Values: vs}, nil
 }
 
 // expandRange expands FROM:TO:STEP into its values, formatted without
@@ -70,7 +70,7 @@ func expandRange(r string) ([]string, error) {
 
 // Grid is every combination of the axes' values, the first axis varying
 // slowest.
-func Grid(axes []reports.SweepAxis) ([]reports.SweepCombination, error) {
+func Grid(axes []sweepreport.Axis) ([]sweepreport.Combination, error) {
 	total := 1
 	for _, a := range axes {
 		total *= len(a.Values)
@@ -78,16 +78,16 @@ func Grid(axes []reports.SweepAxis) ([]reports.SweepCombination, error) {
 			return nil, fmt.Errorf("the settings make more than %d combinations; sweep fewer values", maxCombinations)
 		}
 	}
-	out := make([]reports.SweepCombination, total)
+	out := make([]sweepreport.Combination, total)
 	for i := range out {
 		rest := i
-		settings := make([]reports.SweepSetting, len(axes))
+		settings := make([]sweepreport.Setting, len(axes))
 		for j := len(axes) - 1; j >= 0; j-- {
 			n := len(axes[j].Values)
-			settings[j] = reports.SweepSetting{Path: axes[j].Path, Value: axes[j].Values[rest%n]}
+			settings[j] = sweepreport.Setting{Path: axes[j].Path, Value: axes[j].Values[rest%n]}
 			rest /= n
 		}
-		out[i] = reports.SweepCombination{Index: i, Settings: settings}
+		out[i] = sweepreport.Combination{Index: i, Settings: settings}
 	}
 	return out, nil
 }

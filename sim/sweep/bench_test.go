@@ -7,7 +7,8 @@ import (
 	"context"
 	"testing"
 
-	"github.com/rehearse-dev/rehearse/reports"
+	sweepreport "github.com/rehearse-dev/rehearse/reports/sweep"
+
 	"github.com/rehearse-dev/rehearse/scenarios"
 )
 
@@ -19,7 +20,7 @@ func BenchmarkSweep(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	axes := []reports.SweepAxis{{Path: "analysis.threshold", Values: []string{"1", "2", "3", "5"}},
+	axes := []sweepreport.Axis{{Path: "analysis.threshold", Values: []string{"1", "2", "3", "5"}},
 		{Path: "metrics[request-success-rate].thresholdRange.min", Values: []string{"98", "99", "99.5"}}}
 	runs := 0
 	for b.Loop() {

@@ -9,7 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rehearse-dev/rehearse/reports"
+	sweepreport "github.com/rehearse-dev/rehearse/reports/sweep"
+
 	"github.com/rehearse-dev/rehearse/scenarios"
 )
 
@@ -23,7 +24,7 @@ func TestSweepOverRecordings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	axes := []reports.SweepAxis{{Path: "metrics[request-success-rate].thresholdRange.min", Values: []string{"75", "99"}},
+	axes := []sweepreport.Axis{{Path: "metrics[request-success-rate].thresholdRange.min", Values: []string{"75", "99"}},
 		{Path: "analysis.interval", Values: []string{"30s", "1m"}}}
 	res, err := Run(context.Background(), scs, Options{Axes: axes, Seeds: 50})
 	if err != nil {
@@ -60,7 +61,7 @@ func TestSweepOverRecordings(t *testing.T) {
 		}
 	}
 	var page strings.Builder
-	if err := reports.WriteSweepHTML(&page, *res); err != nil {
+	if err := sweepreport.WriteHTML(&page, *res); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"podinfo-incident", "bad release: should be rolled back", "podinfo-good-release", "good release: should be promoted"} {
@@ -70,7 +71,7 @@ func TestSweepOverRecordings(t *testing.T) {
 	}
 }
 
-func label(res *reports.SweepResult, combo int) string {
+func label(res *sweepreport.Result, combo int) string {
 	var parts []string
 	for _, s := range res.Combinations[combo].Settings {
 		name := s.Path[strings.LastIndex(s.Path, ".")+1:]

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	sweepreport "github.com/rehearse-dev/rehearse/reports/sweep"
+
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
@@ -21,7 +23,7 @@ const maxRuns = 1_000_000
 
 // Options say what to sweep.
 type Options struct {
-	Axes  []reports.SweepAxis
+	Axes  []sweepreport.Axis
 	Seeds int // seeds 1..Seeds
 	// Shard and Shards select one shard (1-based) of Shards; 0 means all.
 	Shard, Shards int
@@ -45,7 +47,7 @@ type job struct {
 
 // Run replays every combination of the axes over every scenario and seed
 // (or one shard of them), on every core.
-func Run(ctx context.Context, scs []*scenarios.Scenario, opts Options) (*reports.SweepResult, error) {
+func Run(ctx context.Context, scs []*scenarios.Scenario, opts Options) (*sweepreport.Result, error) {
 	jobs, res, err := plan(scs, opts)
 	if err != nil {
 		return nil, err
@@ -55,7 +57,7 @@ func Run(ctx context.Context, scs []*scenarios.Scenario, opts Options) (*reports
 		return nil, err
 	}
 	defer session.Close()
-	res.Samples = make([]reports.SweepSample, len(jobs))
+	res.Samples = make([]sweepreport.Sample, len(jobs))
 	var done atomic.Int64
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -84,7 +86,7 @@ feed:
 }
 
 // plan checks the inputs and lists the rehearsals of this shard.
-func plan(scs []*scenarios.Scenario, opts Options) ([]job, *reports.SweepResult, error) {
+func plan(scs []*scenarios.Scenario, opts Options) ([]job, *sweepreport.Result, error) {
 	if opts.Seeds < 1 {
 		return nil, nil, fmt.Errorf("--seeds must be at least 1")
 	}
@@ -98,7 +100,7 @@ func plan(scs []*scenarios.Scenario, opts Options) ([]job, *reports.SweepResult,
 	if total := len(combos) * len(scs) * opts.Seeds; total > maxRuns*max(1, opts.Shards) {
 		return nil, nil, fmt.Errorf("the sweep has %d rehearsals; at most %d a shard: use --shard", total, maxRuns)
 	}
-	res := &reports.SweepResult{Axes: opts.Axes, Combinations: combos, Seeds: sweptSeeds(scs, opts)}
+	res := &sweepreport.Result{Axes: opts.Axes, Combinations: combos, Seeds: sweptSeeds(scs, opts)}
 	if opts.Shards > 0 {
 		res.Shard = fmt.Sprintf("%d/%d", opts.Shard, opts.Shards)
 	}
@@ -119,7 +121,7 @@ func plan(scs []*scenarios.Scenario, opts Options) ([]job, *reports.SweepResult,
 }
 
 // jobsFor lists the seeds of one combination on one scenario.
-func jobsFor(c reports.SweepCombination, sc *scenarios.Scenario, opts Options) ([]job, error) {
+func jobsFor(c sweepreport.Combination, sc *scenarios.Scenario, opts Options) ([]job, error) {
 	bad, err := isBad(sc)
 	if err != nil {
 		return nil, err
@@ -165,7 +167,7 @@ func shard(jobs []job, opts Options) []job {
 }
 
 // rehearse runs one job and turns its report into a sample.
-func rehearse(ctx context.Context, s *sim.Session, j job, opts Options) reports.SweepSample {
+func rehearse(ctx context.Context, s *sim.Session, j job, opts Options) sweepreport.Sample {
 	sc := *j.sc
 	sc.Canary = j.canary
 	if opts.Noise != nil {
@@ -176,8 +178,8 @@ func rehearse(ctx context.Context, s *sim.Session, j job, opts Options) reports.
 	return sample(j, r)
 }
 
-func sample(j job, r *reports.Run) reports.SweepSample {
-	out := reports.SweepSample{Combination: j.combo, Scenario: j.sc.Name, Bad: j.bad, Seed: j.seed, Outcome: r.Outcome,
+func sample(j job, r *reports.Run) sweepreport.Sample {
+	out := sweepreport.Sample{Combination: j.combo, Scenario: j.sc.Name, Bad: j.bad, Seed: j.seed, Outcome: r.Outcome,
 		RolledBack: r.Outcome == string(v1beta1.CanaryPhaseFailed), DecidedAt: r.DecidedAt, Error: r.Error}
 	if e := r.Exposure; e != nil {
 		out.CanaryRequests, out.CanaryErrors = e.CanaryRequests, e.CanaryErrors

@@ -9,7 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rehearse-dev/rehearse/reports"
+	sweepreport "github.com/rehearse-dev/rehearse/reports/sweep"
+
 	"github.com/rehearse-dev/rehearse/scenarios"
 )
 
@@ -48,7 +49,7 @@ func TestParseAxis(t *testing.T) {
 }
 
 func TestGrid(t *testing.T) {
-	g, err := Grid([]reports.SweepAxis{{Path: "a", Values: []string{"1", "2"}}, {Path: "b", Values: []string{"x", "y", "z"}}})
+	g, err := Grid([]sweepreport.Axis{{Path: "a", Values: []string{"1", "2"}}, {Path: "b", Values: []string{"x", "y", "z"}}})
 	if err != nil || len(g) != 6 {
 		t.Fatalf("Grid = %d combinations, %v", len(g), err)
 	}
@@ -58,8 +59,8 @@ func TestGrid(t *testing.T) {
 	if g, _ := Grid(nil); len(g) != 1 {
 		t.Errorf("no axes must give one combination (the scenario as written), got %d", len(g))
 	}
-	big := reports.SweepAxis{Path: "a", Values: make([]string, 200)}
-	if _, err := Grid([]reports.SweepAxis{big, big}); err == nil {
+	big := sweepreport.Axis{Path: "a", Values: make([]string, 200)}
+	if _, err := Grid([]sweepreport.Axis{big, big}); err == nil {
 		t.Errorf("a grid over the limit must be refused")
 	}
 }
@@ -80,16 +81,16 @@ func library(t *testing.T, names ...string) []*scenarios.Scenario {
 func TestApply(t *testing.T) {
 	cd := library(t, "bad-release")[0].Canary
 	cases := []struct {
-		settings []reports.SweepSetting
+		settings []sweepreport.Setting
 		check    func(t *testing.T, err error, got string)
 	}{
-		{[]reports.SweepSetting{{Path: "analysis.threshold", Value: "3"}, {Path: "metrics[request-success-rate].thresholdRange.min", Value: "99.5"}}, nil},
-		{[]reports.SweepSetting{{Path: "analysis.interval", Value: "30s"}}, nil},
-		{[]reports.SweepSetting{{Path: "spec.progressDeadlineSeconds", Value: "120"}}, nil},
-		{[]reports.SweepSetting{{Path: "analysis.treshold", Value: "3"}}, nil},
-		{[]reports.SweepSetting{{Path: "analysis.threshold", Value: "three"}}, nil},
-		{[]reports.SweepSetting{{Path: "metrics[request-sucess-rate].thresholdRange.min", Value: "99"}}, nil},
-		{[]reports.SweepSetting{{Path: "metrics[request-duration]", Value: "1"}}, nil},
+		{[]sweepreport.Setting{{Path: "analysis.threshold", Value: "3"}, {Path: "metrics[request-success-rate].thresholdRange.min", Value: "99.5"}}, nil},
+		{[]sweepreport.Setting{{Path: "analysis.interval", Value: "30s"}}, nil},
+		{[]sweepreport.Setting{{Path: "spec.progressDeadlineSeconds", Value: "120"}}, nil},
+		{[]sweepreport.Setting{{Path: "analysis.treshold", Value: "3"}}, nil},
+		{[]sweepreport.Setting{{Path: "analysis.threshold", Value: "three"}}, nil},
+		{[]sweepreport.Setting{{Path: "metrics[request-sucess-rate].thresholdRange.min", Value: "99"}}, nil},
+		{[]sweepreport.Setting{{Path: "metrics[request-duration]", Value: "1"}}, nil},
 	}
 	out0, err := Apply(cd, cases[0].settings)
 	if err != nil || out0.GetAnalysis().Threshold != 3 || *out0.GetAnalysis().Metrics[0].ThresholdRange.Min != 99.5 {
@@ -115,7 +116,7 @@ func TestApply(t *testing.T) {
 // release on every seed, and the good release is promoted on every seed.
 func TestSweep(t *testing.T) {
 	scs := library(t, "bad-release", "good-release")
-	axes := []reports.SweepAxis{{Path: "analysis.threshold", Values: []string{"1", "5"}}}
+	axes := []sweepreport.Axis{{Path: "analysis.threshold", Values: []string{"1", "5"}}}
 	res, err := Run(context.Background(), scs, Options{Axes: axes, Seeds: 3, Noise: &scenarios.Noise{SuccessRate: 0.2}})
 	if err != nil {
 		t.Fatal(err)

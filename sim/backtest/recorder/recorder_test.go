@@ -12,9 +12,11 @@ import (
 	"testing"
 	"time"
 
+	backtestreport "github.com/rehearse-dev/rehearse/reports/backtest"
+	sweepreport "github.com/rehearse-dev/rehearse/reports/sweep"
+
 	"sigs.k8s.io/yaml"
 
-	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
 	"github.com/rehearse-dev/rehearse/sim/backtest"
 	"github.com/rehearse-dev/rehearse/sim/realtraffic/realprom"
@@ -95,11 +97,11 @@ func sameTime(a, b *float64) bool { return a != nil && b != nil && *a == *b }
 
 // runBacktest backtests the short Canary over source, with a success-rate
 // minimum of min when given.
-func runBacktest(t *testing.T, source string, from, to time.Time, min string) *reports.Backtest {
+func runBacktest(t *testing.T, source string, from, to time.Time, min string) *backtestreport.Backtest {
 	t.Helper()
 	sc := scenarioFor(t, source, from, to)
 	if min != "" {
-		cd, err := sweep.Apply(sc.Canary, []reports.SweepSetting{{Path: "metrics[request-success-rate].thresholdRange.min", Value: min}})
+		cd, err := sweep.Apply(sc.Canary, []sweepreport.Setting{{Path: "metrics[request-success-rate].thresholdRange.min", Value: min}})
 		if err != nil {
 			t.Fatal(err)
 		}

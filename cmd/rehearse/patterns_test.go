@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 
+	validatereport "github.com/rehearse-dev/rehearse/reports/validate"
+
 	"github.com/rehearse-dev/rehearse/sim"
 	"github.com/rehearse-dev/rehearse/sim/policy"
 )
@@ -59,9 +61,9 @@ func patternVerdicts(t *testing.T, dir string) map[string]string {
 		t.Fatal(err)
 	}
 	got := map[string]string{}
-	for _, r := range plan.Attach(runs) {
-		if r.Rehearsal != nil {
-			got[r.Rehearsal.Canary+" "+r.Rehearsal.Policy] = verdictOf(r)
+	for _, r := range plan.Validation(plan.Attach(runs)).Results {
+		if r.Policy != "" {
+			got[r.Canary+" "+r.Policy] = verdictOf(r)
 		}
 	}
 	for _, s := range plan.Skipped {
@@ -71,7 +73,7 @@ func patternVerdicts(t *testing.T, dir string) map[string]string {
 }
 
 // verdictOf words one policy's result as VERDICTS files do.
-func verdictOf(r policy.Result) string {
+func verdictOf(r validatereport.Result) string {
 	switch {
 	case !r.Passed():
 		return "failed"

@@ -6,7 +6,9 @@ package main
 
 import (
 	"bytes"
+
 	"github.com/rehearse-dev/rehearse/internal/exit"
+	validatereport "github.com/rehearse-dev/rehearse/reports/validate"
 
 	"context"
 	"fmt"
@@ -194,30 +196,29 @@ func writeValidation(stdout io.Writer, cfg validateConfig, plan *policy.Plan, re
 		runs[i] = r.Run
 	}
 	runs = append(runs, plan.SkippedRuns()...)
-	if err := writeValidationReports(cfg.out, runs, results, plan); err != nil {
+	v := plan.Validation(results)
+	if err := writeValidationReports(cfg.out, runs, v); err != nil {
 		return err
 	}
 	if err := reports.WriteTable(stdout, runs); err != nil {
 		return err
 	}
-	if err := writeValidationDetails(stdout, cfg.format, results, plan); err != nil {
+	if err := writeValidationDetails(stdout, cfg.format, v); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "reports written to %s/\n", cfg.out)
-	for _, r := range results {
-		if !r.Passed() {
-			return exit.Failed
-		}
+	if len(v.Failed()) > 0 {
+		return exit.Failed
 	}
 	return nil
 }
 
-func writeValidationReports(out string, runs []*reports.Run, results []policy.Result, plan *policy.Plan) error {
+func writeValidationReports(out string, runs []*reports.Run, v validatereport.Validation) error {
 	if err := reports.WriteAll(out, runs); err != nil {
 		return fmt.Errorf("writing reports to %s: %w", out, err)
 	}
 	var summary bytes.Buffer
-	if err := policy.WriteSummary(&summary, results, plan); err != nil {
+	if err := validatereport.WriteSummary(&summary, v); err != nil {
 		return err
 	}
 	if err := reports.WriteFile(filepath.Join(out, "summary.md"), summary.Bytes()); err != nil {
@@ -226,19 +227,19 @@ func writeValidationReports(out string, runs []*reports.Run, results []policy.Re
 	return nil
 }
 
-func writeValidationDetails(stdout io.Writer, format string, results []policy.Result, plan *policy.Plan) error {
+func writeValidationDetails(stdout io.Writer, format string, v validatereport.Validation) error {
 	if format == "text" {
-		return policy.WriteText(stdout, results, plan)
+		return validatereport.WriteText(stdout, v)
 	}
-	if err := policy.WriteGitHub(stdout, results, plan); err != nil {
+	if err := validatereport.WriteGitHub(stdout, v); err != nil {
 		return err
 	}
-	return appendStepSummary(os.Getenv("GITHUB_STEP_SUMMARY"), results, plan)
+	return appendStepSummary(os.Getenv("GITHUB_STEP_SUMMARY"), v)
 }
 
 // appendStepSummary adds the Markdown summary to the GitHub Actions job
 // summary, when the runner names its file.
-func appendStepSummary(path string, results []policy.Result, plan *policy.Plan) error {
+func appendStepSummary(path string, v validatereport.Validation) error {
 	if path == "" {
 		return nil
 	}
@@ -246,7 +247,7 @@ func appendStepSummary(path string, results []policy.Result, plan *policy.Plan) 
 	if err != nil {
 		return fmt.Errorf("appending to $GITHUB_STEP_SUMMARY (%s): %w", path, err)
 	}
-	if err := policy.WriteSummary(f, results, plan); err != nil {
+	if err := validatereport.WriteSummary(f, v); err != nil {
 		f.Close()
 		return err
 	}

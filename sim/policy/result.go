@@ -1,3 +1,6 @@
+// This file pairs finished runs with their rehearsals and words a failed
+// policy: what it required, what happened instead and what to change.
+
 package policy
 
 import (
@@ -59,21 +62,6 @@ func (r *Rehearsal) notRehearsedRun() *reports.Run {
 	return &reports.Run{Scenario: sc.Name, Description: sc.Description, File: sc.File, Canary: r.Canary,
 		Provider: r.provider.Name, ProviderSource: r.provider.Source, Strategy: sc.Canary.StrategyUnder(r.provider.Name),
 		Interval: sc.Canary.GetAnalysisInterval().Seconds(), Decision: "not rehearsed", NotRehearsable: r.NotRehearsable}
-}
-
-// Passed is true unless the run failed: its expectations did not hold or
-// it could not run. A run that is not rehearsable does not fail.
-func (r Result) Passed() bool { return !reports.Failed(r.Run) }
-
-// NotRehearsable is true when the run could not tell what Flagger would do.
-func (r Result) NotRehearsable() bool { return r.Run.NotRehearsable != "" }
-
-// Title names the check: the policy, or the user's scenario.
-func (r Result) Title() string {
-	if r.Rehearsal != nil {
-		return r.Rehearsal.Policy
-	}
-	return r.Run.Scenario
 }
 
 // Problem says, in one line, what went wrong in a run that did not pass.

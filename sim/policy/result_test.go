@@ -1,3 +1,7 @@
+// This file checks pairing runs with rehearsals, the words of each failure,
+// and validate's summary, details and GitHub commands against golden files,
+// from a plan to the bytes.
+
 package policy
 
 import (
@@ -7,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	validatereport "github.com/rehearse-dev/rehearse/reports/validate"
 
 	"github.com/rehearse-dev/rehearse/reports"
 )
@@ -76,10 +82,10 @@ func TestAttach(t *testing.T) {
 	if n := first.Run.Notes; len(n) != 2 || !strings.Contains(n[0], "queue_depth") || n[1] != "from the simulator" {
 		t.Errorf("notes %q, want the rehearsal's note then the simulator's", n)
 	}
-	if own.Rehearsal != nil || own.Title() != "my-own" {
+	if own.Rehearsal != nil || own.report().Title() != "my-own" {
 		t.Errorf("the user's scenario was paired with %+v", own.Rehearsal)
 	}
-	if blind.Rehearsal == nil || !blind.NotRehearsable() || !blind.Passed() || len(blind.Run.Ticks) != 0 ||
+	if blind.Rehearsal == nil || !blind.report().NotRehearsable() || !blind.report().Passed() || len(blind.Run.Ticks) != 0 ||
 		!strings.Contains(blind.Run.NotRehearsable, "errors are only checked by queue") || blind.Run.Provider != "istio" {
 		t.Errorf("the rehearsal that is not rehearsable got %+v", blind.Run)
 	}
@@ -132,11 +138,11 @@ func TestProblems(t *testing.T) {
 }
 
 // TestWriteGitHub: one error per failed run at the Canary's file and line,
-// a warning per finding, a notice per note; data and properties escaped.
+// a warning per finding, a notice per note.
 func TestWriteGitHub(t *testing.T) {
 	p := fixturePlan(t)
 	var b bytes.Buffer
-	if err := WriteGitHub(&b, p.Attach(fixtureRuns(p)), p); err != nil {
+	if err := validatereport.WriteGitHub(&b, p.Validation(p.Attach(fixtureRuns(p)))); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
@@ -157,11 +163,6 @@ func TestWriteGitHub(t *testing.T) {
 			t.Errorf("command %d:\n%s\nwant prefix\n%s", i, lines[i], w)
 		}
 	}
-	var esc bytes.Buffer
-	writeCommand(&esc, "error", "a,b:c.yaml", 3, "t%1", "50% done\nnext")
-	if got := esc.String(); got != "::error file=a%2Cb%3Ac.yaml,line=3,title=t%251::50%25 done%0Anext\n" {
-		t.Errorf("escaped command %q", got)
-	}
 }
 
 // TestWriteSummary compares the Markdown summary with its golden file;
@@ -169,12 +170,12 @@ func TestWriteGitHub(t *testing.T) {
 func TestWriteSummary(t *testing.T) {
 	p := fixturePlan(t)
 	var b bytes.Buffer
-	if err := WriteSummary(&b, p.Attach(fixtureRuns(p)), p); err != nil {
+	if err := validatereport.WriteSummary(&b, p.Validation(p.Attach(fixtureRuns(p)))); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "summary.golden.md", b.Bytes())
 	var text bytes.Buffer
-	if err := WriteText(&text, p.Attach(fixtureRuns(p)), p); err != nil {
+	if err := validatereport.WriteText(&text, p.Validation(p.Attach(fixtureRuns(p)))); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "details.golden.txt", text.Bytes())

@@ -1,4 +1,8 @@
-package policy
+// This file writes GitHub Actions workflow commands: an error per failed
+// check at its Canary's file and line, a warning per finding, a notice per
+// note, escaped as the runner reads them.
+
+package validatereport
 
 import (
 	"bytes"
@@ -10,42 +14,24 @@ import (
 // WriteGitHub writes GitHub Actions workflow commands: an error for every
 // run that failed, at the Canary's file and line (a user scenario's file),
 // a warning for every finding and a notice for every note.
-func WriteGitHub(w io.Writer, results []Result, plan *Plan) error {
+func WriteGitHub(w io.Writer, v Validation) error {
 	var b bytes.Buffer
-	for _, r := range results {
-		if !r.Passed() {
-			writeCommand(&b, "error", r.file(), r.line(), r.Title(), r.Problem())
-		}
+	for _, r := range v.Failed() {
+		writeCommand(&b, "error", r.File, r.Line, r.Title(), r.Problem)
 	}
-	for _, r := range results {
-		if r.Passed() && r.NotRehearsable() {
-			writeCommand(&b, "warning", r.file(), r.line(), r.Title()+" not rehearsable", r.Run.NotRehearsable)
-		}
+	for _, r := range v.NotRehearsed() {
+		writeCommand(&b, "warning", r.File, r.Line, r.Title()+" not rehearsable", r.Run.NotRehearsable)
 	}
-	for _, f := range plan.Findings {
-		writeCommand(&b, "warning", f.Origin.File, f.Origin.Line, "rehearse "+f.Canary, f.Message)
+	for _, f := range v.Findings {
+		writeCommand(&b, "warning", f.File, f.Line, "rehearse "+f.Canary, f.Message)
 	}
-	for _, n := range canaryNotes(plan) {
-		writeCommand(&b, "notice", n.origin.File, n.origin.Line, "rehearse "+n.canary, n.text)
+	for _, n := range v.Notes {
+		writeCommand(&b, "notice", n.File, n.Line, "rehearse "+n.Canary, n.Text)
 	}
 	if _, err := w.Write(b.Bytes()); err != nil {
 		return fmt.Errorf("write GitHub annotations: %w", err)
 	}
 	return nil
-}
-
-func (r Result) file() string {
-	if r.Rehearsal != nil {
-		return r.Rehearsal.Origin.File
-	}
-	return r.Run.File
-}
-
-func (r Result) line() int {
-	if r.Rehearsal != nil {
-		return r.Rehearsal.Origin.Line
-	}
-	return 0
 }
 
 // writeCommand writes one ::level file=F,line=L,title=T::message line,

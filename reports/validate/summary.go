@@ -1,4 +1,8 @@
-package policy
+// This file writes validate's Markdown summary: the verdict, one table row
+// per Canary and policy (skipped ones too) and per user scenario, then the
+// failures in full, the findings and the notes.
+
+package validatereport
 
 import (
 	"bytes"
@@ -7,9 +11,10 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
-	"github.com/rehearse-dev/rehearse/engine/manifest"
 	"github.com/rehearse-dev/rehearse/reports"
+	"github.com/rehearse-dev/rehearse/reports/internal/text"
 )
 
 // row is one line of the summary table: a result or a skipped policy.
@@ -25,14 +30,14 @@ type row struct {
 
 // rows lists every Canary's policies in policy order, Canaries sorted,
 // then the user's scenarios by name.
-func rows(results []Result, plan *Plan) []row {
+func rows(v Validation) []row {
 	var out []row
-	for _, r := range results {
-		out = append(out, resultRow(r))
+	for _, r := range v.Results {
+		out = append(out, resultRow(r, v.Policies))
 	}
-	for _, s := range plan.Skipped {
+	for _, s := range v.Skipped {
 		out = append(out, row{canary: s.Canary, check: s.Policy, required: "—", outcome: "skipped: " + s.Reason,
-			at: "—", result: "skipped", mark: "⏭️ skipped", policy: slices.Index(Names, s.Policy)})
+			at: "—", result: "skipped", mark: "⏭️ skipped", policy: slices.Index(v.Policies, s.Policy)})
 	}
 	slices.SortStableFunc(out, func(a, b row) int {
 		return cmp.Or(cmp.Compare(a.sortKey, b.sortKey), cmp.Compare(a.canary, b.canary),
@@ -41,27 +46,26 @@ func rows(results []Result, plan *Plan) []row {
 	return out
 }
 
-func resultRow(r Result) row {
+func resultRow(r Result, policies []string) row {
 	run := r.Run
 	x := row{canary: run.Canary, check: r.Title(), outcome: outcomeText(run.Decision, run.Outcome), at: "—",
 		result: "passed", mark: "✅ passed"}
 	if run.DecidedAt != nil {
-		x.at = seconds(*run.DecidedAt).String()
+		x.at = time.Duration(*run.DecidedAt * float64(time.Second)).String()
 	}
 	switch {
 	case !r.Passed():
-		x.result, x.mark, x.problem = "failed", "❌ failed", r.Problem()
+		x.result, x.mark, x.problem = "failed", "❌ failed", r.Problem
 	case r.NotRehearsable():
 		x.result, x.mark, x.outcome = reports.NotRehearsable, "⏭️ "+reports.NotRehearsable, reports.NotRehearsable+": "+run.NotRehearsable
 	}
-	if r.Rehearsal == nil {
+	if r.Policy == "" {
 		x.sortKey, x.required = 1, "the scenario's expectations"
 		return x
 	}
-	e := r.Rehearsal.Scenario.Expect
-	x.policy = slices.Index(Names, r.Rehearsal.Policy)
-	x.required = fmt.Sprintf("%s within %s", decisionOf(string(e.Outcome)), e.Within)
-	x.origin = fmt.Sprintf("%s:%d", r.Rehearsal.Origin.File, r.Rehearsal.Origin.Line)
+	x.policy = slices.Index(policies, r.Policy)
+	x.required = r.Required
+	x.origin = fmt.Sprintf("%s:%d", r.File, r.Line)
 	return x
 }
 
@@ -72,26 +76,19 @@ func outcomeText(decision, phase string) string {
 	return fmt.Sprintf("%s (%s)", decision, phase)
 }
 
-func decisionOf(phase string) string {
-	if phase == "Succeeded" {
-		return "promoted"
-	}
-	return "rolled back"
-}
-
 // WriteSummary writes the Markdown summary of a validation, fit for a
 // pull-request comment or a CI step summary: the verdict first, then one
 // table row per Canary and policy (skipped ones too) and per user
 // scenario, then the failures in full, the findings and the notes.
-func WriteSummary(w io.Writer, results []Result, plan *Plan) error {
-	all := rows(results, plan)
+func WriteSummary(w io.Writer, v Validation) error {
+	all := rows(v)
 	var b bytes.Buffer
 	b.WriteString("# Canary policy validation\n\n")
-	b.WriteString(verdict(results) + "\n")
+	b.WriteString(verdict(v.Results) + "\n")
 	writeTable(&b, all)
 	writeFailures(&b, all)
-	writeFindings(&b, plan)
-	writeNotes(&b, plan)
+	writeFindings(&b, v.Findings)
+	writeNotes(&b, v.Notes)
 	b.WriteString("\nEach run's full report is in the output folder, under the run's name (`<canary>-<policy>/report.md`).\n")
 	if _, err := w.Write(b.Bytes()); err != nil {
 		return fmt.Errorf("write the validation summary: %w", err)
@@ -120,26 +117,19 @@ func verdict(results []Result) string {
 	case len(results) == 0:
 		return "⚠️ **Nothing was rehearsed.**"
 	case len(failed) == 0 && skipped == 0:
-		return fmt.Sprintf("✅ **All %s passed.**", plural(len(results), "check"))
+		return fmt.Sprintf("✅ **All %s passed.**", text.Plural(len(results), "check"))
 	case len(failed) == 0:
 		return fmt.Sprintf("✅ **No check failed**: %d passed%s.", len(results)-skipped, apart)
 	}
-	return fmt.Sprintf("❌ **%d of %s failed**%s: %s.", len(failed), plural(len(results), "check"), apart, strings.Join(failed, ", "))
+	return fmt.Sprintf("❌ **%d of %s failed**%s: %s.", len(failed), text.Plural(len(results), "check"), apart, strings.Join(failed, ", "))
 }
 
 // name is "canary policy" for a rehearsal, "scenario name" for a user's.
 func (r Result) name() string {
-	if r.Rehearsal == nil {
+	if r.Policy == "" {
 		return "scenario " + r.Run.Scenario
 	}
-	return r.Rehearsal.Canary + " " + r.Rehearsal.Policy
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
+	return r.Canary + " " + r.Policy
 }
 
 func writeTable(b *bytes.Buffer, all []row) {
@@ -173,46 +163,24 @@ func writeFailures(b *bytes.Buffer, all []row) {
 	}
 }
 
-func writeFindings(b *bytes.Buffer, plan *Plan) {
-	if len(plan.Findings) == 0 {
+func writeFindings(b *bytes.Buffer, findings []Finding) {
+	if len(findings) == 0 {
 		return
 	}
 	b.WriteString("\n## Findings\n\n")
-	for _, f := range plan.Findings {
-		fmt.Fprintf(b, "- ⚠️ **%s** (`%s:%d`): %s\n", f.Canary, f.Origin.File, f.Origin.Line, oneLine(f.Message))
+	for _, f := range findings {
+		fmt.Fprintf(b, "- ⚠️ **%s** (`%s:%d`): %s\n", f.Canary, f.File, f.Line, oneLine(f.Message))
 	}
 }
 
-func writeNotes(b *bytes.Buffer, plan *Plan) {
-	notes := canaryNotes(plan)
+func writeNotes(b *bytes.Buffer, notes []Note) {
 	if len(notes) == 0 {
 		return
 	}
 	b.WriteString("\n## Notes\n\n")
 	for _, n := range notes {
-		fmt.Fprintf(b, "- **%s**: %s\n", n.canary, oneLine(n.text))
+		fmt.Fprintf(b, "- **%s**: %s\n", n.Canary, oneLine(n.Text))
 	}
-}
-
-type canaryNote struct {
-	canary, text string
-	origin       manifest.Object
-}
-
-// canaryNotes lists each Canary's notes once, though every rehearsal of
-// the Canary carries them.
-func canaryNotes(plan *Plan) []canaryNote {
-	var out []canaryNote
-	seen := map[string]bool{}
-	for _, r := range plan.Rehearsals {
-		for _, n := range r.Notes {
-			if key := r.Canary + "\x00" + n; !seen[key] {
-				seen[key] = true
-				out = append(out, canaryNote{r.Canary, n, r.Origin})
-			}
-		}
-	}
-	return out
 }
 
 // cell keeps text from breaking a Markdown table row.

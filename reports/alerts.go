@@ -1,3 +1,6 @@
+// This file writes the run report's alerts section: the alerts the Canary's
+// AlertProviders received, tick by tick.
+
 package reports
 
 import (

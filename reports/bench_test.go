@@ -1,3 +1,6 @@
+// This file measures the run writers on a 40-tick run: the Markdown report,
+// the JSON trace and a whole report set.
+
 package reports
 
 import (

@@ -1,3 +1,6 @@
+// This file builds the runs the golden files and tests read, by hand, shaped
+// like what the simulator records for Flagger's own traces.
+
 package reports
 
 import (

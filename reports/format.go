@@ -1,3 +1,6 @@
+// This file writes the run reports' own spans of values: a range a collapsed
+// timeline row covers, and when a run was decided.
+
 package reports
 
 import "github.com/rehearse-dev/rehearse/reports/internal/text"

@@ -1,3 +1,6 @@
+// This file checks how a span of metric values is worded, and that the
+// default provider is named as the API names it.
+
 package reports
 
 import (

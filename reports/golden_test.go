@@ -1,3 +1,6 @@
+// This file checks every run report and the reports of a whole set (JUnit,
+// summary, table) against golden files.
+
 package reports
 
 import (

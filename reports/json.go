@@ -1,3 +1,6 @@
+// This file writes a run's JSON trace and reads one back, a metric's value
+// written even when it is not finite.
+
 package reports
 
 import (

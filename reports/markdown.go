@@ -1,3 +1,7 @@
+// This file writes a run's Markdown report: the verdict, the facts that make
+// the run reproducible, the expectations, the timeline, why the engine
+// decided and the notes.
+
 package reports
 
 import (

@@ -1,3 +1,7 @@
+// This file holds the recorded run every writer reads: its settings,
+// decision, expectations and ticks, with the metrics, webhooks, alerts and
+// load of each.
+
 package reports
 
 import "time"

@@ -1,3 +1,7 @@
+// This file words a run in sentences that serve Markdown and plain text
+// alike: its outcome, its problem, why it was skipped or not rehearsable,
+// and the tallies of a set of runs.
+
 package reports
 
 import (

@@ -1,3 +1,7 @@
+// This file checks what every writer must do: the same bytes for the same
+// runs, inputs left unchanged, nil and empty lists alike, round trips
+// through JSON, write errors reported, free text escaped.
+
 package reports
 
 import (

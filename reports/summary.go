@@ -1,3 +1,7 @@
+// This file writes summary.md for a whole rehearsal: the verdict, one row
+// per scenario linking to its report, and what went wrong in each run that
+// did not pass.
+
 package reports
 
 import (

@@ -1,3 +1,6 @@
+// This file writes the short table a terminal shows after a rehearsal: one
+// line per run, the problems, then the verdict.
+
 package reports
 
 import (

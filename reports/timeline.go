@@ -1,3 +1,7 @@
+// This file writes a run's timeline: ticks that differ only by measurement
+// noise collapsed into one row, each with weights, checks, metric values,
+// webhooks and load.
+
 package reports
 
 import (

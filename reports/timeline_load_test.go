@@ -1,3 +1,6 @@
+// This file checks that the load a run sent shows in its timeline and its
+// Markdown report.
+
 package reports
 
 import (

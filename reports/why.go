@@ -1,3 +1,7 @@
+// This file writes the run report's "Why" section: each phase the canary
+// went through and why, and every tick that added a failed check and what
+// failed.
+
 package reports
 
 import (

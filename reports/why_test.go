@@ -1,3 +1,7 @@
+// This file checks the words of the "Why" section and the grouping of ticks
+// it rests on: spans, decision ticks, causes of failed checks, hooks and
+// gates.
+
 package reports
 
 import (

@@ -1,3 +1,7 @@
+// This file writes a rehearsal's whole report set under --out: each run's
+// JSON trace and Markdown report, JUnit and the summary, all rendered before
+// the first is written.
+
 package reports
 
 import (

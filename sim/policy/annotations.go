@@ -1,3 +1,7 @@
+// This file reads the rehearse.dev/ annotations a Canary carries to tune its
+// rehearsals (skip, budgets, expected outcomes) and places a bad one at its
+// line.
+
 package policy
 
 import (

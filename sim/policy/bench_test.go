@@ -1,3 +1,6 @@
+// This file measures planning the example repository's rehearsals, without
+// running them.
+
 package policy
 
 import (

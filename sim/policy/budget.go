@@ -1,3 +1,6 @@
+// This file works out how long a rollout may take to promote or roll back,
+// and how much virtual time a rehearsal may use to see a late decision.
+
 package policy
 
 import (

@@ -1,3 +1,7 @@
+// This file plans every rehearsal a set of manifests calls for: for each
+// Canary, the policies that apply, those skipped and why, the findings, and
+// a folder name for each rehearsal.
+
 package policy
 
 import (

@@ -1,3 +1,7 @@
+// This file checks the plan: which policies apply to which Canary, the
+// expectations and names of each rehearsal, and annotation errors at their
+// lines.
+
 package policy
 
 import (

@@ -1,3 +1,6 @@
+// This file writes the manifests the tests plan from: a Deployment and
+// Canaries with the metrics, webhooks and annotations a test needs.
+
 package policy
 
 import (

@@ -1,3 +1,6 @@
+// This file reads which of a Canary's checks would catch a slow release, and
+// how slow the rehearsed release must be to break them.
+
 package policy
 
 import (

@@ -1,3 +1,6 @@
+// This file places a problem found in a Canary at the line of the offending
+// field, reading the Canary's file again when it can.
+
 package policy
 
 import (

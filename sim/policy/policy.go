@@ -1,3 +1,7 @@
+// This file defines the built-in policies: the world each builds, the
+// outcome it requires, when it applies and which checks could catch its
+// release.
+
 package policy
 
 import (

@@ -1,3 +1,7 @@
+// This file judges a metric template of a provider other than Prometheus:
+// rehearsed through its stand-in API when rehearse can map its query,
+// stubbed with a note when not.
+
 package policy
 
 import (

@@ -1,3 +1,6 @@
+// This file prepares one Canary for rehearsal under every policy: its
+// target, the running version and the release, its webhooks and metrics.
+
 package policy
 
 import (

@@ -1,3 +1,7 @@
+// This file judges each template and inline-query metric of a rehearsed
+// Canary: rehearsed as written when rehearse can produce its series,
+// replaced by a passing constant with a note when not.
+
 package policy
 
 import (

@@ -1,3 +1,6 @@
+// This file checks how template and inline-query metrics are judged: kept,
+// stubbed with a note, or kept when a likely typo should fail.
+
 package policy
 
 import (

@@ -1,3 +1,7 @@
+// This file builds the scenario of one policy: a healthy world (traffic,
+// latency, webhooks answering as a rollout nobody stops sees them) that the
+// policy then spoils.
+
 package policy
 
 import (

@@ -1,3 +1,6 @@
+// This file checks the rehearsal's image, the webhooks' answers in each
+// policy's world, and the latencies of healthy and slow releases.
+
 package policy
 
 import (

@@ -1,3 +1,7 @@
+// This file checks that a report set replaces an earlier one, writes nothing
+// when a folder cannot be made, says which files are stale, and refuses
+// scenario names that cannot be folders.
+
 package output
 
 import (

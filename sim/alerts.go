@@ -19,7 +19,6 @@ import (
 	"github.com/rehearse-dev/rehearse/engine/manifest"
 	"github.com/rehearse-dev/rehearse/engine/notify"
 	"github.com/rehearse-dev/rehearse/engine/runner"
-	"github.com/rehearse-dev/rehearse/reports"
 )
 
 // receiverName replaces the alert receiver's loopback address in errors,
@@ -35,7 +34,7 @@ func (w *world) alertProviders(objs []client.Object, set *manifest.Set) []client
 	w.noteSilentAlerts()
 	for _, p := range set.AlertProviders {
 		p = p.DeepCopy()
-		if w.hooks != nil {
+		if w.recv.srv != nil {
 			objs = w.pointAtReceiver(objs, p)
 		}
 		objs = append(objs, p)
@@ -44,7 +43,7 @@ func (w *world) alertProviders(objs []client.Object, set *manifest.Set) []client
 }
 
 func (w *world) pointAtReceiver(objs []client.Object, p *v1beta1.AlertProvider) []client.Object {
-	addr := w.hooks.AlertURL(p.Spec.Type, p.Name)
+	addr := w.recv.srv.AlertURL(p.Spec.Type, p.Name)
 	if p.Spec.Proxy != "" {
 		w.notes = append(w.notes, fmt.Sprintf("alert provider %s: its proxy %s is not used in the rehearsal; alerts go to %s", p.Name, p.Spec.Proxy, receiverName))
 		p.Spec.Proxy = ""
@@ -105,14 +104,14 @@ func (w *world) mapAlertRefs(scenario string, cd *v1beta1.Canary) {
 // newNotifier delivers alerts to the world's receiver, through the same
 // client as the webhooks; nil when the world has no receiver.
 func (w *world) newNotifier() runner.Notifier {
-	if w.hooks == nil {
+	if w.recv.srv == nil {
 		return nil
 	}
 	c := w.http
 	if w.inProcess {
-		c = &http.Client{Transport: w.hooks.Transport()}
+		c = &http.Client{Transport: w.recv.srv.Transport()}
 	}
-	return stableNotifier{n: &notify.Notifier{Reader: w.client, Client: c}, base: w.hooks.LoadtesterURL()}
+	return stableNotifier{n: &notify.Notifier{Reader: w.client, Client: c}, base: w.recv.srv.LoadtesterURL()}
 }
 
 // stableNotifier names the receiver in errors instead of its port.
@@ -127,26 +126,6 @@ func (s stableNotifier) Alert(ctx context.Context, cd *v1beta1.Canary, a engine.
 		return nil
 	}
 	return errors.New(strings.ReplaceAll(err.Error(), s.base, receiverName))
-}
-
-// alertsOf are the alerts the receiver got during tick t, each with the
-// severity the engine gave its message. Alerts sent before the release
-// (the Canary's initialization) belong to its past and are left out.
-func (w *world) alertsOf(t *runner.Tick) []reports.Alert {
-	if w.hooks == nil {
-		return nil
-	}
-	all := w.hooks.Deliveries()
-	var out []reports.Alert
-	for _, d := range all[w.alertsSeen:] {
-		if epoch.Add(d.At).Before(w.release) {
-			continue
-		}
-		out = append(out, reports.Alert{Provider: d.Provider, Type: d.Type, Severity: severityOf(t, d.Text),
-			Message: d.Text, Error: d.Err})
-	}
-	w.alertsSeen = len(all)
-	return out
 }
 
 func severityOf(t *runner.Tick, text string) string {

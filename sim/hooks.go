@@ -34,9 +34,9 @@ type worldHooks struct {
 
 func newWorldHooks(w *world, original map[string]string) *worldHooks {
 	c := w.http
-	if w.inProcess && w.hooks != nil {
+	if w.inProcess && w.recv.srv != nil {
 		// The receivers' own handler, without a loopback socket.
-		c = &http.Client{Transport: w.hooks.Transport()}
+		c = &http.Client{Transport: w.recv.srv.Transport()}
 	}
 	return &worldHooks{w: w, sc: w.sc,
 		fast:    runner.CallerHooks{Caller: &webhook.Caller{Client: c, TimeScale: w.hookScale, Sleep: noSleep}},
@@ -50,17 +50,17 @@ func (h *worldHooks) Call(ctx context.Context, cd *v1beta1.Canary, hook v1beta1.
 	if h.timesOut(hook) {
 		c = h.fast
 	}
-	if f, ok := h.w.faults.HookAnswer(hook, h.w.now); ok && h.w.hooks != nil {
-		h.w.hooks.Override(hook.Name, f)
-		defer h.w.hooks.Clear(hook.Name)
+	if f, ok := h.w.faults.HookAnswer(hook, h.w.now); ok && h.w.recv.srv != nil {
+		h.w.recv.srv.Override(hook.Name, f)
+		defer h.w.recv.srv.Clear(hook.Name)
 		if f.Timeout || f.Latency >= hook.GetTimeout() {
 			c = h.fast
 		}
 	}
-	if c == h.patient && h.w.hooks != nil {
+	if c == h.patient && h.w.recv.srv != nil {
 		// This answer comes before the timeout: no need to wait for it.
-		h.w.hooks.Hurry(true)
-		defer h.w.hooks.Hurry(false)
+		h.w.recv.srv.Hurry(true)
+		defer h.w.recv.srv.Hurry(false)
 	}
 	a := c.Call(ctx, cd, hook, phase)
 	a.Err = h.stable(a.Err)

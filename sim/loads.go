@@ -150,11 +150,11 @@ func toolNote(t hooks.Task, tool *load.Tool, l vload) string {
 // useVirtualLoads has the webhook receivers run hey commands as modelled
 // load.
 func (w *world) useVirtualLoads() {
-	if w.hooks == nil {
+	if w.recv.srv == nil {
 		return
 	}
 	w.loadRunner = &virtualRunner{w: w}
-	w.hooks.SetRunner(w.loadRunner)
+	w.recv.srv.SetRunner(w.loadRunner)
 }
 
 func (v *virtualRunner) take() ([]vload, []string) {
@@ -168,7 +168,7 @@ func (v *virtualRunner) take() ([]vload, []string) {
 // ingestLoads adds the load tests the tick's webhooks started to the
 // world's load, and says what the loadtester did not run.
 func (w *world) ingestLoads() []string {
-	if w.hooks == nil {
+	if w.recv.srv == nil {
 		return nil
 	}
 	var modelled []string
@@ -176,12 +176,10 @@ func (w *world) ingestLoads() []string {
 		started, notes := w.loadRunner.take()
 		w.loads = append(w.loads, started...)
 		for _, n := range notes {
-			modelled = w.taskNotes.once(modelled, n, n)
+			modelled = w.recv.tasks.once(modelled, n, n)
 		}
 	}
-	calls := w.hooks.CallsSince(w.callsSeen)
-	w.callsSeen += len(calls)
-	return append(modelled, w.taskNotes.of(calls)...)
+	return append(modelled, w.recv.newTaskNotes()...)
 }
 
 // virtual models a hey command: its rate for its duration, aimed at the

@@ -261,9 +261,7 @@ func (w *world) reconcile(ctx context.Context, now time.Time) (*runner.Tick, err
 		return nil, err
 	}
 	w.now = now
-	if w.hooks != nil {
-		w.hooks.SetNow(now.Sub(epoch))
-	}
+	w.recv.setNow(now)
 	cd, err := w.canary(ctx)
 	if err != nil {
 		return nil, err
@@ -345,7 +343,7 @@ func (w *world) tick(ctx context.Context, r *reports.Run, n int, now time.Time) 
 		return false, nil
 	}
 	row := record(n, now.Sub(w.release).Seconds(), w.cd, w.provider, t)
-	row.Alerts = w.alertsOf(t)
+	row.Alerts = w.recv.alertsOf(t, w.release)
 	r.Ticks = append(r.Ticks, row)
 	for _, note := range w.traffic.AfterTick(ctx, n, now) {
 		r.Notes = append(r.Notes, fmt.Sprintf("tick %d: %s", n, note))

@@ -68,7 +68,7 @@ func (w *world) realWorld(r *reports.Run) realtraffic.World {
 	return realtraffic.World{Canary: w.cd, Namespaces: []string{w.sc.Canary.Namespace, w.cd.Namespace},
 		Provider: w.provider, Release: w.release, Interval: w.interval, ScrapeEvery: w.scrapeEvery,
 		RPS: w.sc.Traffic.RPS, ABShare: abShare, MirrorShare: w.mirrorShare(),
-		HTTP: w.http, Prom: w.prom, PromURL: w.promURL(), Hooks: w.hooks, Report: r,
+		HTTP: w.http, Prom: w.prom, PromURL: w.promURL(), Hooks: w.recv.srv, Report: r,
 		Behaviour: w.behaviour,
 		Pods:      func(ctx context.Context) [2]*memory.Pods { return w.roles(ctx).pods },
 		Serving:   w.deploys.Serving,

@@ -55,7 +55,7 @@ type world struct {
 	runner   *runner.Runner
 	prom     *prom.Server
 	promBase string
-	hooks    *hooks.Server
+	recv     receivers // the webhook and alert receivers, and what was read of them
 	http     *http.Client
 	key      client.ObjectKey
 	closers  []func() error
@@ -64,14 +64,10 @@ type world struct {
 	feeder     *feeder
 	loads      []vload
 	loadRunner *virtualRunner // starts hey commands as modelled load
-	taskNotes  taskNotes
-	callsSeen  int
-	alertsSeen int               // alert deliveries already put in a tick
-	notes      []string          // what the world assumed, for the report's notes
-	hookURLs   map[string]string // rewritten webhook URL → the manifest's
-	faults     *fault.Plan       // the scenario's faults; nil when it has none
-	pool       *promPool         // shared by a session's worlds; nil: a server of its own
-	now        time.Time         // the virtual time of the tick being run
+	notes      []string       // what the world assumed, for the report's notes
+	faults     *fault.Plan    // the scenario's faults; nil when it has none
+	pool       *promPool      // shared by a session's worlds; nil: a server of its own
+	now        time.Time      // the virtual time of the tick being run
 
 	// metricAPI stands in for the templates' other metrics providers.
 	metricAPI *metricapi.Server
@@ -137,7 +133,7 @@ func (w *world) startServices(sc *scenarios.Scenario, cd *v1beta1.Canary) error 
 	if err != nil {
 		return fmt.Errorf("starting the webhook receivers: %w", err)
 	}
-	w.hooks = h
+	w.recv.srv = h
 	w.closers = append(w.closers, h.Close)
 	return w.loadSeries()
 }
@@ -239,16 +235,7 @@ func (w *world) rewrite(cd *v1beta1.Canary) {
 	if w.prom != nil {
 		cd.Spec.MetricsServer = w.promURL()
 	}
-	a := cd.GetAnalysis()
-	if a == nil || w.hooks == nil {
-		return
-	}
-	w.hookURLs = map[string]string{}
-	for i := range a.Webhooks {
-		original := a.Webhooks[i].URL
-		a.Webhooks[i].URL = hookURL(w.hooks, a.Webhooks[i])
-		w.hookURLs[a.Webhooks[i].URL] = original
-	}
+	w.recv.point(cd.GetAnalysis())
 }
 
 // hookURL is where a webhook is answered: a loadtester gate keeps its path
@@ -300,7 +287,7 @@ func (w *world) newRunner() *runner.Runner {
 	c := &http.Client{Transport: w.metricAPI.Transport(w.promFaults().Transport(transport))}
 	r.Metrics = runner.SourceMetrics{Source: &metrics.Source{Provider: w.provider, MetricsServer: w.promURL(), Client: c,
 		Templates: w.template, Secrets: w.secret, AWSCredentials: rehearsalAWS, KnativeRevision: w.knativeRevision}}
-	r.Hooks = newWorldHooks(w, w.hookURLs)
+	r.Hooks = newWorldHooks(w, w.recv.urls)
 	r.Notifier = w.newNotifier()
 	return r
 }

@@ -20,7 +20,8 @@ func WriteTable(w io.Writer, res Result) error {
 	return Options{}.WriteTable(w, res)
 }
 
-// WriteTable writes the sweep for the terminal; see WriteTable.
+// WriteTable writes the sweep for the terminal under these options (the
+// function WriteTable uses the defaults).
 func (o Options) WriteTable(w io.Writer, res Result) error {
 	return o.write(w, res, "table", renderSweepTable)
 }

@@ -10,7 +10,6 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/rehearse-dev/rehearse/engine/kube"
 )
@@ -37,18 +36,19 @@ func (c *Controller) daemonSetVersion(ds *appsv1.DaemonSet) *Pods {
 
 func (c *Controller) syncDaemonSets(ctx context.Context, now time.Time) error {
 	var list appsv1.DaemonSetList
-	if err := c.Client.List(ctx, &list, client.InNamespace(c.Namespace)); err != nil {
+	all, err := workloads(ctx, c, &list, func() []appsv1.DaemonSet { return list.Items })
+	if err != nil {
 		return fmt.Errorf("listing daemonsets: %w", err)
 	}
-	for i := range list.Items {
-		ds := &list.Items[i]
+	for _, ds := range all {
 		p := c.daemonSetVersion(ds)
 		st := c.daemonSetStatus(ds, p, c.track(p, now), now)
 		if equality.Semantic.DeepEqual(ds.Status, st) {
 			continue
 		}
-		ds.Status = st
-		if err := c.Client.Status().Update(ctx, ds); err != nil {
+		next := *ds // ds may be the stored object: never changed
+		next.Status = st
+		if err := c.Client.Status().Update(ctx, &next); err != nil {
 			return fmt.Errorf("updating the status of daemonset %s/%s: %w", ds.Namespace, ds.Name, err)
 		}
 	}

@@ -105,23 +105,49 @@ func (c *Controller) Sync(ctx context.Context, now time.Time) error {
 
 func (c *Controller) syncDeployments(ctx context.Context, now time.Time) error {
 	var list appsv1.DeploymentList
-	if err := c.Client.List(ctx, &list, client.InNamespace(c.Namespace)); err != nil {
+	ds, err := workloads(ctx, c, &list, func() []appsv1.Deployment { return list.Items })
+	if err != nil {
 		return fmt.Errorf("listing deployments: %w", err)
 	}
-	for i := range list.Items {
-		d := &list.Items[i]
-		p := deploymentPods(d)
-		p.revision = c.revisionOf(p.key, d, &d.Spec.Template)
+	for _, d := range ds {
+		p := c.deploymentVersion(d)
 		st := c.deploymentStatus(d, p, c.track(p, now), now)
 		if equality.Semantic.DeepEqual(d.Status, st) {
 			continue
 		}
-		d.Status = st
-		if err := c.Client.Status().Update(ctx, d); err != nil {
+		next := *d // d may be the stored object: never changed
+		next.Status = st
+		if err := c.Client.Status().Update(ctx, &next); err != nil {
 			return fmt.Errorf("updating the status of deployment %s/%s: %w", d.Namespace, d.Name, err)
 		}
 	}
 	return nil
+}
+
+// workloads lists the namespace's objects of list's kind: from the Store,
+// the stored objects themselves (see peeker), which the caller must not
+// change; else copies, through items once list is filled.
+func workloads[T any, PT interface {
+	*T
+	client.Object
+}](ctx context.Context, c *Controller, list client.ObjectList, items func() []T) ([]PT, error) {
+	if p, ok := c.Client.(peeker); ok {
+		objs, err := p.PeekList(list, c.Namespace)
+		out := make([]PT, len(objs))
+		for i, o := range objs {
+			out[i] = o.(PT)
+		}
+		return out, err
+	}
+	if err := c.Client.List(ctx, list, client.InNamespace(c.Namespace)); err != nil {
+		return nil, err
+	}
+	all := items()
+	out := make([]PT, len(all))
+	for i := range all {
+		out[i] = &all[i]
+	}
+	return out, nil
 }
 
 // track starts a new rollout when the pod template or a scale-up changes

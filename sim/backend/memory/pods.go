@@ -41,11 +41,10 @@ func (c *Controller) Versions(ctx context.Context, cd *v1beta1.Canary) (primary,
 	case cd.Spec.TargetRef.Kind == "DaemonSet":
 		return c.daemonSetVersions(ctx, cd)
 	}
-	var p, t appsv1.Deployment
-	if primary, err = c.lookup(ctx, cd.Namespace, cd.PrimaryName(), &p, func() *Pods { return c.deploymentVersion(&p) }); err != nil {
+	if primary, err = lookup(ctx, c, cd.Namespace, cd.PrimaryName(), &appsv1.Deployment{}, c.deploymentVersion); err != nil {
 		return nil, nil, err
 	}
-	canary, err = c.lookup(ctx, cd.Namespace, cd.Spec.TargetRef.Name, &t, func() *Pods { return c.deploymentVersion(&t) })
+	canary, err = lookup(ctx, c, cd.Namespace, cd.Spec.TargetRef.Name, &appsv1.Deployment{}, c.deploymentVersion)
 	return primary, canary, err
 }
 
@@ -55,12 +54,32 @@ func (c *Controller) deploymentVersion(d *appsv1.Deployment) *Pods {
 	return p
 }
 
-// lookup reads one object; a missing one is nil pods.
-func (c *Controller) lookup(ctx context.Context, ns, name string, obj client.Object, pods func() *Pods) (*Pods, error) {
-	err := c.Client.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, obj)
+// peeker is the Store's read without a copy (see Store.Peek): the
+// controller only reads what it looks up, and a Deployment's deep copy,
+// pod template and all, is most of what a read costs.
+type peeker interface {
+	Peek(key client.ObjectKey, obj client.Object) (client.Object, bool, error)
+	PeekList(list client.ObjectList, namespace string) ([]client.Object, error)
+}
+
+// lookup reads one object, obj or, from the Store, the stored one itself,
+// which pods must not change; a missing one is nil pods.
+func lookup[T client.Object](ctx context.Context, c *Controller, ns, name string, obj T, pods func(T) *Pods) (*Pods, error) {
+	key := client.ObjectKey{Namespace: ns, Name: name}
+	if p, ok := c.Client.(peeker); ok {
+		stored, found, err := p.Peek(key, obj)
+		switch {
+		case err != nil:
+			return nil, fmt.Errorf("reading %s/%s: %w", ns, name, err)
+		case !found:
+			return nil, nil
+		}
+		return pods(stored.(T)), nil
+	}
+	err := c.Client.Get(ctx, key, obj)
 	switch {
 	case err == nil:
-		return pods(), nil
+		return pods(obj), nil
 	case client.IgnoreNotFound(err) == nil:
 		return nil, nil
 	}
@@ -68,11 +87,10 @@ func (c *Controller) lookup(ctx context.Context, ns, name string, obj client.Obj
 }
 
 func (c *Controller) daemonSetVersions(ctx context.Context, cd *v1beta1.Canary) (primary, canary *Pods, err error) {
-	var p, t appsv1.DaemonSet
-	if primary, err = c.lookup(ctx, cd.Namespace, cd.PrimaryName(), &p, func() *Pods { return c.daemonSetVersion(&p) }); err != nil {
+	if primary, err = lookup(ctx, c, cd.Namespace, cd.PrimaryName(), &appsv1.DaemonSet{}, c.daemonSetVersion); err != nil {
 		return nil, nil, err
 	}
-	canary, err = c.lookup(ctx, cd.Namespace, cd.Spec.TargetRef.Name, &t, func() *Pods { return c.daemonSetVersion(&t) })
+	canary, err = lookup(ctx, c, cd.Namespace, cd.Spec.TargetRef.Name, &appsv1.DaemonSet{}, c.daemonSetVersion)
 	return primary, canary, err
 }
 

@@ -99,6 +99,8 @@ type kind struct {
 	spec      []int        // index of the Spec field, nil when there is none
 	statusF   []int        // index of the Status field, nil when there is none
 	statusSub bool
+	// copyStatus is the status type's generated DeepCopy, when it has one.
+	copyStatus reflect.Value
 }
 
 // listKind is what the store knows of one Go type of list.
@@ -146,6 +148,11 @@ func (s *Store) learn(obj runtime.Object) (*kind, error) {
 	k := &kind{gvk: gvk, gr: plural.GroupResource(), typ: t, spec: fieldIndex(t, "Spec"),
 		statusF: fieldIndex(t, "Status")}
 	k.statusSub = s.status[gvk] && k.statusF != nil
+	if k.statusSub {
+		if m, ok := reflect.PointerTo(t.FieldByIndex(k.statusF).Type).MethodByName("DeepCopy"); ok {
+			k.copyStatus = m.Func
+		}
+	}
 	return k, nil
 }
 
@@ -257,6 +264,44 @@ func (s *Store) Get(_ context.Context, key client.ObjectKey, obj client.Object, 
 	return nil
 }
 
+// Peek returns the stored object of obj's type under key itself, not a
+// copy, for a reader that neither changes nor keeps it: a stored object is
+// never changed in place, only replaced, so it stays as the reader saw it.
+// Reads that end in a decision (the workload controllers' each tick) are
+// spared a deep copy. found is false when there is none; obj is only the
+// type.
+func (s *Store) Peek(key client.ObjectKey, obj client.Object) (stored client.Object, found bool, err error) {
+	k, err := s.kindOf(obj)
+	if err != nil {
+		return nil, false, err
+	}
+	s.mu.RLock()
+	stored, found = s.objects[k.gvk][key]
+	s.mu.RUnlock()
+	return stored, found, nil
+}
+
+// PeekList returns the stored objects of the list's item type in a
+// namespace (all of them for ""), sorted as List sorts them, under Peek's
+// terms: not copies, never to be changed.
+func (s *Store) PeekList(list client.ObjectList, namespace string) ([]client.Object, error) {
+	lk, err := s.listKindOf(list)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	picked := s.pick(lk.item.gvk, &client.ListOptions{Namespace: namespace})
+	s.mu.RUnlock()
+	sortByName(picked)
+	return picked, nil
+}
+
+func sortByName(objs []client.Object) {
+	slices.SortFunc(objs, func(a, b client.Object) int {
+		return cmp.Or(cmp.Compare(a.GetNamespace(), b.GetNamespace()), cmp.Compare(a.GetName(), b.GetName()))
+	})
+}
+
 // List fills list with copies of the matching objects, sorted by namespace
 // and name. A limit is ignored (every item comes back at once, which the
 // API allows); continue tokens and field selectors other than
@@ -274,9 +319,7 @@ func (s *Store) List(_ context.Context, list client.ObjectList, opts ...client.L
 	picked := s.pick(lk.item.gvk, o)
 	version := s.version
 	s.mu.RUnlock()
-	slices.SortFunc(picked, func(a, b client.Object) int {
-		return cmp.Or(cmp.Compare(a.GetNamespace(), b.GetNamespace()), cmp.Compare(a.GetName(), b.GetName()))
-	})
+	sortByName(picked)
 	fillItems(reflect.ValueOf(list).Elem().FieldByIndex(lk.items), picked)
 	list.SetResourceVersion(strconv.FormatUint(version, 10))
 	list.SetContinue("")
@@ -459,7 +502,7 @@ func (s *Store) write(obj client.Object, status bool) error {
 	if err != nil {
 		return err
 	}
-	in := obj.DeepCopyObject().(client.Object)
+	in := k.input(obj, status)
 	s.mu.Lock()
 	stored, err := s.replace(k, in, status)
 	s.mu.Unlock()
@@ -468,6 +511,20 @@ func (s *Store) write(obj client.Object, status bool) error {
 	}
 	copyInto(obj, stored)
 	return nil
+}
+
+// input is the store's own copy of what a write sends. A status write
+// reads only the status (and the name and resourceVersion), so only the
+// status is deep-copied: the rest of a Deployment, its pod template above
+// all, is what a copy would cost.
+func (k *kind) input(obj client.Object, status bool) client.Object {
+	if !status || !k.statusSub || !k.copyStatus.IsValid() {
+		return obj.DeepCopyObject().(client.Object)
+	}
+	in := k.shallow(obj)
+	f := field(in, k.statusF)
+	f.Set(k.copyStatus.Call([]reflect.Value{f.Addr()})[0].Elem())
+	return in
 }
 
 // replace applies an update of in, an object the store owns, to the stored

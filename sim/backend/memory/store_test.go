@@ -837,3 +837,47 @@ func TestSecretStringData(t *testing.T) {
 		t.Errorf("stored secret: data %v, stringData %v", got.Data, got.StringData)
 	}
 }
+
+// TestStatusUpdateCopiesTheStatus: a status write copies only the status,
+// but what the caller changes in it afterwards stays out of the store.
+func TestStatusUpdateCopiesTheStatus(t *testing.T) {
+	s := newStore(t, podinfo())
+	d := get(t, s, &appsv1.Deployment{}, "test", "podinfo")
+	sent := d.DeepCopy()
+	sent.Status.Conditions = []appsv1.DeploymentCondition{{Type: appsv1.DeploymentAvailable, Status: corev1.ConditionTrue}}
+	if err := s.Status().Update(ctx, sent); err != nil {
+		t.Fatal(err)
+	}
+	sent.Status.Conditions[0].Status = corev1.ConditionFalse
+	got := get(t, s, &appsv1.Deployment{}, "test", "podinfo")
+	if len(got.Status.Conditions) != 1 || got.Status.Conditions[0].Status != corev1.ConditionTrue {
+		t.Errorf("stored conditions %+v: the store shares the status with a caller", got.Status.Conditions)
+	}
+}
+
+func TestPeek(t *testing.T) {
+	s := newStore(t, podinfo(), deployment("test", "a", "a:1", 1, nil), deployment("other", "b", "b:1", 1, nil))
+	stored, found, err := s.Peek(client.ObjectKey{Namespace: "test", Name: "podinfo"}, &appsv1.Deployment{})
+	if err != nil || !found || Image(stored.(*appsv1.Deployment)) != "podinfo:6.0.0" {
+		t.Fatalf("Peek: %v %v %v", stored, found, err)
+	}
+	if _, found, err := s.Peek(client.ObjectKey{Namespace: "test", Name: "nope"}, &appsv1.Deployment{}); found || err != nil {
+		t.Errorf("Peek of a missing object: found %v, %v", found, err)
+	}
+	if _, _, err := s.Peek(client.ObjectKey{Name: "x"}, &unstructured.Unstructured{}); !isNotSupported(err) {
+		t.Errorf("Peek of an unstructured object: %v, want not supported", err)
+	}
+	for ns, want := range map[string][]string{"test": {"test/a", "test/podinfo"}, "": {"other/b", "test/a", "test/podinfo"}} {
+		objs, err := s.PeekList(&appsv1.DeploymentList{}, ns)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, o := range objs {
+			got = append(got, o.GetNamespace()+"/"+o.GetName())
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("PeekList(%q) = %v, want %v (sorted as List sorts)", ns, got, want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 // This file is the Cluster interface every backend sits behind, and the two
 // shapes a backend takes: an embedded memory API server per rehearsal, or
 // one real API server (envtest's or kind's) shared by a run.
+
 package backend
 
 import (

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -92,7 +93,7 @@ func controllerSetup(fs *pflag.FlagSet) action {
 			return err
 		}
 		if err := mgr.Start(ctx); err != nil {
-			return fmt.Errorf("rehearse controller stopped: %w", err)
+			return portInUse(fmt.Errorf("rehearse controller stopped: %w", err))
 		}
 		return nil
 	}
@@ -127,6 +128,18 @@ func checkBindAddress(addr string) error {
 	return nil
 }
 
+// portInUse marks an error from binding a port another process holds as
+// the machine's (exit 3), not the user's: the address is well formed, and
+// the same command succeeds once the port is free. controller-runtime binds
+// the probe port in NewManager and the metrics port in Start.
+func portInUse(err error) error {
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return exit.Environmentf("%w; stop what holds the port, or pass another "+
+			"--metrics-bind-address or --health-probe-bind-address", err)
+	}
+	return err
+}
+
 // clusterConfig loads the kubeconfig at path, or controller-runtime's
 // default chain ($KUBECONFIG, in-cluster, ~/.kube/config) when path is empty.
 func clusterConfig(path string) (*rest.Config, error) {
@@ -147,7 +160,10 @@ func newControllerManager(cfg *rest.Config, o controllerOptions, stderr io.Write
 		return nil, err
 	}
 	mgr, err := ctrl.NewManager(cfg, managerOptions(o, scheme))
-	if err != nil {
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE):
+		return nil, portInUse(fmt.Errorf("rehearse controller: cannot set up the manager: %w", err))
+	case err != nil:
 		return nil, exit.BadInputf("rehearse controller: cannot set up the manager: %v", err)
 	}
 	r := &controller.CanaryReconciler{Clock: clock.RealClock{}, MeshProvider: o.meshProvider, MetricsServer: o.metricsServer}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/rehearse-dev/rehearse/internal/envtest"
+	"github.com/rehearse-dev/rehearse/internal/exit"
 )
 
 // TestControllerBadFlags: every mistake in the flags exits 2 before any
@@ -146,4 +148,70 @@ func waitReady(ctx context.Context, url string, done <-chan error) error {
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+}
+
+// TestControllerPortInUse: a probe or metrics port another process holds is
+// the machine's problem, not a bad flag: exit 3, naming the address. The
+// probe port is bound before any connection is tried; the metrics port only
+// once the manager starts, so that case needs envtest.
+func TestControllerPortInUse(t *testing.T) {
+	held, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	addr := held.Addr().String()
+	cases := []struct {
+		name       string
+		kubeconfig func(*testing.T) string
+		metrics    string
+		probe      string
+	}{
+		{"probe port", unreachableKubeconfig, "0", addr},
+		{"metrics port", envtestKubeconfig, addr, "0"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			var stderr lockedBuffer
+			err := controllerCommand(ctx, []string{"--kubeconfig", c.kubeconfig(t), "--metrics-bind-address", c.metrics,
+				"--health-probe-bind-address", c.probe, "--namespace", "default"}, &bytes.Buffer{}, &stderr)
+			var out bytes.Buffer
+			if code := exitCode(err, &out); code != exit.CodeEnvironment || !strings.Contains(out.String(), addr) {
+				t.Errorf("exit %d, want %d naming %s; err: %v\nstderr:\n%s", code, exit.CodeEnvironment, addr, err, stderr.String())
+			}
+		})
+	}
+}
+
+// unreachableKubeconfig is a well-formed kubeconfig whose server nothing
+// answers on: enough for everything the controller does before it connects.
+func unreachableKubeconfig(t *testing.T) string {
+	path := filepath.Join(t.TempDir(), "kubeconfig")
+	cfg := `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
+users: [{name: u, user: {token: t}}]
+contexts: [{name: x, context: {cluster: c, user: u}}]
+current-context: x
+`
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// envtestKubeconfig starts envtest for the test, or skips it when the
+// binaries are not built.
+func envtestKubeconfig(t *testing.T) string {
+	if _, err := envtest.ResolveAssets(""); err != nil {
+		t.Skip(err.Error())
+	}
+	env, err := envtest.Start(context.Background(), envtest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = env.Stop() })
+	return env.Kubeconfig
 }

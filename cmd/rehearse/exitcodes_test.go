@@ -35,6 +35,7 @@ func TestExitCodesPerCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	noBinaries := "KUBEBUILDER_ASSETS=" + t.TempDir()
+	brokenBinaries := "KUBEBUILDER_ASSETS=" + brokenEnvtest(t)
 	noDocker := "PATH=" + t.TempDir()
 	lintOK := lintFiles(t, map[string]string{"canary.yaml": lintCanary(lintGood)})
 	lintBad := lintFiles(t, map[string]string{"canary.yaml": lintCanary(strings.Replace(lintGood, "stepWeight: 10", "stepWeight: 60", 1))})
@@ -45,6 +46,7 @@ func TestExitCodesPerCommand(t *testing.T) {
 		{"run empty folder", []string{"run", empty}, nil, 2, "nothing to check"},
 		{"run empty file", []string{"run", emptyFile}, nil, 2, "the file is empty"},
 		{"run envtest without binaries", []string{"run", "--cluster", "envtest", lib + "good-release.yaml"}, []string{noBinaries}, 3, "envtest binaries not found"},
+		{"run envtest that cannot start", []string{"run", "--cluster", "envtest", lib + "good-release.yaml"}, []string{brokenBinaries}, 3, "start the envtest control plane"},
 		{"run kind without docker", []string{"run", "--cluster", "kind", lib + "good-release.yaml"}, []string{noDocker}, 3, "kind needs a running Docker engine"},
 		{"lint held", []string{"lint", lintOK}, nil, 0, ""},
 		{"lint failed", []string{"lint", lintBad}, nil, 1, "RH005"},
@@ -52,6 +54,7 @@ func TestExitCodesPerCommand(t *testing.T) {
 		{"validate held", []string{"validate", exampleRepo}, nil, 0, ""},
 		{"validate empty file", []string{"validate", emptyFile}, nil, 2, "no Canary"},
 		{"validate envtest without binaries", []string{"validate", "--cluster", "envtest", exampleRepo}, []string{noBinaries}, 3, "envtest binaries not found"},
+		{"validate envtest that cannot start", []string{"validate", "--cluster", "envtest", exampleRepo}, []string{brokenBinaries}, 3, "start the envtest control plane"},
 		{"sweep held", []string{"sweep", "--seeds", "2", lib + "good-release.yaml", lib + "bad-release.yaml"}, nil, 0, "sweep written"},
 		{"sweep empty folder", []string{"sweep", empty}, nil, 2, "nothing to check"},
 		{"sweep set naming no field", []string{"sweep", "--set", "analysis.nothing=1,2", lib + "good-release.yaml"}, nil, 2, `unknown field "analysis.nothing"`},
@@ -78,6 +81,20 @@ func TestExitCodesPerCommand(t *testing.T) {
 			}
 		})
 	}
+}
+
+// brokenEnvtest is a folder of envtest binaries that exit at once with an
+// error, as a control plane that will not start does: the machine's
+// problem (3), even though a scenario was being loaded (not 2).
+func brokenEnvtest(t *testing.T) string {
+	dir := t.TempDir()
+	for _, name := range []string{"etcd", "kube-apiserver"} {
+		script := "#!/bin/sh\necho " + name + " will not start here >&2\nexit 1\n"
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }
 
 // TestInterruptedExits130: SIGINT to a sweep that would run for minutes

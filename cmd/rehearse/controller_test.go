@@ -32,6 +32,7 @@ func TestControllerBadFlags(t *testing.T) {
 		{"unknown flag", []string{"--bogus"}, "bogus"},
 		{"argument", []string{"scenarios/"}, "takes no arguments"},
 		{"provider without a router", []string{"--mesh-provider", "istio"}, `--mesh-provider "istio"`},
+		{"empty provider", []string{"--mesh-provider", ""}, `--mesh-provider ""`},
 		{"namespace", []string{"--namespace", "Not_A_Namespace"}, "--namespace"},
 		{"lease namespace", []string{"--leader-election-namespace", "-x"}, "--leader-election-namespace"},
 		{"metrics address", []string{"--metrics-bind-address", "8080"}, "--metrics-bind-address"},

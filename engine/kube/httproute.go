@@ -25,14 +25,13 @@ import (
 )
 
 // RouterFor returns the router a provider has on a real API server: the
-// no-op router for kubernetes (and for an empty provider, the engine's
-// default), an HTTPRoute router for gatewayapi (also written gatewayapi:v1
+// no-op router for kubernetes, an HTTPRoute router for gatewayapi (also written gatewayapi:v1
 // or gatewayapi:v1beta1, served here through the v1 API), the Knative
 // Service's traffic targets for knative. It returns false for every mesh or
 // ingress rehearse cannot drive on a real cluster.
 func RouterFor(provider string, c client.Client) (runner.Router, bool) {
 	switch {
-	case provider == "" || provider == v1beta1.KubernetesProvider:
+	case provider == v1beta1.KubernetesProvider:
 		return NopRouter{}, true
 	case provider == v1beta1.KnativeProvider:
 		return KnativeRouter{Client: c}, true

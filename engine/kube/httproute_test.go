@@ -82,7 +82,7 @@ func TestRouterFor(t *testing.T) {
 		want     any
 		ok       bool
 	}{
-		{"", NopRouter{}, true},
+		{"", nil, false}, // the provider is resolved before (v1beta1.Canary.ProviderFor), never empty
 		{"kubernetes", NopRouter{}, true},
 		{"gatewayapi", HTTPRouteRouter{}, true},
 		{"gatewayapi:v1", HTTPRouteRouter{}, true},

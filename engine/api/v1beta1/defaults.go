@@ -163,12 +163,17 @@ func (c *Canary) ProviderFor(meshProvider string) ProviderChoice {
 	return ProviderChoice{DefaultMeshProvider, ProviderFromDefault}
 }
 
-// StrategyUnder is the strategy the Canary runs with under provider: the
-// kubernetes provider has no weighted routing, so Flagger runs every
-// analysis there as blue/green (dropping A/B matches).
+// StrategyUnder is the strategy the Canary runs with under provider: under
+// kubernetes, the one its analysis takes once UnderKubernetes has rewritten
+// a copy of it, so the rule is written once.
 func (c *Canary) StrategyUnder(provider string) string {
-	if provider == KubernetesProvider {
-		return StrategyBlueGreen
+	if provider != KubernetesProvider {
+		return c.DeploymentStrategy()
 	}
-	return c.DeploymentStrategy()
+	var a CanaryAnalysis
+	if p := c.GetAnalysis(); p != nil {
+		a = *p
+	}
+	a.UnderKubernetes()
+	return a.Strategy()
 }

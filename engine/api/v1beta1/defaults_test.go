@@ -35,10 +35,15 @@ func TestStrategyUnder(t *testing.T) {
 		{ab, KubernetesProvider, StrategyBlueGreen},
 		{progressive, IstioProvider, StrategyCanary},
 		{progressive, KubernetesProvider, StrategyBlueGreen},
+		{&Canary{}, IstioProvider, StrategyCanary},
+		{&Canary{}, KubernetesProvider, StrategyBlueGreen},
 	}
 	for _, tc := range tests {
 		if got := tc.cd.StrategyUnder(tc.provider); got != tc.want {
 			t.Errorf("%s: got %s, want %s", tc.provider, got, tc.want)
 		}
+	}
+	if a := ab.Spec.Analysis; len(a.Match) != 1 || a.Iterations != 5 {
+		t.Errorf("StrategyUnder changed the Canary's analysis: %+v", a)
 	}
 }

@@ -31,7 +31,6 @@ const receiverName = "the rehearsal's alert receiver"
 // real cluster would hold it). A proxy is dropped: nothing leaves the
 // machine.
 func (w *world) alertProviders(objs []client.Object, set *manifest.Set) []client.Object {
-	w.noteSilentAlerts()
 	for _, p := range set.AlertProviders {
 		p = p.DeepCopy()
 		if w.recv.srv != nil {
@@ -76,8 +75,8 @@ func findSecret(objs []client.Object, ns, name string) *corev1.Secret {
 }
 
 // noteSilentAlerts says which of the Canary's alerts Flagger sends nothing.
-func (w *world) noteSilentAlerts() {
-	a := w.cd.GetAnalysis()
+func (w *world) noteSilentAlerts(cd *v1beta1.Canary) {
+	a := cd.GetAnalysis()
 	if a == nil {
 		return
 	}
@@ -111,7 +110,7 @@ func (w *world) newNotifier() runner.Notifier {
 	if w.inProcess {
 		c = &http.Client{Transport: w.recv.srv.Transport()}
 	}
-	return stableNotifier{n: &notify.Notifier{Reader: w.client, Client: c}, base: w.recv.srv.LoadtesterURL()}
+	return stableNotifier{n: &notify.Notifier{Reader: w.cluster.client, Client: c}, base: w.recv.srv.LoadtesterURL()}
 }
 
 // stableNotifier names the receiver in errors instead of its port.

@@ -80,7 +80,7 @@ func TestAlertProvidersPointAtTheReceiver(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer h.Close()
-	w := &world{recv: receivers{srv: h}, cd: &v1beta1.Canary{}}
+	w := &world{recv: receivers{srv: h}}
 	provider := func(name, typ, secret, proxy string) *v1beta1.AlertProvider {
 		p := &v1beta1.AlertProvider{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "web"},
 			Spec: v1beta1.AlertProviderSpec{Type: typ, Address: "https://example.com/real", Proxy: proxy}}

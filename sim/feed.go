@@ -49,7 +49,7 @@ type feeder struct {
 // newFeeder builds the generators of the provider's builtin series, and
 // adds the series the Canary's own queries read (see traffic.Synthesize).
 func (w *world) newFeeder(seed int64, start time.Time) (*feeder, error) {
-	cd, provider := w.cd, w.provider
+	cd, provider := w.cluster.cd, w.provider
 	f := &feeder{rng: rand.New(rand.NewPCG(uint64(seed), 0x5eed)), at: start, apex: w.sc.Traffic.RPS,
 		ab: cd.StrategyUnder(provider) == v1beta1.StrategyABTesting}
 	model := metrics.NewModel(cd, v1beta1.DefaultMetricInterval, nil)
@@ -62,7 +62,7 @@ func (w *world) newFeeder(seed int64, start time.Time) (*feeder, error) {
 		f.gens[role] = g
 		builtin = append(builtin, g.Series()...)
 	}
-	queries := traffic.CanaryQueries(cd, w.template)
+	queries := traffic.CanaryQueries(cd, w.cluster.template)
 	w.prom.SetRetention(retentionFor(cd, queries))
 	f.synth = traffic.Synthesize(queries, model, cd.Spec.TargetRef.Kind, traffic.Sources{Builtin: builtin, Given: w.givenSeries()})
 	read, ok := prom.Reads(checkQueries(cd, provider, queries))
@@ -190,7 +190,7 @@ type roles struct {
 
 // feed writes samples from the last write up to until.
 func (w *world) feed(ctx context.Context, until time.Time) error {
-	rs := w.roles(ctx)
+	rs := w.cluster.roles(ctx)
 	for t := w.feeder.at.Add(w.scrapeEvery); !t.After(until); t = t.Add(w.scrapeEvery) {
 		if err := w.scrape(rs, t); err != nil {
 			return err
@@ -215,25 +215,13 @@ func running(loads []vload, at time.Time) []vload {
 	return kept
 }
 
-// roles reads both versions and the weights; a version that is missing
-// serves no traffic.
-func (w *world) roles(ctx context.Context) roles {
-	var rs roles
-	rs.pods[traffic.Primary], rs.pods[traffic.Canary], _ = w.deploys.Versions(ctx, w.cd)
-	var live v1beta1.Canary
-	if err := w.client.Get(ctx, w.key, &live); err == nil {
-		rs.routes, _ = w.router.Routes(ctx, &live)
-	}
-	return rs
-}
-
 // scrape writes one scrape's worth of samples for both versions.
 func (w *world) scrape(rs roles, t time.Time) error {
 	rps := w.split(rs.routes, t)
 	var ivs [2]traffic.Interval
 	for _, role := range []traffic.Role{traffic.Primary, traffic.Canary} {
 		d := rs.pods[role]
-		if d == nil || !w.deploys.Serving(d, t) {
+		if d == nil || !w.cluster.deploys.Serving(d, t) {
 			rps[role] = 0
 		}
 		ivs[role] = w.served(d, rps[role], t)
@@ -272,20 +260,13 @@ func (w *world) split(r engine.Routes, t time.Time) [2]float64 {
 		rps[traffic.Primary] = apex * float64(r.Primary) / 100
 		rps[traffic.Canary] = apex * float64(r.Canary) / 100
 		if r.Mirrored {
-			rps[traffic.Canary] += apex * w.mirrorShare()
+			rps[traffic.Canary] += apex * w.cluster.mirrorShare()
 		}
 	}
 	for _, l := range w.loads {
 		l.add(&rps, r, t, w.scrapeEvery)
 	}
 	return rps
-}
-
-func (w *world) mirrorShare() float64 {
-	if a := w.cd.GetAnalysis(); a != nil && a.MirrorWeight > 0 {
-		return float64(a.MirrorWeight) / 100
-	}
-	return 1
 }
 
 // served is what one version served during one scrape interval.

@@ -5,7 +5,6 @@ package sim
 
 import (
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -123,7 +122,7 @@ func (w *world) virtualTool(t *load.Tool, at time.Time) vload {
 	}
 	target := "canary"
 	if t.Host != "" {
-		target = w.loadTarget(t.Host)
+		target = w.cluster.loadTarget(t.Host)
 	}
 	return vload{from: at, until: at.Add(d), rps: rate, target: target}
 }
@@ -186,7 +185,7 @@ func (w *world) ingestLoads() []string {
 // service its URL names.
 func (w *world) virtual(h *load.Hey, at time.Time) vload {
 	rate := heyRate(h)
-	return vload{from: at, until: at.Add(heyDuration(h)), rps: rate, target: w.loadTarget(h.URL.Hostname())}
+	return vload{from: at, until: at.Add(heyDuration(h)), rps: rate, target: w.cluster.loadTarget(h.URL.Hostname())}
 }
 
 // heyRate is a hey command's request rate, per second.
@@ -205,18 +204,6 @@ func heyDuration(h *load.Hey) time.Duration {
 		d = time.Duration(float64(h.Requests) / heyRate(h) * float64(time.Second))
 	}
 	return min(d, hooks.LoadtesterTimeout)
-}
-
-func (w *world) loadTarget(host string) string {
-	_, primary, canary := w.cd.GetServiceNames()
-	name := strings.SplitN(host, ".", 2)[0]
-	switch name {
-	case canary:
-		return "canary"
-	case primary:
-		return "primary"
-	}
-	return "apex" // the apex service, or a host the model splits by weight
 }
 
 // blockingFor is how long a bash hey task holds its webhook's answer in

@@ -131,7 +131,7 @@ func TestLoadToolsAreModelled(t *testing.T) {
 	cd := &v1beta1.Canary{}
 	cd.Name, cd.Namespace = "ledger", "bank"
 	cd.Spec.TargetRef = v1beta1.LocalObjectReference{APIVersion: "apps/v1", Kind: "Deployment", Name: "ledger"}
-	w := &world{cd: cd}
+	w := &world{cluster: cluster{cd: cd}}
 	cases := []struct {
 		cmd      string
 		blocking bool

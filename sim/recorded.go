@@ -23,7 +23,7 @@ func (w *world) loadRecording(ctx context.Context) error {
 		return nil
 	}
 	p, err := recording.Prepare(ctx, RecordingSpec(rec), recording.Mapping{Canary: rec.Canary, Primary: rec.Primary},
-		w.cd, w.provider, w.template)
+		w.cluster.cd, w.provider, w.cluster.template)
 	if err != nil {
 		return err
 	}

@@ -48,9 +48,9 @@ func (w *world) faultyReconcile(ctx context.Context, now time.Time) (*runner.Tic
 func (w *world) failedTick(ctx context.Context, n int, now time.Time, err error) reports.Tick {
 	row := reports.Tick{Tick: n, T: now.Sub(w.release).Seconds(), Metrics: []reports.Metric{}, Webhooks: []reports.Webhook{},
 		Reason: "the reconcile failed and is retried on the next tick: " + err.Error()}
-	if cd, gerr := w.canary(ctx); gerr == nil {
+	if cd, gerr := w.cluster.canary(ctx); gerr == nil {
 		row.Phase, row.FailedChecks, row.Iterations = string(cd.Status.Phase), cd.Status.FailedChecks, cd.Status.Iterations
-		if rt, rerr := w.router.Routes(ctx, cd); rerr == nil {
+		if rt, rerr := w.cluster.router.Routes(ctx, cd); rerr == nil {
 			row.CanaryWeight, row.PrimaryWeight, row.Mirrored = rt.Canary, rt.Primary, rt.Mirrored
 		}
 	}

@@ -5,7 +5,6 @@ package sim
 
 import (
 	"context"
-	"fmt"
 	"sync"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -49,19 +48,4 @@ func routerFor(provider string, c client.Client) runner.Router {
 		return r
 	}
 	return &meshRouter{}
-}
-
-// reconcileRoutes creates or syncs the routing objects before a tick, as
-// Flagger's mesh router does on every run.
-func (w *world) reconcileRoutes(ctx context.Context, cd *v1beta1.Canary) error {
-	r, ok := w.router.(interface {
-		Reconcile(context.Context, *v1beta1.Canary) error
-	})
-	if !ok || cd.Spec.Suspend {
-		return nil
-	}
-	if err := r.Reconcile(ctx, cd); err != nil {
-		return fmt.Errorf("reconciling the routes of canary %s: %w", w.key, err)
-	}
-	return nil
 }

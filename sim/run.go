@@ -13,8 +13,6 @@ import (
 	"sync"
 	"time"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-
 	"github.com/rehearse-dev/rehearse/engine"
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/engine/runner"
@@ -217,7 +215,7 @@ func (w *world) rehearse(ctx context.Context, r *reports.Run) error {
 	if err := w.initialize(ctx, start); err != nil {
 		return err
 	}
-	if err := w.setImage(ctx, w.sc.Release.To); err != nil {
+	if err := w.cluster.setImage(ctx, w.sc.Release.To); err != nil {
 		return err
 	}
 	err = w.ticks(ctx, r)
@@ -241,7 +239,7 @@ func (w *world) initialize(ctx context.Context, start time.Time) error {
 		}
 		last = t
 		if t.Decision.Status.Phase == v1beta1.CanaryPhaseInitialized {
-			w.notes = append(w.notes, w.copiesNote(ctx)...)
+			w.notes = append(w.notes, w.cluster.copiesNote(ctx)...)
 			return w.traffic.Advance(ctx, w.release)
 		}
 	}
@@ -257,16 +255,16 @@ func (w *world) reconcile(ctx context.Context, now time.Time) (*runner.Tick, err
 	if err := w.traffic.Advance(ctx, now); err != nil {
 		return nil, err
 	}
-	if err := w.deploys.Sync(ctx, now); err != nil {
+	if err := w.cluster.deploys.Sync(ctx, now); err != nil {
 		return nil, err
 	}
 	w.now = now
 	w.recv.setNow(now)
-	cd, err := w.canary(ctx)
+	cd, err := w.cluster.canary(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := w.reconcileRoutes(ctx, cd); err != nil {
+	if err := w.cluster.reconcileRoutes(ctx, cd); err != nil {
 		return nil, err
 	}
 	t, err := w.runner.Reconcile(ctx, cd, now)
@@ -275,7 +273,7 @@ func (w *world) reconcile(ctx context.Context, now time.Time) (*runner.Tick, err
 	}
 	// A Deployment controller reacts at once: rollouts the tick started
 	// (a scale-up, a promotion) begin now, not at the next look.
-	return t, w.deploys.Sync(ctx, now)
+	return t, w.cluster.deploys.Sync(ctx, now)
 }
 
 func changesWorkloads(t *runner.Tick) bool {
@@ -286,14 +284,6 @@ func changesWorkloads(t *runner.Tick) bool {
 		}
 	}
 	return false
-}
-
-func (w *world) canary(ctx context.Context) (*v1beta1.Canary, error) {
-	var cd v1beta1.Canary
-	if err := w.client.Get(ctx, w.key, &cd); err != nil {
-		return nil, fmt.Errorf("reading canary %s: %w", w.key, err)
-	}
-	return &cd, nil
 }
 
 // ticks runs the analysis ticks after the release.
@@ -342,7 +332,7 @@ func (w *world) tick(ctx context.Context, r *reports.Run, n int, now time.Time) 
 		r.Ticks = append(r.Ticks, w.failedTick(ctx, n, now, err))
 		return false, nil
 	}
-	row := record(n, now.Sub(w.release).Seconds(), w.cd, w.provider, t)
+	row := record(n, now.Sub(w.release).Seconds(), w.cluster.cd, w.provider, t)
 	row.Alerts = w.recv.alertsOf(t, w.release)
 	r.Ticks = append(r.Ticks, row)
 	for _, note := range w.traffic.AfterTick(ctx, n, now) {
@@ -398,7 +388,7 @@ func (w *world) events(ctx context.Context, now time.Time, n int) (deleted bool,
 	}
 	if w.sc.Scripted() {
 		if img := w.sc.ScriptAt(n).Revision; img != "" {
-			return false, w.setImage(ctx, img)
+			return false, w.cluster.setImage(ctx, img)
 		}
 	}
 	return false, nil
@@ -407,20 +397,13 @@ func (w *world) events(ctx context.Context, now time.Time, n int) (deleted bool,
 func (w *world) event(ctx context.Context, e scenarios.Event) (bool, error) {
 	switch e.Kind {
 	case scenarios.EventRevision:
-		return false, w.setImage(ctx, e.Revision)
+		return false, w.cluster.setImage(ctx, e.Revision)
 	case scenarios.EventPause, scenarios.EventResume:
-		return false, w.suspend(ctx, e.Kind == scenarios.EventPause)
+		return false, w.cluster.suspend(ctx, e.Kind == scenarios.EventPause)
 	case scenarios.EventConfig:
-		return false, w.setConfig(ctx, e.Config)
+		return false, w.cluster.setConfig(ctx, e.Config)
 	case scenarios.EventDelete:
-		cd, err := w.canary(ctx)
-		if err == nil {
-			err = w.client.Delete(ctx, cd)
-		}
-		if apierrors.IsNotFound(err) {
-			err = nil
-		}
-		return true, err
+		return true, w.cluster.deleteCanary(ctx)
 	}
 	return false, errors.New("unknown event kind " + string(e.Kind))
 }

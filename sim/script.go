@@ -73,8 +73,8 @@ func (w *world) scriptedWorkload(name string) (memory.Behaviour, bool) {
 	}
 	state := func(t scenarios.ScriptTick) scenarios.WorkloadState { return t.Canary }
 	switch name {
-	case w.cd.Spec.TargetRef.Name:
-	case w.cd.PrimaryName():
+	case w.cluster.cd.Spec.TargetRef.Name:
+	case w.cluster.cd.PrimaryName():
 		state = func(t scenarios.ScriptTick) scenarios.WorkloadState { return t.Primary }
 	default:
 		return memory.Behaviour{}, false

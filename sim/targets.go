@@ -4,9 +4,7 @@
 package sim
 
 import (
-	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -260,77 +258,5 @@ func (w *world) workloadOverride(name string, now time.Time) (memory.Behaviour, 
 	if w.sc.Scripted() {
 		return w.scriptedWorkload(name)
 	}
-	return w.faults.Workload(w.cd, name, now, w.interval)
-}
-
-// knativeRevision is the latest created revision of a Knative Service, for
-// the metric queries of the knative provider.
-func (w *world) knativeRevision(ns, name string) (string, error) {
-	var svc knativev1.Service
-	if err := w.client.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: name}, &svc); err != nil {
-		return "", err
-	}
-	return svc.Status.LatestCreatedRevisionName, nil
-}
-
-// copiesNote says what Flagger's initialization made beside the primary:
-// the -primary copy of the autoscaler and of each tracked config, which a
-// report cannot otherwise show.
-func (w *world) copiesNote(ctx context.Context) []string {
-	cd, err := w.canary(ctx)
-	if err != nil {
-		return nil
-	}
-	var made []string
-	if s := w.primaryScaler(ctx, cd); s != "" {
-		made = append(made, s)
-	}
-	configs := 0
-	if t := cd.Status.TrackedConfigs; t != nil {
-		for _, key := range slices.Sorted(maps.Keys(*t)) {
-			kind, name, _ := strings.Cut(key, "/")
-			made = append(made, map[string]string{"configmap": "ConfigMap", "secret": "Secret"}[kind]+" "+name+"-primary")
-			configs++
-		}
-	}
-	if len(made) == 0 {
-		return nil
-	}
-	note := "initialization created, beside " + cd.PrimaryName() + ": " + strings.Join(made, ", ")
-	if configs > 0 {
-		note += "; the primary's pods read the -primary configs, which every promotion copies again, and a change to a tracked config is a new revision"
-	}
-	return []string{note}
-}
-
-// primaryScaler describes the primary's autoscaler, if the Canary has one
-// and it exists.
-func (w *world) primaryScaler(ctx context.Context, cd *v1beta1.Canary) string {
-	ref := cd.Spec.AutoscalerRef
-	if ref == nil {
-		return ""
-	}
-	key := client.ObjectKey{Namespace: cd.Namespace, Name: ref.Name + "-primary"}
-	switch ref.Kind {
-	case "HorizontalPodAutoscaler":
-		var h autoscalingv2.HorizontalPodAutoscaler
-		if w.client.Get(ctx, key, &h) == nil {
-			return fmt.Sprintf("HorizontalPodAutoscaler %s (min %s, max %d, scaling %s %s)", h.Name, bound(h.Spec.MinReplicas), h.Spec.MaxReplicas,
-				h.Spec.ScaleTargetRef.Kind, h.Spec.ScaleTargetRef.Name)
-		}
-	case "ScaledObject":
-		var so kedav1alpha1.ScaledObject
-		if w.client.Get(ctx, key, &so) == nil && so.Spec.ScaleTargetRef != nil {
-			return fmt.Sprintf("KEDA ScaledObject %s (min %s, max %s, scaling %s)", so.Name, bound(so.Spec.MinReplicaCount),
-				bound(so.Spec.MaxReplicaCount), so.Spec.ScaleTargetRef.Name)
-		}
-	}
-	return ""
-}
-
-func bound(n *int32) string {
-	if n == nil {
-		return "default"
-	}
-	return fmt.Sprint(*n)
+	return w.faults.Workload(w.cluster.cd, name, now, w.interval)
 }

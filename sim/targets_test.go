@@ -41,7 +41,7 @@ func rehearsed(t *testing.T, file string) (*world, *reports.Run) {
 
 func fetch[T client.Object](t *testing.T, w *world, name string, obj T) T {
 	t.Helper()
-	if err := w.client.Get(context.Background(), client.ObjectKey{Namespace: w.cd.Namespace, Name: name}, obj); err != nil {
+	if err := w.cluster.client.Get(context.Background(), client.ObjectKey{Namespace: w.cluster.cd.Namespace, Name: name}, obj); err != nil {
 		t.Fatal(err)
 	}
 	return obj
@@ -103,7 +103,7 @@ func TestTrackedConfigPromotion(t *testing.T) {
 		t.Errorf("primary reads %s, %s and %s; want the tracked ones' -primary copies and the untracked one itself",
 			c.EnvFrom[0].ConfigMapRef.Name, c.Env[0].ValueFrom.SecretKeyRef.Name, spec.Volumes[0].ConfigMap.Name)
 	}
-	cd := fetch(t, w, "podinfo", w.cd.DeepCopy())
+	cd := fetch(t, w, "podinfo", w.cluster.cd.DeepCopy())
 	if tc := cd.Status.TrackedConfigs; tc == nil || len(*tc) != 2 || (*tc)["configmap/podinfo-config"] == "" || (*tc)["secret/podinfo-token"] == "" {
 		t.Errorf("status.trackedConfigs %v, want podinfo-config and podinfo-token", tc)
 	}

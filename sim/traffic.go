@@ -65,19 +65,19 @@ func (w *world) newTraffic(ctx context.Context, r *reports.Run, start time.Time)
 
 // realWorld is what real traffic needs of the world.
 func (w *world) realWorld(r *reports.Run) realtraffic.World {
-	return realtraffic.World{Canary: w.cd, Namespaces: []string{w.sc.Canary.Namespace, w.cd.Namespace},
+	return realtraffic.World{Canary: w.cluster.cd, Namespaces: []string{w.sc.Canary.Namespace, w.cluster.cd.Namespace},
 		Provider: w.provider, Release: w.release, Interval: w.interval, ScrapeEvery: w.scrapeEvery,
-		RPS: w.sc.Traffic.RPS, ABShare: abShare, MirrorShare: w.mirrorShare(),
+		RPS: w.sc.Traffic.RPS, ABShare: abShare, MirrorShare: w.cluster.mirrorShare(),
 		HTTP: w.http, Prom: w.prom, PromURL: w.promURL(), Hooks: w.recv.srv, Report: r,
 		Behaviour: w.behaviour,
-		Pods:      func(ctx context.Context) [2]*memory.Pods { return w.roles(ctx).pods },
-		Serving:   w.deploys.Serving,
-		Routes:    func(ctx context.Context) (engine.Routes, error) { return w.router.Routes(ctx, w.cd) },
+		Pods:      func(ctx context.Context) [2]*memory.Pods { return w.cluster.roles(ctx).pods },
+		Serving:   w.cluster.deploys.Serving,
+		Routes:    func(ctx context.Context) (engine.Routes, error) { return w.cluster.router.Routes(ctx, w.cluster.cd) },
 		LoadSpan:  heyDuration,
 		TaskNotes: (&taskNotes{}).of,
 		UseMetrics: func(c *http.Client) {
 			w.runner.Metrics = runner.SourceMetrics{Source: &metrics.Source{Provider: w.provider, MetricsServer: w.promURL(),
-				Client: c, Templates: w.template, Secrets: w.secret}}
+				Client: c, Templates: w.cluster.template, Secrets: w.cluster.secret}}
 		},
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/rehearse-dev/rehearse/engine"
@@ -47,17 +46,13 @@ const timeScale = 0.01
 type world struct {
 	settings // resolved once, read everywhere (w.provider, w.release, ...)
 	sc       *scenarios.Scenario
-	cd       *v1beta1.Canary // the Canary as the cluster holds it (namespace mapped)
 	backend  backend.Cluster
-	client   client.Client
-	deploys  *memory.Controller
-	router   runner.Router
+	cluster  cluster // the backend's objects, the Canary and the controllers playing them
 	runner   *runner.Runner
 	prom     *prom.Server
 	promBase string
 	recv     receivers // the webhook and alert receivers, and what was read of them
 	http     *http.Client
-	key      client.ObjectKey
 	closers  []func() error
 
 	traffic    trafficModel
@@ -78,7 +73,7 @@ type world struct {
 // build sets up the world a scenario describes, on backend b.
 func build(ctx context.Context, sc *scenarios.Scenario, set settings, b backend.Cluster, pool *promPool) (*world, error) {
 	cd := sc.Canary.DeepCopy()
-	w := &world{settings: set, sc: sc, cd: cd, backend: b, pool: pool,
+	w := &world{settings: set, sc: sc, backend: b, pool: pool,
 		http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}}
 	w.closers = append(w.closers, func() error { w.http.CloseIdleConnections(); return nil })
 	if err := w.setup(ctx, sc, cd); err != nil {
@@ -96,18 +91,15 @@ func (w *world) setup(ctx context.Context, sc *scenarios.Scenario, cd *v1beta1.C
 	if w.prom != nil {
 		w.metricAPI = metricapi.New(metricapi.NamesOf(cd), func() time.Time { return w.now })
 	}
-	c, err := w.backend.Load(ctx, objs)
+	c, err := openCluster(ctx, w.backend, objs, cd, w.provider, w.readiness, w.workloadOverride)
 	if err != nil {
 		return err
 	}
-	w.client, w.key = c, client.ObjectKeyFromObject(cd)
+	w.cluster = c
 	if err := w.loadRecording(ctx); err != nil {
 		return err
 	}
-	w.deploys = &memory.Controller{Client: w.client, Namespace: cd.Namespace, Behaviour: w.readiness,
-		Kind: controllerKind(cd), Override: w.workloadOverride}
 	w.faults = fault.New(sc.Faults, w.seed, epoch)
-	w.router = routerFor(w.provider, w.client)
 	w.runner = w.newRunner()
 	return nil
 }
@@ -206,6 +198,7 @@ func (w *world) objects(sc *scenarios.Scenario, cd *v1beta1.Canary) []client.Obj
 		}
 		objs = append(objs, t)
 	}
+	w.noteSilentAlerts(cd)
 	objs = w.alertProviders(objs, set)
 	for _, o := range objs {
 		o.SetNamespace(w.backend.Namespace(sc.Name, o.GetNamespace()))
@@ -270,7 +263,7 @@ func metadata(wh v1beta1.CanaryWebhook, key string) string {
 
 // newRunner wires the engine's runner to the world.
 func (w *world) newRunner() *runner.Runner {
-	r := &runner.Runner{Cluster: &kube.Cluster{Client: fault.Client(w.client, w.faults, func() time.Time { return w.now })}, Router: w.router,
+	r := &runner.Runner{Cluster: &kube.Cluster{Client: fault.Client(w.cluster.client, w.faults, func() time.Time { return w.now })}, Router: w.cluster.router,
 		Options: engine.Options{Provider: w.provider}}
 	if w.sc.Scripted() {
 		s := &script{sc: w.sc}
@@ -286,7 +279,7 @@ func (w *world) newRunner() *runner.Runner {
 	// answered by their stand-ins before it, whatever Prometheus's state.
 	c := &http.Client{Transport: w.metricAPI.Transport(w.promFaults().Transport(transport))}
 	r.Metrics = runner.SourceMetrics{Source: &metrics.Source{Provider: w.provider, MetricsServer: w.promURL(), Client: c,
-		Templates: w.template, Secrets: w.secret, AWSCredentials: rehearsalAWS, KnativeRevision: w.knativeRevision}}
+		Templates: w.cluster.template, Secrets: w.cluster.secret, AWSCredentials: rehearsalAWS, KnativeRevision: w.cluster.knativeRevision}}
 	r.Hooks = newWorldHooks(w, w.recv.urls)
 	r.Notifier = w.newNotifier()
 	return r
@@ -294,22 +287,6 @@ func (w *world) newRunner() *runner.Runner {
 
 // noSleep skips retry backoff: virtual time does not wait.
 func noSleep(ctx context.Context, _ time.Duration) error { return ctx.Err() }
-
-func (w *world) template(ns, name string) (*v1beta1.MetricTemplate, error) {
-	var t v1beta1.MetricTemplate
-	if err := w.client.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: name}, &t); err != nil {
-		return nil, fmt.Errorf("metric template %s/%s: %w", ns, name, err)
-	}
-	return &t, nil
-}
-
-func (w *world) secret(ns, name string) (map[string][]byte, error) {
-	var s corev1.Secret
-	if err := w.client.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: name}, &s); err != nil {
-		return nil, fmt.Errorf("secret %s/%s: %w", ns, name, err)
-	}
-	return s.Data, nil
-}
 
 // readiness is how the pods of an image behave at now, per the scenario.
 func (w *world) readiness(image string, now time.Time) memory.Behaviour {

@@ -1,0 +1,292 @@
+// This file is the world's cluster part: the backend's client, the Canary
+// as the cluster holds it, the workload controllers the world plays and
+// the router, with what the user does to the cluster during a run (a new
+// revision, a config change, a pause, a deletion).
+
+package sim
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	kedav1alpha1 "github.com/rehearse-dev/rehearse/engine/api/keda/v1alpha1"
+	knativev1 "github.com/rehearse-dev/rehearse/engine/api/knative/v1"
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+	"github.com/rehearse-dev/rehearse/engine/runner"
+	"github.com/rehearse-dev/rehearse/scenarios"
+	"github.com/rehearse-dev/rehearse/sim/backend"
+	"github.com/rehearse-dev/rehearse/sim/backend/memory"
+	"github.com/rehearse-dev/rehearse/sim/virtual/traffic"
+)
+
+// cluster owns what the rehearsal's cluster holds and plays: the client of
+// the backend the objects were loaded into, the Canary, the workload
+// controllers and the router. The engine reaches it through its own client,
+// which faults decorate (see newRunner); the world reads and changes it
+// through this one, undecorated.
+type cluster struct {
+	client  client.Client
+	key     client.ObjectKey
+	cd      *v1beta1.Canary // the Canary as the cluster holds it (namespace mapped)
+	deploys *memory.Controller
+	router  runner.Router
+}
+
+// openCluster loads the objects into backend b and plays the workload
+// controllers on them: pods behave as behaviour says of their image, unless
+// override says otherwise of their workload.
+func openCluster(ctx context.Context, b backend.Cluster, objs []client.Object, cd *v1beta1.Canary, provider string,
+	behaviour memory.Behaviours, override func(name string, now time.Time) (memory.Behaviour, bool)) (cluster, error) {
+	c, err := b.Load(ctx, objs)
+	if err != nil {
+		return cluster{}, err
+	}
+	return cluster{client: c, key: client.ObjectKeyFromObject(cd), cd: cd,
+		deploys: &memory.Controller{Client: c, Namespace: cd.Namespace, Behaviour: behaviour, Kind: controllerKind(cd), Override: override},
+		router:  routerFor(provider, c)}, nil
+}
+
+// canary reads the Canary as it stands.
+func (c *cluster) canary(ctx context.Context) (*v1beta1.Canary, error) {
+	var cd v1beta1.Canary
+	if err := c.client.Get(ctx, c.key, &cd); err != nil {
+		return nil, fmt.Errorf("reading canary %s: %w", c.key, err)
+	}
+	return &cd, nil
+}
+
+func (c *cluster) template(ns, name string) (*v1beta1.MetricTemplate, error) {
+	var t v1beta1.MetricTemplate
+	if err := c.client.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: name}, &t); err != nil {
+		return nil, fmt.Errorf("metric template %s/%s: %w", ns, name, err)
+	}
+	return &t, nil
+}
+
+func (c *cluster) secret(ns, name string) (map[string][]byte, error) {
+	var s corev1.Secret
+	if err := c.client.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: name}, &s); err != nil {
+		return nil, fmt.Errorf("secret %s/%s: %w", ns, name, err)
+	}
+	return s.Data, nil
+}
+
+// knativeRevision is the latest created revision of a Knative Service, for
+// the metric queries of the knative provider.
+func (c *cluster) knativeRevision(ns, name string) (string, error) {
+	var svc knativev1.Service
+	if err := c.client.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: name}, &svc); err != nil {
+		return "", err
+	}
+	return svc.Status.LatestCreatedRevisionName, nil
+}
+
+// roles reads both versions and the weights; a version that is missing
+// serves no traffic.
+func (c *cluster) roles(ctx context.Context) roles {
+	var rs roles
+	rs.pods[traffic.Primary], rs.pods[traffic.Canary], _ = c.deploys.Versions(ctx, c.cd)
+	var live v1beta1.Canary
+	if err := c.client.Get(ctx, c.key, &live); err == nil {
+		rs.routes, _ = c.router.Routes(ctx, &live)
+	}
+	return rs
+}
+
+// reconcileRoutes creates or syncs the routing objects before a tick, as
+// Flagger's mesh router does on every run.
+func (c *cluster) reconcileRoutes(ctx context.Context, cd *v1beta1.Canary) error {
+	r, ok := c.router.(interface {
+		Reconcile(context.Context, *v1beta1.Canary) error
+	})
+	if !ok || cd.Spec.Suspend {
+		return nil
+	}
+	if err := r.Reconcile(ctx, cd); err != nil {
+		return fmt.Errorf("reconciling the routes of canary %s: %w", c.key, err)
+	}
+	return nil
+}
+
+// mirrorShare is the share of the apex traffic a mirroring router copies
+// to the canary.
+func (c *cluster) mirrorShare() float64 {
+	if a := c.cd.GetAnalysis(); a != nil && a.MirrorWeight > 0 {
+		return float64(a.MirrorWeight) / 100
+	}
+	return 1
+}
+
+// loadTarget is the version a load test aimed at host reaches.
+func (c *cluster) loadTarget(host string) string {
+	_, primary, canary := c.cd.GetServiceNames()
+	name := strings.SplitN(host, ".", 2)[0]
+	switch name {
+	case canary:
+		return "canary"
+	case primary:
+		return "primary"
+	}
+	return "apex" // the apex service, or a host the model splits by weight
+}
+
+// setImage releases a new image of the target, as a user's `kubectl set
+// image` or a GitOps sync would.
+func (c *cluster) setImage(ctx context.Context, image string) error {
+	cd := c.cd
+	key := client.ObjectKey{Namespace: cd.Namespace, Name: cd.Spec.TargetRef.Name}
+	obj, containers := targetObject(cd.Spec.TargetRef.IsKnativeService(), cd.Spec.TargetRef.Kind)
+	if err := c.client.Get(ctx, key, obj); err != nil {
+		return fmt.Errorf("reading target %s: %w", key, err)
+	}
+	cs := containers()
+	if len(cs) == 0 {
+		return fmt.Errorf("target %s has no container to release %s into", key, image)
+	}
+	patch := client.MergeFrom(obj.DeepCopyObject().(client.Object))
+	cs[0].Image = image
+	if err := c.client.Patch(ctx, obj, patch); err != nil {
+		return fmt.Errorf("releasing %s into %s: %w", image, key, err)
+	}
+	return nil
+}
+
+// targetObject is an empty object of the target's kind, and a way to
+// reach its pod's containers once read.
+func targetObject(knative bool, kind string) (client.Object, func() []corev1.Container) {
+	switch {
+	case knative:
+		var k knativev1.Service
+		return &k, func() []corev1.Container { return k.Spec.Template.Spec.Containers }
+	case kind == "DaemonSet":
+		var d appsv1.DaemonSet
+		return &d, func() []corev1.Container { return d.Spec.Template.Spec.Containers }
+	}
+	var d appsv1.Deployment
+	return &d, func() []corev1.Container { return d.Spec.Template.Spec.Containers }
+}
+
+// setConfig replaces a ConfigMap's or a Secret's data, as a GitOps sync of
+// an edited one would.
+func (c *cluster) setConfig(ctx context.Context, change *scenarios.ConfigChange) error {
+	key := client.ObjectKey{Namespace: c.cd.Namespace, Name: change.Name}
+	var obj client.Object
+	if change.Kind == "Secret" {
+		var s corev1.Secret
+		if err := c.client.Get(ctx, key, &s); err != nil {
+			return fmt.Errorf("reading Secret %s: %w", key, err)
+		}
+		s.Data, s.StringData = nil, change.Data
+		obj = &s
+	} else {
+		var cm corev1.ConfigMap
+		if err := c.client.Get(ctx, key, &cm); err != nil {
+			return fmt.Errorf("reading ConfigMap %s: %w", key, err)
+		}
+		cm.Data = change.Data
+		obj = &cm
+	}
+	if err := c.client.Update(ctx, obj); err != nil {
+		return fmt.Errorf("changing the data of %s %s: %w", change.Kind, key, err)
+	}
+	return nil
+}
+
+// suspend sets the Canary's spec.suspend, as a user pausing a rollout would.
+func (c *cluster) suspend(ctx context.Context, on bool) error {
+	cd, err := c.canary(ctx)
+	if err != nil {
+		return err
+	}
+	patch := client.MergeFrom(cd.DeepCopy())
+	cd.Spec.Suspend = on
+	if err := c.client.Patch(ctx, cd, patch); err != nil {
+		return fmt.Errorf("setting suspend=%v on canary %s: %w", on, c.key, err)
+	}
+	return nil
+}
+
+// deleteCanary deletes the Canary, as a user would; one already gone is
+// no error.
+func (c *cluster) deleteCanary(ctx context.Context) error {
+	cd, err := c.canary(ctx)
+	if err == nil {
+		err = c.client.Delete(ctx, cd)
+	}
+	if apierrors.IsNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+// copiesNote says what Flagger's initialization made beside the primary:
+// the -primary copy of the autoscaler and of each tracked config, which a
+// report cannot otherwise show.
+func (c *cluster) copiesNote(ctx context.Context) []string {
+	cd, err := c.canary(ctx)
+	if err != nil {
+		return nil
+	}
+	var made []string
+	if s := c.primaryScaler(ctx, cd); s != "" {
+		made = append(made, s)
+	}
+	configs := 0
+	if t := cd.Status.TrackedConfigs; t != nil {
+		for _, key := range slices.Sorted(maps.Keys(*t)) {
+			kind, name, _ := strings.Cut(key, "/")
+			made = append(made, map[string]string{"configmap": "ConfigMap", "secret": "Secret"}[kind]+" "+name+"-primary")
+			configs++
+		}
+	}
+	if len(made) == 0 {
+		return nil
+	}
+	note := "initialization created, beside " + cd.PrimaryName() + ": " + strings.Join(made, ", ")
+	if configs > 0 {
+		note += "; the primary's pods read the -primary configs, which every promotion copies again, and a change to a tracked config is a new revision"
+	}
+	return []string{note}
+}
+
+// primaryScaler describes the primary's autoscaler, if the Canary has one
+// and it exists.
+func (c *cluster) primaryScaler(ctx context.Context, cd *v1beta1.Canary) string {
+	ref := cd.Spec.AutoscalerRef
+	if ref == nil {
+		return ""
+	}
+	key := client.ObjectKey{Namespace: cd.Namespace, Name: ref.Name + "-primary"}
+	switch ref.Kind {
+	case "HorizontalPodAutoscaler":
+		var h autoscalingv2.HorizontalPodAutoscaler
+		if c.client.Get(ctx, key, &h) == nil {
+			return fmt.Sprintf("HorizontalPodAutoscaler %s (min %s, max %d, scaling %s %s)", h.Name, bound(h.Spec.MinReplicas), h.Spec.MaxReplicas,
+				h.Spec.ScaleTargetRef.Kind, h.Spec.ScaleTargetRef.Name)
+		}
+	case "ScaledObject":
+		var so kedav1alpha1.ScaledObject
+		if c.client.Get(ctx, key, &so) == nil && so.Spec.ScaleTargetRef != nil {
+			return fmt.Sprintf("KEDA ScaledObject %s (min %s, max %s, scaling %s)", so.Name, bound(so.Spec.MinReplicaCount),
+				bound(so.Spec.MaxReplicaCount), so.Spec.ScaleTargetRef.Name)
+		}
+	}
+	return ""
+}
+
+func bound(n *int32) string {
+	if n == nil {
+		return "default"
+	}
+	return fmt.Sprint(*n)
+}

@@ -99,7 +99,7 @@ func lintBuilds(set *manifest.Set, opts lint.Options) []lint.Finding {
 	var out []lint.Finding
 	seen := map[lint.Finding]bool{}
 	for _, b := range set.Builds() {
-		for _, f := range lint.LintWith(b, opts) {
+		for _, f := range lint.Lint(b, opts) {
 			if file, line, ok := b.Place(f.Object, f.Field); ok && f.Field != "" {
 				f.File, f.Line = file, line
 			}

@@ -30,7 +30,7 @@ func BenchmarkLint(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, set := range sets {
-			Locate(Lint(set), contents)
+			Locate(Lint(set, Options{}), contents)
 		}
 	}
 }

@@ -12,11 +12,6 @@ import (
 	"github.com/rehearse-dev/rehearse/engine/manifest"
 )
 
-// Lint checks every Canary of a Set that loaded, and the references between
-// objects. Findings are sorted by file, line and rule. It reads nothing but
-// the Set; each finding's line is its object's until Locate refines it.
-func Lint(set *manifest.Set) []Finding { return LintWith(set, Options{}) }
-
 // Options are what lint cannot read from the manifests.
 type Options struct {
 	// ScrapeInterval is how often the user's Prometheus scrapes; 0 is
@@ -24,8 +19,11 @@ type Options struct {
 	ScrapeInterval time.Duration
 }
 
-// LintWith is Lint with what the user states about their installation.
-func LintWith(set *manifest.Set, opts Options) []Finding {
+// Lint checks every Canary of a Set that loaded, and the references between
+// objects, under what the user states about their installation. Findings
+// are sorted by file, line and rule. It reads nothing but the Set and opts;
+// each finding's line is its object's until Locate refines it.
+func Lint(set *manifest.Set, opts Options) []Finding {
 	if set == nil {
 		return nil
 	}

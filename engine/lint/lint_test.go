@@ -120,7 +120,7 @@ func check(t *testing.T, yaml string) []Finding {
 		}
 		return findings
 	}
-	return Locate(Lint(set), map[string][]byte{"canary.yaml": []byte(yaml)})
+	return Locate(Lint(set, Options{}), map[string][]byte{"canary.yaml": []byte(yaml)})
 }
 
 var ruleCases = []struct {
@@ -362,10 +362,10 @@ func TestScrapeIntervalStated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := withRule(LintWith(set, Options{}), RuleScrapeInterval); len(got) != 0 {
+	if got := withRule(Lint(set, Options{}), RuleScrapeInterval); len(got) != 0 {
 		t.Errorf("fired at the default 5s scrape: %+v", got)
 	}
-	got := withRule(LintWith(set, Options{ScrapeInterval: 15 * time.Second}), RuleScrapeInterval)
+	got := withRule(Lint(set, Options{ScrapeInterval: 15 * time.Second}), RuleScrapeInterval)
 	if len(got) != 1 || !strings.Contains(got[0].Message, "scrapes every 15s") || !strings.Contains(got[0].Message, "interval: 30s") {
 		t.Errorf("findings %+v, want one for a 15s scrape", got)
 	}
@@ -409,7 +409,7 @@ func TestKnownGoodManifests(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", f, err)
 			}
-			for _, finding := range Lint(set) {
+			for _, finding := range Lint(set, Options{}) {
 				if finding.Severity == SeverityError {
 					t.Errorf("%s: %+v", f, finding)
 				}
@@ -423,7 +423,7 @@ func TestLintSortsAndNamesTheObject(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := Lint(set)
+	got := Lint(set, Options{})
 	if len(got) < 2 {
 		t.Fatalf("want several findings, got %+v", got)
 	}
@@ -435,8 +435,8 @@ func TestLintSortsAndNamesTheObject(t *testing.T) {
 			t.Errorf("not sorted by rule: %s before %s", got[i-1].Rule, f.Rule)
 		}
 	}
-	if Lint(nil) != nil {
-		t.Error("Lint(nil) found something")
+	if Lint(nil, Options{}) != nil {
+		t.Error("Lint(nil, Options{}) found something")
 	}
 }
 

@@ -15,19 +15,9 @@ import (
 	sigsyaml "sigs.k8s.io/yaml"
 )
 
-// DecodeStrict decodes one YAML document into out, rejecting unknown fields,
+// Decode decodes the document strictly into out, rejecting unknown fields,
 // repeated keys and values of the wrong type. Each problem is an *Error
-// (several are returned as Errors) naming file, line and field; lineOffset
-// is added to lines inside doc.
-func DecodeStrict(file string, doc []byte, lineOffset int, out any) error {
-	d, err := ParseDoc(file, doc, lineOffset)
-	if err != nil {
-		return err
-	}
-	return d.Decode(out)
-}
-
-// Decode decodes the document strictly into out (see DecodeStrict). The
+// (several are returned as Errors) naming file, line and field. The
 // YAML-to-JSON step is the one kubectl uses, so values mean what they mean
 // to Kubernetes (yes/no/on/off are booleans).
 func (d *Doc) Decode(out any) error {

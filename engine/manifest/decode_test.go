@@ -96,7 +96,7 @@ func TestDecodeStrictPlacesErrors(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var out sample
-			err := DecodeStrict("f.yaml", []byte(tc.doc), 10, &out)
+			err := decodeStrict("f.yaml", []byte(tc.doc), 10, &out)
 			var got []string
 			var es Errors
 			var e *Error
@@ -115,10 +115,19 @@ func TestDecodeStrictPlacesErrors(t *testing.T) {
 	}
 }
 
+// decodeStrict parses doc and decodes it into out, as the loaders do.
+func decodeStrict(file string, doc []byte, lineOffset int, out any) error {
+	d, err := ParseDoc(file, doc, lineOffset)
+	if err != nil {
+		return err
+	}
+	return d.Decode(out)
+}
+
 func TestDecodeStrictAcceptsGoodInput(t *testing.T) {
 	var out sample
 	doc := "name: x\ncount: 2\nversions:\n  ghcr.io/x:1.0: {rate: 1.5, delay: 1s}\n"
-	if err := DecodeStrict("f.yaml", []byte(doc), 0, &out); err != nil {
+	if err := decodeStrict("f.yaml", []byte(doc), 0, &out); err != nil {
 		t.Fatal(err)
 	}
 	if out.Versions["ghcr.io/x:1.0"].Rate != 1.5 || out.Count != 2 {

@@ -14,6 +14,6 @@
 // each object on its own. Set.Validate adds the checks that need the whole
 // set, such as a templateRef naming a MetricTemplate that is not there.
 //
-// DecodeStrict and Doc are exported for other loaders (the scenario loader)
+// ParseDoc and Doc are exported for other loaders (the scenario loader)
 // that want the same strictness and the same file:line errors.
 package manifest

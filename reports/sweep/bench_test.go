@@ -40,7 +40,7 @@ func BenchmarkSummarizeSweep20x1000(b *testing.B) {
 func BenchmarkWriteSweepHTMLFixture(b *testing.B) {
 	res := sweepFixture()
 	for b.Loop() {
-		if err := WriteHTML(io.Discard, res); err != nil {
+		if err := (Options{}).WriteHTML(io.Discard, res); err != nil {
 			b.Fatal(err)
 		}
 	}

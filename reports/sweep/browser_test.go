@@ -30,7 +30,7 @@ func TestSweepPageInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	page := writeTempFile(t, dir, "sweep.html", golden.Render(t, func(w io.Writer) error { return WriteHTML(w, res) }))
+	page := writeTempFile(t, dir, "sweep.html", golden.Render(t, func(w io.Writer) error { return Options{}.WriteHTML(w, res) }))
 	dom, logs := runChromium(t, filepath.Join(dir, "profile-dom"), "--dump-dom", "file://"+page)
 	for _, c := range []struct {
 		what, marker string

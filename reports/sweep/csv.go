@@ -25,11 +25,6 @@ var sweepCSVColumns = []string{
 	"undecided", "errored",
 }
 
-// WriteCSV writes one row per combination with the default options.
-func WriteCSV(w io.Writer, res Result) error {
-	return Options{}.WriteCSV(w, res)
-}
-
 // WriteCSV writes one row per combination: index, one column per axis
 // (headed by its path), then sweepCSVColumns in that order.
 func (o Options) WriteCSV(w io.Writer, res Result) error {

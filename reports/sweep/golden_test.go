@@ -19,10 +19,10 @@ func TestGoldenSweepReports(t *testing.T) {
 		file  string
 		write func(io.Writer, Result) error
 	}{
-		{"sweep-table.txt", WriteTable},
-		{"sweep.csv", WriteCSV},
-		{"sweep.json", WriteJSON},
-		{"sweep.html", WriteHTML},
+		{"sweep-table.txt", Options{}.WriteTable},
+		{"sweep.csv", Options{}.WriteCSV},
+		{"sweep.json", Options{}.WriteJSON},
+		{"sweep.html", Options{}.WriteHTML},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -48,7 +48,7 @@ func TestSweepPageIsSelfContained(t *testing.T) {
 	res.Combinations[0].Settings[0].Value = `<script src="https://evil.example/x.js"></script>`
 	res.Axes[0].Values = []string{res.Combinations[0].Settings[0].Value, "3", "5"}
 	res.Scenarios[0] = `bad"><img src=x>`
-	page := string(golden.Render(t, func(w io.Writer) error { return WriteHTML(w, res) }))
+	page := string(golden.Render(t, func(w io.Writer) error { return Options{}.WriteHTML(w, res) }))
 	for _, tag := range htmlTag.FindAllString(page, -1) {
 		if loadingTag.MatchString(tag) {
 			t.Errorf("the sweep page has the tag %s: it must load and run nothing", tag)
@@ -83,7 +83,7 @@ func TestSweepWritersOnSparseResults(t *testing.T) {
 		{"only bad releases", onlyBad, "no-good-runs"},
 		{"every run failed", allFailed, "no-bad-runs"},
 	}
-	writers := []func(io.Writer, Result) error{WriteTable, WriteCSV, WriteJSON, WriteHTML}
+	writers := []func(io.Writer, Result) error{Options{}.WriteTable, Options{}.WriteCSV, Options{}.WriteJSON, Options{}.WriteHTML}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, write := range writers {

@@ -13,12 +13,6 @@ import (
 	"github.com/rehearse-dev/rehearse/reports/internal/text"
 )
 
-// WriteHTML writes the sweep as one self-contained page with the
-// default options.
-func WriteHTML(w io.Writer, res Result) error {
-	return Options{}.WriteHTML(w, res)
-}
-
 // WriteHTML writes one self-contained page (inline CSS and SVG, no script,
 // no font or file from elsewhere): the findings, a scatter of detection vs
 // false rollback, a dot plot of decision times, the table and the sweep's

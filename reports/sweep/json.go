@@ -20,12 +20,6 @@ type sweepDocument struct {
 	Result  Result  `json:"result"`
 }
 
-// WriteJSON writes the summary and the raw result with the default
-// options.
-func WriteJSON(w io.Writer, res Result) error {
-	return Options{}.WriteJSON(w, res)
-}
-
 // WriteJSON writes {"summary": ..., "result": ...}, indented, with samples
 // sorted by combination, scenario and seed and no null lists.
 func (o Options) WriteJSON(w io.Writer, res Result) error {

@@ -63,7 +63,7 @@ func TestMergeSweepsGivesTheWhole(t *testing.T) {
 func sweepJSON(t *testing.T, res Result) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	if err := WriteJSON(&b, res); err != nil {
+	if err := (Options{}).WriteJSON(&b, res); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
@@ -133,13 +133,13 @@ func TestReadSweepJSON(t *testing.T) {
 func TestWriteSweepAll(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
 	res := sweepFixture()
-	if err := WriteAll(dir, res); err != nil {
+	if err := (Options{}).WriteAll(dir, res); err != nil {
 		t.Fatal(err)
 	}
 	for name, write := range map[string]func(*bytes.Buffer) error{
-		"sweep.csv":  func(b *bytes.Buffer) error { return WriteCSV(b, res) },
-		"sweep.json": func(b *bytes.Buffer) error { return WriteJSON(b, res) },
-		"sweep.html": func(b *bytes.Buffer) error { return WriteHTML(b, res) },
+		"sweep.csv":  func(b *bytes.Buffer) error { return Options{}.WriteCSV(b, res) },
+		"sweep.json": func(b *bytes.Buffer) error { return Options{}.WriteJSON(b, res) },
+		"sweep.html": func(b *bytes.Buffer) error { return Options{}.WriteHTML(b, res) },
 	} {
 		got, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
@@ -156,7 +156,7 @@ func TestWriteSweepAll(t *testing.T) {
 	broken := sweepFixture()
 	broken.Samples[0].Combination = 99
 	empty := filepath.Join(t.TempDir(), "none")
-	if err := WriteAll(empty, broken); err == nil {
+	if err := (Options{}).WriteAll(empty, broken); err == nil {
 		t.Errorf("a damaged result should be refused")
 	}
 	if _, err := os.Stat(empty); !os.IsNotExist(err) {

@@ -14,14 +14,8 @@ import (
 	"github.com/rehearse-dev/rehearse/reports/internal/text"
 )
 
-// WriteTable writes the sweep for the terminal with the default
-// options: one aligned row per combination, then the findings.
-func WriteTable(w io.Writer, res Result) error {
-	return Options{}.WriteTable(w, res)
-}
-
-// WriteTable writes the sweep for the terminal under these options (the
-// function WriteTable uses the defaults).
+// WriteTable writes the sweep for the terminal under these options: one
+// aligned row per combination, then the findings.
 func (o Options) WriteTable(w io.Writer, res Result) error {
 	return o.write(w, res, "table", renderSweepTable)
 }

@@ -32,15 +32,10 @@ func (o Options) write(w io.Writer, res Result, what string, render sweepRendere
 	return nil
 }
 
-// WriteAll writes dir/sweep.csv, dir/sweep.json and dir/sweep.html
-// with the default options.
-func WriteAll(dir string, res Result) error {
-	return Options{}.WriteAll(dir, res)
-}
-
-// WriteAll writes every sweep report under dir, creating it as needed.
-// The statistics are computed once, and all three files are rendered
-// before the first is written, so a bad result leaves no folder behind.
+// WriteAll writes every sweep report (sweep.csv, sweep.json, sweep.html)
+// under dir, creating it as needed. The statistics are computed once, and
+// all three files are rendered before the first is written, so a bad
+// result leaves no folder behind.
 func (o Options) WriteAll(dir string, res Result) error {
 	sum, err := Summarize(res, o)
 	if err != nil {

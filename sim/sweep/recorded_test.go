@@ -61,7 +61,7 @@ func TestSweepOverRecordings(t *testing.T) {
 		}
 	}
 	var page strings.Builder
-	if err := sweepreport.WriteHTML(&page, *res); err != nil {
+	if err := (sweepreport.Options{}).WriteHTML(&page, *res); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"podinfo-incident", "bad release: should be rolled back", "podinfo-good-release", "good release: should be promoted"} {

@@ -99,9 +99,6 @@ func (s *Server) Served() Totals {
 	return Totals{Requests: s.requests.Load(), Errors: s.errors.Load()}
 }
 
-// inFlight is the number of requests being answered.
-func (s *Server) inFlight() int64 { return s.active.Load() }
-
 // Close ends every request in flight (their sleeps are cut short) and
 // stops listening.
 func (s *Server) Close() error {

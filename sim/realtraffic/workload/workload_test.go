@@ -242,7 +242,7 @@ func TestCloseCutsRequestsShort(t *testing.T) {
 		}
 		done <- err
 	}()
-	for s.inFlight() == 0 {
+	for s.active.Load() == 0 { // a request is being answered
 		time.Sleep(time.Millisecond)
 	}
 	if err := s.Close(); err != nil {

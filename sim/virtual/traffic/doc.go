@@ -10,16 +10,16 @@
 // a real Prometheus would scrape.
 //
 // Latency is log-normal, fitted to the P50 and P99 asked for, over one fixed
-// bucket layout (see BucketsMillis). Prometheus' histogram_quantile
+// bucket layout (bucketsMillis, latency.go). Prometheus' histogram_quantile
 // interpolates linearly inside a bucket, which on 39 buckets would miss a
 // narrow distribution's P99 by up to 16%; so the two bucket boundaries around
 // the P99 are set on the straight line that makes the interpolation return
 // the P99 exactly. Every other boundary, the _sum and the _count follow the
 // log-normal.
 //
-// The series a Canary's own queries read follow the same traffic. PlanQuery
-// (plan.go) is a pure planner: it parses a rendered query with Prometheus's
-// parser and turns each selector into a Plan, or an *Unmappable saying why
+// The series a Canary's own queries read follow the same traffic. Selectors
+// parses a rendered query with Prometheus's parser, and planSelectors
+// (plan.go), a pure planner, turns each selector into a Plan, or an *Unmappable saying why
 // it cannot: a counter, latency histogram or latency gauge (classify.go),
 // labelled for the version its matchers select (roles.go, variants.go) and
 // split into good answers and errors as its matchers split them.

@@ -20,9 +20,6 @@ var bucketsMillis = [...]float64{
 	400, 500, 630, 800, 1000, 1250, 1600, 2000, 2500, 3150, 4000, 5000, 6300, 8000, 10000, 12500,
 }
 
-// BucketsMillis returns the finite bucket boundaries, in milliseconds.
-func BucketsMillis() []float64 { return append([]float64(nil), bucketsMillis[:]...) }
-
 const (
 	nBuckets = len(bucketsMillis)
 	// z99 is the standard normal quantile at 0.99.

@@ -12,8 +12,6 @@ import (
 
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
-
-	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 )
 
 // Plan is one set of series a query reads, for one version: what kind of
@@ -56,19 +54,6 @@ const maxVariants = 16
 const defaultQuantile = 0.99
 
 var promqlParser = parser.NewParser(parser.Options{})
-
-// PlanQuery plans the series a rendered PromQL query reads, for the
-// Canary's workload as m names it (see metrics.NewModel) and its target
-// kind. It is pure: the same query and model give the same plans, every
-// version's, in order. It returns an *Unmappable error when a selector
-// reads a series the traffic model cannot stand for.
-func PlanQuery(query string, m v1beta1.MetricTemplateModel, targetKind string) ([]Plan, error) {
-	sels, err := Selectors(query)
-	if err != nil {
-		return nil, err
-	}
-	return planSelectors(sels, namesOf(m, targetKind))
-}
 
 // Selector is one vector selector of a query, and whether it is counted
 // (read under rate, irate or increase).

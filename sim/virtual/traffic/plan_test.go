@@ -39,6 +39,17 @@ func describePlan(p Plan) string {
 	return s
 }
 
+// planQuery plans the series a rendered PromQL query reads, for the
+// Canary's workload as m names it and its target kind, as Synthesize does
+// for each query.
+func planQuery(query string, m v1beta1.MetricTemplateModel, targetKind string) ([]Plan, error) {
+	sels, err := Selectors(query)
+	if err != nil {
+		return nil, err
+	}
+	return planSelectors(sels, namesOf(m, targetKind))
+}
+
 // TestPlanQuery: each literal query's selectors become the series of the
 // version they select, with the answers and latency they read.
 func TestPlanQuery(t *testing.T) {
@@ -110,7 +121,7 @@ func TestPlanQuery(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			plans, err := PlanQuery(c.query, planModel, cmpOr(c.kind, "Deployment"))
+			plans, err := planQuery(c.query, planModel, cmpOr(c.kind, "Deployment"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -140,7 +151,7 @@ func TestPlanQueryUnmappable(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := PlanQuery(c.query, planModel, "Deployment")
+			_, err := planQuery(c.query, planModel, "Deployment")
 			var u *Unmappable
 			if !errors.As(err, &u) {
 				t.Fatalf("error %v, want *Unmappable", err)

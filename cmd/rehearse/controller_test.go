@@ -154,7 +154,8 @@ func waitReady(ctx context.Context, url string, done <-chan error) error {
 // TestControllerPortInUse: a probe or metrics port another process holds is
 // the machine's problem, not a bad flag: exit 3, naming the address. The
 // probe port is bound before any connection is tried; the metrics port only
-// once the manager starts, so that case needs envtest.
+// once the manager starts, so that case needs envtest. Each runs the built
+// binary: controller-runtime allows one controller of a name per process.
 func TestControllerPortInUse(t *testing.T) {
 	held, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -173,14 +174,10 @@ func TestControllerPortInUse(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-			defer cancel()
-			var stderr lockedBuffer
-			err := controllerCommand(ctx, []string{"--kubeconfig", c.kubeconfig(t), "--metrics-bind-address", c.metrics,
-				"--health-probe-bind-address", c.probe, "--namespace", "default"}, &bytes.Buffer{}, &stderr)
-			var out bytes.Buffer
-			if code := exitCode(err, &out); code != exit.CodeEnvironment || !strings.Contains(out.String(), addr) {
-				t.Errorf("exit %d, want %d naming %s; err: %v\nstderr:\n%s", code, exit.CodeEnvironment, addr, err, stderr.String())
+			code, _, stderr := runBinaryEnv(t, nil, nil, "controller", "--kubeconfig", c.kubeconfig(t),
+				"--metrics-bind-address", c.metrics, "--health-probe-bind-address", c.probe, "--namespace", "default")
+			if code != exit.CodeEnvironment || !strings.Contains(stderr, addr+": bind: address already in use") {
+				t.Errorf("exit %d, want %d naming %s in use\nstderr:\n%s", code, exit.CodeEnvironment, addr, stderr)
 			}
 		})
 	}

@@ -107,15 +107,24 @@ func unanswered(m v1beta1.CanaryMetric, check MetricCheck, a Answer) (Verdict, b
 	return Verdict{}, false
 }
 
-// bounds returns the value and the bounds it is compared with.
-func bounds(m v1beta1.CanaryMetric, check MetricCheck, val float64) (v float64, lo, hi *float64) {
+// Thresholds are the bounds a metric is held to (nil where it has none):
+// its thresholdRange, else the deprecated threshold, a minimum for the
+// success rate and a maximum for everything else. Reports and backtests
+// show them as Assess applies them.
+func Thresholds(m v1beta1.CanaryMetric, check MetricCheck) (lo, hi *float64) {
 	if r := m.ThresholdRange; r != nil {
-		lo, hi = r.Min, r.Max
-	} else if check == CheckSuccessRate {
-		lo = &m.Threshold
-	} else {
-		hi = &m.Threshold
+		return r.Min, r.Max
 	}
+	if check == CheckSuccessRate {
+		return &m.Threshold, nil
+	}
+	return nil, &m.Threshold
+}
+
+// bounds returns the value and the bounds it is compared with: whole
+// milliseconds for request-duration.
+func bounds(m v1beta1.CanaryMetric, check MetricCheck, val float64) (v float64, lo, hi *float64) {
+	lo, hi = Thresholds(m, check)
 	if check != CheckDuration {
 		return val, lo, hi
 	}

@@ -7,9 +7,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -30,7 +32,7 @@ func limitScenario(fields map[string]string) []byte {
 	}
 	var b strings.Builder
 	b.WriteString(limitHeader)
-	for _, k := range sortedKeys(spec) {
+	for _, k := range slices.Sorted(maps.Keys(spec)) {
 		fmt.Fprintf(&b, "  %s: %s\n", k, spec[k])
 	}
 	return []byte(b.String())

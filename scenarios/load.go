@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/rehearse-dev/rehearse/engine/manifest"
@@ -195,14 +194,4 @@ func checkKind(d *manifest.Doc) error {
 		return d.Errorf("apiVersion", "%v is not a scenario version this rehearse reads: use apiVersion: %s", tm.APIVersion, APIVersion)
 	}
 	return nil
-}
-
-// sortedKeys gives map keys in a fixed order, so errors and outputs are deterministic.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

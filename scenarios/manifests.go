@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -138,15 +139,15 @@ func (c *converter) againstCanary(s *Scenario) {
 	}
 	hooks, metrics := canaryNames(s.Canary)
 	c.faultHooks(s)
-	for _, name := range sortedKeys(s.Webhooks) {
+	for _, name := range slices.Sorted(maps.Keys(s.Webhooks)) {
 		c.named(keyPath("spec.webhooks", name), "webhook", name, hooks, s.Canary)
 	}
 	for i, t := range s.Script {
 		path := indexPath("spec.script", i)
-		for _, name := range sortedKeys(t.Webhooks) {
+		for _, name := range slices.Sorted(maps.Keys(t.Webhooks)) {
 			c.named(keyPath(path+".webhooks", name), "webhook", name, hooks, s.Canary)
 		}
-		for _, name := range sortedKeys(t.Metrics) {
+		for _, name := range slices.Sorted(maps.Keys(t.Metrics)) {
 			c.named(keyPath(path+".metrics", name), "metric", name, metrics, s.Canary)
 		}
 	}
@@ -205,7 +206,7 @@ func unreferenced(s *Scenario) []string {
 		used[e.Revision] = true
 	}
 	var out []string
-	for _, image := range sortedKeys(s.Versions) {
+	for _, image := range slices.Sorted(maps.Keys(s.Versions)) {
 		if !used[image] {
 			out = append(out, image)
 		}

@@ -6,6 +6,7 @@ package scenarios
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -37,11 +38,11 @@ func (c *converter) scriptTick(path string, r rawScriptTick) ScriptTick {
 		c.errorf(path+".tick", "%d is not a tick: ticks count from 1, the first reconcile after the release", r.Tick)
 	}
 	t.Metrics = make(map[string]MetricAnswer, len(r.Metrics))
-	for _, name := range sortedKeys(r.Metrics) {
+	for _, name := range slices.Sorted(maps.Keys(r.Metrics)) {
 		t.Metrics[name] = c.metricAnswer(keyPath(path+".metrics", name), r.Metrics[name])
 	}
 	t.Webhooks = make(map[string]HookAnswer, len(r.Webhooks))
-	for _, name := range sortedKeys(r.Webhooks) {
+	for _, name := range slices.Sorted(maps.Keys(r.Webhooks)) {
 		t.Webhooks[name] = c.scriptHookAnswer(keyPath(path+".webhooks", name), r.Webhooks[name])
 	}
 	return t
@@ -133,7 +134,7 @@ func (c *converter) fields(path string, raw json.RawMessage, known ...string) (m
 		return nil, false
 	}
 	ok = true
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if !slices.Contains(known, k) {
 			c.errorf(keyPath(path, k), "unknown field%s", suggestOr(k, known))
 			ok = false

@@ -5,6 +5,8 @@ package scenarios
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/prometheus/prometheus/promql/parser"
@@ -12,7 +14,7 @@ import (
 
 func (c *converter) versions(raw map[string]rawVersion) map[string]*Version {
 	out := make(map[string]*Version, len(raw))
-	for _, image := range sortedKeys(raw) {
+	for _, image := range slices.Sorted(maps.Keys(raw)) {
 		out[image] = c.version(keyPath("spec.versions", image), image, raw[image])
 	}
 	return out
@@ -191,7 +193,7 @@ func (c *converter) oneSeries(path string, r rawSeries) Series {
 
 func (c *converter) webhooks(raw map[string]rawWebhook) map[string]*Webhook {
 	out := make(map[string]*Webhook, len(raw))
-	for _, name := range sortedKeys(raw) {
+	for _, name := range slices.Sorted(maps.Keys(raw)) {
 		out[name] = c.webhook(keyPath("spec.webhooks", name), name, raw[name])
 	}
 	return out

@@ -39,7 +39,7 @@ func record(n int, t float64, cd *v1beta1.Canary, provider string, tk *runner.Ti
 func metricRow(cd *v1beta1.Canary, c engine.Check) reports.Metric {
 	m := cd.GetAnalysis().Metrics[c.Question.Index]
 	row := reports.Metric{Name: m.Name, Passed: c.Passed, Query: c.Answer.Query, Error: c.Answer.Err}
-	row.Min, row.Max = thresholds(m, c.Question.Check)
+	row.Min, row.Max = engine.Thresholds(m, c.Question.Check)
 	switch {
 	case c.Question.Check == engine.CheckUnusable:
 		row.Error = "no builtin name, templateRef or query"
@@ -50,19 +50,6 @@ func metricRow(cd *v1beta1.Canary, c engine.Check) reports.Metric {
 		row.Value = &v
 	}
 	return row
-}
-
-// thresholds are the bounds a metric is held to, the deprecated threshold
-// included (a minimum for the success rate, a maximum otherwise).
-func thresholds(m v1beta1.CanaryMetric, check engine.MetricCheck) (lo, hi *float64) {
-	if r := m.ThresholdRange; r != nil {
-		return r.Min, r.Max
-	}
-	t := m.Threshold
-	if check == engine.CheckSuccessRate {
-		return &t, nil
-	}
-	return nil, &t
 }
 
 func hookRow(c engine.Check) reports.Webhook {

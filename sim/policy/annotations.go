@@ -6,6 +6,7 @@ package policy
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -40,7 +41,7 @@ type annotationError struct {
 func readOverrides(cd *v1beta1.Canary) (overrides, []annotationError) {
 	o := overrides{skip: map[string]bool{}, expect: map[string]v1beta1.CanaryPhase{}}
 	var errs []annotationError
-	for _, key := range sortedKeys(cd.Annotations) {
+	for _, key := range slices.Sorted(maps.Keys(cd.Annotations)) {
 		if !strings.HasPrefix(key, AnnotationPrefix) {
 			continue
 		}
@@ -118,7 +119,7 @@ func outcomeNamed(s string) (v1beta1.CanaryPhase, bool) {
 // conflicts reports a policy both skipped and given an expectation.
 func (o *overrides) conflicts() []annotationError {
 	var errs []annotationError
-	for _, name := range sortedKeys(o.expect) {
+	for _, name := range slices.Sorted(maps.Keys(o.expect)) {
 		if o.skip[name] {
 			errs = append(errs, annotationError{AnnotationExpectPrefix + name,
 				fmt.Sprintf("%s is also listed in %s: remove one of the two", name, AnnotationSkip)})

@@ -4,6 +4,8 @@
 package policy
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -76,7 +78,7 @@ const (
 func loadSet(t *testing.T, files map[string]string) *manifest.Set {
 	t.Helper()
 	set := &manifest.Set{}
-	for _, name := range sortedKeys(files) {
+	for _, name := range slices.Sorted(maps.Keys(files)) {
 		one, err := manifest.Parse(name, []byte(files[name]))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)

@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
@@ -112,13 +111,4 @@ func (s *subject) metrics() []v1beta1.CanaryMetric {
 		return a.Metrics
 	}
 	return nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -81,7 +81,7 @@ func QueriesOf(cd *v1beta1.Canary, meshProvider string, templates Templates) ([]
 
 func queryOf(cd *v1beta1.Canary, m v1beta1.CanaryMetric, check engine.MetricCheck, provider string, templates Templates) (Query, bool, error) {
 	q := Query{Metric: m.Name, Check: check, Provider: provider}
-	q.Min, q.Max = bounds(m, check)
+	q.Min, q.Max = engine.Thresholds(m, check)
 	var err error
 	switch check {
 	case engine.CheckSuccessRate, engine.CheckDuration:
@@ -110,19 +110,6 @@ func templateQuery(cd *v1beta1.Canary, m v1beta1.CanaryMetric, templates Templat
 			ns, tpl.Name, t)
 	}
 	return metrics.Render(tpl.Spec.Query, metrics.NewModel(cd, m.Interval, m.TemplateVariables))
-}
-
-// bounds are the metric's thresholds, the deprecated threshold being a
-// minimum for the success rate and a maximum otherwise.
-func bounds(m v1beta1.CanaryMetric, check engine.MetricCheck) (lo, hi *float64) {
-	if r := m.ThresholdRange; r != nil {
-		return r.Min, r.Max
-	}
-	t := m.Threshold
-	if check == engine.CheckSuccessRate {
-		return &t, nil
-	}
-	return nil, &t
 }
 
 // parse finds the query's selectors and how far back it reads.

@@ -5,6 +5,7 @@
 package recording
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"time"
@@ -85,8 +86,8 @@ func (m *Mapped) Trim(from, to time.Time) {
 	lo, hi := from.UnixMilli(), to.UnixMilli()
 	series, roles := m.Series[:0], m.Roles[:0]
 	for i, s := range m.Series {
-		a, _ := slices.BinarySearchFunc(s.Samples, lo, func(x Sample, t int64) int { return cmpInt(x.T, t) })
-		b, found := slices.BinarySearchFunc(s.Samples, hi, func(x Sample, t int64) int { return cmpInt(x.T, t) })
+		a, _ := slices.BinarySearchFunc(s.Samples, lo, func(x Sample, t int64) int { return cmp.Compare(x.T, t) })
+		b, found := slices.BinarySearchFunc(s.Samples, hi, func(x Sample, t int64) int { return cmp.Compare(x.T, t) })
 		if found {
 			b++
 		}
@@ -96,14 +97,4 @@ func (m *Mapped) Trim(from, to time.Time) {
 		}
 	}
 	m.Series, m.Roles = series, roles
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

@@ -5,6 +5,7 @@
 package load
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -65,7 +66,7 @@ func parseCSV(out string, started []time.Time) (Result, error) {
 	if err != nil || len(rows) == 0 || len(started) == 0 {
 		return res, err
 	}
-	slices.SortFunc(rows, func(a, b csvRow) int { return compareFloat(a.offset, b.offset) })
+	slices.SortFunc(rows, func(a, b csvRow) int { return cmp.Compare(a.offset, b.offset) })
 	base := started[0].Add(-seconds(rows[0].offset))
 	i, spare := 0, len(started)-len(rows) // spare: the requests with no answer
 	for _, r := range rows {
@@ -124,16 +125,6 @@ func csvRows(out string) ([]csvRow, error) {
 		rows = append(rows, csvRow{off, lat, code})
 	}
 	return rows, nil
-}
-
-func compareFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }

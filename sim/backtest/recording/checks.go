@@ -14,6 +14,8 @@ import (
 
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
+
+	"github.com/rehearse-dev/rehearse/sim/virtual/traffic"
 )
 
 // mixedRatio is how far two scrape intervals may differ before a
@@ -75,7 +77,7 @@ func matching(m *Mapped, vs *parser.VectorSelector) []int {
 // explainMissing says which matcher of a selector the recording's series
 // of that metric fail, and what values they have instead.
 func explainMissing(m *Mapped, vs *parser.VectorSelector) string {
-	name := selectorName(vs)
+	name := traffic.SelectorName(vs)
 	var same []labels.Labels
 	for _, s := range m.Series {
 		if name == "" || s.Labels.Get(labels.MetricName) == name {

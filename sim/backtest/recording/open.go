@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/prometheus/prometheus/model/labels"
+
+	"github.com/rehearse-dev/rehearse/sim/virtual/traffic"
 )
 
 // Spec says where a recording is and which part of it to read.
@@ -99,7 +101,7 @@ func WantedBy(qs []Query, m Mapping) []string {
 	}
 	for _, q := range qs {
 		for _, vs := range q.Selectors {
-			name := selectorName(vs)
+			name := traffic.SelectorName(vs)
 			for _, role := range [][]*labels.Matcher{m.Canary, m.Primary} {
 				if name != "" && len(role) > 0 {
 					add(selectorText(name, role))

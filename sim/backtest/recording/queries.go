@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/rehearse-dev/rehearse/engine"
@@ -132,17 +131,4 @@ func (q *Query) parse() error {
 	})
 	q.Lookback = longest + lookbackDelta
 	return nil
-}
-
-// selectorName is a selector's metric name, or "" when it has none.
-func selectorName(vs *parser.VectorSelector) string {
-	if vs.Name != "" {
-		return vs.Name
-	}
-	for _, m := range vs.LabelMatchers {
-		if m.Name == labels.MetricName && m.Type == labels.MatchEqual {
-			return m.Value
-		}
-	}
-	return ""
 }

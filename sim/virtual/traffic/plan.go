@@ -72,14 +72,16 @@ func Selectors(query string) ([]Selector, error) {
 	var out []Selector
 	parser.Inspect(expr, func(n parser.Node, path []parser.Node) error {
 		if vs, ok := n.(*parser.VectorSelector); ok {
-			out = append(out, Selector{VectorSelector: vs, Name: metricName(vs), counted: underCounterFunc(path)})
+			out = append(out, Selector{VectorSelector: vs, Name: SelectorName(vs), counted: underCounterFunc(path)})
 		}
 		return nil
 	})
 	return out, nil
 }
 
-func metricName(vs *parser.VectorSelector) string {
+// SelectorName is the metric name a selector fixes, by name or by an
+// equality matcher on __name__; "" when it fixes none.
+func SelectorName(vs *parser.VectorSelector) string {
 	if vs.Name != "" {
 		return vs.Name
 	}

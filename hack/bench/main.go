@@ -262,6 +262,8 @@ func sweeps(t *table, c config, tmp string) error {
 	}
 	n := 24 * c.seeds
 	t.add(row{what: fmt.Sprintf("sweep of %d rehearsals, wall", n), value: small.wall, unit: "s", goal: 5 * time.Second})
+	t.add(row{what: fmt.Sprintf("sweep of %d, CPU per rehearsal (process start included)", n), value: small.cpu / time.Duration(n),
+		unit: "ms", vsFlagger: true, goal: 1500 * time.Microsecond})
 	t.add(row{what: fmt.Sprintf("sweep of %d, cores busy (CPU ÷ wall)", n), ratio: float64(small.cpu) / float64(small.wall),
 		goalRatio: float64(runtime.NumCPU()), higherIsBetter: true})
 	t.add(row{what: fmt.Sprintf("sweep of %d, peak memory", n), mib: small.peakMiB})

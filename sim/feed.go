@@ -63,7 +63,7 @@ func (w *world) newFeeder(seed int64, start time.Time) (*feeder, error) {
 		builtin = append(builtin, g.Series()...)
 	}
 	queries := traffic.CanaryQueries(cd, w.cluster.template)
-	w.prom.SetRetention(retentionFor(cd, queries))
+	w.metrics.prom.SetRetention(retentionFor(cd, queries))
 	f.synth = traffic.Synthesize(queries, model, cd.Spec.TargetRef.Kind, traffic.Sources{Builtin: builtin, Given: w.givenSeries()})
 	read, ok := prom.Reads(checkQueries(cd, provider, queries))
 	for _, g := range f.gens {
@@ -198,7 +198,7 @@ func (w *world) feed(ctx context.Context, until time.Time) error {
 		w.feeder.at = t
 	}
 	w.loads = running(w.loads, w.feeder.at)
-	return w.prom.Commit()
+	return w.metrics.prom.Commit()
 }
 
 // running drops the load tests that ended a scrape ago or more, as of the
@@ -225,20 +225,20 @@ func (w *world) scrape(rs roles, t time.Time) error {
 			rps[role] = 0
 		}
 		ivs[role] = w.served(d, rps[role], t)
-		w.metricAPI.Observe(role, w.feeder.at, t, ivs[role])
+		w.metrics.api.Observe(role, w.feeder.at, t, ivs[role])
 		if role == traffic.Canary && t.After(w.release) {
 			w.feeder.exposure.CanaryRequests += ivs[role].Requests
 			w.feeder.exposure.CanaryErrors += ivs[role].Errors
 		}
 	}
 	if w.feeder.revisions != nil {
-		return w.feeder.revisions.emit(w.prom, rs.pods, ivs, t, w.faults.StaleCanary())
+		return w.feeder.revisions.emit(w.metrics.prom, rs.pods, ivs, t, w.faults.StaleCanary())
 	}
 	for _, role := range []traffic.Role{traffic.Primary, traffic.Canary} {
 		if role == traffic.Canary && w.faults.StaleCanary() {
 			continue // served, but its scrape target is gone: no samples
 		}
-		if err := w.feeder.gens[role].Emit(w.prom, t.UnixMilli(), ivs[role]); err != nil {
+		if err := w.feeder.gens[role].Emit(w.metrics.prom, t.UnixMilli(), ivs[role]); err != nil {
 			return fmt.Errorf("writing samples: %w", err)
 		}
 	}

@@ -22,9 +22,9 @@ import (
 // query the stand-in cannot answer from the traffic model: its checks found
 // no data, and the report must say that this is the rehearsal's limit, not
 // the policy's.
-func (w *world) providerNotes() []string {
-	a := w.cluster.cd.GetAnalysis()
-	if a == nil || w.metricAPI == nil {
+func (m *metricServers) providerNotes(cd *v1beta1.Canary, templates func(ns, name string) (*v1beta1.MetricTemplate, error)) []string {
+	a := cd.GetAnalysis()
+	if a == nil || m.api == nil {
 		return nil
 	}
 	var notes []string
@@ -32,16 +32,16 @@ func (w *world) providerNotes() []string {
 		if m.TemplateRef == nil {
 			continue
 		}
-		ns := cmp.Or(m.TemplateRef.Namespace, w.cluster.cd.Namespace)
-		tpl, err := w.cluster.template(ns, m.TemplateRef.Name)
+		ns := cmp.Or(m.TemplateRef.Namespace, cd.Namespace)
+		tpl, err := templates(ns, m.TemplateRef.Name)
 		if err != nil || !metricapi.Serves(tpl.Spec.Provider.Type) {
 			continue
 		}
-		q, err := metrics.Render(tpl.Spec.Query, metrics.NewModel(w.cluster.cd, m.Interval, m.TemplateVariables))
+		q, err := metrics.Render(tpl.Spec.Query, metrics.NewModel(cd, m.Interval, m.TemplateVariables))
 		if err != nil {
 			continue // the checks report the render error
 		}
-		if err := metricapi.Check(tpl.Spec.Provider.Type, q, metricapi.NamesOf(w.cluster.cd)); metricapi.IsUnmapped(err) {
+		if err := metricapi.Check(tpl.Spec.Provider.Type, q, metricapi.NamesOf(cd)); metricapi.IsUnmapped(err) {
 			notes = append(notes, fmt.Sprintf("%s for metric `%s` (MetricTemplate %s): its checks find no data and are not rehearsable; rewrite the query or leave the metric out",
 				metricapi.NoteFor(tpl.Spec.Provider.Type, q, err), m.Name, m.TemplateRef.Name))
 		}

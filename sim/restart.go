@@ -22,7 +22,7 @@ var errKilled = errors.New("the controller process was killed")
 // engine-restart fault is due, the controller dies part-way through
 // applying its decision and a fresh one takes over on the next tick.
 func (w *world) faultyReconcile(ctx context.Context, now time.Time) (*runner.Tick, error) {
-	w.promFaults().Tick(now)
+	w.metrics.faults(w.faults).Tick(now)
 	if !w.faults.RestartDue(now) {
 		return w.reconcile(ctx, now)
 	}

@@ -234,10 +234,10 @@ func (w *world) rehearse(ctx context.Context, r *reports.Run) error {
 	t.Finish(r)
 	r.Exposure = t.Exposure()
 	r.Notes = append(r.Notes, w.faults.Notes()...)
-	unanswered := w.providerNotes()
+	unanswered := w.metrics.providerNotes(w.cluster.cd, w.cluster.template)
 	r.Notes = append(r.Notes, unanswered...)
 	notRehearsable(r, unanswered...)
-	r.Notes = append(r.Notes, w.recordedNotes()...)
+	r.Notes = append(r.Notes, w.metrics.recordedNotes()...)
 	return err
 }
 
@@ -380,9 +380,9 @@ func (w *world) settled(t *runner.Tick, n int, now time.Time) bool {
 
 func (w *world) maxDuration() time.Duration {
 	if d := w.sc.Limits.MaxDuration; d > 0 {
-		return w.recordedLimit(d)
+		return w.metrics.recordedLimit(d, w.sc.Release.At)
 	}
-	return w.recordedLimit(scenarios.DefaultMaxDuration(w.sc))
+	return w.metrics.recordedLimit(scenarios.DefaultMaxDuration(w.sc), w.sc.Release.At)
 }
 
 // events applies what the user does between the previous tick and now, and

@@ -68,7 +68,7 @@ func (w *world) realWorld(r *reports.Run) realtraffic.World {
 	return realtraffic.World{Canary: w.cluster.cd, Namespaces: []string{w.sc.Canary.Namespace, w.cluster.cd.Namespace},
 		Provider: w.provider, Release: w.release, Interval: w.interval, ScrapeEvery: w.scrapeEvery,
 		RPS: w.sc.Traffic.RPS, ABShare: abShare, MirrorShare: w.cluster.mirrorShare(),
-		HTTP: w.http, Prom: w.prom, PromURL: w.promURL(), Hooks: w.recv.srv, Report: r,
+		HTTP: w.http, Prom: w.metrics.prom, PromURL: w.metrics.base, Hooks: w.recv.srv, Report: r,
 		Behaviour: w.behaviour,
 		Pods:      func(ctx context.Context) [2]*memory.Pods { return w.cluster.roles(ctx).pods },
 		Serving:   w.cluster.deploys.Serving,
@@ -76,7 +76,7 @@ func (w *world) realWorld(r *reports.Run) realtraffic.World {
 		LoadSpan:  heyDuration,
 		TaskNotes: (&taskNotes{}).of,
 		UseMetrics: func(c *http.Client) {
-			w.runner.Metrics = runner.SourceMetrics{Source: &metrics.Source{Provider: w.provider, MetricsServer: w.promURL(),
+			w.runner.Metrics = runner.SourceMetrics{Source: &metrics.Source{Provider: w.provider, MetricsServer: w.metrics.base,
 				Client: c, Templates: w.cluster.template, Secrets: w.cluster.secret}}
 		},
 	}

@@ -21,11 +21,9 @@ import (
 	"github.com/rehearse-dev/rehearse/scenarios"
 	"github.com/rehearse-dev/rehearse/sim/backend"
 	"github.com/rehearse-dev/rehearse/sim/backend/memory"
-	"github.com/rehearse-dev/rehearse/sim/backtest/recording"
 	"github.com/rehearse-dev/rehearse/sim/fault"
 	"github.com/rehearse-dev/rehearse/sim/virtual/hooks"
 	"github.com/rehearse-dev/rehearse/sim/virtual/metricapi"
-	"github.com/rehearse-dev/rehearse/sim/virtual/prom"
 )
 
 // epoch is the virtual start of every run (a scenario's time 0): fixed, so
@@ -49,9 +47,8 @@ type world struct {
 	backend  backend.Cluster
 	cluster  cluster // the backend's objects, the Canary and the controllers playing them
 	runner   *runner.Runner
-	prom     *prom.Server
-	promBase string
-	recv     receivers // the webhook and alert receivers, and what was read of them
+	metrics  metricServers // what answers the engine's metric queries
+	recv     receivers     // the webhook and alert receivers, and what was read of them
 	http     *http.Client
 	closers  []func() error
 
@@ -61,42 +58,40 @@ type world struct {
 	loadRunner *virtualRunner // starts hey commands as modelled load
 	notes      []string       // what the world assumed, for the report's notes
 	faults     *fault.Plan    // the scenario's faults; nil when it has none
-	pool       *promPool      // shared by a session's worlds; nil: a server of its own
 	now        time.Time      // the virtual time of the tick being run
-
-	// metricAPI stands in for the templates' other metrics providers.
-	metricAPI *metricapi.Server
-	// recorded is the recording answering the metrics, if the scenario has one.
-	recorded *recording.Prepared
 }
 
 // build sets up the world a scenario describes, on backend b.
 func build(ctx context.Context, sc *scenarios.Scenario, set settings, b backend.Cluster, pool *promPool) (*world, error) {
 	cd := sc.Canary.DeepCopy()
-	w := &world{settings: set, sc: sc, backend: b, pool: pool,
+	w := &world{settings: set, sc: sc, backend: b,
 		http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}}
 	w.closers = append(w.closers, func() error { w.http.CloseIdleConnections(); return nil })
-	if err := w.setup(ctx, sc, cd); err != nil {
+	if err := w.setup(ctx, sc, cd, pool); err != nil {
 		w.close()
 		return nil, err
 	}
 	return w, nil
 }
 
-func (w *world) setup(ctx context.Context, sc *scenarios.Scenario, cd *v1beta1.Canary) error {
-	if err := w.startServices(sc, cd); err != nil {
+// setup starts the world's parts: the metrics and the receivers (unless the
+// scenario scripts their answers), the cluster holding the objects pointed
+// at them, the engine's runner. pool keeps the session's Prometheus
+// servers.
+func (w *world) setup(ctx context.Context, sc *scenarios.Scenario, cd *v1beta1.Canary, pool *promPool) error {
+	if err := w.startServices(sc, pool); err != nil {
 		return err
 	}
 	objs := w.objects(sc, cd)
-	if w.prom != nil {
-		w.metricAPI = metricapi.New(metricapi.NamesOf(cd), func() time.Time { return w.now })
+	if w.metrics.prom != nil {
+		w.metrics.standIn(cd, func() time.Time { return w.now })
 	}
 	c, err := openCluster(ctx, w.backend, objs, cd, w.provider, w.readiness, w.workloadOverride)
 	if err != nil {
 		return err
 	}
 	w.cluster = c
-	if err := w.loadRecording(ctx); err != nil {
+	if err := w.metrics.loadRecording(ctx, sc.Recording, cd, w.provider, w.cluster.template); err != nil {
 		return err
 	}
 	w.faults = fault.New(sc.Faults, w.seed, epoch)
@@ -106,28 +101,23 @@ func (w *world) setup(ctx context.Context, sc *scenarios.Scenario, cd *v1beta1.C
 
 // startServices starts the synthetic Prometheus and the webhook receivers,
 // unless the scenario scripts their answers.
-func (w *world) startServices(sc *scenarios.Scenario, cd *v1beta1.Canary) error {
+func (w *world) startServices(sc *scenarios.Scenario, pool *promPool) error {
 	if sc.Scripted() {
 		return nil
 	}
-	pool := w.pool
-	if pool == nil {
-		pool = &promPool{}
-		w.closers = append(w.closers, pool.close)
-	}
-	p, err := pool.get(w.inProcess) // only a run in virtual time is in process
+	m, err := openMetrics(pool, w.inProcess) // only a run in virtual time is in process
 	if err != nil {
 		return err
 	}
-	w.prom, w.promBase = p.srv, p.base
-	w.closers = append(w.closers, func() error { return pool.put(p) })
+	w.metrics = m
+	w.closers = append(w.closers, m.close)
 	h, err := hooks.Start(hookBehaviours(sc), w.hookScale)
 	if err != nil {
 		return fmt.Errorf("starting the webhook receivers: %w", err)
 	}
 	w.recv.srv = h
 	w.closers = append(w.closers, h.Close)
-	return w.loadSeries()
+	return w.metrics.loadSeries(sc.Series)
 }
 
 func (w *world) close() {
@@ -152,22 +142,6 @@ func hookBehaviours(sc *scenarios.Scenario) map[string]hooks.Behaviour {
 	return out
 }
 
-// loadSeries loads the scenario's raw series into Prometheus.
-func (w *world) loadSeries() error {
-	for _, s := range w.sc.Series {
-		for i, v := range s.Values {
-			if v.Omitted {
-				continue
-			}
-			t := epoch.Add(s.Start + time.Duration(i)*s.Interval)
-			if err := w.prom.Append(s.Labels, t.UnixMilli(), v.Value); err != nil {
-				return fmt.Errorf("series %s: %w", s.Metric, err)
-			}
-		}
-	}
-	return w.prom.Commit()
-}
-
 // objects are the manifests as the cluster starts with them, each in the
 // backend's namespace, with every webhook and Prometheus address pointed at
 // the world's own servers.
@@ -190,9 +164,9 @@ func (w *world) objects(sc *scenarios.Scenario, cd *v1beta1.Canary) []client.Obj
 	for _, t := range set.MetricTemplates {
 		t = t.DeepCopy()
 		switch prov := &t.Spec.Provider; {
-		case w.prom != nil && metrics.IsPrometheus(prov.Type):
-			prov.Address = w.promURL()
-		case w.prom != nil && metricapi.Serves(prov.Type):
+		case w.metrics.prom != nil && metrics.IsPrometheus(prov.Type):
+			prov.Address = w.metrics.base
+		case w.metrics.prom != nil && metricapi.Serves(prov.Type):
 			prov.Address = metricapi.Address(prov.Type, prov.Address)
 			objs = append(objs, standInSecret(set, t)...)
 		}
@@ -221,12 +195,10 @@ func (w *world) mapTemplateRefs(scenario string, cd *v1beta1.Canary) {
 	}
 }
 
-func (w *world) promURL() string { return w.promBase }
-
 // rewrite points the Canary's hooks and metrics server at the world.
 func (w *world) rewrite(cd *v1beta1.Canary) {
-	if w.prom != nil {
-		cd.Spec.MetricsServer = w.promURL()
+	if w.metrics.prom != nil {
+		cd.Spec.MetricsServer = w.metrics.base
 	}
 	w.recv.point(cd.GetAnalysis())
 }
@@ -270,15 +242,8 @@ func (w *world) newRunner() *runner.Runner {
 		r.Metrics, r.Hooks = s, s
 		return r
 	}
-	transport := w.http.Transport
-	if w.inProcess {
-		// The same handler and the same bytes, without a loopback socket.
-		transport = w.prom.Transport()
-	}
-	// Prometheus faults decorate the transport; other providers' APIs are
-	// answered by their stand-ins before it, whatever Prometheus's state.
-	c := &http.Client{Transport: w.metricAPI.Transport(w.promFaults().Transport(transport))}
-	r.Metrics = runner.SourceMetrics{Source: &metrics.Source{Provider: w.provider, MetricsServer: w.promURL(), Client: c,
+	c := w.metrics.client(w.http.Transport, w.inProcess, w.faults)
+	r.Metrics = runner.SourceMetrics{Source: &metrics.Source{Provider: w.provider, MetricsServer: w.metrics.base, Client: c,
 		Templates: w.cluster.template, Secrets: w.cluster.secret, AWSCredentials: rehearsalAWS, KnativeRevision: w.cluster.knativeRevision}}
 	r.Hooks = newWorldHooks(w, w.recv.urls)
 	r.Notifier = w.newNotifier()

@@ -64,6 +64,11 @@ func (d runDir) file(name string) string { return filepath.Join(string(d), name)
 // death-signal shim where the platform has one.
 func (d runDir) wire(env *crenvtest.Environment, assets string) error {
 	etcd := &crenvtest.Etcd{DataDir: d.file(etcdDir)}
+	// A lone etcd member waits one election timeout (1s by default) before
+	// it leads and answers; with no peer whose heartbeats could be late, a
+	// tenth of that is safe and every start is that much shorter (issue 13:
+	// envtest.Start 5.1 → 4.4 s wall at load ~2).
+	etcd.Configure().Set("heartbeat-interval", "10").Set("election-timeout", "100")
 	api := &crenvtest.APIServer{CertDir: d.file(certDir)}
 	env.ControlPlane = crenvtest.ControlPlane{APIServer: api, Etcd: etcd}
 	var err error

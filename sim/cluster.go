@@ -127,19 +127,6 @@ func (c *cluster) mirrorShare() float64 {
 	return 1
 }
 
-// loadTarget is the version a load test aimed at host reaches.
-func (c *cluster) loadTarget(host string) string {
-	_, primary, canary := c.cd.GetServiceNames()
-	name := strings.SplitN(host, ".", 2)[0]
-	switch name {
-	case canary:
-		return "canary"
-	case primary:
-		return "primary"
-	}
-	return "apex" // the apex service, or a host the model splits by weight
-}
-
 // setImage releases a new image of the target, as a user's `kubectl set
 // image` or a GitOps sync would.
 func (c *cluster) setImage(ctx context.Context, image string) error {

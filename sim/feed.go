@@ -197,22 +197,8 @@ func (w *world) feed(ctx context.Context, until time.Time) error {
 		}
 		w.feeder.at = t
 	}
-	w.loads = running(w.loads, w.feeder.at)
+	w.loads.drop(w.feeder.at)
 	return w.metrics.prom.Commit()
-}
-
-// running drops the load tests that ended a scrape ago or more, as of the
-// last scrape at: they add nothing to any later scrape, and a long run
-// starts one every tick, so keeping them would make each scrape slower than
-// the last.
-func running(loads []vload, at time.Time) []vload {
-	kept := loads[:0]
-	for _, l := range loads {
-		if l.until.After(at) {
-			kept = append(kept, l)
-		}
-	}
-	return kept
 }
 
 // scrape writes one scrape's worth of samples for both versions.
@@ -263,9 +249,7 @@ func (w *world) split(r engine.Routes, t time.Time) [2]float64 {
 			rps[traffic.Canary] += apex * w.cluster.mirrorShare()
 		}
 	}
-	for _, l := range w.loads {
-		l.add(&rps, r, t, w.scrapeEvery)
-	}
+	w.loads.add(&rps, r, t, w.scrapeEvery)
 	return rps
 }
 

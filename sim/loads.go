@@ -1,10 +1,12 @@
-// This file models the load tests webhooks ask for (hey and the other
-// tools) as traffic in virtual time, and words what the loadtester did.
+// This file is the world's load part: the load tests webhooks ask for (hey
+// and the other tools) modelled as traffic in virtual time, and what the
+// loadtester did, in words.
 
 package sim
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -59,11 +61,58 @@ func minTime(a, b time.Time) time.Time {
 	return b
 }
 
+// loads owns the world's modelled load tests: those the webhooks' commands
+// started, still adding traffic.
+type loads struct {
+	runner  *virtualRunner // nil when no receiver runs commands
+	running []vload
+}
+
+// start has the webhook receivers run hey commands as load modelled on
+// the services m tells apart.
+func (l *loads) start(srv *hooks.Server, m loadModel) {
+	l.runner = &virtualRunner{model: m}
+	srv.SetRunner(l.runner)
+}
+
+// ingest adds the load tests started since the last tick to the running
+// ones, and says how commands other than hey were modelled.
+func (l *loads) ingest() []string {
+	if l.runner == nil {
+		return nil
+	}
+	started, notes := l.runner.take()
+	l.running = append(l.running, started...)
+	return notes
+}
+
+// drop lets go of the load tests that ended a scrape ago or more, as of the
+// last scrape at: they add nothing to any later scrape, and a long run
+// starts one every tick, so keeping them would make each scrape slower than
+// the last.
+func (l *loads) drop(at time.Time) {
+	kept := l.running[:0]
+	for _, x := range l.running {
+		if x.until.After(at) {
+			kept = append(kept, x)
+		}
+	}
+	l.running = kept
+}
+
+// add adds the running load tests' rates over the scrape window ending at
+// t (every long) to the versions they reach.
+func (l *loads) add(rps *[2]float64, r engine.Routes, t time.Time, every time.Duration) {
+	for _, x := range l.running {
+		x.add(rps, r, t, every)
+	}
+}
+
 // virtualRunner is the loadtester's command runner in virtual time: a hey
 // command becomes modelled load for its duration. The webhook receivers
 // decide, as flagger-loadtester does, whether a command starts at all.
 type virtualRunner struct {
-	w       *world
+	model   loadModel
 	mu      sync.Mutex
 	started []vload  // since the last tick
 	notes   []string // how commands other than hey were modelled, since the last tick
@@ -71,7 +120,7 @@ type virtualRunner struct {
 
 // Start implements hooks.Runner.
 func (v *virtualRunner) Start(t hooks.Task) (hooks.Run, error) {
-	l, note, err := v.w.modelTask(t)
+	l, note, err := v.model.task(t)
 	if err != nil {
 		return hooks.Run{}, err
 	}
@@ -84,14 +133,33 @@ func (v *virtualRunner) Start(t hooks.Task) (hooks.Run, error) {
 	return hooks.Run{For: l.until.Sub(l.from)}, nil
 }
 
-// modelTask models a task's command as load: a hey command as it asks, a
+func (v *virtualRunner) take() ([]vload, []string) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	out, notes := v.started, v.notes
+	v.started, v.notes = nil, nil
+	return out, notes
+}
+
+// loadModel models a load test's command as load on the Canary's services,
+// which it tells apart by name.
+type loadModel struct {
+	primary, canary string
+}
+
+func newLoadModel(cd *v1beta1.Canary) loadModel {
+	_, primary, canary := cd.GetServiceNames()
+	return loadModel{primary: primary, canary: canary}
+}
+
+// task models a task's command as load: a hey command as it asks, a
 // background (cmd) task running another load-test tool as steady load (see
-// virtualTool), with a note saying so. A blocking task's command other than
-// hey is not run: its answer would wait on a duration rehearse cannot know.
-func (w *world) modelTask(t hooks.Task) (vload, string, error) {
+// tool), with a note saying so. A blocking task's command other than hey is
+// not run: its answer would wait on a duration rehearse cannot know.
+func (m loadModel) task(t hooks.Task) (vload, string, error) {
 	h, err := load.ParseHey(t.Cmd)
 	if err == nil {
-		return w.virtual(h, epoch.Add(t.At)), "", nil
+		return m.hey(h, epoch.Add(t.At)), "", nil
 	}
 	if t.Blocking {
 		return vload{}, "", err
@@ -100,18 +168,18 @@ func (w *world) modelTask(t hooks.Task) (vload, string, error) {
 	if toolErr != nil {
 		return vload{}, "", fmt.Errorf("%w; %w", err, toolErr)
 	}
-	l := w.virtualTool(tool, epoch.Add(t.At))
+	l := m.tool(tool, epoch.Add(t.At))
 	return l, toolNote(t, tool, l), nil
 }
 
-// virtualTool models a load-test tool other than hey: flagger-loadtester
-// runs it like any cmd task, and rehearse reads, never runs, it. It sends
-// the rate its flags state (else load.DefaultToolRate) for the duration they
-// state (else as long as the loadtester lets a command run, which covers
-// the analysis), to the service its URL names, or to the canary when it
-// names none (its target is in a script or plan rehearse cannot read, and a
+// tool models a load-test tool other than hey: flagger-loadtester runs it
+// like any cmd task, and rehearse reads, never runs, it. It sends the rate
+// its flags state (else load.DefaultToolRate) for the duration they state
+// (else as long as the loadtester lets a command run, which covers the
+// analysis), to the service its URL names, or to the canary when it names
+// none (its target is in a script or plan rehearse cannot read, and a
 // Canary's load test is there to drive the canary).
-func (w *world) virtualTool(t *load.Tool, at time.Time) vload {
+func (m loadModel) tool(t *load.Tool, at time.Time) vload {
 	rate := t.Rate
 	if rate <= 0 {
 		rate = load.DefaultToolRate
@@ -122,9 +190,27 @@ func (w *world) virtualTool(t *load.Tool, at time.Time) vload {
 	}
 	target := "canary"
 	if t.Host != "" {
-		target = w.cluster.loadTarget(t.Host)
+		target = m.target(t.Host)
 	}
 	return vload{from: at, until: at.Add(d), rps: rate, target: target}
+}
+
+// hey models a hey command: its rate for its duration, aimed at the
+// service its URL names.
+func (m loadModel) hey(h *load.Hey, at time.Time) vload {
+	return vload{from: at, until: at.Add(heyDuration(h)), rps: heyRate(h), target: m.target(h.URL.Hostname())}
+}
+
+// target is the version a load test aimed at host reaches.
+func (m loadModel) target(host string) string {
+	name := strings.SplitN(host, ".", 2)[0]
+	switch name {
+	case m.canary:
+		return "canary"
+	case m.primary:
+		return "primary"
+	}
+	return "apex" // the apex service, or a host the model splits by weight
 }
 
 // toolNote tells the report how a tool other than hey was modelled, and
@@ -144,48 +230,6 @@ func toolNote(t hooks.Task, tool *load.Tool, l vload) string {
 	}
 	return fmt.Sprintf("load test %s: `%s` runs %s, which rehearse models, without running it, as steady load of %s on the %s %s; a check on request counts reads that assumed load",
 		t.Hook, t.Cmd, tool.Name, rate, where, length)
-}
-
-// useVirtualLoads has the webhook receivers run hey commands as modelled
-// load.
-func (w *world) useVirtualLoads() {
-	if w.recv.srv == nil {
-		return
-	}
-	w.loadRunner = &virtualRunner{w: w}
-	w.recv.srv.SetRunner(w.loadRunner)
-}
-
-func (v *virtualRunner) take() ([]vload, []string) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	out, notes := v.started, v.notes
-	v.started, v.notes = nil, nil
-	return out, notes
-}
-
-// ingestLoads adds the load tests the tick's webhooks started to the
-// world's load, and says what the loadtester did not run.
-func (w *world) ingestLoads() []string {
-	if w.recv.srv == nil {
-		return nil
-	}
-	var modelled []string
-	if w.loadRunner != nil {
-		started, notes := w.loadRunner.take()
-		w.loads = append(w.loads, started...)
-		for _, n := range notes {
-			modelled = w.recv.tasks.once(modelled, n, n)
-		}
-	}
-	return append(modelled, w.recv.newTaskNotes()...)
-}
-
-// virtual models a hey command: its rate for its duration, aimed at the
-// service its URL names.
-func (w *world) virtual(h *load.Hey, at time.Time) vload {
-	rate := heyRate(h)
-	return vload{from: at, until: at.Add(heyDuration(h)), rps: rate, target: w.cluster.loadTarget(h.URL.Hostname())}
 }
 
 // heyRate is a hey command's request rate, per second.

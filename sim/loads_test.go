@@ -131,7 +131,7 @@ func TestLoadToolsAreModelled(t *testing.T) {
 	cd := &v1beta1.Canary{}
 	cd.Name, cd.Namespace = "ledger", "bank"
 	cd.Spec.TargetRef = v1beta1.LocalObjectReference{APIVersion: "apps/v1", Kind: "Deployment", Name: "ledger"}
-	w := &world{cluster: cluster{cd: cd}}
+	m := newLoadModel(cd)
 	cases := []struct {
 		cmd      string
 		blocking bool
@@ -146,7 +146,7 @@ func TestLoadToolsAreModelled(t *testing.T) {
 		{"k6 run /s.js", true, 0, 0, "", ""},
 	}
 	for _, c := range cases {
-		l, note, err := w.modelTask(hooks.Task{Hook: "load", Cmd: c.cmd, Blocking: c.blocking})
+		l, note, err := m.task(hooks.Task{Hook: "load", Cmd: c.cmd, Blocking: c.blocking})
 		switch {
 		case c.note == "":
 			if err == nil {
@@ -162,14 +162,15 @@ func TestLoadToolsAreModelled(t *testing.T) {
 
 func TestRunningDropsEndedLoads(t *testing.T) {
 	at := epoch.Add(time.Hour)
-	loads := []vload{
+	running := []vload{
 		{from: epoch, until: at.Add(-time.Second), rps: 1},
 		{from: epoch, until: at, rps: 2},
 		{from: epoch, until: at.Add(time.Second), rps: 3},
 		{from: at, until: at.Add(time.Minute), rps: 4},
 	}
-	got := running(loads, at)
-	if len(got) != 2 || got[0].rps != 3 || got[1].rps != 4 {
+	l := loads{running: running}
+	l.drop(at)
+	if got := l.running; len(got) != 2 || got[0].rps != 3 || got[1].rps != 4 {
 		t.Errorf("running = %+v, want the loads with rps 3 and 4 (the others ended by %s)", got, at)
 	}
 }

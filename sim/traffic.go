@@ -59,7 +59,9 @@ func (w *world) newTraffic(ctx context.Context, r *reports.Run, start time.Time)
 		return nil, err
 	}
 	w.feeder = f
-	w.useVirtualLoads()
+	if w.recv.srv != nil {
+		w.loads.start(w.recv.srv, newLoadModel(w.cluster.cd))
+	}
 	return virtualTraffic{w}, nil
 }
 
@@ -89,6 +91,19 @@ type virtualTraffic struct{ w *world }
 func (v virtualTraffic) Advance(ctx context.Context, now time.Time) error { return v.w.feed(ctx, now) }
 
 func (v virtualTraffic) AfterTick(context.Context, int, time.Time) []string { return v.w.ingestLoads() }
+
+// ingestLoads adds the load tests the tick's webhooks started to the
+// world's load, and says what the loadtester did not run.
+func (w *world) ingestLoads() []string {
+	if w.recv.srv == nil {
+		return nil
+	}
+	var modelled []string
+	for _, n := range w.loads.ingest() {
+		modelled = w.recv.tasks.once(modelled, n, n)
+	}
+	return append(modelled, w.recv.newTaskNotes()...)
+}
 
 func (v virtualTraffic) Finish(*reports.Run) {}
 

@@ -52,13 +52,12 @@ type world struct {
 	http     *http.Client
 	closers  []func() error
 
-	traffic    trafficModel
-	feeder     *feeder
-	loads      []vload
-	loadRunner *virtualRunner // starts hey commands as modelled load
-	notes      []string       // what the world assumed, for the report's notes
-	faults     *fault.Plan    // the scenario's faults; nil when it has none
-	now        time.Time      // the virtual time of the tick being run
+	traffic trafficModel
+	feeder  *feeder
+	loads   loads       // the load tests the webhooks started, modelled
+	notes   []string    // what the world assumed, for the report's notes
+	faults  *fault.Plan // the scenario's faults; nil when it has none
+	now     time.Time   // the virtual time of the tick being run
 }
 
 // build sets up the world a scenario describes, on backend b.

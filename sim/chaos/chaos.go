@@ -20,9 +20,6 @@ import (
 	"github.com/rehearse-dev/rehearse/sim"
 )
 
-// Trial is one faulty replay compared with the same scenario without faults.
-type Trial = chaosreport.Trial
-
 // Options say how to pick faults.
 type Options struct {
 	// Mode is "random" (Seeds seeded draws of one to three faults) or
@@ -75,8 +72,8 @@ type job struct {
 	faults   []scenarios.Fault
 }
 
-func runJobs(ctx context.Context, s *sim.Session, jobs []job, progress func(done, total int)) []Trial {
-	out := make([]Trial, len(jobs))
+func runJobs(ctx context.Context, s *sim.Session, jobs []job, progress func(done, total int)) []chaosreport.Trial {
+	out := make([]chaosreport.Trial, len(jobs))
 	var done atomic.Int64
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -98,9 +95,9 @@ func runJobs(ctx context.Context, s *sim.Session, jobs []job, progress func(done
 	return out
 }
 
-func trial(ctx context.Context, s *sim.Session, j job) Trial {
+func trial(ctx context.Context, s *sim.Session, j job) chaosreport.Trial {
 	r := s.Run(ctx, withFaults(j.sc, j.faults), sim.Options{Seed: j.seed})
-	t := Trial{Scenario: j.sc.Name, Seed: j.seed, Baseline: j.baseline.Outcome, Outcome: r.Outcome,
+	t := chaosreport.Trial{Scenario: j.sc.Name, Seed: j.seed, Baseline: j.baseline.Outcome, Outcome: r.Outcome,
 		DecidedAt: r.DecidedAt, Error: r.Error, Notes: r.Notes}
 	for _, f := range j.faults {
 		t.Faults = append(t.Faults, f.String())

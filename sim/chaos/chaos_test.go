@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	chaosreport "github.com/rehearse-dev/rehearse/reports/chaos"
 	"github.com/rehearse-dev/rehearse/scenarios"
 )
 
@@ -63,7 +64,7 @@ func TestRunReportsChangedOutcomes(t *testing.T) {
 	if res.Errored() != 0 {
 		t.Fatalf("%d trials could not complete", res.Errored())
 	}
-	var down *Trial
+	var down *chaosreport.Trial
 	for i, tr := range res.Trials {
 		if len(tr.Faults) == 1 && tr.Faults[0] == "prometheus down from 2m0s for 3m0s" {
 			down = &res.Trials[i]

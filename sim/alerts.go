@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -106,10 +105,7 @@ func (w *world) newNotifier() runner.Notifier {
 	if w.recv.srv == nil {
 		return nil
 	}
-	c := w.http
-	if w.inProcess {
-		c = &http.Client{Transport: w.recv.srv.Transport()}
-	}
+	c := w.recv.client(w.http, w.inProcess)
 	return stableNotifier{n: &notify.Notifier{Reader: w.cluster.client, Client: c}, base: w.recv.srv.LoadtesterURL()}
 }
 

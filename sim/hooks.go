@@ -14,6 +14,8 @@ import (
 	"github.com/rehearse-dev/rehearse/engine/runner"
 	"github.com/rehearse-dev/rehearse/engine/webhook"
 	"github.com/rehearse-dev/rehearse/scenarios"
+	"github.com/rehearse-dev/rehearse/sim/fault"
+	"github.com/rehearse-dev/rehearse/sim/virtual/hooks"
 )
 
 // worldHooks calls the world's webhook receivers so that virtual time, not
@@ -22,26 +24,24 @@ import (
 // scaled down (it will time out, quickly); every other answer is awaited
 // with the real timeout, which a scaled-down latency never reaches.
 type worldHooks struct {
-	w       *world
 	sc      *scenarios.Scenario
+	srv     *hooks.Server // the receivers the calls reach
+	faults  *fault.Plan
 	fast    runner.CallerHooks // scaled timeouts: for answers meant to time out
 	patient runner.CallerHooks // real timeouts
-	now     func() time.Duration
+	now     func() time.Time   // the virtual time of the tick being run
 	// urls maps each rewritten hook URL back to the manifest's, so reports
 	// name what the user wrote, not a loopback port that changes every run.
 	urls map[string]string
 }
 
-func newWorldHooks(w *world, original map[string]string) *worldHooks {
-	c := w.http
-	if w.inProcess && w.recv.srv != nil {
-		// The receivers' own handler, without a loopback socket.
-		c = &http.Client{Transport: w.recv.srv.Transport()}
-	}
-	return &worldHooks{w: w, sc: w.sc,
-		fast:    runner.CallerHooks{Caller: &webhook.Caller{Client: c, TimeScale: w.hookScale, Sleep: noSleep}},
+// newWorldHooks calls the receivers r through c, with the scenario's
+// answers and the plan's faults, latencies and timeouts shrunk by scale.
+func newWorldHooks(sc *scenarios.Scenario, r *receivers, plan *fault.Plan, c *http.Client, scale float64, now func() time.Time) *worldHooks {
+	return &worldHooks{sc: sc, srv: r.srv, faults: plan,
+		fast:    runner.CallerHooks{Caller: &webhook.Caller{Client: c, TimeScale: scale, Sleep: noSleep}},
 		patient: runner.CallerHooks{Caller: &webhook.Caller{Client: c, TimeScale: 1, Sleep: noSleep}},
-		now:     func() time.Duration { return w.now.Sub(epoch) }, urls: original}
+		now:     now, urls: r.urls}
 }
 
 // Call implements runner.Hooks.
@@ -50,17 +50,17 @@ func (h *worldHooks) Call(ctx context.Context, cd *v1beta1.Canary, hook v1beta1.
 	if h.timesOut(hook) {
 		c = h.fast
 	}
-	if f, ok := h.w.faults.HookAnswer(hook, h.w.now); ok && h.w.recv.srv != nil {
-		h.w.recv.srv.Override(hook.Name, f)
-		defer h.w.recv.srv.Clear(hook.Name)
+	if f, ok := h.faults.HookAnswer(hook, h.now()); ok && h.srv != nil {
+		h.srv.Override(hook.Name, f)
+		defer h.srv.Clear(hook.Name)
 		if f.Timeout || f.Latency >= hook.GetTimeout() {
 			c = h.fast
 		}
 	}
-	if c == h.patient && h.w.recv.srv != nil {
+	if c == h.patient && h.srv != nil {
 		// This answer comes before the timeout: no need to wait for it.
-		h.w.recv.srv.Hurry(true)
-		defer h.w.recv.srv.Hurry(false)
+		h.srv.Hurry(true)
+		defer h.srv.Hurry(false)
 	}
 	a := c.Call(ctx, cd, hook, phase)
 	a.Err = h.stable(a.Err)
@@ -96,11 +96,11 @@ func (h *worldHooks) scenarioAnswer(hook v1beta1.CanaryWebhook) (scenarios.HookA
 	case !ok:
 		return scenarios.HookAnswer{}, false
 	case wh.Gate != nil:
-		return wh.AnswerAt(h.now()), true
+		return wh.AnswerAt(h.now().Sub(epoch)), true
 	}
 	var a scenarios.HookAnswer
 	for _, x := range wh.Answers {
-		if x.From > h.now() {
+		if x.From > h.now().Sub(epoch) {
 			break
 		}
 		a = x.HookAnswer

@@ -5,6 +5,7 @@
 package sim
 
 import (
+	"net/http"
 	"time"
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
@@ -24,6 +25,15 @@ type receivers struct {
 	// world has already put in a tick.
 	callsSeen, alertsSeen int
 	tasks                 taskNotes
+}
+
+// client reaches the receivers: through sockets, or, inProcess, straight
+// to the receivers' own handler, without a loopback socket.
+func (r *receivers) client(sockets *http.Client, inProcess bool) *http.Client {
+	if inProcess && r.srv != nil {
+		return &http.Client{Transport: r.srv.Transport()}
+	}
+	return sockets
 }
 
 // point rewrites the analysis's webhooks to the receivers, remembering the

@@ -327,8 +327,8 @@ func (w *world) tick(ctx context.Context, r *reports.Run, n int, now time.Time) 
 		}
 		return true, err
 	}
-	if s, ok := w.runner.Metrics.(*script); ok {
-		s.tick = n
+	if w.script != nil {
+		w.script.tick = n
 	}
 	t, err := w.faultyReconcile(ctx, now)
 	if ctx.Err() != nil {

@@ -61,20 +61,20 @@ func (s *script) Call(_ context.Context, _ *v1beta1.Canary, h v1beta1.CanaryWebh
 func (s *script) Event(context.Context, *v1beta1.Canary, v1beta1.CanaryWebhook, engine.Event, time.Time) {
 }
 
-// scriptedWorkload is the script's word on a workload at the tick being
+// workload is the script's word on a workload of cd at the tick being
 // run: the canary's or the primary's state, played by the Deployment
 // controller, so that the engine reads it from the workload's conditions as
 // it would on a cluster. A not-ready workload has been unavailable since the
-// first tick of its current not-ready run of ticks.
-func (w *world) scriptedWorkload(name string) (memory.Behaviour, bool) {
-	s, ok := w.runner.Metrics.(*script)
-	if !ok || s.tick < 1 {
+// first tick of its current not-ready run of ticks, ticks being interval
+// apart from the release.
+func (s *script) workload(cd *v1beta1.Canary, name string, release time.Time, interval time.Duration) (memory.Behaviour, bool) {
+	if s.tick < 1 {
 		return memory.Behaviour{}, false
 	}
 	state := func(t scenarios.ScriptTick) scenarios.WorkloadState { return t.Canary }
 	switch name {
-	case w.cluster.cd.Spec.TargetRef.Name:
-	case w.cluster.cd.PrimaryName():
+	case cd.Spec.TargetRef.Name:
+	case cd.PrimaryName():
 		state = func(t scenarios.ScriptTick) scenarios.WorkloadState { return t.Primary }
 	default:
 		return memory.Behaviour{}, false
@@ -87,7 +87,7 @@ func (w *world) scriptedWorkload(name string) (memory.Behaviour, bool) {
 		for first > 1 && state(s.sc.ScriptAt(first-1)) == scenarios.NotReady {
 			first--
 		}
-		since := w.release.Add(time.Duration(first) * w.interval)
+		since := release.Add(time.Duration(first) * interval)
 		return memory.Behaviour{Never: true, Reason: "readiness probe failing (scripted)", Since: since}, true
 	case scenarios.DeadlineExceeded:
 		return memory.Behaviour{Never: true, DeadlineExceeded: true, Reason: "progress deadline exceeded (scripted)"}, true

@@ -255,8 +255,8 @@ func controllerKind(cd *v1beta1.Canary) string {
 // workloadOverride overrides the behaviour of the canary's or the primary's
 // pods: the script's state at the tick being run, else a fault.
 func (w *world) workloadOverride(name string, now time.Time) (memory.Behaviour, bool) {
-	if w.sc.Scripted() {
-		return w.scriptedWorkload(name)
+	if w.script != nil {
+		return w.script.workload(w.cluster.cd, name, w.release, w.interval)
 	}
 	return w.faults.Workload(w.cluster.cd, name, now, w.interval)
 }

@@ -47,6 +47,7 @@ type world struct {
 	backend  backend.Cluster
 	cluster  cluster // the backend's objects, the Canary and the controllers playing them
 	runner   *runner.Runner
+	script   *script       // answers the engine when the scenario is scripted; nil otherwise
 	metrics  metricServers // what answers the engine's metric queries
 	recv     receivers     // the webhook and alert receivers, and what was read of them
 	http     *http.Client
@@ -234,17 +235,18 @@ func metadata(wh v1beta1.CanaryWebhook, key string) string {
 
 // newRunner wires the engine's runner to the world.
 func (w *world) newRunner() *runner.Runner {
-	r := &runner.Runner{Cluster: &kube.Cluster{Client: fault.Client(w.cluster.client, w.faults, func() time.Time { return w.now })}, Router: w.cluster.router,
+	now := func() time.Time { return w.now }
+	r := &runner.Runner{Cluster: &kube.Cluster{Client: fault.Client(w.cluster.client, w.faults, now)}, Router: w.cluster.router,
 		Options: engine.Options{Provider: w.provider}}
 	if w.sc.Scripted() {
-		s := &script{sc: w.sc}
-		r.Metrics, r.Hooks = s, s
+		w.script = &script{sc: w.sc}
+		r.Metrics, r.Hooks = w.script, w.script
 		return r
 	}
 	c := w.metrics.client(w.http.Transport, w.inProcess, w.faults)
 	r.Metrics = runner.SourceMetrics{Source: &metrics.Source{Provider: w.provider, MetricsServer: w.metrics.base, Client: c,
 		Templates: w.cluster.template, Secrets: w.cluster.secret, AWSCredentials: rehearsalAWS, KnativeRevision: w.cluster.knativeRevision}}
-	r.Hooks = newWorldHooks(w, w.recv.urls)
+	r.Hooks = newWorldHooks(w.sc, &w.recv, w.faults, w.recv.client(w.http, w.inProcess), w.hookScale, now)
 	r.Notifier = w.newNotifier()
 	return r
 }

@@ -270,7 +270,7 @@ func (w *world) reconcile(ctx context.Context, now time.Time) (*runner.Tick, err
 	if err := w.cluster.deploys.Sync(ctx, now); err != nil {
 		return nil, err
 	}
-	w.now = now
+	w.clock.now = now
 	w.recv.setNow(now)
 	cd, err := w.cluster.canary(ctx)
 	if err != nil {

@@ -58,7 +58,7 @@ type world struct {
 	loads   loads       // the load tests the webhooks started, modelled
 	notes   []string    // what the world assumed, for the report's notes
 	faults  *fault.Plan // the scenario's faults; nil when it has none
-	now     time.Time   // the virtual time of the tick being run
+	clock   clock       // the virtual time of the tick being run
 }
 
 // build sets up the world a scenario describes, on backend b.
@@ -84,7 +84,7 @@ func (w *world) setup(ctx context.Context, sc *scenarios.Scenario, cd *v1beta1.C
 	}
 	objs := w.objects(sc, cd)
 	if w.metrics.prom != nil {
-		w.metrics.standIn(cd, func() time.Time { return w.now })
+		w.metrics.standIn(cd, w.clock.Now)
 	}
 	c, err := openCluster(ctx, w.backend, objs, cd, w.provider, w.readiness, w.workloadOverride)
 	if err != nil {
@@ -235,7 +235,7 @@ func metadata(wh v1beta1.CanaryWebhook, key string) string {
 
 // newRunner wires the engine's runner to the world.
 func (w *world) newRunner() *runner.Runner {
-	now := func() time.Time { return w.now }
+	now := w.clock.Now
 	r := &runner.Runner{Cluster: &kube.Cluster{Client: fault.Client(w.cluster.client, w.faults, now)}, Router: w.cluster.router,
 		Options: engine.Options{Provider: w.provider}}
 	if w.sc.Scripted() {

@@ -49,20 +49,27 @@ func TestSignalsInterruptARun(t *testing.T) {
 	}
 }
 
-// longScenario is a rehearsal that waits at a closed gate for 96 hours of
-// virtual time: long enough to be interrupted.
+// longScenario is a rehearsal that waits at a closed gate for a week of
+// virtual time, a tick every 10 seconds: 60,480 ticks, long enough to be
+// interrupted however fast ticks become (at 96 hours of one-minute ticks a
+// quiet machine finished the run before the signal came).
 func longScenario(t *testing.T) string {
 	t.Helper()
-	b, err := os.ReadFile("../../scenarios/library/confirm-rollout-closed.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := t.TempDir()
 	fixtures, err := filepath.Abs("../../fixtures")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := strings.NewReplacer("../../fixtures", fixtures, "maxDuration: 10m", "maxDuration: 96h", "name: confirm-rollout-closed", "name: long-wait").Replace(string(b))
-	return writeFile(t, t.TempDir(), "long.yaml", []byte(s))
+	canary := strings.Replace(readFile(t, filepath.Join(fixtures, "podinfo", "canary-gates.yaml")),
+		"  analysis:\n    interval: 1m\n", "  analysis:\n    interval: 10s\n", 1)
+	if !strings.Contains(canary, "interval: 10s") {
+		t.Fatal("canary-gates.yaml no longer has a one-minute analysis interval to shorten")
+	}
+	writeFile(t, dir, "canary.yaml", []byte(canary))
+	s := strings.NewReplacer("../../fixtures/podinfo/canary-gates.yaml", "canary.yaml", "../../fixtures", fixtures,
+		"maxDuration: 10m", "maxDuration: 168h", "name: confirm-rollout-closed", "name: long-wait").
+		Replace(readFile(t, "../../scenarios/library/confirm-rollout-closed.yaml"))
+	return writeFile(t, dir, "long.yaml", []byte(s))
 }
 
 func checkInterruptedReport(t *testing.T, path string) {

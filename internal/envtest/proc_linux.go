@@ -110,3 +110,10 @@ func childrenOf(pid int) []int {
 	}
 	return kids
 }
+
+// processExists says whether pid is still in the process table, a zombie
+// not yet reaped included.
+func processExists(pid int) bool {
+	_, err := os.Stat("/proc/" + strconv.Itoa(pid))
+	return err == nil
+}

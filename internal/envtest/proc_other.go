@@ -12,3 +12,4 @@ const onLinux = false
 func processStart(int) (string, bool) { return "", false }
 func processArgv0(int) string         { return "" }
 func childrenOf(int) []int            { return nil }
+func processExists(int) bool          { return false }

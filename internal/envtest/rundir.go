@@ -120,6 +120,20 @@ func (d runDir) recordChildren() error {
 	return nil
 }
 
+// child is the pid of this run's process started as name (kube-apiserver,
+// etcd), found among our children as recordChildren finds them.
+func (d runDir) child(name string) (int, bool) {
+	if d == "" {
+		return 0, false
+	}
+	for _, pid := range childrenOf(os.Getpid()) {
+		if d.runs(pid) && filepath.Base(processArgv0(pid)) == name {
+			return pid, true
+		}
+	}
+	return 0, false
+}
+
 // runs says whether pid's command is one of this folder's shims or, where
 // there is no shim, one of the required binaries.
 func (d runDir) runs(pid int) bool {

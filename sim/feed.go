@@ -5,7 +5,6 @@
 package sim
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -21,6 +20,7 @@ import (
 	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
 	"github.com/rehearse-dev/rehearse/sim/backend/memory"
+	"github.com/rehearse-dev/rehearse/sim/virtual/metricapi"
 	"github.com/rehearse-dev/rehearse/sim/virtual/prom"
 	"github.com/rehearse-dev/rehearse/sim/virtual/traffic"
 )
@@ -30,7 +30,10 @@ import (
 const abShare = 0.1
 
 // feeder writes the samples the traffic model generates from the weights
-// the engine set: what each version served since the last tick.
+// the engine set: what each version served since the last tick. It owns its
+// generators, its noise and what it has written; what it reads of the other
+// parts is handed to it at assembly (fixed for the run) or with each tick
+// (what the cluster and the fault plan say then), so it reaches into none.
 type feeder struct {
 	gens [2]*traffic.Generator // indexed by traffic.Role
 	// synth is what the Canary's own queries read beyond the builtin
@@ -44,14 +47,29 @@ type feeder struct {
 	exposure reports.Exposure
 	// revisions, for a Knative Service, writes each revision's series.
 	revisions *revisionFeed
+
+	// Handed at assembly.
+	prom     *prom.Server      // where the samples go
+	api      *metricapi.Server // the other providers' stand-ins, told what each version served
+	serving  func(*memory.Pods, time.Time) bool
+	provider string
+	release  time.Time
+	every    time.Duration // the scrape interval
+	mirror   float64       // the share of the apex traffic a mirroring router copies
+	versions versions
+	noise    scenarios.Noise
 }
 
 // newFeeder builds the generators of the provider's builtin series, and
 // adds the series the Canary's own queries read (see traffic.Synthesize).
-func (w *world) newFeeder(seed int64, start time.Time) (*feeder, error) {
+// It is where the feeder is handed what it reads of the world.
+func (w *world) newFeeder(start time.Time) (*feeder, error) {
 	cd, provider := w.cluster.cd, w.provider
-	f := &feeder{rng: rand.New(rand.NewPCG(uint64(seed), 0x5eed)), at: start, apex: w.sc.Traffic.RPS,
-		ab: cd.StrategyUnder(provider) == v1beta1.StrategyABTesting}
+	f := &feeder{rng: rand.New(rand.NewPCG(uint64(w.seed), 0x5eed)), at: start, apex: w.sc.Traffic.RPS,
+		ab:   cd.StrategyUnder(provider) == v1beta1.StrategyABTesting,
+		prom: w.metrics.prom, api: w.metrics.api, serving: w.cluster.deploys.Serving, provider: provider,
+		release: w.release, every: w.scrapeEvery, mirror: w.cluster.mirrorShare(),
+		versions: w.sc.Versions, noise: w.sc.Traffic.Noise}
 	model := metrics.NewModel(cd, v1beta1.DefaultMetricInterval, nil)
 	var builtin []labels.Labels
 	for _, role := range []traffic.Role{traffic.Primary, traffic.Canary} {
@@ -63,8 +81,8 @@ func (w *world) newFeeder(seed int64, start time.Time) (*feeder, error) {
 		builtin = append(builtin, g.Series()...)
 	}
 	queries := traffic.CanaryQueries(cd, w.cluster.template)
-	w.metrics.prom.SetRetention(retentionFor(cd, queries))
-	f.synth = traffic.Synthesize(queries, model, cd.Spec.TargetRef.Kind, traffic.Sources{Builtin: builtin, Given: w.givenSeries()})
+	f.prom.SetRetention(retentionFor(cd, queries))
+	f.synth = traffic.Synthesize(queries, model, cd.Spec.TargetRef.Kind, traffic.Sources{Builtin: builtin, Given: givenSeries(w.sc.Series)})
 	read, ok := prom.Reads(checkQueries(cd, provider, queries))
 	for _, g := range f.gens {
 		g.AddPlans(f.synth.Plans)
@@ -137,9 +155,9 @@ func retentionFor(cd *v1beta1.Canary, queries []traffic.Query) time.Duration {
 }
 
 // givenSeries says whether the scenario's raw series include a name.
-func (w *world) givenSeries() func(string) bool {
+func givenSeries(series []scenarios.Series) func(string) bool {
 	names := map[string]bool{}
-	for _, s := range w.sc.Series {
+	for _, s := range series {
 		names[s.Labels.Get(labels.MetricName)] = true
 	}
 	return func(name string) bool { return names[name] }
@@ -148,15 +166,15 @@ func (w *world) givenSeries() func(string) bool {
 // synthesisNotes tells the report which metrics the rehearsal could not
 // give series to, once each, and which names it took for typos. A run
 // with such a metric is not rehearsable: its checks read nothing.
-func (w *world) synthesisNotes(r *reports.Run) {
+func (f *feeder) synthesisNotes(r *reports.Run) {
 	var why []string
-	for _, u := range w.feeder.synth.Unmapped {
+	for _, u := range f.synth.Unmapped {
 		r.Notes = append(r.Notes, u.Message())
 		why = append(why, u.Message())
 	}
-	for _, m := range w.feeder.synth.Misspelt {
+	for _, m := range f.synth.Misspelt {
 		r.Notes = append(r.Notes, fmt.Sprintf("metric `%s` reads `%s`, which the %s series do not include: did you mean `%s`? As written it finds no data, as it would in Flagger",
-			m.Metric, m.Name, w.provider, m.Meant))
+			m.Metric, m.Name, f.provider, m.Meant))
 	}
 	notRehearsable(r, why...)
 }
@@ -188,43 +206,44 @@ type roles struct {
 	routes engine.Routes
 }
 
-// feed writes samples from the last write up to until.
-func (w *world) feed(ctx context.Context, until time.Time) error {
-	rs := w.cluster.roles(ctx)
-	for t := w.feeder.at.Add(w.scrapeEvery); !t.After(until); t = t.Add(w.scrapeEvery) {
-		if err := w.scrape(rs, t); err != nil {
+// feed writes samples from the last write up to until, from what the
+// cluster says this tick (rs), whether the canary's scrape target is gone
+// (stale) and the load tests running.
+func (f *feeder) feed(rs roles, stale bool, l *loads, until time.Time) error {
+	for t := f.at.Add(f.every); !t.After(until); t = t.Add(f.every) {
+		if err := f.scrape(rs, stale, l, t); err != nil {
 			return err
 		}
-		w.feeder.at = t
+		f.at = t
 	}
-	w.loads.drop(w.feeder.at)
-	return w.metrics.prom.Commit()
+	l.drop(f.at)
+	return f.prom.Commit()
 }
 
 // scrape writes one scrape's worth of samples for both versions.
-func (w *world) scrape(rs roles, t time.Time) error {
-	rps := w.split(rs.routes, t)
+func (f *feeder) scrape(rs roles, stale bool, l *loads, t time.Time) error {
+	rps := f.split(rs.routes, l, t)
 	var ivs [2]traffic.Interval
 	for _, role := range []traffic.Role{traffic.Primary, traffic.Canary} {
 		d := rs.pods[role]
-		if d == nil || !w.cluster.deploys.Serving(d, t) {
+		if d == nil || !f.serving(d, t) {
 			rps[role] = 0
 		}
-		ivs[role] = w.served(d, rps[role], t)
-		w.metrics.api.Observe(role, w.feeder.at, t, ivs[role])
-		if role == traffic.Canary && t.After(w.release) {
-			w.feeder.exposure.CanaryRequests += ivs[role].Requests
-			w.feeder.exposure.CanaryErrors += ivs[role].Errors
+		ivs[role] = f.served(d, rps[role], t)
+		f.api.Observe(role, f.at, t, ivs[role])
+		if role == traffic.Canary && t.After(f.release) {
+			f.exposure.CanaryRequests += ivs[role].Requests
+			f.exposure.CanaryErrors += ivs[role].Errors
 		}
 	}
-	if w.feeder.revisions != nil {
-		return w.feeder.revisions.emit(w.metrics.prom, rs.pods, ivs, t, w.faults.StaleCanary())
+	if f.revisions != nil {
+		return f.revisions.emit(f.prom, rs.pods, ivs, t, stale)
 	}
 	for _, role := range []traffic.Role{traffic.Primary, traffic.Canary} {
-		if role == traffic.Canary && w.faults.StaleCanary() {
+		if role == traffic.Canary && stale {
 			continue // served, but its scrape target is gone: no samples
 		}
-		if err := w.feeder.gens[role].Emit(w.metrics.prom, t.UnixMilli(), ivs[role]); err != nil {
+		if err := f.gens[role].Emit(f.prom, t.UnixMilli(), ivs[role]); err != nil {
 			return fmt.Errorf("writing samples: %w", err)
 		}
 	}
@@ -234,40 +253,45 @@ func (w *world) scrape(rs roles, t time.Time) error {
 // split is each version's request rate at t: the apex traffic by the
 // router's weights (mirrored traffic is copied to the canary; A/B sends only
 // matching requests; the kubernetes provider sends it all to the primary),
-// plus any load test running.
-func (w *world) split(r engine.Routes, t time.Time) [2]float64 {
-	apex := w.feeder.apex
+// plus the load tests l running.
+func (f *feeder) split(r engine.Routes, l *loads, t time.Time) [2]float64 {
+	apex := f.apex
 	var rps [2]float64
-	r = engine.ServedRoutes(w.provider, r)
+	r = engine.ServedRoutes(f.provider, r)
 	switch {
-	case w.feeder.ab && r.Canary > 0:
+	case f.ab && r.Canary > 0:
 		rps[traffic.Primary], rps[traffic.Canary] = apex*(1-abShare), apex*abShare
 	default:
 		rps[traffic.Primary] = apex * float64(r.Primary) / 100
 		rps[traffic.Canary] = apex * float64(r.Canary) / 100
 		if r.Mirrored {
-			rps[traffic.Canary] += apex * w.cluster.mirrorShare()
+			rps[traffic.Canary] += apex * f.mirror
 		}
 	}
-	w.loads.add(&rps, r, t, w.scrapeEvery)
+	l.add(&rps, r, t, f.every)
 	return rps
 }
 
 // served is what one version served during one scrape interval.
-func (w *world) served(d *memory.Pods, rps float64, t time.Time) traffic.Interval {
+func (f *feeder) served(d *memory.Pods, rps float64, t time.Time) traffic.Interval {
 	if d == nil || rps == 0 {
 		return traffic.Interval{}
 	}
-	b := w.behaviour(d.Image, t)
-	n := rps * w.scrapeEvery.Seconds()
-	sr := w.noisy(b.SuccessRate, w.sc.Traffic.Noise.SuccessRate, 0, 100)
-	lat := traffic.Latency{P50: w.noisyDuration(b.Latency.P50), P99: w.noisyDuration(b.Latency.P99)}
+	b := f.versions.behaviour(d.Image, t)
+	n := rps * f.every.Seconds()
+	sr := f.noisy(b.SuccessRate, f.noise.SuccessRate, 0, 100)
+	lat := traffic.Latency{P50: f.noisyDuration(b.Latency.P50), P99: f.noisyDuration(b.Latency.P99)}
 	lat.P99 = max(lat.P99, lat.P50)
 	return traffic.Interval{Requests: n, Errors: n * (100 - sr) / 100, Latency: lat}
 }
 
-func (w *world) behaviour(image string, t time.Time) scenarios.Behaviour {
-	if v, ok := w.sc.Versions[image]; ok {
+// versions are the scenario's versions, by image: how each behaves.
+type versions map[string]*scenarios.Version
+
+// behaviour is how an image's version behaves at t, or the default
+// behaviour of an image the scenario does not describe.
+func (vs versions) behaviour(image string, t time.Time) scenarios.Behaviour {
+	if v, ok := vs[image]; ok {
 		return v.At(t.Sub(epoch))
 	}
 	return scenarios.Behaviour{SuccessRate: scenarios.DefaultSuccessRate,
@@ -275,17 +299,17 @@ func (w *world) behaviour(image string, t time.Time) scenarios.Behaviour {
 }
 
 // noisy adds seeded normal noise with standard deviation sd, clamped.
-func (w *world) noisy(v, sd, lo, hi float64) float64 {
+func (f *feeder) noisy(v, sd, lo, hi float64) float64 {
 	if sd == 0 {
 		return v
 	}
-	return math.Min(hi, math.Max(lo, v+w.feeder.rng.NormFloat64()*sd))
+	return math.Min(hi, math.Max(lo, v+f.rng.NormFloat64()*sd))
 }
 
-func (w *world) noisyDuration(d time.Duration) time.Duration {
-	rel := w.sc.Traffic.Noise.Latency
+func (f *feeder) noisyDuration(d time.Duration) time.Duration {
+	rel := f.noise.Latency
 	if rel == 0 {
 		return d
 	}
-	return time.Duration(float64(d) * w.noisy(1, rel, 0.05, 20))
+	return time.Duration(float64(d) * f.noisy(1, rel, 0.05, 20))
 }

@@ -77,6 +77,17 @@ func (r *receivers) alertsOf(t *runner.Tick, release time.Time) []reports.Alert 
 	return out
 }
 
+// loadNotes says, once each, how the commands that started modelled load
+// tests were modelled (notes from the load part), then what the loadtester
+// did with the commands of the calls received since the last time.
+func (r *receivers) loadNotes(modelled []string) []string {
+	var out []string
+	for _, n := range modelled {
+		out = r.tasks.once(out, n, n)
+	}
+	return append(out, r.newTaskNotes()...)
+}
+
 // newTaskNotes says, once each, what the loadtester did with the commands
 // of the calls received since the last time it was asked.
 func (r *receivers) newTaskNotes() []string {

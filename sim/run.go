@@ -221,9 +221,6 @@ func (w *world) rehearse(ctx context.Context, r *reports.Run) error {
 	}
 	w.traffic = t
 	defer t.Close()
-	if w.feeder != nil {
-		w.synthesisNotes(r)
-	}
 	if err := w.initialize(ctx, start); err != nil {
 		return err
 	}

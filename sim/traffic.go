@@ -54,15 +54,17 @@ func (w *world) newTraffic(ctx context.Context, r *reports.Run, start time.Time)
 	case w.real != nil:
 		return realtraffic.Start(ctx, w.realWorld(r), *w.real, w.seed)
 	}
-	f, err := w.newFeeder(w.seed, start)
+	f, err := w.newFeeder(start)
 	if err != nil {
 		return nil, err
 	}
-	w.feeder = f
+	f.synthesisNotes(r)
+	v := &virtualTraffic{feed: f, roles: w.cluster.roles, stale: w.faults.StaleCanary}
 	if w.recv.srv != nil {
-		w.loads.start(w.recv.srv, newLoadModel(w.cluster.cd))
+		v.loads.start(w.recv.srv, newLoadModel(w.cluster.cd))
+		v.recv = &w.recv
 	}
-	return virtualTraffic{w}, nil
+	return v, nil
 }
 
 // realWorld is what real traffic needs of the world.
@@ -71,7 +73,7 @@ func (w *world) realWorld(r *reports.Run) realtraffic.World {
 		Provider: w.provider, Release: w.release, Interval: w.interval, ScrapeEvery: w.scrapeEvery,
 		RPS: w.sc.Traffic.RPS, ABShare: abShare, MirrorShare: w.cluster.mirrorShare(),
 		HTTP: w.http, Prom: w.metrics.prom, PromURL: w.metrics.base, Hooks: w.recv.srv, Report: r,
-		Behaviour: w.behaviour,
+		Behaviour: versions(w.sc.Versions).behaviour,
 		Pods:      func(ctx context.Context) [2]*memory.Pods { return w.cluster.roles(ctx).pods },
 		Serving:   w.cluster.deploys.Serving,
 		Routes:    func(ctx context.Context) (engine.Routes, error) { return w.cluster.router.Routes(ctx, w.cluster.cd) },
@@ -85,34 +87,44 @@ func (w *world) realWorld(r *reports.Run) realtraffic.World {
 }
 
 // virtualTraffic writes the samples a traffic model generates from the
-// weights the engine set, and models hey load tests from their flags.
-type virtualTraffic struct{ w *world }
-
-func (v virtualTraffic) Advance(ctx context.Context, now time.Time) error { return v.w.feed(ctx, now) }
-
-func (v virtualTraffic) AfterTick(context.Context, int, time.Time) []string { return v.w.ingestLoads() }
-
-// ingestLoads adds the load tests the tick's webhooks started to the
-// world's load, and says what the loadtester did not run.
-func (w *world) ingestLoads() []string {
-	if w.recv.srv == nil {
-		return nil
-	}
-	var modelled []string
-	for _, n := range w.loads.ingest() {
-		modelled = w.recv.tasks.once(modelled, n, n)
-	}
-	return append(modelled, w.recv.newTaskNotes()...)
+// weights the engine set, and models hey load tests from their flags. It
+// owns the feeder and the load tests; of the other parts it holds only
+// what it asks each tick.
+type virtualTraffic struct {
+	feed  *feeder
+	loads loads // the load tests the webhooks started, modelled
+	// roles is what the cluster says this tick: both versions' pods and
+	// the weights.
+	roles func(context.Context) roles
+	// stale is the fault plan's answer: whether the canary's scrape target
+	// is gone this tick.
+	stale func() bool
+	recv  *receivers // nil when no receiver runs commands
 }
 
-func (v virtualTraffic) Finish(*reports.Run) {}
+// Advance feeds samples up to now from what the cluster and the fault plan
+// say as it starts: neither changes while the feeder writes.
+func (v *virtualTraffic) Advance(ctx context.Context, now time.Time) error {
+	return v.feed.feed(v.roles(ctx), v.stale(), &v.loads, now)
+}
 
-func (v virtualTraffic) Exposure() *reports.Exposure {
-	e := v.w.feeder.exposure
+// AfterTick adds the load tests the tick's webhooks started to those
+// running, and says what the loadtester did not run.
+func (v *virtualTraffic) AfterTick(context.Context, int, time.Time) []string {
+	if v.recv == nil {
+		return nil
+	}
+	return v.recv.loadNotes(v.loads.ingest())
+}
+
+func (v *virtualTraffic) Finish(*reports.Run) {}
+
+func (v *virtualTraffic) Exposure() *reports.Exposure {
+	e := v.feed.exposure
 	return &e
 }
 
-func (v virtualTraffic) Close() error { return nil }
+func (v *virtualTraffic) Close() error { return nil }
 
 // noTraffic is the traffic of a scripted scenario: none, the script
 // answers the metrics.

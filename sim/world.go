@@ -54,8 +54,6 @@ type world struct {
 	closers  []func() error
 
 	traffic trafficModel
-	feeder  *feeder
-	loads   loads       // the load tests the webhooks started, modelled
 	notes   []string    // what the world assumed, for the report's notes
 	faults  *fault.Plan // the scenario's faults; nil when it has none
 	clock   clock       // the virtual time of the tick being run

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rehearse-dev/rehearse/engine"
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/sim/virtual/traffic"
 )
@@ -35,6 +36,37 @@ func TestRetentionFor(t *testing.T) {
 	for _, tt := range tests {
 		if got := retentionFor(tt.cd, tt.queries); got != tt.want {
 			t.Errorf("%s: retentionFor = %s, want %s", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestFeederSplit checks the feeder's share of the apex traffic, built from
+// its own inputs alone: no world stands behind it.
+func TestFeederSplit(t *testing.T) {
+	at := epoch.Add(time.Minute)
+	tests := []struct {
+		name    string
+		f       feeder
+		routes  engine.Routes
+		running []vload
+		primary float64
+		canary  float64
+	}{
+		{"by the weights", feeder{apex: 100, provider: "istio"}, engine.Routes{Primary: 80, Canary: 20}, nil, 80, 20},
+		{"mirrored traffic is copied to the canary", feeder{apex: 100, provider: "istio", mirror: 0.5},
+			engine.Routes{Primary: 100, Mirrored: true}, nil, 100, 50},
+		{"A/B sends the matching share", feeder{apex: 100, provider: "istio", ab: true}, engine.Routes{Primary: 0, Canary: 100}, nil,
+			100 * (1 - abShare), 100 * abShare},
+		{"kubernetes sends all to the primary", feeder{apex: 100, provider: v1beta1.KubernetesProvider},
+			engine.Routes{Primary: 50, Canary: 50}, nil, 100, 0},
+		{"a running load test adds to its target", feeder{apex: 100, provider: "istio", every: 15 * time.Second},
+			engine.Routes{Primary: 100}, []vload{{from: epoch, until: at.Add(time.Hour), rps: 30, target: "canary"}}, 100, 30},
+	}
+	for _, tt := range tests {
+		l := loads{running: tt.running}
+		rps := tt.f.split(tt.routes, &l, at)
+		if rps[traffic.Primary] != tt.primary || rps[traffic.Canary] != tt.canary {
+			t.Errorf("%s: split = %v, want [%v %v]", tt.name, rps, tt.primary, tt.canary)
 		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/rehearse-dev/rehearse/engine"
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+	"github.com/rehearse-dev/rehearse/engine/kube"
 	"github.com/rehearse-dev/rehearse/engine/runner"
 	"github.com/rehearse-dev/rehearse/internal/envtest"
 	"github.com/rehearse-dev/rehearse/internal/exit"
@@ -63,6 +64,9 @@ type Session struct {
 	backend backend.Cluster
 	pool    *promPool
 	stop    func() error
+	// laterCRDs waits for the CRDs installed after the backend opened (the
+	// Gateway API's and the stand-ins', on envtest); nil: all are there.
+	laterCRDs func(context.Context) error
 	// Kubeconfig reaches the session's API server, when it has one.
 	Kubeconfig string
 }
@@ -74,11 +78,11 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 		pool := &promPool{}
 		return &Session{backend: backend.Memory{}, pool: pool, stop: pool.close}, nil
 	case "envtest":
-		dirs, err := crdDirs()
+		dirs, later, err := crdDirs()
 		if err != nil {
 			return nil, exit.Environment(err)
 		}
-		env, err := envtest.Start(ctx, envtest.Options{KubeconfigPath: opts.Kubeconfig, CRDDirs: dirs})
+		env, err := envtest.Start(ctx, envtest.Options{KubeconfigPath: opts.Kubeconfig, CRDDirs: dirs, LaterCRDDirs: later})
 		if err != nil {
 			// Missing binaries, a port in use, a control plane that will not
 			// come up: all the machine's, none the scenario's (exit 3).
@@ -86,7 +90,8 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 		}
 		pool := &promPool{}
 		stop := func() error { return errors.Join(pool.close(), env.Stop()) }
-		return &Session{backend: backend.APIServer{Label: "envtest", Client: env.Client}, pool: pool, stop: stop, Kubeconfig: env.Kubeconfig}, nil
+		return &Session{backend: backend.APIServer{Label: "envtest", Client: env.Client}, pool: pool, stop: stop, Kubeconfig: env.Kubeconfig,
+			laterCRDs: env.AwaitLaterCRDs}, nil
 	case "kind":
 		c, err := kind.Start(ctx, kind.Options{Name: opts.KindCluster, NodeImage: opts.KindImage, KubeconfigPath: opts.Kubeconfig})
 		if err != nil {
@@ -190,6 +195,12 @@ func (s *Session) Run(ctx context.Context, sc *scenarios.Scenario, opts Options)
 		}
 		out = r
 	}()
+	if s.laterCRDs != nil && needsLaterCRDs(sc, set) {
+		if err := s.laterCRDs(ctx); err != nil {
+			r.Error = err.Error()
+			return r
+		}
+	}
 	w, err := build(ctx, sc, set, s.backend, s.pool)
 	if err != nil {
 		r.Error = err.Error()
@@ -460,23 +471,40 @@ func decide(r *reports.Run) {
 	}
 }
 
-// crdDirs are Flagger's CRDs and, beside them, the Gateway API's, which
-// HTTPRoute routing needs on a real API server, and rehearse's stand-ins
-// for Knative Serving's and KEDA's.
-func crdDirs() ([]string, error) {
-	dirs, err := envtest.ResolveCRDDirs(nil)
+// crdDirs are Flagger's CRDs, which every rehearsal needs, and, for later,
+// the folders beside them: the Gateway API's, which HTTPRoute routing needs
+// on a real API server, and rehearse's stand-ins for Knative Serving's and
+// KEDA's. Only the rehearsals that use those wait for them (issue 13).
+func crdDirs() (dirs, later []string, err error) {
+	dirs, err = envtest.ResolveCRDDirs(nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	out := dirs
 	for _, d := range dirs {
 		for _, sub := range []string{"gateway-api", "stand-ins"} {
 			if p := filepath.Join(d, sub); dirExists(p) {
-				out = append(out, p)
+				later = append(later, p)
 			}
 		}
 	}
-	return out, nil
+	return dirs, later, nil
+}
+
+// needsLaterCRDs says whether a rehearsal may write a kind crdDirs installs
+// later: a router that writes HTTPRoutes or Knative Services (kubernetes'
+// writes nothing, and the meshes rehearse cannot drive on a real cluster
+// are simulated in the world), KEDA or Knative objects, or manifests' kinds
+// rehearse does not know. It errs towards waiting, which costs time, never
+// a report.
+func needsLaterCRDs(sc *scenarios.Scenario, set settings) bool {
+	if r, real := kube.RouterFor(set.provider, nil); real && r != (kube.NopRouter{}) {
+		return true
+	}
+	if ref := sc.Canary.Spec.AutoscalerRef; ref != nil && ref.Kind == "ScaledObject" {
+		return true
+	}
+	m := sc.Manifests
+	return m != nil && (len(m.ScaledObjects) > 0 || len(m.KnativeServices) > 0 || len(m.Others) > 0 || len(m.Variants) > 0)
 }
 
 func dirExists(p string) bool {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"k8s.io/apimachinery/pkg/runtime"
@@ -27,6 +28,11 @@ type Options struct {
 	// CRDDirs are folders of CRD manifests to install. Default: the
 	// $REHEARSE_CRD_DIRS list, else the repository's fixtures/crds.
 	CRDDirs []string
+	// LaterCRDDirs are folders of CRD manifests installed in the background
+	// once Start returns; AwaitLaterCRDs waits for them. Large CRDs that only
+	// some callers need (the Gateway API's take about 1.1 s of the API
+	// server's CPU) then cost nothing before the first request (issue 13).
+	LaterCRDDirs []string
 	// Assets is the folder holding kube-apiserver and etcd. Default:
 	// $KUBEBUILDER_ASSETS, else the repository's .cache/envtest/bin.
 	Assets string
@@ -50,8 +56,10 @@ type Env struct {
 	// processes and folders Start removed.
 	Reaped []Reaped
 
-	testEnv *crenvtest.Environment
-	dir     runDir // this run's folder, removed by Stop
+	testEnv  *crenvtest.Environment
+	dir      runDir        // this run's folder, removed by Stop
+	later    chan struct{} // closed when the later CRDs are installed (nil: none)
+	laterErr error         // why they could not be, read after later closes
 }
 
 // Start resolves the binaries and CRDs, reaps what earlier runs killed
@@ -89,6 +97,7 @@ func Start(ctx context.Context, opts Options) (*Env, error) {
 	if err := env.connect(testEnv.KubeConfig, opts.KubeconfigPath); err != nil {
 		return nil, errors.Join(err, env.Stop())
 	}
+	env.installLater(opts.LaterCRDDirs)
 	return env, nil
 }
 
@@ -157,6 +166,9 @@ func (e *Env) Stop() error {
 	if e.testEnv == nil {
 		return nil
 	}
+	if e.later != nil {
+		<-e.later // the install must not outlive the API server it talks to
+	}
 	err := e.stopControlPlane()
 	e.testEnv = nil
 	if err != nil {
@@ -201,4 +213,34 @@ func (e *Env) stopControlPlane() error {
 		time.Sleep(5 * time.Millisecond)
 	}
 	return e.testEnv.ControlPlane.Etcd.Stop()
+}
+
+// installLater installs dirs' CRDs in the background and waits until the
+// API server has established them.
+func (e *Env) installLater(dirs []string) {
+	if len(dirs) == 0 {
+		return
+	}
+	e.later = make(chan struct{})
+	go func() {
+		defer close(e.later)
+		_, err := crenvtest.InstallCRDs(e.Config, crenvtest.CRDInstallOptions{Paths: dirs, ErrorIfPathMissing: true})
+		if err != nil {
+			e.laterErr = fmt.Errorf("install the CRDs of %s on the envtest API server: %w", strings.Join(dirs, ", "), err)
+		}
+	}()
+}
+
+// AwaitLaterCRDs waits until Options.LaterCRDDirs are installed and
+// established, and says why they could not be.
+func (e *Env) AwaitLaterCRDs(ctx context.Context) error {
+	if e.later == nil {
+		return nil
+	}
+	select {
+	case <-e.later:
+		return e.laterErr
+	case <-ctx.Done():
+		return fmt.Errorf("wait for the envtest CRDs: %w", ctx.Err())
+	}
 }

@@ -90,14 +90,7 @@ func (l *lockedBuffer) String() string {
 // TestControllerServesAndStops runs the command against envtest: it becomes
 // ready, then returns without error when its context ends.
 func TestControllerServesAndStops(t *testing.T) {
-	if _, err := envtest.ResolveAssets(""); err != nil {
-		t.Skip(err.Error())
-	}
-	env, err := envtest.Start(context.Background(), envtest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = env.Stop() })
+	kubeconfig := envtestKubeconfig(t)
 	probe := freeLoopbackAddr(t)
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -105,7 +98,7 @@ func TestControllerServesAndStops(t *testing.T) {
 	var stderr lockedBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- controllerCommand(ctx, []string{"--kubeconfig", env.Kubeconfig, "--metrics-bind-address", "0",
+		done <- controllerCommand(ctx, []string{"--kubeconfig", kubeconfig, "--metrics-bind-address", "0",
 			"--health-probe-bind-address", probe, "--namespace", "default"}, &bytes.Buffer{}, &stderr)
 	}()
 	if err := waitReady(ctx, "http://"+probe+"/readyz", done); err != nil {

@@ -10,7 +10,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/rehearse-dev/rehearse/engine/manifest"
 )
@@ -32,10 +35,11 @@ func LoadFile(path string) (*Scenario, error) {
 // the name is the report folder.
 func Load(paths ...string) ([]*Scenario, error) {
 	files, errs := scenarioFiles(paths)
+	parsed := loadFiles(files)
 	var out []*Scenario
 	seen := map[string]*Scenario{}
-	for _, f := range files {
-		s, err := LoadFile(f)
+	for _, p := range parsed {
+		s, err := p.scenario, p.err
 		errs.Add(err)
 		if s == nil {
 			continue
@@ -48,6 +52,32 @@ func Load(paths ...string) ([]*Scenario, error) {
 		out = append(out, s)
 	}
 	return out, errs.Err()
+}
+
+// loaded is one file's outcome of loadFiles.
+type loaded struct {
+	scenario *Scenario
+	err      error
+}
+
+// loadFiles reads and parses files on every core, since the files do not
+// depend on each other and parsing their YAML is most of the time a run
+// spends before its first rehearsal (issue 13: the library, 18 files, takes
+// ~45 ms of CPU). The outcomes keep the files' order, so errors and
+// duplicate names are reported as a sequential load reports them.
+func loadFiles(files []string) []loaded {
+	out := make([]loaded, len(files))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(files); i = int(next.Add(1)) - 1 {
+				out[i].scenario, out[i].err = LoadFile(files[i])
+			}
+		})
+	}
+	wg.Wait()
+	return out
 }
 
 func scenarioFiles(paths []string) ([]string, manifest.Errors) {

@@ -210,18 +210,24 @@ type roles struct {
 // cluster says this tick (rs), whether the canary's scrape target is gone
 // (stale) and the load tests running.
 func (f *feeder) feed(rs roles, stale bool, l *loads, until time.Time) error {
-	for t := f.at.Add(f.every); !t.After(until); t = t.Add(f.every) {
-		if err := f.scrape(rs, stale, l, t); err != nil {
-			return err
+	err := f.prom.Write(func(app prom.Batch) error {
+		for t := f.at.Add(f.every); !t.After(until); t = t.Add(f.every) {
+			if err := f.scrape(app, rs, stale, l, t); err != nil {
+				return err
+			}
+			f.at = t
 		}
-		f.at = t
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	l.drop(f.at)
-	return f.prom.Commit()
+	return nil
 }
 
-// scrape writes one scrape's worth of samples for both versions.
-func (f *feeder) scrape(rs roles, stale bool, l *loads, t time.Time) error {
+// scrape writes one scrape's worth of samples for both versions to app.
+func (f *feeder) scrape(app prom.Batch, rs roles, stale bool, l *loads, t time.Time) error {
 	rps := f.split(rs.routes, l, t)
 	var ivs [2]traffic.Interval
 	for _, role := range []traffic.Role{traffic.Primary, traffic.Canary} {
@@ -237,13 +243,13 @@ func (f *feeder) scrape(rs roles, stale bool, l *loads, t time.Time) error {
 		}
 	}
 	if f.revisions != nil {
-		return f.revisions.emit(f.prom, rs.pods, ivs, t, stale)
+		return f.revisions.emit(app, rs.pods, ivs, t, stale)
 	}
 	for _, role := range []traffic.Role{traffic.Primary, traffic.Canary} {
 		if role == traffic.Canary && stale {
 			continue // served, but its scrape target is gone: no samples
 		}
-		if err := f.gens[role].Emit(f.prom, t.UnixMilli(), ivs[role]); err != nil {
+		if err := f.gens[role].Emit(app, t.UnixMilli(), ivs[role]); err != nil {
 			return fmt.Errorf("writing samples: %w", err)
 		}
 	}

@@ -217,3 +217,48 @@ func BenchmarkTransportSumRate(b *testing.B) {
 		mustGet(b, client, u)
 	}
 }
+
+// BenchmarkWriteTick is a feeder's tick: 100 series appended by ref and
+// committed, one call per sample or one Write for all of them.
+func BenchmarkWriteTick(b *testing.B) {
+	ls := benchLabels(100)
+	b.Run("AppendRef+Commit", func(b *testing.B) {
+		s := newTestServer(b, Options{}, t0)
+		refs := make([]uint64, len(ls))
+		tick := 0
+		for b.Loop() {
+			t := t0.Add(time.Duration(tick) * benchStep).UnixMilli()
+			for i, l := range ls {
+				var err error
+				if refs[i], err = s.AppendRef(refs[i], l, t, float64(tick*(i+1))); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if err := s.Commit(); err != nil {
+				b.Fatal(err)
+			}
+			tick++
+		}
+	})
+	b.Run("Write", func(b *testing.B) {
+		s := newTestServer(b, Options{}, t0)
+		refs := make([]uint64, len(ls))
+		tick := 0
+		for b.Loop() {
+			t := t0.Add(time.Duration(tick) * benchStep).UnixMilli()
+			err := s.Write(func(app Batch) error {
+				for i, l := range ls {
+					var err error
+					if refs[i], err = app.AppendRef(refs[i], l, t, float64(tick*(i+1))); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			tick++
+		}
+	})
+}

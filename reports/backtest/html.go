@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"io"
 	"strconv"
+	"sync"
 
 	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/reports/internal/text"
@@ -25,7 +26,7 @@ func WriteHTML(w io.Writer, b *Backtest) error {
 		return fmt.Errorf("write backtest page for scenario %q: %w", b.Run.Scenario, err)
 	}
 	var buf bytes.Buffer
-	if err := backtestPageTemplate.Execute(&buf, page); err != nil {
+	if err := backtestPageTemplate().Execute(&buf, page); err != nil {
 		return fmt.Errorf("write backtest page for scenario %q: %w", b.Run.Scenario, err)
 	}
 	if _, err := w.Write(buf.Bytes()); err != nil {
@@ -90,7 +91,7 @@ func metricsText(t reports.Tick) string {
 // renderChart is one metric's chart as SVG markup.
 func renderChart(b *Backtest, m Metric) (template.HTML, error) {
 	var buf bytes.Buffer
-	if err := btChartTemplate.ExecuteTemplate(&buf, "chart", layoutBacktestChart(b, m)); err != nil {
+	if err := btChartTemplate().ExecuteTemplate(&buf, "chart", layoutBacktestChart(b, m)); err != nil {
 		return "", err
 	}
 	return template.HTML(buf.String()), nil // rendered by html/template: escaped
@@ -98,13 +99,19 @@ func renderChart(b *Backtest, m Metric) (template.HTML, error) {
 
 func renderWeights(b *Backtest) (template.HTML, error) {
 	var buf bytes.Buffer
-	if err := btChartTemplate.ExecuteTemplate(&buf, "weights", layoutWeights(b)); err != nil {
+	if err := btChartTemplate().ExecuteTemplate(&buf, "weights", layoutWeights(b)); err != nil {
 		return "", err
 	}
 	return template.HTML(buf.String()), nil // rendered by html/template: escaped
 }
 
-var backtestPageTemplate = template.Must(template.New("backtest").Parse(`<!DOCTYPE html>
+// backtestPageTemplate is parsed on first use, not at package init: only
+// a backtest writes the page, and every process start paid for it (issue 13).
+var backtestPageTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("backtest").Parse(backtestPageText))
+})
+
+const backtestPageText = `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -150,4 +157,4 @@ td.num { text-align: right; }
 <ul>{{range .Notes}}<li>{{.}}</li>{{end}}</ul>{{end}}
 </body>
 </html>
-`))
+`

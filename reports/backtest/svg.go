@@ -2,7 +2,10 @@
 
 package backtestreport
 
-import "html/template"
+import (
+	"html/template"
+	"sync"
+)
 
 // btStyle is shared by every backtest chart, so a chart written to its
 // own .svg file looks as it does inside the page.
@@ -27,7 +30,14 @@ text { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; font-size:
 .empty { fill: #777; font-style: italic; }
 </style>`
 
-var btChartTemplate = template.Must(template.New("chart").Parse(`{{define "chart"}}<svg xmlns="http://www.w3.org/2000/svg" width="{{.Width}}" height="{{.Height}}" viewBox="0 0 {{.Width}} {{.Height}}" role="img" aria-label="{{.Title}}">
+// btChartTemplate is parsed on first use, not at package init: only a
+// backtest draws these charts, and every process start paid for them
+// (issue 13).
+var btChartTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("chart").Parse(btChartText))
+})
+
+const btChartText = `{{define "chart"}}<svg xmlns="http://www.w3.org/2000/svg" width="{{.Width}}" height="{{.Height}}" viewBox="0 0 {{.Width}} {{.Height}}" role="img" aria-label="{{.Title}}">
 ` + btStyle + `
 <text class="title" x="{{.Left}}" y="14">{{.Title}}</text>
 {{range .YTicks}}<line class="grid" x1="{{$.Left}}" x2="{{$.Right}}" y1="{{.Pos}}" y2="{{.Pos}}"/><text x="{{$.Left}}" dx="-6" y="{{.Pos}}" dy="4" text-anchor="end">{{.Text}}</text>
@@ -46,7 +56,7 @@ var btChartTemplate = template.Must(template.New("chart").Parse(`{{define "chart
 {{end}}{{range .XTicks}}<text x="{{.Pos}}" y="{{$.Bottom}}" dy="16" text-anchor="middle">{{.Text}}</text>
 {{end}}<polyline class="weight" points="{{.Line}}"/>
 </svg>
-{{end}}`))
+{{end}}`
 
 // PlotW and PlotH are the plot's size, for the frame.
 func (btChart) PlotW() int { return btPlotW }

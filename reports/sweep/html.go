@@ -22,7 +22,7 @@ func (o Options) WriteHTML(w io.Writer, res Result) error {
 }
 
 func renderSweepHTML(b *bytes.Buffer, res Result, sum Summary) error {
-	return sweepPageTemplate.Execute(b, newSweepPage(res, sum))
+	return sweepPageTemplate().Execute(b, newSweepPage(res, sum))
 }
 
 // sweepPage is everything the page template shows, already formatted.

@@ -80,37 +80,50 @@ func (s *Server) stopHTTP() error {
 }
 
 func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request) {
-	p, at, aerr := s.instantParams(r)
-	if aerr != nil {
-		writeError(w, aerr)
-		return
-	}
-	s.answer(w, r, p, instant(p.query, at, p.opts))
+	buf := getBuffer()
+	defer putBuffer(buf)
+	writeJSON(w, s.instantAnswer(r.Context(), r.FormValue, buf), *buf)
 }
 
 func (s *Server) serveQueryRange(w http.ResponseWriter, r *http.Request) {
-	p, tr, aerr := rangeParams(r)
-	if aerr != nil {
-		writeError(w, aerr)
-		return
-	}
-	s.answer(w, r, p, ranged(p.query, tr.start, tr.end, tr.step, p.opts))
-}
-
-// answer runs the query and writes its result or its error.
-func (s *Server) answer(w http.ResponseWriter, r *http.Request, p queryParams, nq newQueryFunc) {
-	ctx, cancel := p.context(r.Context())
-	defer cancel()
 	buf := getBuffer()
 	defer putBuffer(buf)
+	p, tr, aerr := rangeParams(r.FormValue)
+	if aerr != nil {
+		writeJSON(w, errorAnswer(aerr, buf), *buf)
+		return
+	}
+	writeJSON(w, s.answer(r.Context(), p, ranged(p.query, tr.start, tr.end, tr.step, p.opts), buf), *buf)
+}
+
+// instantAnswer answers /api/v1/query with the parameters form gives: it
+// writes the body into buf and returns the status.
+func (s *Server) instantAnswer(ctx context.Context, form formValues, buf *[]byte) int {
+	p, at, aerr := s.instantParams(form)
+	if aerr != nil {
+		return errorAnswer(aerr, buf)
+	}
+	return s.answer(ctx, p, instant(p.query, at, p.opts), buf)
+}
+
+// answer runs the query, writes its result or its error into buf, and
+// returns the status.
+func (s *Server) answer(ctx context.Context, p queryParams, nq newQueryFunc, buf *[]byte) int {
+	ctx, cancel := p.context(ctx)
+	defer cancel()
 	err := s.evaluate(ctx, nq, func(qry promql.Query, res *promql.Result) {
 		*buf = appendSuccess((*buf)[:0], p, qry, res)
 	})
 	if err != nil {
-		writeError(w, classify(err))
-		return
+		return errorAnswer(classify(err), buf)
 	}
-	writeJSON(w, http.StatusOK, *buf)
+	return http.StatusOK
+}
+
+// errorAnswer writes e's body into buf and returns its status.
+func errorAnswer(e *apiError, buf *[]byte) int {
+	*buf = appendError((*buf)[:0], e.typ, e.err.Error())
+	return e.status()
 }
 
 // appendSuccess writes {"status":"success","data":{...}} with the warnings
@@ -262,10 +275,6 @@ func classify(err error) *apiError {
 		return &apiError{typ: errInternal, err: err}
 	}
 	return &apiError{typ: errExecution, err: err}
-}
-
-func writeError(w http.ResponseWriter, e *apiError) {
-	writeJSON(w, e.status(), appendError(nil, e.typ, e.err.Error()))
 }
 
 func appendError(b []byte, typ, msg string) []byte {

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net/http"
 	"strconv"
 	"time"
 
@@ -18,6 +17,10 @@ import (
 
 // maxPointsPerSeries is Prometheus's cap on a range query's resolution.
 const maxPointsPerSeries = 11000
+
+// formValues is how a parameter is read: a request's FormValue, or the
+// in-process transport's parsed URL query.
+type formValues func(name string) string
 
 // queryParams are the parameters both query endpoints share.
 type queryParams struct {
@@ -38,32 +41,32 @@ func (p queryParams) context(parent context.Context) (context.Context, context.C
 
 // instantParams reads /api/v1/query's parameters in the order Prometheus
 // checks them, so the first error reported is the same.
-func (s *Server) instantParams(r *http.Request) (queryParams, time.Time, *apiError) {
+func (s *Server) instantParams(form formValues) (queryParams, time.Time, *apiError) {
 	var p queryParams
 	var err *apiError
-	if p.limit, err = limitParam(r); err != nil {
+	if p.limit, err = limitParam(form); err != nil {
 		return p, time.Time{}, err
 	}
-	at, perr := timeParam(r.FormValue("time"), s.opts.Now)
+	at, perr := timeParam(form("time"), s.opts.Now)
 	if perr != nil {
 		return p, time.Time{}, badParam("time", fmt.Errorf("invalid time value for 'time': %w", perr))
 	}
-	p, err = finishParams(r, p)
+	p, err = finishParams(form, p)
 	return p, at, err
 }
 
 // rangeParams reads /api/v1/query_range's parameters, checked in order.
-func rangeParams(r *http.Request) (queryParams, timeRange, *apiError) {
+func rangeParams(form formValues) (queryParams, timeRange, *apiError) {
 	var p queryParams
 	var err *apiError
-	if p.limit, err = limitParam(r); err != nil {
+	if p.limit, err = limitParam(form); err != nil {
 		return p, timeRange{}, err
 	}
-	tr, err := timeRangeParams(r)
+	tr, err := timeRangeParams(form)
 	if err != nil {
 		return p, tr, err
 	}
-	p, err = finishParams(r, p)
+	p, err = finishParams(form, p)
 	return p, tr, err
 }
 
@@ -72,19 +75,19 @@ type timeRange struct {
 	step       time.Duration
 }
 
-func timeRangeParams(r *http.Request) (timeRange, *apiError) {
+func timeRangeParams(form formValues) (timeRange, *apiError) {
 	var tr timeRange
 	var err error
-	if tr.start, err = parseTime(r.FormValue("start")); err != nil {
+	if tr.start, err = parseTime(form("start")); err != nil {
 		return tr, badParam("start", err)
 	}
-	if tr.end, err = parseTime(r.FormValue("end")); err != nil {
+	if tr.end, err = parseTime(form("end")); err != nil {
 		return tr, badParam("end", err)
 	}
 	if tr.end.Before(tr.start) {
 		return tr, badParam("end", errors.New("end timestamp must not be before start time"))
 	}
-	if tr.step, err = parseDuration(r.FormValue("step")); err != nil {
+	if tr.step, err = parseDuration(form("step")); err != nil {
 		return tr, badParam("step", err)
 	}
 	return tr, checkStep(tr)
@@ -101,8 +104,8 @@ func checkStep(tr timeRange) *apiError {
 }
 
 // finishParams reads timeout, lookback_delta, stats and query.
-func finishParams(r *http.Request, p queryParams) (queryParams, *apiError) {
-	if to := r.FormValue("timeout"); to != "" {
+func finishParams(form formValues, p queryParams) (queryParams, *apiError) {
+	if to := form("timeout"); to != "" {
 		d, err := parseDuration(to)
 		if err != nil {
 			return p, badParam("timeout", err)
@@ -110,21 +113,21 @@ func finishParams(r *http.Request, p queryParams) (queryParams, *apiError) {
 		p.timeout = d
 	}
 	var lookback time.Duration
-	if lb := r.FormValue("lookback_delta"); lb != "" {
+	if lb := form("lookback_delta"); lb != "" {
 		d, err := parseDuration(lb)
 		if err != nil {
 			return p, &apiError{typ: errBadData, err: fmt.Errorf("error parsing lookback delta duration: %w", err)}
 		}
 		lookback = d
 	}
-	p.stats = r.FormValue("stats")
+	p.stats = form("stats")
 	p.opts = promql.NewPrometheusQueryOpts(p.stats == "all", lookback)
-	p.query = r.FormValue("query")
+	p.query = form("query")
 	return p, nil
 }
 
-func limitParam(r *http.Request) (int, *apiError) {
-	s := r.FormValue("limit")
+func limitParam(form formValues) (int, *apiError) {
+	s := form("limit")
 	if s == "" {
 		return 0, nil
 	}

@@ -1,0 +1,88 @@
+// This file tests the in-process transport's own answer to instant queries
+// against the handler's.
+
+package prom
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"testing"
+	"time"
+)
+
+// TestTransportInstantIsTheHandlers: GET /api/v1/query through Transport
+// (which skips the router and the response recorder) answers with the
+// status, header and bytes of the handler, for answers and errors alike.
+func TestTransportInstantIsTheHandlers(t *testing.T) {
+	s := newTestServer(t, Options{}, t0.Add(2*time.Minute))
+	load(t, s, [2]string{`up{job="a"}`, "1+1x8"}, [2]string{`up{job="b"}`, "NaN 2 stale"})
+	targets := []string{
+		queryURL("/api/v1/query", `up`),
+		queryURL("/api/v1/query", `sum(rate(up[1m]))`, "time=1704067320.5"),
+		queryURL("/api/v1/query", `up`, "limit=1"),
+		queryURL("/api/v1/query", `1.5`),
+		queryURL("/api/v1/query", `"text"`),
+		queryURL("/api/v1/query", `up[30s]`),
+		queryURL("/api/v1/query", `histogram_quantile(0.9, up)`),
+		queryURL("/api/v1/query", `sum(`),
+		queryURL("/api/v1/query", `up`, "time=yesterday"),
+		queryURL("/api/v1/query", `up`, "limit=-1"),
+		queryURL("/api/v1/query", `up`, "timeout=soon"),
+		"/api/v1/query?query=%zz&time=1704067320",
+		"/api/v1/query",
+	}
+	tr := s.Transport()
+	for _, target := range targets {
+		want := handlerAnswer(t, s.Handler(), target)
+		got := roundTrip(t, tr, target)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("GET %s through Transport:\n got %+v\nwant %+v", target, got, want)
+		}
+	}
+}
+
+// answerOf is what a client reads of a response.
+type answerOf struct {
+	status        string
+	code          int
+	header        http.Header
+	contentLength int64
+	body          string
+}
+
+func handlerAnswer(t *testing.T, h http.Handler, target string) answerOf {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
+	return readAnswer(t, rec.Result())
+}
+
+func roundTrip(t *testing.T, tr http.RoundTripper, target string) answerOf {
+	t.Helper()
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, "http://prometheus.invalid"+target, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := tr.RoundTrip(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", target, err)
+	}
+	if resp.Request != req {
+		t.Errorf("GET %s: the response does not carry its request", target)
+	}
+	return readAnswer(t, resp)
+}
+
+func readAnswer(t *testing.T, resp *http.Response) answerOf {
+	t.Helper()
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return answerOf{status: resp.Status, code: resp.StatusCode, header: resp.Header,
+		contentLength: resp.ContentLength, body: string(body)}
+}

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"reflect"
 	"slices"
@@ -628,20 +629,33 @@ func (s *Store) patchLocked(k *kind, key types.NamespacedName, pt types.PatchTyp
 	return s.replace(k, in, status)
 }
 
-// applyPatch returns a new object: old with the patch applied. Merge
-// patches work on old's unstructured form, which skips the JSON encoding
-// and parsing of the whole object; a JSON patch needs the JSON document.
+// applyPatch returns a new object: old with the patch applied. A JSON merge
+// patch that only sets plain fields goes to the typed object itself (see
+// mergeTyped); other merge patches work on old's unstructured form, which
+// skips the JSON encoding and parsing of the whole object; a JSON patch
+// needs the JSON document.
 func (k *kind) applyPatch(old client.Object, pt types.PatchType, data []byte) (client.Object, error) {
 	if pt == types.JSONPatchType {
 		return k.applyJSONPatch(old, data)
 	}
-	doc, err := runtime.DefaultUnstructuredConverter.ToUnstructured(old)
-	if err != nil {
-		return nil, fmt.Errorf("converting %s %s/%s to patch it: %w", k.gvk.Kind, old.GetNamespace(), old.GetName(), err)
-	}
 	var patch map[string]any
 	if err := utiljson.Unmarshal(data, &patch); err != nil {
 		return nil, apierrors.NewBadRequest(fmt.Sprintf("the %s patch of %s %s is not a JSON object: %v", pt, k.gvk.Kind, old.GetName(), err))
+	}
+	if pt == types.MergePatchType {
+		if in, ok := mergeTyped(k, old, patch); ok {
+			return in, nil
+		}
+	}
+	return k.patchUnstructured(old, patch, pt)
+}
+
+// patchUnstructured merges the decoded patch into old's unstructured form
+// and decodes the result.
+func (k *kind) patchUnstructured(old client.Object, patch map[string]any, pt types.PatchType) (client.Object, error) {
+	doc, err := runtime.DefaultUnstructuredConverter.ToUnstructured(old)
+	if err != nil {
+		return nil, fmt.Errorf("converting %s %s/%s to patch it: %w", k.gvk.Kind, old.GetNamespace(), old.GetName(), err)
 	}
 	if doc, err = k.mergeDoc(doc, patch, pt); err != nil {
 		return nil, err
@@ -901,11 +915,13 @@ func (r *subResource) Apply(_ context.Context, _ runtime.ApplyConfiguration, _ .
 }
 
 // foldStringData moves stringData into data, as the API server does on
-// every write of a Secret.
+// every write of a Secret. The data is a new map: a patched Secret shares
+// the one it had with the stored Secret (see mergeTyped).
 func foldStringData(s *corev1.Secret) {
 	if len(s.StringData) == 0 {
 		return
 	}
+	s.Data = maps.Clone(s.Data)
 	if s.Data == nil {
 		s.Data = map[string][]byte{}
 	}

@@ -1,5 +1,5 @@
 // This file measures the Store against controller-runtime's fake client on
-// the same objects: get, status update, list and merge patch.
+// the same objects: get, status update, list, merge patch and scale.
 
 package memory
 
@@ -8,7 +8,9 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
+	"k8s.io/apimachinery/pkg/types"
 	clienttesting "k8s.io/client-go/testing"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
@@ -88,6 +90,20 @@ func BenchmarkMergePatch(b *testing.B) {
 		*d.Spec.Replicas = 3 - *d.Spec.Replicas
 		if err := c.Patch(ctx, &d, p); err != nil {
 			b.Fatal(err)
+		}
+	})
+}
+
+// BenchmarkScalePatch is the engine's scale of a Deployment: a merge patch
+// of the replicas alone, written out (no diff on the client's side).
+func BenchmarkScalePatch(b *testing.B) {
+	replicas := [2][]byte{[]byte(`{"spec":{"replicas":0}}`), []byte(`{"spec":{"replicas":2}}`)}
+	benchBackends(b, []client.Object{podinfo()}, func(b *testing.B, c client.Client) {
+		d := appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Namespace: "test", Name: "podinfo"}}
+		for _, r := range replicas {
+			if err := c.Patch(ctx, &d, client.RawPatch(types.MergePatchType, r)); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 }

@@ -5,6 +5,7 @@
 package output
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -83,10 +84,14 @@ func TestWriteSetWritesNothingWhenAFolderCannotBeMade(t *testing.T) {
 
 func TestStaleNote(t *testing.T) {
 	files := set("a/report.json", "b/report.json", "junit.xml")
-	if got := staleNote(files, "junit.xml"); !strings.Contains(got, "only a/report.json, b/report.json are from this run") {
+	failed := errors.New("disk full")
+	if got := staleNote(files, []error{nil, nil, failed}); !strings.Contains(got, "only a/report.json, b/report.json are from this run") {
 		t.Errorf("got %q", got)
 	}
-	if got := staleNote(files, "a/report.json"); !strings.Contains(got, "no report was written") {
+	if got := staleNote(files, []error{nil, failed, nil}); !strings.Contains(got, "only a/report.json, junit.xml are from this run") {
+		t.Errorf("got %q", got)
+	}
+	if got := staleNote(files, []error{failed, failed, failed}); !strings.Contains(got, "no report was written") {
 		t.Errorf("got %q", got)
 	}
 }

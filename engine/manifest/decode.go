@@ -48,9 +48,10 @@ func (d *Doc) decode(out any) (errs Errors, complete bool) {
 	return errs, true
 }
 
-// JSON is the document converted to JSON ("null" when empty).
+// JSON is the document converted to JSON ("null" when empty). The bytes
+// are shared by every caller, who must not change them.
 func (d *Doc) JSON() ([]byte, error) {
-	js, err := sigsyaml.YAMLToJSON(d.data)
+	js, err := d.asJSON()
 	if err != nil {
 		if nf := d.nonFiniteError(); nf != nil {
 			return nil, nf

@@ -8,8 +8,10 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	yaml "go.yaml.in/yaml/v3"
+	sigsyaml "sigs.k8s.io/yaml"
 )
 
 // Doc is one YAML document that still knows where each value was written,
@@ -22,6 +24,10 @@ type Doc struct {
 	// src, for an object kustomize rendered, places its fields in the
 	// files that wrote them instead of in data, which no user wrote.
 	src *sourceMap
+	// asJSON converts data to JSON once: a scenario file is read as JSON
+	// twice (its kind, then the whole), and each conversion parses the
+	// YAML again (issue 13).
+	asJSON func() ([]byte, error)
 }
 
 // ParseDoc reads one YAML document (no "---" splitting). lineOffset is added
@@ -30,6 +36,7 @@ type Doc struct {
 func ParseDoc(file string, data []byte, lineOffset int) (*Doc, error) {
 	data = normalize(data)
 	d := &Doc{file: file, offset: lineOffset, data: data}
+	d.asJSON = sync.OnceValues(func() ([]byte, error) { return sigsyaml.YAMLToJSON(data) })
 	if err := d.encodingError(data); err != nil {
 		return nil, err
 	}

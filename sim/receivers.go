@@ -27,6 +27,16 @@ type receivers struct {
 	tasks                 taskNotes
 }
 
+// startReceivers starts the webhook receivers: on a loopback port, or,
+// inProcess, reached only through client's in-process transport, with no
+// socket opened and closed for each rehearsal.
+func startReceivers(behaviours map[string]hooks.Behaviour, scale float64, inProcess bool) (*hooks.Server, error) {
+	if inProcess {
+		return hooks.StartInProcess(behaviours, scale)
+	}
+	return hooks.Start(behaviours, scale)
+}
+
 // client reaches the receivers: through sockets, or, inProcess, straight
 // to the receivers' own handler, without a loopback socket.
 func (r *receivers) client(sockets *http.Client, inProcess bool) *http.Client {

@@ -109,7 +109,7 @@ func (w *world) startServices(sc *scenarios.Scenario, pool *promPool) error {
 	}
 	w.metrics = m
 	w.closers = append(w.closers, m.close)
-	h, err := hooks.Start(hookBehaviours(sc), w.hookScale)
+	h, err := startReceivers(hookBehaviours(sc), w.hookScale, w.inProcess)
 	if err != nil {
 		return fmt.Errorf("starting the webhook receivers: %w", err)
 	}

@@ -67,12 +67,13 @@ type Call struct {
 	Task, TaskErr string
 }
 
-// Server answers webhooks on a random loopback port until Close.
+// Server answers webhooks on a random loopback port (or, started in
+// process, only through its Transport) until Close.
 type Server struct {
 	base       string
 	scale      float64
 	behaviours map[string]Behaviour
-	srv        *http.Server
+	srv        *http.Server // nil when started in process
 	done       chan struct{}
 	inflight   sync.WaitGroup
 	closeOnce  sync.Once
@@ -132,11 +133,32 @@ func Start(behaviours map[string]Behaviour, timeScale float64) (*Server, error) 
 	if err != nil {
 		return nil, fmt.Errorf("webhook server: listening on 127.0.0.1: %w", err)
 	}
-	s := &Server{base: "http://" + ln.Addr().String(), scale: normalScale(timeScale), behaviours: bs,
-		done: make(chan struct{}), toggles: map[string][]toggle{}}
+	s := newServer("http://"+ln.Addr().String(), bs, timeScale)
 	s.srv = &http.Server{Handler: http.HandlerFunc(s.handle), ReadHeaderTimeout: time.Minute}
 	go func() { _ = s.srv.Serve(ln) }() // returns ErrServerClosed on Close
 	return s, nil
+}
+
+// inProcessBase is the address of a server only its Transport reaches: a
+// host that never resolves (.invalid is reserved for that), so a call that
+// missed the Transport fails loudly instead of reaching something else.
+const inProcessBase = "http://rehearse-receivers.invalid"
+
+// StartInProcess is Start for callers that reach the server only through
+// its Transport: it opens no socket. Opening and closing a loopback
+// listener (and its serving goroutine) cost a rehearsal in virtual time
+// more CPU than all its webhook calls.
+func StartInProcess(behaviours map[string]Behaviour, timeScale float64) (*Server, error) {
+	bs, err := prepare(behaviours)
+	if err != nil {
+		return nil, err
+	}
+	return newServer(inProcessBase, bs, timeScale), nil
+}
+
+func newServer(base string, bs map[string]Behaviour, timeScale float64) *Server {
+	return &Server{base: base, scale: normalScale(timeScale), behaviours: bs,
+		done: make(chan struct{}), toggles: map[string][]toggle{}}
 }
 
 func normalScale(s float64) float64 {
@@ -190,7 +212,9 @@ func (s *Server) Close() error {
 		s.mu.Lock()
 		s.closed = true // no handler joins s.inflight after this
 		s.mu.Unlock()
-		s.closeErr = s.srv.Close() // connections first, so held calls get no answer
+		if s.srv != nil {
+			s.closeErr = s.srv.Close() // connections first, so held calls get no answer
+		}
 		close(s.done)
 		s.inflight.Wait()
 	})

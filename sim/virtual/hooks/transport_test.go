@@ -10,9 +10,18 @@ import (
 	"time"
 )
 
-// TestTransportMatchesLoopback: the same answers without a socket.
+// TestTransportMatchesLoopback: the same answers without a socket, from a
+// server listening on loopback and from one started in process.
 func TestTransportMatchesLoopback(t *testing.T) {
-	s, err := Start(map[string]Behaviour{
+	for name, start := range map[string]func(map[string]Behaviour, float64) (*Server, error){
+		"Start": Start, "StartInProcess": StartInProcess,
+	} {
+		t.Run(name, func(t *testing.T) { testTransport(t, start) })
+	}
+}
+
+func testTransport(t *testing.T, start func(map[string]Behaviour, float64) (*Server, error)) {
+	s, err := start(map[string]Behaviour{
 		"bad":  {Answers: []Answer{{Status: 500}}},
 		"gone": {Answers: []Answer{{Refused: true}}},
 		"hang": {Answers: []Answer{{Timeout: true}}},
@@ -47,5 +56,22 @@ func TestTransportMatchesLoopback(t *testing.T) {
 	}
 	if n := len(s.Calls()); n != 4 {
 		t.Errorf("%d calls recorded, want 4", n)
+	}
+}
+
+// A server started in process opens no socket: its URLs reach nothing but
+// its Transport.
+func TestStartInProcessOpensNoSocket(t *testing.T) {
+	s, err := StartInProcess(nil, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.URL("ok"), strings.NewReader(`{}`))
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatalf("a call to %s over the network was answered (%s), want no server there", s.URL("ok"), resp.Status)
 	}
 }

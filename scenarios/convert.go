@@ -20,6 +20,7 @@ type converter struct {
 	doc       *manifest.Doc
 	errs      manifest.Errors
 	samples   int // values of the series converted so far, against MaxSamples
+	sets      *manifestSets
 }
 
 func (c *converter) errorf(path, format string, args ...any) {

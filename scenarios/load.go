@@ -20,11 +20,16 @@ import (
 
 // LoadFile reads and validates one scenario file.
 func LoadFile(path string) (*Scenario, error) {
+	return loadFile(path, nil)
+}
+
+// loadFile is LoadFile reading manifests through sets (nil: read each).
+func loadFile(path string, sets *manifestSets) (*Scenario, error) {
 	data, err := manifest.ReadFile(path, "scenario")
 	if err != nil {
 		return nil, err
 	}
-	return Parse(path, data)
+	return parse(path, data, sets)
 }
 
 // Load reads files and folders: every *.yaml and *.yml directly inside a
@@ -67,12 +72,13 @@ type loaded struct {
 // duplicate names are reported as a sequential load reports them.
 func loadFiles(files []string) []loaded {
 	out := make([]loaded, len(files))
+	sets := &manifestSets{}
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(files)) {
 		wg.Go(func() {
 			for i := int(next.Add(1)) - 1; i < len(files); i = int(next.Add(1)) - 1 {
-				out[i].scenario, out[i].err = LoadFile(files[i])
+				out[i].scenario, out[i].err = loadFile(files[i], sets)
 			}
 		})
 	}
@@ -158,6 +164,10 @@ func cause(err error) string {
 // Parse reads one scenario file's content; file names it in errors and is
 // the base for relative manifest paths.
 func Parse(file string, data []byte) (*Scenario, error) {
+	return parse(file, data, nil)
+}
+
+func parse(file string, data []byte, sets *manifestSets) (*Scenario, error) {
 	doc, err := scenarioDoc(file, data)
 	if err != nil {
 		return nil, err
@@ -169,7 +179,7 @@ func Parse(file string, data []byte) (*Scenario, error) {
 	if err := doc.Decode(&raw); err != nil {
 		return nil, err
 	}
-	c := &converter{file: file, dir: filepath.Dir(file), data: data, doc: doc}
+	c := &converter{file: file, dir: filepath.Dir(file), data: data, doc: doc, sets: sets}
 	s := c.scenario(&raw)
 	if err := c.errs.Err(); err != nil {
 		return nil, err

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 
@@ -61,8 +62,44 @@ func (c *converter) manifestFile(s *Scenario, set *manifest.Set, path, p string)
 		return
 	}
 	s.ManifestFiles = append(s.ManifestFiles, full)
-	one, err := manifest.LoadFiles(full)
+	one, err := c.sets.load(full)
 	c.merge(set, one, err)
+}
+
+// manifestSets keeps the manifests one Load has read, by path, since the
+// scenarios of a folder mostly list the same files (the library's 18 list
+// one Deployment file each, and 8 of them one Canary file), and reading a
+// file is a full YAML parse and decode (issue 13). Each caller gets a copy
+// of its own; a file that failed to load is read again, so that every
+// scenario reports its errors.
+type manifestSets struct {
+	mu   sync.Mutex
+	sets map[string]*manifest.Set
+}
+
+// load reads path's manifests, or copies those read before; a nil
+// manifestSets reads every time.
+func (m *manifestSets) load(path string) (*manifest.Set, error) {
+	if m == nil {
+		return manifest.LoadFiles(path)
+	}
+	m.mu.Lock()
+	set, ok := m.sets[path]
+	m.mu.Unlock()
+	if ok {
+		return set.DeepCopy(), nil
+	}
+	set, err := manifest.LoadFiles(path)
+	if err != nil {
+		return set, err
+	}
+	m.mu.Lock()
+	if m.sets == nil {
+		m.sets = map[string]*manifest.Set{}
+	}
+	m.sets[path] = set
+	m.mu.Unlock()
+	return set.DeepCopy(), nil
 }
 
 func manifestName(path string) bool {

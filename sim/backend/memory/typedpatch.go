@@ -1,6 +1,6 @@
-// This file applies JSON merge patches to the typed object itself, for the
-// patches that only set plain fields (the engine's scale patch above all),
-// sparing the unstructured round trip of the whole object.
+// This file applies JSON merge patches to the typed object itself (the
+// engine's scale, a release's new image, a promotion), converting only the
+// members the patch replaces instead of the whole object.
 
 package memory
 
@@ -11,17 +11,20 @@ import (
 	"strings"
 	"sync"
 
+	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
 // mergeTyped returns a copy of old with a JSON merge patch applied, when
-// every member of the patch names a field by its JSON name and ends in
-// null (the field's zero value, as a removed member decodes), a string,
-// bool or number for a field of that kind (or a pointer to one), an object
-// for a struct, or an object of strings and nulls for a map of strings.
-// Those are set exactly as decoding the patched document would set them.
-// ok is false for every other patch (arrays, times, quantities, unknown
-// members, empty objects...), which takes the unstructured path.
+// every member of the patch names a field by its JSON name. A member that
+// is an object merges into a struct (or a pointer to one) or a map; any
+// other value replaces the field, null with its zero value (as a removed
+// member decodes), a string, bool or number of the field's kind directly,
+// and the rest (arrays, times, quantities) decoded by the unstructured
+// converter for that field alone, exactly as it decodes the member within
+// the whole object. ok is false for every other patch (unknown members,
+// empty objects, objects for types that decode their own JSON, values the
+// converter refuses), which takes the unstructured path.
 //
 // The copy shares what the patch leaves alone with old (stored objects are
 // never changed in place), and those fields stay as they were stored, as
@@ -50,45 +53,47 @@ func mergeStruct(v reflect.Value, patch map[string]any) bool {
 }
 
 func mergeField(f reflect.Value, p any) bool {
-	if decodesItself(f.Type()) {
-		return false
-	}
 	if p == nil {
 		f.SetZero()
 		return true
 	}
+	po, isObject := p.(map[string]any)
+	switch {
+	case !isObject:
+		return setScalar(f, p) || decodeField(f, p)
+	case len(po) == 0 || decodesItself(f.Type()):
+		return false
+	}
 	switch f.Kind() {
 	case reflect.Pointer:
-		return mergePointer(f, p)
+		return mergePointer(f, po)
 	case reflect.Struct:
-		po, ok := p.(map[string]any)
-		return ok && len(po) > 0 && mergeStruct(f, po)
+		return mergeStruct(f, po)
 	case reflect.Map:
-		return mergeMap(f, p)
+		return mergeMap(f, po)
 	}
-	return setScalar(f, p)
+	return false
 }
 
 // mergePointer merges into a new value, a copy of the one f points to.
-func mergePointer(f reflect.Value, p any) bool {
+func mergePointer(f reflect.Value, po map[string]any) bool {
 	e := reflect.New(f.Type().Elem())
 	if !f.IsNil() {
 		e.Elem().Set(f.Elem())
 	}
-	if e.Elem().Kind() == reflect.Pointer || !mergeField(e.Elem(), p) {
+	if e.Elem().Kind() == reflect.Pointer || !mergeField(e.Elem(), po) {
 		return false
 	}
 	f.Set(e)
 	return true
 }
 
-// mergeMap merges an object of strings and nulls into a new copy of a map
-// of strings.
-func mergeMap(f reflect.Value, p any) bool {
+// mergeMap merges an object into a new copy of a map keyed by strings:
+// null removes a key, an object is left to the unstructured path, and any
+// other value replaces the key's.
+func mergeMap(f reflect.Value, po map[string]any) bool {
 	t := f.Type()
-	po, ok := p.(map[string]any)
-	if !ok || len(po) == 0 || t.Key().Kind() != reflect.String || t.Elem().Kind() != reflect.String ||
-		decodesItself(t.Key()) || decodesItself(t.Elem()) {
+	if t.Key().Kind() != reflect.String || decodesItself(t.Key()) {
 		return false
 	}
 	m := reflect.MakeMapWithSize(t, f.Len()+len(po))
@@ -97,23 +102,27 @@ func mergeMap(f reflect.Value, p any) bool {
 	}
 	for name, v := range po {
 		key := reflect.ValueOf(name).Convert(t.Key())
-		switch s, isString := v.(string); {
-		case v == nil:
+		if v == nil {
 			m.SetMapIndex(key, reflect.Value{})
-		case isString:
-			m.SetMapIndex(key, reflect.ValueOf(s).Convert(t.Elem()))
-		default:
+			continue
+		}
+		e := reflect.New(t.Elem()).Elem()
+		if _, isObject := v.(map[string]any); isObject || !(setScalar(e, v) || decodeField(e, v)) {
 			return false
 		}
+		m.SetMapIndex(key, e)
 	}
 	f.Set(m)
 	return true
 }
 
-// setScalar sets a string, bool or number field from the decoded patch
-// (integers decode as int64, other numbers as float64); a number that does
-// not fit the field is left to the unstructured path.
+// setScalar sets a plain string, bool or number field from the decoded
+// patch (integers decode as int64, other numbers as float64), as the
+// converter would; false leaves it to decodeField.
 func setScalar(f reflect.Value, p any) bool {
+	if decodesItself(f.Type()) {
+		return false
+	}
 	switch f.Kind() {
 	case reflect.String:
 		s, ok := p.(string)
@@ -152,6 +161,26 @@ func setScalar(f reflect.Value, p any) bool {
 		}
 	}
 	return false
+}
+
+var wrappers sync.Map // reflect.Type → the one-field struct holding it
+
+// decodeField sets f to p decoded by the unstructured converter, through a
+// struct whose one member has f's type: the converter decodes a member by
+// its type alone, so this is what it makes of the member in the whole
+// object.
+func decodeField(f reflect.Value, p any) bool {
+	w, ok := wrappers.Load(f.Type())
+	if !ok {
+		w, _ = wrappers.LoadOrStore(f.Type(), reflect.StructOf([]reflect.StructField{
+			{Name: "V", Type: f.Type(), Tag: `json:"v"`}}))
+	}
+	v := reflect.New(w.(reflect.Type))
+	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(map[string]any{"v": p}, v.Interface()); err != nil {
+		return false
+	}
+	f.Set(v.Elem().Field(0))
+	return true
 }
 
 var (

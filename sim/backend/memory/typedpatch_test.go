@@ -47,9 +47,9 @@ func typedObjects(t *testing.T) map[string]client.Object {
 		"secret": normalized(t, secret)}
 }
 
-// TestMergeTypedIsTheUnstructuredMerge: every patch that only sets plain
-// fields, maps of strings or nulls gives, on the typed object, what the
-// unstructured path gives, and leaves the stored object as it was.
+// TestMergeTypedIsTheUnstructuredMerge: every patch the typed path takes
+// gives, on the typed object, what the unstructured path gives, and leaves
+// the stored object as it was.
 func TestMergeTypedIsTheUnstructuredMerge(t *testing.T) {
 	objs := typedObjects(t)
 	for _, c := range []struct{ obj, patch string }{
@@ -57,65 +57,73 @@ func TestMergeTypedIsTheUnstructuredMerge(t *testing.T) {
 		{"deployment", `{"spec":{"replicas":null}}`},
 		{"deployment", `{"spec":{"paused":true,"minReadySeconds":5,"progressDeadlineSeconds":60}}`},
 		{"deployment", `{"metadata":{"resourceVersion":"1","labels":{"team":null,"tier":"gold"},"annotations":{"a":"b"}}}`},
-		{"deployment", `{"metadata":{"labels":null}}`},
+		{"deployment", `{"metadata":{"labels":null,"deletionTimestamp":null}}`},
+		{"deployment", `{"metadata":{"creationTimestamp":"2026-01-01T00:00:00Z"}}`},
 		{"deployment", `{"spec":{"template":{"metadata":{"labels":{"app":"podinfo-primary"}}}}}`},
+		{"deployment", `{"spec":{"template":{"spec":{"containers":[{"name":"app","image":"podinfo:6.0.1","ports":[{"containerPort":9898}],` +
+			`"resources":{"limits":{"cpu":"100m"}}}]}}}}`},
+		{"deployment", `{"spec":{"strategy":{"type":"RollingUpdate","rollingUpdate":{"maxSurge":"25%","maxUnavailable":0}}}}`},
 		{"deployment", `{"spec":{"strategy":{"type":"Recreate"}},"status":{"replicas":4,"collisionCount":2}}`},
 		{"deployment", `{"spec":{"selector":{"matchLabels":{"app":"other"}}}}`},
 		{"deployment", `{"apiVersion":"apps/v1","kind":"Deployment"}`},
 		{"canary", `{"spec":{"skipAnalysis":true,"suspend":false}}`},
-		{"canary", `{"spec":{"analysis":{"threshold":5,"stepWeight":10}}}`},
-		{"canary", `{"status":{"phase":"Progressing","canaryWeight":20,"failedChecks":1}}`},
+		{"canary", `{"spec":{"analysis":{"threshold":5,"stepWeight":10,"stepWeights":[1,5,20]}}}`},
+		{"canary", `{"status":{"phase":"Progressing","canaryWeight":20,"failedChecks":1,"lastTransitionTime":"2026-01-01T00:00:00Z"}}`},
 		{"secret", `{"stringData":{"password":"p"},"type":"Opaque"}`},
+		{"secret", `{"data":{"token":"eQ==","other":null}}`},
 	} {
-		old := objs[c.obj]
-		k := kindFor(t, old)
-		before := old.DeepCopyObject()
-		got, ok := mergeTyped(k, old, decodedPatch(t, c.patch))
-		if !ok {
+		if !agrees(t, objs[c.obj], c.patch) {
 			t.Errorf("%s %s: took the unstructured path", c.obj, c.patch)
-			continue
-		}
-		want, err := k.patchUnstructured(old, decodedPatch(t, c.patch), types.MergePatchType)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s %s: typed and unstructured differ (-typed +unstructured):\n%s", c.obj, c.patch, cmp.Diff(got, want))
-		}
-		if !reflect.DeepEqual(old, before) {
-			t.Errorf("%s %s: the stored object changed:\n%s", c.obj, c.patch, cmp.Diff(before, old))
 		}
 	}
 }
 
 // TestMergeTypedDeclines: what the typed path cannot decode as the
-// unstructured path would is left to it.
+// unstructured path would is left to it; values the converter may or may
+// not take agree when the typed path takes them.
 func TestMergeTypedDeclines(t *testing.T) {
 	objs := typedObjects(t)
 	for _, c := range []struct{ obj, patch string }{
-		{"deployment", `{"spec":{"template":{"spec":{"containers":[{"name":"app","image":"podinfo:6.0.1"}]}}}}`},
-		{"deployment", `{"metadata":{"creationTimestamp":"2026-01-01T00:00:00Z"}}`},
-		{"deployment", `{"metadata":{"deletionTimestamp":null}}`},
-		{"deployment", `{"spec":{"strategy":{"rollingUpdate":{"maxSurge":"25%"}}}}`},
-		{"deployment", `{"spec":{"replicas":1.5}}`},
-		{"deployment", `{"spec":{"replicas":"3"}}`},
-		{"deployment", `{"spec":{"replicas":4294967296}}`},
 		{"deployment", `{"spec":{"unknown":1}}`},
 		{"deployment", `{"spec":{}}`},
 		{"deployment", `{"metadata":{"labels":{}}}`},
-		{"deployment", `{"metadata":{"labels":{"a":1}}}`},
+		{"deployment", `{"metadata":{"labels":{"a":{"b":"c"}}}}`},
+		{"deployment", `{"spec":{"strategy":{"rollingUpdate":{"maxSurge":{"intVal":1}}}}}`},
+		{"deployment", `{"spec":{"replicas":"3"}}`},
 		{"deployment", `{"spec":{"paused":"yes"}}`},
-		{"secret", `{"data":{"token":"eQ=="}}`},
+		{"deployment", `{"spec":5}`},
 	} {
-		old := objs[c.obj]
-		before := old.DeepCopyObject()
-		if _, ok := mergeTyped(kindFor(t, old), old, decodedPatch(t, c.patch)); ok {
+		if agrees(t, objs[c.obj], c.patch) {
 			t.Errorf("%s %s: took the typed path", c.obj, c.patch)
 		}
-		if !reflect.DeepEqual(old, before) {
-			t.Errorf("%s %s: the stored object changed:\n%s", c.obj, c.patch, cmp.Diff(before, old))
-		}
 	}
+	for _, patch := range []string{`{"spec":{"replicas":1.5}}`, `{"spec":{"replicas":4294967296}}`,
+		`{"spec":{"replicas":-1}}`, `{"metadata":{"labels":{"a":1}}}`} {
+		agrees(t, objs["deployment"], patch)
+	}
+}
+
+// agrees applies patch to old both ways, failing the test when the typed
+// path gives another object than the unstructured one, or changes old;
+// false when the typed path declines.
+func agrees(t *testing.T, old client.Object, patch string) bool {
+	t.Helper()
+	k := kindFor(t, old)
+	before := old.DeepCopyObject()
+	got, ok := mergeTyped(k, old, decodedPatch(t, patch))
+	if !reflect.DeepEqual(old, before) {
+		t.Errorf("%s: the stored object changed:\n%s", patch, cmp.Diff(before, old))
+	}
+	if !ok {
+		return false
+	}
+	want, err := k.patchUnstructured(old, decodedPatch(t, patch), types.MergePatchType)
+	if err != nil {
+		t.Errorf("%s: the typed path took a patch the unstructured path refuses: %v", patch, err)
+	} else if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s: typed and unstructured differ (-typed +unstructured):\n%s", patch, cmp.Diff(got, want))
+	}
+	return true
 }
 
 // TestPatchedSecretKeepsStoredData: stringData folded into a patched

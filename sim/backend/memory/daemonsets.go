@@ -48,7 +48,7 @@ func (c *Controller) syncDaemonSets(ctx context.Context, now time.Time) error {
 		}
 		next := *ds // ds may be the stored object: never changed
 		next.Status = st
-		if err := c.Client.Status().Update(ctx, &next); err != nil {
+		if err := c.writeStatus(ctx, &next); err != nil {
 			return fmt.Errorf("updating the status of daemonset %s/%s: %w", ds.Namespace, ds.Name, err)
 		}
 	}

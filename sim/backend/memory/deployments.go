@@ -13,6 +13,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/rehearse-dev/rehearse/engine/kube"
@@ -65,9 +66,27 @@ type Controller struct {
 	revisions map[string]revision // by workload key: hashing a pod template is not free
 }
 
-// revision is a workload's pod-template hash at one resourceVersion.
+// revision is a workload's pod-template hash at one version of its spec.
 type revision struct {
-	resourceVersion, hash string
+	version specVersion
+	hash    string
+}
+
+// specVersion names one version of an object's spec: on the Store its UID
+// and generation, which the Store bumps on every change of the spec and
+// only then (status writes, which bump the resourceVersion on every tick,
+// leave it); elsewhere its resourceVersion.
+type specVersion struct {
+	uid             types.UID
+	generation      int64
+	resourceVersion string
+}
+
+func (c *Controller) specVersion(obj client.Object) specVersion {
+	if _, ok := c.Client.(peeker); ok {
+		return specVersion{uid: obj.GetUID(), generation: obj.GetGeneration()}
+	}
+	return specVersion{resourceVersion: obj.GetResourceVersion()}
 }
 
 type rollout struct {
@@ -76,17 +95,28 @@ type rollout struct {
 	started  time.Time
 }
 
-// revisionOf hashes a pod template once per resourceVersion of its object.
+// revisionOf hashes a pod template once per version of its object's spec.
 func (c *Controller) revisionOf(key string, obj client.Object, t *corev1.PodTemplateSpec) string {
-	if r, ok := c.revisions[key]; ok && r.resourceVersion == obj.GetResourceVersion() && obj.GetResourceVersion() != "" {
+	v := c.specVersion(obj)
+	if r, ok := c.revisions[key]; ok && r.version == v && v != (specVersion{}) {
 		return r.hash
 	}
 	if c.revisions == nil {
 		c.revisions = map[string]revision{}
 	}
 	h := kube.Revision(t)
-	c.revisions[key] = revision{obj.GetResourceVersion(), h}
+	c.revisions[key] = revision{v, h}
 	return h
+}
+
+// writeStatus updates a workload's status; on the Store without copying
+// the stored object back into obj, which the controller drops (it reads
+// the workload afresh on its next sync).
+func (c *Controller) writeStatus(ctx context.Context, obj client.Object) error {
+	if w, ok := c.Client.(interface{ WriteStatus(client.Object) error }); ok {
+		return w.WriteStatus(obj)
+	}
+	return c.Client.Status().Update(ctx, obj)
 }
 
 // Sync brings every workload's status to what it would be at now.
@@ -117,7 +147,7 @@ func (c *Controller) syncDeployments(ctx context.Context, now time.Time) error {
 		}
 		next := *d // d may be the stored object: never changed
 		next.Status = st
-		if err := c.Client.Status().Update(ctx, &next); err != nil {
+		if err := c.writeStatus(ctx, &next); err != nil {
 			return fmt.Errorf("updating the status of deployment %s/%s: %w", d.Namespace, d.Name, err)
 		}
 	}

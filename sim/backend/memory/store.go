@@ -493,25 +493,40 @@ func (s *Store) Update(_ context.Context, obj client.Object, opts ...client.Upda
 	if err := dryRun("update", (&client.UpdateOptions{}).ApplyOptions(opts).DryRun); err != nil {
 		return err
 	}
-	return s.write(obj, false)
+	return s.update(obj, false)
 }
 
-// write updates the object, or only its status, and copies the result
+// WriteStatus is Status().Update for a writer that does not read the
+// result: the stored object is not copied back into obj, which keeps what
+// it was sent with (its old resourceVersion above all). A Deployment's
+// deep copy, pod template and all, is most of what a status update costs.
+func (s *Store) WriteStatus(obj client.Object) error {
+	_, err := s.write(obj, true)
+	return err
+}
+
+// update updates the object, or only its status, and copies the result
 // back into obj.
-func (s *Store) write(obj client.Object, status bool) error {
-	k, err := s.kindOf(obj)
-	if err != nil {
-		return err
-	}
-	in := k.input(obj, status)
-	s.mu.Lock()
-	stored, err := s.replace(k, in, status)
-	s.mu.Unlock()
+func (s *Store) update(obj client.Object, status bool) error {
+	stored, err := s.write(obj, status)
 	if err != nil {
 		return err
 	}
 	copyInto(obj, stored)
 	return nil
+}
+
+// write updates the object, or only its status, and returns the stored
+// result, which the caller must not change.
+func (s *Store) write(obj client.Object, status bool) (client.Object, error) {
+	k, err := s.kindOf(obj)
+	if err != nil {
+		return nil, err
+	}
+	in := k.input(obj, status)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.replace(k, in, status)
 }
 
 // input is the store's own copy of what a write sends. A status write
@@ -892,7 +907,7 @@ func (r *subResource) Update(_ context.Context, obj client.Object, opts ...clien
 	if o.SubResourceBody != nil {
 		obj = o.SubResourceBody
 	}
-	return r.store.write(obj, true)
+	return r.store.update(obj, true)
 }
 
 // Patch patches only the status of the stored object.

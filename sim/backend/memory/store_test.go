@@ -855,6 +855,31 @@ func TestStatusUpdateCopiesTheStatus(t *testing.T) {
 	}
 }
 
+// TestWriteStatus: the status lands as Status().Update lands it, copied,
+// with a new resourceVersion and the same generation, while the sent
+// object is left as it was sent.
+func TestWriteStatus(t *testing.T) {
+	s := newStore(t, podinfo())
+	d := get(t, s, &appsv1.Deployment{}, "test", "podinfo")
+	sent := d.DeepCopy()
+	sent.Status.ReadyReplicas = 2
+	if err := s.WriteStatus(sent); err != nil {
+		t.Fatal(err)
+	}
+	if sent.ResourceVersion != d.ResourceVersion {
+		t.Errorf("the sent object's resourceVersion became %s", sent.ResourceVersion)
+	}
+	sent.Status.ReadyReplicas = 1
+	got := get(t, s, &appsv1.Deployment{}, "test", "podinfo")
+	if got.Status.ReadyReplicas != 2 || got.ResourceVersion == d.ResourceVersion || got.Generation != d.Generation {
+		t.Errorf("stored ready %d, resourceVersion %s → %s, generation %d → %d", got.Status.ReadyReplicas,
+			d.ResourceVersion, got.ResourceVersion, d.Generation, got.Generation)
+	}
+	if err := s.WriteStatus(sent); !apierrors.IsConflict(err) {
+		t.Errorf("a stale status write: %v, want a conflict", err)
+	}
+}
+
 func TestPeek(t *testing.T) {
 	s := newStore(t, podinfo(), deployment("test", "a", "a:1", 1, nil), deployment("other", "b", "b:1", 1, nil))
 	stored, found, err := s.Peek(client.ObjectKey{Namespace: "test", Name: "podinfo"}, &appsv1.Deployment{})

@@ -83,11 +83,16 @@ func (w *world) newFeeder(start time.Time) (*feeder, error) {
 	queries := traffic.CanaryQueries(cd, w.cluster.template)
 	f.prom.SetRetention(retentionFor(cd, queries))
 	f.synth = traffic.Synthesize(queries, model, cd.Spec.TargetRef.Kind, traffic.Sources{Builtin: builtin, Given: givenSeries(w.sc.Series)})
-	read, ok := prom.Reads(checkQueries(cd, provider, queries))
+	checks := checkQueries(cd, provider, queries)
+	read, ok := prom.Reads(checks)
+	reach, bounded := prom.Reaches(checks)
 	for _, g := range f.gens {
 		g.AddPlans(f.synth.Plans)
 		if ok {
 			g.Keep(read)
+		}
+		if bounded {
+			g.Reach(reach)
 		}
 	}
 	if cd.Spec.TargetRef.IsKnativeService() {
@@ -212,7 +217,7 @@ type roles struct {
 func (f *feeder) feed(rs roles, stale bool, l *loads, until time.Time) error {
 	err := f.prom.Write(func(app prom.Batch) error {
 		for t := f.at.Add(f.every); !t.After(until); t = t.Add(f.every) {
-			if err := f.scrape(app, rs, stale, l, t); err != nil {
+			if err := f.scrape(app, rs, stale, l, t, until); err != nil {
 				return err
 			}
 			f.at = t
@@ -226,8 +231,9 @@ func (f *feeder) feed(rs roles, stale bool, l *loads, until time.Time) error {
 	return nil
 }
 
-// scrape writes one scrape's worth of samples for both versions to app.
-func (f *feeder) scrape(app prom.Batch, rs roles, stale bool, l *loads, t time.Time) error {
+// scrape writes one scrape's worth of samples for both versions to app,
+// leaving out those no query at until (the feed's end) or later reads.
+func (f *feeder) scrape(app prom.Batch, rs roles, stale bool, l *loads, t, until time.Time) error {
 	rps := f.split(rs.routes, l, t)
 	var ivs [2]traffic.Interval
 	for _, role := range []traffic.Role{traffic.Primary, traffic.Canary} {
@@ -249,7 +255,7 @@ func (f *feeder) scrape(app prom.Batch, rs roles, stale bool, l *loads, t time.T
 		if role == traffic.Canary && stale {
 			continue // served, but its scrape target is gone: no samples
 		}
-		if err := f.gens[role].Emit(app, t.UnixMilli(), ivs[role]); err != nil {
+		if err := f.gens[role].EmitUntil(app, t.UnixMilli(), until.UnixMilli(), ivs[role]); err != nil {
 			return fmt.Errorf("writing samples: %w", err)
 		}
 	}

@@ -1,9 +1,12 @@
-// Reads: which series a set of queries can select, so that a feed writes
-// only those and the TSDB is spared samples no query would ever read.
+// Reads: which series a set of queries can select, and how far back, so
+// that a feed writes only those and the TSDB is spared samples no query
+// would ever read.
 
 package prom
 
 import (
+	"time"
+
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
 )
@@ -14,22 +17,69 @@ import (
 // those answers every one of the queries as a server holding more does.
 // ok is false when a query does not parse: then nothing can be ruled out.
 func Reads(queries []string) (read func(labels.Labels) bool, ok bool) {
-	var sels [][]*labels.Matcher
-	for _, q := range queries {
-		expr, err := parser.NewParser(parser.Options{}).ParseExpr(q)
-		if err != nil {
-			return nil, false
-		}
-		sels = append(sels, parser.ExtractSelectors(expr)...)
+	sels, ok := selectorsOf(queries, false)
+	if !ok {
+		return nil, false
 	}
 	return func(l labels.Labels) bool {
-		for _, ms := range sels {
-			if matchesAll(ms, l) {
+		for _, s := range sels {
+			if matchesAll(s.matchers, l) {
 				return true
 			}
 		}
 		return false
 	}, true
+}
+
+// Reaches says how far before its evaluation time any of the queries can
+// read a series: the longest Reach of the queries with a selector the
+// series matches (0 for a series none reads). A query evaluated at T reads
+// no sample at or before T minus that, so a feed whose next query is at
+// T may leave such samples out and change no answer then or later. ok is
+// false when a query does not parse or pins a time with @.
+func Reaches(queries []string) (reach func(labels.Labels) time.Duration, ok bool) {
+	sels, ok := selectorsOf(queries, true)
+	if !ok {
+		return nil, false
+	}
+	return func(l labels.Labels) time.Duration {
+		var d time.Duration
+		for _, s := range sels {
+			if s.reach > d && matchesAll(s.matchers, l) {
+				d = s.reach
+			}
+		}
+		return d
+	}, true
+}
+
+// selector is one vector selector's matchers, with the reach of its query.
+type selector struct {
+	matchers []*labels.Matcher
+	reach    time.Duration
+}
+
+// selectorsOf lists the queries' vector selectors, and with reach, the
+// reach of each one's query.
+func selectorsOf(queries []string, reach bool) ([]selector, bool) {
+	var sels []selector
+	for _, q := range queries {
+		expr, err := parser.NewParser(parser.Options{}).ParseExpr(q)
+		if err != nil {
+			return nil, false
+		}
+		var d time.Duration
+		if reach {
+			var bounded bool
+			if d, bounded = Reach(q); !bounded {
+				return nil, false
+			}
+		}
+		for _, ms := range parser.ExtractSelectors(expr) {
+			sels = append(sels, selector{matchers: ms, reach: d})
+		}
+	}
+	return sels, true
 }
 
 func matchesAll(ms []*labels.Matcher, l labels.Labels) bool {

@@ -4,6 +4,7 @@ package prom
 
 import (
 	"testing"
+	"time"
 
 	"github.com/prometheus/prometheus/model/labels"
 )
@@ -43,6 +44,40 @@ func TestReads(t *testing.T) {
 			if read(l) {
 				t.Errorf("%s: %s is read", tt.name, l)
 			}
+		}
+	}
+}
+
+func TestReaches(t *testing.T) {
+	canary := labels.FromStrings("__name__", "req_total", "workload", "podinfo", "code", "200")
+	bucket := labels.FromStrings("__name__", "dur_bucket", "workload", "podinfo", "le", "0.1")
+	gauge := labels.FromStrings("__name__", "p99", "workload", "podinfo")
+	queries := []string{
+		`sum(rate(req_total{workload="podinfo"}[1m]))`,
+		`histogram_quantile(0.99, sum(rate(dur_bucket{workload="podinfo"}[30s])) by (le))`,
+		`sum(rate(req_total{code="200"}[2m] offset 1m))`,
+		`max(p99{workload="podinfo"})`,
+	}
+	reach, ok := Reaches(queries)
+	if !ok {
+		t.Fatal("Reaches: not ok")
+	}
+	for _, tt := range []struct {
+		series labels.Labels
+		want   time.Duration
+	}{
+		{canary, 3 * time.Minute}, // the longest of the queries reading it
+		{bucket, 30 * time.Second},
+		{gauge, DefaultLookbackDelta},
+		{labels.FromStrings("__name__", "other"), 0},
+	} {
+		if got := reach(tt.series); got != tt.want {
+			t.Errorf("reach of %s = %s, want %s", tt.series, got, tt.want)
+		}
+	}
+	for _, q := range []string{`sum(rate(req_total[1m]`, `req_total @ 100`} {
+		if _, ok := Reaches([]string{queries[0], q}); ok {
+			t.Errorf("Reaches with %q: ok, want no bound", q)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/prometheus/prometheus/model/labels"
 
@@ -73,6 +74,9 @@ type series struct {
 	src    uint8  // srcOK, srcFailed or srcAll
 	weight uint8  // index into weights
 	value  float64
+	// reach is how far before a query's time the queries reading the
+	// series look, in ms (see Reach); 0 when unknown.
+	reach int64
 }
 
 // Generator keeps one workload version's series. It is not safe for
@@ -178,6 +182,14 @@ func leLabel(ms float64, seconds bool) string {
 // Emit adds an interval's requests to the counters and appends one sample
 // per series at tMillis. Samples must move forward in time, as in any TSDB.
 func (g *Generator) Emit(app Appender, tMillis int64, iv Interval) error {
+	return g.EmitUntil(app, tMillis, math.MinInt64, iv)
+}
+
+// EmitUntil is Emit within a feed whose next query is at untilMillis,
+// none after it earlier: a series given a reach (see Reach) gets no sample
+// at or before untilMillis minus its reach, which no such query can read.
+// Its counter still counts the interval, so later samples are the same.
+func (g *Generator) EmitUntil(app Appender, tMillis, untilMillis int64, iv Interval) error {
 	if err := iv.validate(); err != nil {
 		return fmt.Errorf("traffic interval at %d: %w", tMillis, err)
 	}
@@ -187,6 +199,9 @@ func (g *Generator) Emit(app Appender, tMillis int64, iv Interval) error {
 	for i := range g.series {
 		s := &g.series[i]
 		s.value += reqs[s.src] * w[s.weight]
+		if unread(tMillis, untilMillis, s.reach) {
+			continue
+		}
 		var err error
 		if ra != nil {
 			s.ref, err = ra.AppendRef(s.ref, s.labels, tMillis, s.value)
@@ -197,7 +212,26 @@ func (g *Generator) Emit(app Appender, tMillis int64, iv Interval) error {
 			return fmt.Errorf("appending %s at %d: %w", s.labels.Get(labels.MetricName), tMillis, err)
 		}
 	}
-	return g.emitGauges(app, tMillis, iv)
+	return g.emitGauges(app, tMillis, untilMillis, iv)
+}
+
+// unread says whether a sample at t is older than any query at or after
+// until can read, for series read reach ms back (0: unknown, keep it).
+func unread(t, until, reach int64) bool {
+	return reach > 0 && until != math.MinInt64 && t <= until-reach
+}
+
+// Reach gives each series and gauge how far back the queries reading it
+// look (prom.Reaches), so that EmitUntil leaves out the samples they
+// cannot read. A reach of 0 or less leaves out nothing. Call it after
+// AddPlans and before the first Emit.
+func (g *Generator) Reach(reach func(labels.Labels) time.Duration) {
+	for i := range g.series {
+		g.series[i].reach = max(reach(g.series[i].labels).Milliseconds(), 0)
+	}
+	for i := range g.gauges {
+		g.gauges[i].reach = max(reach(g.gauges[i].labels).Milliseconds(), 0)
+	}
 }
 
 func (g *Generator) weightsFor(l Latency) *weights {

@@ -17,6 +17,7 @@ type gauge struct {
 	labels   labels.Labels
 	quantile float64 // 0 is the mean
 	seconds  bool
+	reach    int64 // ms, as a series' reach
 }
 
 // AddPlans adds the series of the plans for the generator's version, so
@@ -84,11 +85,14 @@ func withName(l labels.Labels, name string) labels.Labels {
 // emitGauges appends each gauge's statistic of the interval's latency. A
 // version that served nothing has no latency to report: its gauges get no
 // sample, as a scrape of an idle or absent pod gives none.
-func (g *Generator) emitGauges(app Appender, tMillis int64, iv Interval) error {
+func (g *Generator) emitGauges(app Appender, tMillis, untilMillis int64, iv Interval) error {
 	if iv.Requests == 0 {
 		return nil
 	}
 	for _, s := range g.gauges {
+		if unread(tMillis, untilMillis, s.reach) {
+			continue
+		}
 		v := latencyStat(iv.Latency, s.quantile)
 		if !s.seconds {
 			v *= 1000

@@ -5,6 +5,7 @@
 package prom
 
 import (
+	"sync"
 	"time"
 
 	"github.com/prometheus/prometheus/model/labels"
@@ -64,22 +65,58 @@ type selector struct {
 func selectorsOf(queries []string, reach bool) ([]selector, bool) {
 	var sels []selector
 	for _, q := range queries {
-		expr, err := parser.NewParser(parser.Options{}).ParseExpr(q)
-		if err != nil {
+		in, ok := inspect(q)
+		if !ok || (reach && !in.bounded) {
 			return nil, false
 		}
-		var d time.Duration
-		if reach {
-			var bounded bool
-			if d, bounded = Reach(q); !bounded {
-				return nil, false
-			}
-		}
-		for _, ms := range parser.ExtractSelectors(expr) {
-			sels = append(sels, selector{matchers: ms, reach: d})
+		for _, ms := range in.selectors {
+			sels = append(sels, selector{matchers: ms, reach: in.reach})
 		}
 	}
 	return sels, true
+}
+
+// inspected is what Reads and Reaches need of one query.
+type inspected struct {
+	selectors [][]*labels.Matcher
+	reach     time.Duration
+	bounded   bool
+}
+
+// inspections memoises inspect by query text: every rehearsal of a sweep
+// (and of a library's scenarios sharing templates) asks about the same
+// queries, and parsing them was most of a feeder's setup. Matchers are
+// only read, so rehearsals on other goroutines share them. It stops
+// growing at maxInspections texts.
+var inspections struct {
+	sync.Mutex
+	m map[string]inspected
+}
+
+const maxInspections = 4096
+
+// inspect parses q once; ok is false when it does not parse.
+func inspect(q string) (inspected, bool) {
+	inspections.Lock()
+	in, found := inspections.m[q]
+	inspections.Unlock()
+	if found {
+		return in, in.selectors != nil
+	}
+	expr, err := parser.NewParser(parser.Options{}).ParseExpr(q)
+	if err == nil {
+		in.reach, in.bounded = reachOf(expr)
+		in.selectors = append([][]*labels.Matcher{}, parser.ExtractSelectors(expr)...)
+	}
+	inspections.Lock()
+	if inspections.m == nil {
+		inspections.m = map[string]inspected{}
+	}
+	if len(inspections.m) < maxInspections {
+		inspections.m[q] = in
+	}
+	inspections.Unlock()
+	return in, in.selectors != nil
 }
 
 func matchesAll(ms []*labels.Matcher, l labels.Labels) bool {

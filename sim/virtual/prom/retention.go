@@ -84,6 +84,11 @@ func Reach(q string) (d time.Duration, ok bool) {
 	if err != nil {
 		return 0, false
 	}
+	return reachOf(expr)
+}
+
+// reachOf is Reach of a parsed query.
+func reachOf(expr parser.Expr) (d time.Duration, ok bool) {
 	pinned := false
 	parser.Inspect(expr, func(n parser.Node, _ []parser.Node) error {
 		switch x := n.(type) {

@@ -26,7 +26,7 @@ type part struct {
 
 var parts = []part{
 	{"PromQL evaluation (Prometheus's engine, the queries themselves)", []string{"prometheus/prometheus/promql."}},
-	{"samples written to the TSDB (append and commit)", []string{"sim/virtual/prom.(*Server).Append", "sim/virtual/prom.(*Server).Commit", "sim/virtual/prom.(*Server).Write", "sim/virtual/prom.(*Server).LoadSeries"}},
+	{"samples written to the TSDB (append and commit)", []string{"sim/virtual/prom.(*Server).Append", "sim/virtual/prom.(*Server).Commit", "sim/virtual/prom.Batch.", "sim/virtual/prom.(*Server).commitAndDrop", "sim/virtual/prom.(*Server).LoadSeries"}},
 	{"traffic model (series values)", []string{"sim/virtual/traffic."}},
 	{"query protocol (HTTP API encode/decode, in process)", []string{"sim/virtual/prom.", "engine/metrics."}},
 	{"embedded cluster (memory store: patches, deep copies)", []string{"sim/backend/memory."}},

@@ -7,7 +7,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/prometheus/prometheus/model/labels"
@@ -69,31 +68,10 @@ func ranged(q string, start, end time.Time, step time.Duration, opts promql.Quer
 // The verdict depends on the text alone, and a rehearsal asks the same
 // rendered queries at every tick (sweeps thousands of times), so without it
 // each query would be parsed twice per tick: once here, once by the engine.
-// It stops growing at maxInstantVerdicts texts; later ones are checked each time.
-var instantVerdicts struct {
-	sync.Mutex
-	m map[string]error
-}
-
-const maxInstantVerdicts = 4096
+var instantVerdicts textMemo[error]
 
 func checkInstant(q string) error {
-	instantVerdicts.Lock()
-	err, ok := instantVerdicts.m[q]
-	instantVerdicts.Unlock()
-	if ok {
-		return err
-	}
-	err = budget.Check(q, 0)
-	instantVerdicts.Lock()
-	if instantVerdicts.m == nil {
-		instantVerdicts.m = map[string]error{}
-	}
-	if len(instantVerdicts.m) < maxInstantVerdicts {
-		instantVerdicts.m[q] = err
-	}
-	instantVerdicts.Unlock()
-	return err
+	return instantVerdicts.get(q, func(q string) error { return budget.Check(q, 0) })
 }
 
 // queryError is a query that could not be created: the query text (or an

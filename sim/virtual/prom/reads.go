@@ -5,7 +5,6 @@
 package prom
 
 import (
-	"sync"
 	"time"
 
 	"github.com/prometheus/prometheus/model/labels"
@@ -83,40 +82,28 @@ type inspected struct {
 	bounded   bool
 }
 
-// inspections memoises inspect by query text: every rehearsal of a sweep
-// (and of a library's scenarios sharing templates) asks about the same
-// queries, and parsing them was most of a feeder's setup. Matchers are
-// only read, so rehearsals on other goroutines share them. It stops
-// growing at maxInspections texts.
-var inspections struct {
-	sync.Mutex
-	m map[string]inspected
-}
-
-const maxInspections = 4096
+// inspections memoises parseInspect by query text: every rehearsal of a
+// sweep (and of a library's scenarios sharing templates) asks about the
+// same queries, and parsing them was most of a feeder's setup. Matchers
+// are only read, so rehearsals on other goroutines share them.
+var inspections textMemo[inspected]
 
 // inspect parses q once; ok is false when it does not parse.
 func inspect(q string) (inspected, bool) {
-	inspections.Lock()
-	in, found := inspections.m[q]
-	inspections.Unlock()
-	if found {
-		return in, in.selectors != nil
-	}
+	in := inspections.get(q, parseInspect)
+	return in, in.selectors != nil
+}
+
+// parseInspect is what Reads and Reaches need of q; no selectors when q
+// does not parse.
+func parseInspect(q string) inspected {
+	var in inspected
 	expr, err := parser.NewParser(parser.Options{}).ParseExpr(q)
 	if err == nil {
 		in.reach, in.bounded = reachOf(expr)
 		in.selectors = append([][]*labels.Matcher{}, parser.ExtractSelectors(expr)...)
 	}
-	inspections.Lock()
-	if inspections.m == nil {
-		inspections.m = map[string]inspected{}
-	}
-	if len(inspections.m) < maxInspections {
-		inspections.m[q] = in
-	}
-	inspections.Unlock()
-	return in, in.selectors != nil
+	return in
 }
 
 func matchesAll(ms []*labels.Matcher, l labels.Labels) bool {

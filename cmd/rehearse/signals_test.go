@@ -1,6 +1,6 @@
 // This file sends SIGINT and SIGTERM to the built binary mid-run: the run
-// stops, writes what finished marked interrupted, exits 130, and leaves no
-// descendant process behind.
+// (or sweep) stops, writes what finished marked interrupted, exits 130, and
+// leaves no descendant process behind.
 
 package main
 
@@ -46,6 +46,48 @@ func TestSignalsInterruptARun(t *testing.T) {
 				t.Errorf("%d descendant processes outlived the run: %v", len(alive), alive)
 			}
 		})
+	}
+}
+
+// TestSignalsInterruptASweep stops a sweep far from its end: the
+// rehearsals that finished are written, marked interrupted, exit 130.
+func TestSignalsInterruptASweep(t *testing.T) {
+	bin := builtBinary(t)
+	out := t.TempDir()
+	cmd := exec.Command(bin, "sweep", "--seeds", "100000", "--set", "analysis.threshold=1,2",
+		"--out", out, "../../scenarios/library/bad-release.yaml")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * time.Second)
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatal("the sweep did not stop within 20s of SIGINT")
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 130 {
+		t.Errorf("exit %d after SIGINT, want 130", code)
+	}
+	data, err := os.ReadFile(filepath.Join(out, "sweep.json"))
+	if err != nil {
+		t.Fatalf("an interrupted sweep wrote no sweep.json: %v", err)
+	}
+	var doc struct {
+		Result struct {
+			Interrupted bool              `json:"interrupted"`
+			Samples     []json.RawMessage `json:"samples"`
+		} `json:"result"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if !doc.Result.Interrupted || len(doc.Result.Samples) == 0 || len(doc.Result.Samples) >= 200000 {
+		t.Errorf("sweep.json: interrupted %v with %d of 200000 runs; want interrupted with the runs that finished",
+			doc.Result.Interrupted, len(doc.Result.Samples))
 	}
 }
 

@@ -5,6 +5,7 @@
 package main
 
 import (
+	"errors"
 	"github.com/rehearse-dev/rehearse/internal/exit"
 	sweepreport "github.com/rehearse-dev/rehearse/reports/sweep"
 
@@ -74,6 +75,9 @@ func sweepSetup(fs *pflag.FlagSet) action {
 		opts.Progress = t.set
 		res, err := sweep.Run(ctx, scs, opts)
 		t.finish()
+		if exit.IsInterrupted(err) {
+			return writeInterrupted(stdout, *out, res, *maxFalse, err)
+		}
 		if err != nil {
 			return exit.BadInput(err)
 		}
@@ -92,6 +96,15 @@ func sweepOptions(axes []sweepreport.Axis, seeds int, shard string, noiseSR, noi
 		opts.Noise = &scenarios.Noise{SuccessRate: max(noiseSR, 0), Latency: max(noiseLat, 0)}
 	}
 	return opts, nil
+}
+
+// writeInterrupted writes what an interrupted sweep finished, marked so,
+// and returns the interruption (exit 130); nothing finished writes nothing.
+func writeInterrupted(stdout io.Writer, out string, res *sweepreport.Result, maxFalse float64, interrupted error) error {
+	if res == nil || len(res.Samples) == 0 {
+		return interrupted
+	}
+	return errors.Join(interrupted, writeSweep(stdout, out, *res, maxFalse))
 }
 
 func writeSweep(stdout io.Writer, out string, res sweepreport.Result, maxFalse float64) error {

@@ -18,6 +18,9 @@ func Merge(parts []Result) (Result, error) {
 	if len(parts) == 0 {
 		return Result{}, fmt.Errorf("merge sweeps: no results given: pass the sweep.json of every shard")
 	}
+	if err := checkComplete(parts); err != nil {
+		return Result{}, fmt.Errorf("merge sweeps: %w", err)
+	}
 	if err := checkShardSet(parts); err != nil {
 		return Result{}, fmt.Errorf("merge sweeps: %w", err)
 	}
@@ -34,6 +37,21 @@ func Merge(parts []Result) (Result, error) {
 		return Result{}, fmt.Errorf("merge sweeps: %w", err)
 	}
 	return merged, nil
+}
+
+// checkComplete refuses a part a signal stopped: its missing runs would
+// otherwise be reported as a shard that is incomplete for no known reason.
+func checkComplete(parts []Result) error {
+	for _, p := range parts {
+		if !p.Interrupted {
+			continue
+		}
+		if p.Shard == "" {
+			return fmt.Errorf("the sweep was interrupted and holds only the runs that finished: run it again")
+		}
+		return fmt.Errorf("shard %s was interrupted and holds only the runs that finished: run that shard again", p.Shard)
+	}
+	return nil
 }
 
 // checkShardSet accepts one whole sweep, or shards 1/n … n/n, each once.

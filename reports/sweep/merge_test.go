@@ -101,6 +101,10 @@ func TestMergeSweepsRefuses(t *testing.T) {
 			"the run of combination 0, scenario bad-release, seed 1 appears twice"},
 		{"an incomplete shard", shards(2, func(p []Result) { p[1].Samples = p[1].Samples[1:] }),
 			"the shards hold 239 runs, but the sweep has 240 (6 combinations × 2 scenarios × 20 seeds)"},
+		{"an interrupted shard", shards(2, func(p []Result) { p[1].Interrupted = true }),
+			"shard 2/2 was interrupted and holds only the runs that finished: run that shard again"},
+		{"an interrupted whole sweep", []Result{func() Result { r := sweepFixture(); r.Interrupted = true; return r }()},
+			"the sweep was interrupted"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -53,5 +53,8 @@ type Result struct {
 	Combinations []Combination `json:"combinations"`
 	Seeds        int           `json:"seeds"`
 	Shard        string        `json:"shard,omitempty"`
-	Samples      []Sample      `json:"samples"`
+	// Interrupted: a signal stopped the sweep; Samples hold only the
+	// rehearsals that finished, so a combination may have fewer seeds.
+	Interrupted bool     `json:"interrupted,omitempty"`
+	Samples     []Sample `json:"samples"`
 }

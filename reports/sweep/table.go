@@ -43,6 +43,9 @@ func sweepHeadline(res Result) string {
 	if res.Shard != "" {
 		words += " (shard " + text.OneLine(res.Shard) + ")"
 	}
+	if res.Interrupted {
+		words += ", interrupted: only the runs that finished are counted"
+	}
 	return words
 }
 

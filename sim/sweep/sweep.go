@@ -46,7 +46,8 @@ type job struct {
 }
 
 // Run replays every combination of the axes over every scenario and seed
-// (or one shard of them), on every core.
+// (or one shard of them), on every core. Cancelled, it returns the
+// rehearsals that finished, marked Interrupted, with the context's error.
 func Run(ctx context.Context, scs []*scenarios.Scenario, opts Options) (*sweepreport.Result, error) {
 	jobs, res, err := plan(scs, opts)
 	if err != nil {
@@ -58,20 +59,22 @@ func Run(ctx context.Context, scs []*scenarios.Scenario, opts Options) (*sweepre
 	}
 	defer session.Close()
 	res.Samples = make([]sweepreport.Sample, len(jobs))
+	finished := make([]bool, len(jobs))
 	var done atomic.Int64
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range workers() {
 		wg.Go(func() {
 			for i := range next {
-				res.Samples[i] = rehearse(ctx, session, jobs[i], opts)
+				res.Samples[i], finished[i] = rehearse(ctx, session, jobs[i], opts)
 				if opts.Progress != nil {
 					opts.Progress(int(done.Add(1)), len(jobs))
 				}
 			}
 		})
 	}
-	// An interrupt stops handing out rehearsals; those running finish.
+	// An interrupt stops handing out rehearsals; those running stop too,
+	// and only the finished ones are kept (see finishedOnly).
 feed:
 	for i := range jobs {
 		select {
@@ -82,7 +85,23 @@ feed:
 	}
 	close(next)
 	wg.Wait()
-	return res, ctx.Err()
+	if err := ctx.Err(); err != nil {
+		res.Samples, res.Interrupted = finishedOnly(res.Samples, finished), true
+		return res, err
+	}
+	return res, nil
+}
+
+// finishedOnly keeps, in order, the samples of rehearsals that finished: an
+// interrupted sweep reports what it learnt, not runs that never ran.
+func finishedOnly(samples []sweepreport.Sample, finished []bool) []sweepreport.Sample {
+	var out []sweepreport.Sample
+	for i, s := range samples {
+		if finished[i] {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // plan checks the inputs and lists the rehearsals of this shard.
@@ -166,8 +185,9 @@ func shard(jobs []job, opts Options) []job {
 	return out
 }
 
-// rehearse runs one job and turns its report into a sample.
-func rehearse(ctx context.Context, s *sim.Session, j job, opts Options) sweepreport.Sample {
+// rehearse runs one job and turns its report into a sample; finished is
+// false when a signal cut the rehearsal short, and the sample says nothing.
+func rehearse(ctx context.Context, s *sim.Session, j job, opts Options) (_ sweepreport.Sample, finished bool) {
 	sc := *j.sc
 	sc.Canary = j.canary
 	if opts.Noise != nil {
@@ -175,7 +195,7 @@ func rehearse(ctx context.Context, s *sim.Session, j job, opts Options) sweeprep
 	}
 	sc.Expect = scenarios.Expect{}
 	r := s.Run(ctx, &sc, sim.Options{Seed: j.seed})
-	return sample(j, r)
+	return sample(j, r), !r.Interrupted
 }
 
 func sample(j job, r *reports.Run) sweepreport.Sample {

@@ -1,10 +1,13 @@
 // This file tests the sweep's parts (ParseAxis, Grid, Apply) and a small
-// real sweep, which refuses scenarios that have no verdict to compare.
+// real sweep, which refuses scenarios that have no verdict to compare and,
+// interrupted, keeps only the rehearsals that finished.
 
 package sweep
 
 import (
 	"context"
+	"errors"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -146,6 +149,38 @@ func TestSweep(t *testing.T) {
 	}
 	if parts != len(whole) {
 		t.Errorf("shards hold %d samples, the whole sweep %d", parts, len(whole))
+	}
+}
+
+// TestSweepInterrupted cancels a sweep after a few rehearsals: what it
+// returns is marked interrupted and holds only rehearsals that ran to their
+// end, each the same sample an uninterrupted sweep gives for that run.
+func TestSweepInterrupted(t *testing.T) {
+	scs := library(t, "bad-release", "good-release")
+	axes := []sweepreport.Axis{{Path: "analysis.threshold", Values: []string{"1", "5"}}}
+	opts := Options{Axes: axes, Seeds: 10, Noise: &scenarios.Noise{SuccessRate: 0.2}}
+	whole, err := Run(context.Background(), scs, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	opts.Progress = func(done, _ int) {
+		if done == 5 {
+			cancel()
+		}
+	}
+	res, err := Run(ctx, scs, opts)
+	if !errors.Is(err, context.Canceled) || res == nil || !res.Interrupted {
+		t.Fatalf("Run = %+v, %v; want an interrupted result and context.Canceled", res, err)
+	}
+	if n := len(res.Samples); n < 5 || n >= len(whole.Samples) {
+		t.Fatalf("%d samples kept, want at least the 5 finished and fewer than all %d", n, len(whole.Samples))
+	}
+	for _, s := range res.Samples {
+		if !slices.ContainsFunc(whole.Samples, func(w sweepreport.Sample) bool { return reflect.DeepEqual(w, s) }) {
+			t.Errorf("sample %+v is not one an uninterrupted sweep gives", s)
+		}
 	}
 }
 

@@ -29,18 +29,7 @@ func TestSignalsInterruptARun(t *testing.T) {
 			}
 			time.Sleep(1500 * time.Millisecond)
 			kids := descendants(cmd.Process.Pid)
-			_ = cmd.Process.Signal(sig)
-			done := make(chan error, 1)
-			go func() { done <- cmd.Wait() }()
-			select {
-			case <-done:
-			case <-time.After(20 * time.Second):
-				_ = cmd.Process.Kill()
-				t.Fatalf("the run did not stop within 20s of %v", sig)
-			}
-			if code := cmd.ProcessState.ExitCode(); code != 130 {
-				t.Errorf("exit %d after %v, want 130", code, sig)
-			}
+			stopWith(t, cmd, sig)
 			checkInterruptedReport(t, filepath.Join(out, "long-wait", "report.json"))
 			if alive := stillAlive(kids); len(alive) > 0 {
 				t.Errorf("%d descendant processes outlived the run: %v", len(alive), alive)
@@ -60,18 +49,7 @@ func TestSignalsInterruptASweep(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(2 * time.Second)
-	_ = cmd.Process.Signal(syscall.SIGINT)
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(20 * time.Second):
-		_ = cmd.Process.Kill()
-		t.Fatal("the sweep did not stop within 20s of SIGINT")
-	}
-	if code := cmd.ProcessState.ExitCode(); code != 130 {
-		t.Errorf("exit %d after SIGINT, want 130", code)
-	}
+	stopWith(t, cmd, syscall.SIGINT)
 	data, err := os.ReadFile(filepath.Join(out, "sweep.json"))
 	if err != nil {
 		t.Fatalf("an interrupted sweep wrote no sweep.json: %v", err)
@@ -88,6 +66,23 @@ func TestSignalsInterruptASweep(t *testing.T) {
 	if !doc.Result.Interrupted || len(doc.Result.Samples) == 0 || len(doc.Result.Samples) >= 200000 {
 		t.Errorf("sweep.json: interrupted %v with %d of 200000 runs; want interrupted with the runs that finished",
 			doc.Result.Interrupted, len(doc.Result.Samples))
+	}
+}
+
+// stopWith sends sig to cmd and waits for it to exit 130.
+func stopWith(t *testing.T, cmd *exec.Cmd, sig syscall.Signal) {
+	t.Helper()
+	_ = cmd.Process.Signal(sig)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatalf("%s did not stop within 20s of %v", cmd.Args[1], sig)
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 130 {
+		t.Errorf("%s exited %d after %v, want 130", cmd.Args[1], code, sig)
 	}
 }
 

@@ -7,6 +7,7 @@ package sim
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -17,6 +18,7 @@ import (
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	kedav1alpha1 "github.com/rehearse-dev/rehearse/engine/api/keda/v1alpha1"
@@ -140,12 +142,33 @@ func (c *cluster) setImage(ctx context.Context, image string) error {
 	if len(cs) == 0 {
 		return fmt.Errorf("target %s has no container to release %s into", key, image)
 	}
-	patch := client.MergeFrom(obj.DeepCopyObject().(client.Object))
-	cs[0].Image = image
+	patch, err := imagePatch(cs, image)
+	if err != nil {
+		return fmt.Errorf("releasing %s into %s: %w", image, key, err)
+	}
 	if err := c.client.Patch(ctx, obj, patch); err != nil {
 		return fmt.Errorf("releasing %s into %s: %w", image, key, err)
 	}
 	return nil
+}
+
+// imagePatch is the merge patch client.MergeFrom computes when only the
+// first container's image changes, written out: the pod's whole list of
+// containers, since a merge patch replaces a list as a whole, and nothing
+// when the image is already cs's. Encoding the target twice and diffing
+// the two documents cost more than the store's whole apply of the patch.
+func imagePatch(cs []corev1.Container, image string) (client.Patch, error) {
+	if cs[0].Image == image {
+		return client.RawPatch(types.MergePatchType, []byte("{}")), nil
+	}
+	next := slices.Clone(cs)
+	next[0].Image = image
+	list, err := json.Marshal(next)
+	if err != nil {
+		return nil, fmt.Errorf("encoding the containers: %w", err)
+	}
+	doc := append([]byte(`{"spec":{"template":{"spec":{"containers":`), list...)
+	return client.RawPatch(types.MergePatchType, append(doc, "}}}}"...)), nil
 }
 
 // targetObject is an empty object of the target's kind, and a way to

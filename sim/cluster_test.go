@@ -1,0 +1,91 @@
+// This file tests the harness's own release patch against the one
+// controller-runtime would compute.
+
+package sim
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+)
+
+// TestImagePatchIsMergeFroms: the written-out release patch is the
+// document client.MergeFrom sends for the same change, on each target kind,
+// with one container or several, and when the image is already the one
+// released.
+func TestImagePatchIsMergeFroms(t *testing.T) {
+	sidecar := corev1.Container{Name: "proxy", Image: "envoy:1", Args: []string{"--v=2"},
+		Ports:     []corev1.ContainerPort{{Name: "http", ContainerPort: 9898}},
+		Env:       []corev1.EnvVar{{Name: "A", Value: "b"}},
+		Resources: corev1.ResourceRequirements{Limits: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("100m")}}}
+	for _, c := range []struct {
+		name, kind string
+		knative    bool
+		extra      []corev1.Container
+		image      string
+	}{
+		{"deployment", "Deployment", false, nil, "podinfo:2"},
+		{"deployment with a sidecar", "Deployment", false, []corev1.Container{sidecar}, "podinfo:2"},
+		{"daemonset", "DaemonSet", false, []corev1.Container{sidecar}, "podinfo:2"},
+		{"knative service", "Service", true, []corev1.Container{sidecar}, "podinfo:2"},
+		{"same image", "Deployment", false, []corev1.Container{sidecar}, "podinfo:1"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			obj, containers := targetObject(c.knative, c.kind)
+			obj.SetName("podinfo")
+			obj.SetResourceVersion("7")
+			cs := []corev1.Container{{Name: "app", Image: "podinfo:1", Command: []string{"./podinfo"}}}
+			cs = append(cs, c.extra...)
+			setContainers(t, obj, cs)
+			original := obj.DeepCopyObject().(client.Object)
+			p, err := imagePatch(containers(), c.image)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if image := containers()[0].Image; image != "podinfo:1" {
+				t.Fatalf("imagePatch changed the containers it was given: image %s", image)
+			}
+			containers()[0].Image = c.image
+			want, err := client.MergeFrom(original).Data(obj)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := p.Data(original)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !sameJSON(t, got, want) || p.Type() != client.Merge.Type() {
+				t.Errorf("%s %s, want %s %s", p.Type(), got, client.Merge.Type(), want)
+			}
+		})
+	}
+}
+
+// setContainers gives obj's pod template the containers cs, through the
+// JSON both forms share.
+func setContainers(t *testing.T, obj client.Object, cs []corev1.Container) {
+	t.Helper()
+	doc, err := json.Marshal(map[string]any{"spec": map[string]any{"template": map[string]any{"spec": map[string]any{"containers": cs}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(doc, obj); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func sameJSON(t *testing.T, a, b []byte) bool {
+	t.Helper()
+	var x, y any
+	if err := json.Unmarshal(a, &x); err != nil {
+		t.Fatalf("%s: %v", a, err)
+	}
+	if err := json.Unmarshal(b, &y); err != nil {
+		t.Fatalf("%s: %v", b, err)
+	}
+	return reflect.DeepEqual(x, y)
+}

@@ -262,3 +262,56 @@ func BenchmarkWriteTick(b *testing.B) {
 		}
 	})
 }
+
+// builtinQueries are the two checks of a library rehearsal, as the engine
+// renders them for the http observer: a success ratio and a P99, each
+// selecting pods by a regular expression.
+var builtinQueries = []string{
+	`sum(rate(http_request_duration_seconds_count{kubernetes_namespace="test",kubernetes_pod_name=~"podinfo-[0-9a-zA-Z]+(-[0-9a-zA-Z]+)",status!~"5.*"}[1m])) / sum(rate(http_request_duration_seconds_count{kubernetes_namespace="test",kubernetes_pod_name=~"podinfo-[0-9a-zA-Z]+(-[0-9a-zA-Z]+)"}[1m])) * 100`,
+	`histogram_quantile(0.99, sum(rate(http_request_duration_seconds_bucket{kubernetes_namespace="test",kubernetes_pod_name=~"podinfo-[0-9a-zA-Z]+(-[0-9a-zA-Z]+)"}[1m])) by (le))`,
+}
+
+// builtinServer holds ten minutes of 5s scrapes of two pods' request
+// counters and latency buckets, as a library rehearsal writes them.
+func builtinServer(b *testing.B) (*Server, time.Time) {
+	s := newTestServer(b, Options{NoIsolation: true}, t0)
+	var ls []labels.Labels
+	for _, pod := range []string{"podinfo-7d9f8-abcde", "podinfo-7d9f8-fghij"} {
+		base := []string{"kubernetes_namespace", "test", "kubernetes_pod_name", pod}
+		for _, status := range []string{"200", "500"} {
+			ls = append(ls, labels.FromStrings(append([]string{"__name__", "http_request_duration_seconds_count", "status", status}, base...)...))
+		}
+		for _, le := range []string{"0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10", "+Inf"} {
+			ls = append(ls, labels.FromStrings(append([]string{"__name__", "http_request_duration_seconds_bucket", "le", le}, base...)...))
+		}
+	}
+	const ticks = 120
+	for tick := range ticks {
+		t := t0.Add(time.Duration(tick) * 5 * time.Second).UnixMilli()
+		for i, l := range ls {
+			if err := s.Append(l, t, float64(tick*(i+1))); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	if err := s.Commit(); err != nil {
+		b.Fatal(err)
+	}
+	return s, t0.Add((ticks - 1) * 5 * time.Second)
+}
+
+// BenchmarkBuiltinChecks is one tick's checks of a library rehearsal: both
+// builtin queries through Transport, as the engine's client asks them.
+func BenchmarkBuiltinChecks(b *testing.B) {
+	s, at := builtinServer(b)
+	client := &http.Client{Transport: s.Transport()}
+	var urls []string
+	for _, q := range builtinQueries {
+		urls = append(urls, "http://prometheus.invalid"+queryURL("/api/v1/query", q, "time="+strconv.FormatInt(at.Unix(), 10)))
+	}
+	for b.Loop() {
+		for _, u := range urls {
+			mustGet(b, client, u)
+		}
+	}
+}

@@ -122,7 +122,7 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	p := parser.NewParser(parser.Options{})
-	s := &Server{opts: opts, parser: p, engine: newEngine(opts, p), store: st}
+	s := &Server{opts: opts, parser: p, engine: newEngine(opts, newMemoParser(p)), store: st}
 	s.SetRetention(0)
 	return s, nil
 }

@@ -1,0 +1,143 @@
+// This file tests the remembered parser: its copies share nothing the
+// engine writes, and queries answered from a remembered text answer as
+// freshly parsed ones do.
+
+package prom
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/promql/parser"
+)
+
+// everyNode holds, between them, every node type cloneExpr copies; the
+// experimental syntax (duration expressions, fill modifiers) needs a
+// parser with it turned on.
+var everyNode = []string{
+	`sum by (le) (rate(http_requests_total{code=~"5..",job!="x"}[5m] offset 1m))`,
+	`histogram_quantile(0.99, sum(rate(x_bucket{a="b"}[1m])) by (le))`,
+	`x @ 100`,
+	`x @ end()`,
+	`max_over_time(rate(x[5m])[30m:1m] @ start() offset 2m)`,
+	`-x + (y)`,
+	`x / on(a) group_left(b) y`,
+	`x > bool 1`,
+	`topk(3, x) or count_values("v", x)`,
+	`label_replace(x, "a", "$1", "b", "(.*)")`,
+	`time() - 1`,
+	`"s"`,
+	`x offset (1h / 2)`,
+	`rate(x[5m * 2])`,
+	`x[10m:step()]`,
+	`x + fill(0) y`,
+	`x + fill_left(1) fill_right(2) y`,
+}
+
+func experimentalParser() parser.Parser {
+	return parser.NewParser(parser.Options{ExperimentalDurationExpr: true, EnableBinopFillModifiers: true})
+}
+
+func TestCloneExprSharesNothingTheEngineWrites(t *testing.T) {
+	p := experimentalParser()
+	for _, q := range everyNode {
+		orig, err := p.ParseExpr(q)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		c, ok := cloneExpr(orig)
+		if !ok {
+			t.Fatalf("%s: cloneExpr does not know one of its nodes", q)
+		}
+		if c.String() != orig.String() {
+			t.Errorf("%s: copy reads %s", q, c.String())
+		}
+		if !reflect.DeepEqual(c, orig) {
+			t.Errorf("%s: copy differs from the parsed tree", q)
+		}
+		mine := map[uintptr]string{}
+		pointers(reflect.ValueOf(orig), mine)
+		theirs := map[uintptr]string{}
+		pointers(reflect.ValueOf(c), theirs)
+		for p, what := range theirs {
+			if _, shared := mine[p]; shared {
+				t.Errorf("%s: the copy shares a %s with the parsed tree", q, what)
+			}
+		}
+	}
+}
+
+// sharedTypes are what a copy may share: built once by the parser, only
+// ever read.
+var sharedTypes = map[reflect.Type]bool{
+	reflect.TypeFor[*labels.Matcher]():  true,
+	reflect.TypeFor[*parser.Function](): true,
+}
+
+// pointers records every pointer and non-empty slice reachable from v,
+// but for those of sharedTypes.
+func pointers(v reflect.Value, seen map[uintptr]string) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() || sharedTypes[v.Type()] {
+			return
+		}
+		if _, ok := seen[v.Pointer()]; ok {
+			return
+		}
+		seen[v.Pointer()] = v.Type().String()
+		pointers(v.Elem(), seen)
+	case reflect.Interface:
+		if !v.IsNil() {
+			pointers(v.Elem(), seen)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			pointers(v.Field(i), seen)
+		}
+	case reflect.Slice:
+		if v.Len() == 0 { // a copy appended to reallocates
+			return
+		}
+		seen[v.Pointer()] = v.Type().String()
+		for i := range v.Len() {
+			pointers(v.Index(i), seen)
+		}
+	}
+}
+
+// TestRememberedQueriesAnswerAsParsedOnes asks each query at two times,
+// and again at the first, on a server that remembers its texts, and
+// compares every answer with one from a server with the plain parser. A
+// tree the engine wrote into (@ end() resolved, a subquery's offset set)
+// and then handed out again would answer the second time from the first.
+func TestRememberedQueriesAnswerAsParsedOnes(t *testing.T) {
+	series := [][2]string{
+		{`x{a="1",b="p"}`, "0+1x80"}, {`x{a="2",b="q"}`, "5+3x80"},
+		{`y{a="1"}`, "2+2x80"}, {`y{a="2"}`, "1x80"},
+		{`x_bucket{a="b",le="0.1"}`, "0+1x80"}, {`x_bucket{a="b",le="+Inf"}`, "0+4x80"},
+		{`http_requests_total{code="500",job="y"}`, "0+2x80"},
+	}
+	remembering := newTestServer(t, Options{}, t0)
+	load(t, remembering, series...)
+	plain := newTestServer(t, Options{}, t0)
+	load(t, plain, series...)
+	plain.engine = newEngine(plain.opts, plain.parser)
+	ctx := context.Background()
+	times := []time.Time{t0.Add(10 * time.Minute), t0.Add(17 * time.Minute), t0.Add(10 * time.Minute)}
+	for _, q := range everyNode[:12] { // the experimental syntax is off, as on a stock server
+		for _, at := range times {
+			want, wantErr := plain.Query(ctx, q, at)
+			got, err := remembering.Query(ctx, q, at)
+			if (err == nil) != (wantErr == nil) || (err != nil && err.Error() != wantErr.Error()) {
+				t.Fatalf("%s at %s: error %v, a fresh parse's %v", q, at, err, wantErr)
+			}
+			if err == nil && got.String() != want.String() {
+				t.Errorf("%s at %s:\n%s\na fresh parse answers\n%s", q, at, got, want)
+			}
+		}
+	}
+}

@@ -7,6 +7,7 @@ package main
 import (
 	"errors"
 	"github.com/rehearse-dev/rehearse/internal/exit"
+	"github.com/rehearse-dev/rehearse/internal/gctune"
 	sweepreport "github.com/rehearse-dev/rehearse/reports/sweep"
 
 	"context"
@@ -71,6 +72,7 @@ func sweepSetup(fs *pflag.FlagSet) action {
 			return err
 		}
 		defer release()
+		gctune.LimitMemory() // so the peak stays flat however many seeds
 		t := progressOf(ctx).start("sweep", "rehearsals", 0)
 		opts.Progress = t.set
 		res, err := sweep.Run(ctx, scs, opts)

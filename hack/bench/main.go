@@ -208,6 +208,7 @@ func sweepRehearsals(t *table, c config) error {
 	if err != nil {
 		return err
 	}
+	gctune.LimitMemory() // as rehearse sweep does
 	opts := sweep.Options{Axes: sweepAxes(), Seeds: 20, Noise: &scenarios.Noise{SuccessRate: 0.5}}
 	var res *sweepreport.Result
 	m := measure(func() { res, err = sweep.Run(context.Background(), scs, opts) })

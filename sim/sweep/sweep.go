@@ -9,10 +9,12 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	sweepreport "github.com/rehearse-dev/rehearse/reports/sweep"
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+	"github.com/rehearse-dev/rehearse/internal/gctune"
 	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/scenarios"
 	"github.com/rehearse-dev/rehearse/sim"
@@ -34,6 +36,12 @@ type Options struct {
 	// many are done; it is called from many goroutines.
 	Progress func(done, total int)
 }
+
+// keptPerRun is what the sweep keeps of each rehearsal until it ends: its
+// job, its sample, the sample's decision time and whether it finished.
+// The memory limit is raised by that much (gctune.Reserve), so a big
+// shard's samples never squeeze the room its rehearsals need.
+const keptPerRun = int64(unsafe.Sizeof(job{}) + unsafe.Sizeof(sweepreport.Sample{}) + unsafe.Sizeof(float64(0)) + 1)
 
 // job is one rehearsal of the sweep.
 type job struct {
@@ -58,6 +66,7 @@ func Run(ctx context.Context, scs []*scenarios.Scenario, opts Options) (*sweepre
 		return nil, err
 	}
 	defer session.Close()
+	defer gctune.Reserve(int64(len(jobs)) * keptPerRun)()
 	res.Samples = make([]sweepreport.Sample, len(jobs))
 	finished := make([]bool, len(jobs))
 	var done atomic.Int64

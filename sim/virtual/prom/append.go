@@ -6,6 +6,7 @@ package prom
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/prometheus/prometheus/model/histogram"
@@ -56,11 +57,11 @@ func (b Batch) Append(l labels.Labels, tMillis int64, v float64) error {
 
 // AppendRef is Server.AppendRef within a Write.
 func (b Batch) AppendRef(ref uint64, l labels.Labels, tMillis int64, v float64) (uint64, error) {
-	id, err := b.x.appendRef(headRef(ref, b.x.head), l, tMillis, v)
+	id, err := b.x.appendRef(headRef(ref, b.x.st.gen), l, tMillis, v)
 	if err != nil {
 		return 0, fmt.Errorf("append %s at %s: %w", l, formatMillis(tMillis), err)
 	}
-	return b.x.head<<refIDBits | uint64(id), nil
+	return b.x.st.gen<<refIDBits | uint64(id), nil
 }
 
 // Write runs fn with the open transaction held for all of it, then commits
@@ -111,6 +112,7 @@ func (s *Server) commitAndDrop(st *store) error {
 }
 
 func (s *Server) commitLocked() error {
+	st, oldest := s.txn.st, s.txn.oldest
 	app := s.txn.end()
 	if app == nil {
 		return nil
@@ -118,6 +120,7 @@ func (s *Server) commitLocked() error {
 	if err := app.Commit(); err != nil {
 		return fmt.Errorf("commit samples to the synthetic prometheus: %w", err)
 	}
+	st.oldest = min(st.oldest, oldest)
 	return nil
 }
 
@@ -156,7 +159,7 @@ func (s *Server) appending(fn func(*txn) error) error {
 // caller holds appMu.
 func (s *Server) open(st *store) *txn {
 	if s.txn.app == nil {
-		s.txn.begin(st.head.Appender(context.Background()), st.gen)
+		s.txn.begin(st.head.Appender(context.Background()), st)
 	}
 	return &s.txn
 }
@@ -166,13 +169,14 @@ func (s *Server) open(st *store) *txn {
 // time of, a sample earlier in the same transaction is dropped at commit
 // without a word. txn rejects such a sample when it is appended instead.
 type txn struct {
-	app  storage.Appender
-	head uint64                      // the store's generation, for refs
-	last map[storage.SeriesRef]int64 // newest timestamp appended per series
+	app    storage.Appender
+	st     *store                      // where app appends
+	last   map[storage.SeriesRef]int64 // newest timestamp appended per series
+	oldest int64                       // the oldest sample appended
 }
 
-func (x *txn) begin(app storage.Appender, head uint64) {
-	x.app, x.head = app, head
+func (x *txn) begin(app storage.Appender, st *store) {
+	x.app, x.st, x.oldest = app, st, math.MaxInt64
 	if x.last == nil {
 		x.last = map[storage.SeriesRef]int64{}
 	}
@@ -230,6 +234,7 @@ func (x *txn) checkOrder(ref storage.SeriesRef, t int64) error {
 		return fmt.Errorf("%w: a sample at this time was already appended since the last Commit", storage.ErrDuplicateSampleForTimestamp)
 	}
 	x.last[ref] = t
+	x.oldest = min(x.oldest, t)
 	return nil
 }
 

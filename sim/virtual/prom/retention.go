@@ -65,13 +65,14 @@ func (s *Server) dropOld(st *store) error {
 		return nil
 	}
 	cut := s.ret.queriedAt - keep
-	if st.head.MinTime() >= cut-keep {
+	if st.oldest >= cut-keep {
 		return nil
 	}
 	if err := st.head.Truncate(cut); err != nil {
 		return fmt.Errorf("drop samples older than %s from the synthetic prometheus: %w", formatMillis(cut), err)
 	}
 	s.ret.keptFrom = cut
+	st.oldest = cut // as the head's own MinTime after truncating
 	return nil
 }
 

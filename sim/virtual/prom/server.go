@@ -9,7 +9,6 @@ import (
 	"math"
 	"net/http"
 	"os"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -32,10 +31,14 @@ const (
 	// defaultSubqueryStep is the step of a subquery written without one
 	// (`x[30m:]`); a stock server uses its global evaluation_interval, 1m.
 	defaultSubqueryStep = time.Minute
-	// appendWindow is how far behind the newest sample a sample may still be
-	// appended. A stock head accepts one hour; a scenario may load hours of
-	// history after its first tick, and nothing is ever compacted here.
-	appendWindow = 366 * 24 * time.Hour
+	// headChunkRange is the head's chunk range, in milliseconds. The head
+	// accepts a sample up to half of it behind its newest: a stock head one
+	// hour, this one any time (the range is beyond any timestamp's reach),
+	// since a scenario may load hours of history after its first tick and
+	// nothing is ever compacted here. Unbounded, it also leaves an emptied
+	// head (store.empty) taking just what a new one takes, whatever time its
+	// last scenario reached; only a retention cut bounds an append.
+	headChunkRange = 1 << 62
 )
 
 // ErrClosed is returned by every method of a Server after Close.
@@ -141,9 +144,10 @@ func newEngine(opts Options, p parser.Parser) *promql.Engine {
 }
 
 // Reset drops every sample (committed or pending) and any fault, and starts
-// again with an empty TSDB. The engine, the HTTP listener and its address
-// are kept, so one Server serves scenario after scenario; this is several
-// times cheaper than New and Close (see BenchmarkScenarioTeardown).
+// again with a TSDB that answers as an empty one (see store.empty). The
+// engine, the HTTP listener and its address are kept, so one Server serves
+// scenario after scenario; this is many times cheaper than New and Close
+// (see BenchmarkScenarioTeardown). If it fails the server is closed.
 func (s *Server) Reset() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -153,17 +157,11 @@ func (s *Server) Reset() error {
 	s.SetFault(Fault{})
 	s.SetRetention(0)
 	s.rollback()
-	dir := s.store.dir
-	if err := s.store.clear(); err != nil {
-		s.store = nil // unusable now; Close still removes dir
-		return errors.Join(err, os.RemoveAll(dir))
+	if err := s.store.empty(); err != nil {
+		st := s.store
+		s.store = nil
+		return errors.Join(err, st.close(), os.RemoveAll(st.dir))
 	}
-	st, err := openStore(dir, s.opts.NoIsolation)
-	if err != nil {
-		_ = os.RemoveAll(dir)
-		return err
-	}
-	s.store = st
 	return nil
 }
 
@@ -210,7 +208,10 @@ func (s *Server) withStore(fn func(*store) error) error {
 type store struct {
 	head *tsdb.Head
 	dir  string
-	gen  uint64 // unique to this head among every server's, for AppendRef
+	gen  uint64 // unique to this store's series among every server's, for AppendRef
+	// oldest is the oldest sample the head may hold: what a new head's
+	// MinTime reads. The head's own MinTime does not, once emptied.
+	oldest int64
 }
 
 // storeGen numbers heads, so that a ref into one is never taken for a ref
@@ -228,15 +229,14 @@ func openStore(dir string, noIsolation bool) (*store, error) {
 		_ = head.Close()
 		return nil, fmt.Errorf("initialise the synthetic prometheus TSDB head in %s: %w", dir, err)
 	}
-	return &store{head: head, dir: dir, gen: storeGen.Add(1)}, nil
+	return &store{head: head, dir: dir, gen: storeGen.Add(1), oldest: math.MaxInt64}, nil
 }
 
 func headOptions(dir string, noIsolation bool) *tsdb.HeadOptions {
 	o := tsdb.DefaultHeadOptions()
 	o.ChunkDirRoot = dir
 	o.IsolationDisabled = noIsolation
-	// The head accepts samples up to half its chunk range behind its newest.
-	o.ChunkRange = 2 * appendWindow.Milliseconds()
+	o.ChunkRange = headChunkRange
 	// The series map is sharded into StripeSize locked stripes; the default
 	// (16384) is sized for millions of series and costs ~5 MB to open.
 	o.StripeSize = 64
@@ -262,20 +262,30 @@ func (st *store) close() error {
 	return nil
 }
 
-// clear closes the store and deletes the chunk files closing wrote, which
-// the next head would otherwise replay. It keeps the folders: creating them
-// is the slowest part of opening a store on most disks.
-func (st *store) clear() error {
-	errClose := st.close()
-	chunkDir := filepath.Join(st.dir, "chunks_head")
-	entries, err := os.ReadDir(chunkDir)
-	if err != nil && !os.IsNotExist(err) {
-		return errors.Join(errClose, fmt.Errorf("list the synthetic prometheus chunk files: %w", err))
+// empty drops every series, and with them every sample, leaving a head
+// that answers and takes samples as a new one does, for a fraction of what
+// closing it and opening another costs (their files, metrics and maps).
+// Truncating just past the newest sample leaves no chunk, hence no series
+// (new ones get new ids, in the order they come, as in a new head); then
+// the floor the truncation set is lifted, as a new head has none. What
+// still differs is only what this package never reads of a head, its
+// MinTime and MaxTime: with headChunkRange, the head's MaxTime bounds no
+// append. A new generation keeps refs handed out before from
+// naming the next series.
+func (st *store) empty() error {
+	if st.head.MaxTime() == math.MaxInt64 {
+		return fmt.Errorf("empty the synthetic prometheus TSDB head: it holds a sample at the end of time")
 	}
-	for _, e := range entries {
-		if err := os.RemoveAll(filepath.Join(chunkDir, e.Name())); err != nil {
-			return errors.Join(errClose, fmt.Errorf("remove a synthetic prometheus chunk file: %w", err))
+	if st.head.MinTime() != math.MaxInt64 { // something was appended
+		if err := st.head.Truncate(st.head.MaxTime() + 1); err != nil {
+			return fmt.Errorf("empty the synthetic prometheus TSDB head: %w", err)
 		}
 	}
-	return errClose
+	if n := st.head.NumSeries(); n != 0 {
+		return fmt.Errorf("empty the synthetic prometheus TSDB head: %d series outlived truncation", n)
+	}
+	st.head.SetMinValidTime(math.MinInt64)
+	st.gen = storeGen.Add(1)
+	st.oldest = math.MaxInt64
+	return nil
 }

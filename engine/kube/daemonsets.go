@@ -31,19 +31,19 @@ type daemonSets struct{ c *Cluster }
 // conditions (a DaemonSet has none that say so): the engine gets that time
 // as the moment the workload became unavailable.
 func (k daemonSets) observe(ctx context.Context, cd *v1beta1.Canary, _ time.Time) (target, primary engine.Workload, err error) {
-	var t, p appsv1.DaemonSet
-	found, err := k.c.get(ctx, cd.Namespace, cd.Spec.TargetRef.Name, &t)
+	t, found, err := look(ctx, k.c, cd.Namespace, cd.Spec.TargetRef.Name, &appsv1.DaemonSet{})
 	if err != nil || !found {
 		return target, primary, err
 	}
-	target = daemonSetWorkload(cd, &t, cd.GetCanaryReadyThreshold())
+	target = daemonSetWorkload(cd, t, cd.GetCanaryReadyThreshold())
 	if target.Configs, err = k.c.configChecksums(ctx, cd.Namespace, &t.Spec.Template.Spec); err != nil {
 		return target, primary, err
 	}
-	if found, err = k.c.get(ctx, cd.Namespace, cd.PrimaryName(), &p); err != nil || !found {
+	p, found, err := look(ctx, k.c, cd.Namespace, cd.PrimaryName(), &appsv1.DaemonSet{})
+	if err != nil || !found {
 		return target, primary, err
 	}
-	return target, daemonSetWorkload(cd, &p, cd.GetPrimaryReadyThreshold()), nil
+	return target, daemonSetWorkload(cd, p, cd.GetPrimaryReadyThreshold()), nil
 }
 
 func daemonSetWorkload(cd *v1beta1.Canary, ds *appsv1.DaemonSet, threshold int) engine.Workload {

@@ -26,20 +26,20 @@ import (
 type deployments struct{ c *Cluster }
 
 func (k deployments) observe(ctx context.Context, cd *v1beta1.Canary, _ time.Time) (target, primary engine.Workload, err error) {
-	var t, p appsv1.Deployment
-	found, err := k.c.get(ctx, cd.Namespace, cd.Spec.TargetRef.Name, &t)
+	t, found, err := look(ctx, k.c, cd.Namespace, cd.Spec.TargetRef.Name, &appsv1.Deployment{})
 	if err != nil || !found {
 		return target, primary, err
 	}
-	target = Readiness(&t, cd.GetCanaryReadyThreshold())
+	target = Readiness(t, cd.GetCanaryReadyThreshold())
 	target.Exists, target.Revision = true, Revision(&t.Spec.Template)
 	if target.Configs, err = k.c.configChecksums(ctx, cd.Namespace, &t.Spec.Template.Spec); err != nil {
 		return target, primary, err
 	}
-	if found, err = k.c.get(ctx, cd.Namespace, cd.PrimaryName(), &p); err != nil || !found {
+	p, found, err := look(ctx, k.c, cd.Namespace, cd.PrimaryName(), &appsv1.Deployment{})
+	if err != nil || !found {
 		return target, primary, err
 	}
-	primary = Readiness(&p, cd.GetPrimaryReadyThreshold())
+	primary = Readiness(p, cd.GetPrimaryReadyThreshold())
 	primary.Exists, primary.Revision = true, Revision(&p.Spec.Template)
 	return target, primary, nil
 }

@@ -64,7 +64,39 @@ func (c *Cluster) get(ctx context.Context, ns, name string, obj client.Object) (
 	case isNotFound(err):
 		return false, nil
 	}
-	return false, fmt.Errorf("reading %s %s/%s: %w", kindName(obj), ns, name, err)
+	return false, wrapRead(err, obj, ns, name)
+}
+
+func wrapRead(err error, obj client.Object, ns, name string) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("reading %s %s/%s: %w", kindName(obj), ns, name, err)
+}
+
+// lender is a client that lends the objects it holds to a reader that
+// neither changes nor keeps them, instead of copying them: the embedded
+// cluster's Store (its Peek), whose objects are replaced, never changed in
+// place. A client a fault decorates does not lend, and is read with Get.
+type lender interface {
+	Peek(key client.ObjectKey, obj client.Object) (stored client.Object, found bool, err error)
+}
+
+// look reads one object for reading only: the client's own when it lends
+// it (see lender), else obj, read into; found is false when there is none.
+// Observing a Deployment every tick was mostly its deep copy, pod
+// template and all.
+func look[T client.Object](ctx context.Context, c *Cluster, ns, name string, obj T) (read T, found bool, err error) {
+	l, ok := c.Client.(lender)
+	if !ok {
+		found, err = c.get(ctx, ns, name, obj)
+		return obj, found, err
+	}
+	stored, found, err := l.Peek(client.ObjectKey{Namespace: ns, Name: name}, obj)
+	if err != nil || !found {
+		return obj, false, wrapRead(err, obj, ns, name)
+	}
+	return stored.(T), true, nil
 }
 
 // Revision hashes a pod template: the identity of a release. Fields are

@@ -8,8 +8,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 	"testing"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -903,6 +905,34 @@ func TestPeek(t *testing.T) {
 		}
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("PeekList(%q) = %v, want %v (sorted as List sorts)", ns, got, want)
+		}
+	}
+}
+
+// TestWorkloadsLentAsRead: the engine observes the same workloads from the
+// objects the Store lends it as from copies read through a client that
+// does not lend (a decorated one), before and after initialization, and
+// leaves the stored objects as they were.
+func TestWorkloadsLentAsRead(t *testing.T) {
+	s := newStore(t, podinfo(), canary())
+	lent := &kube.Cluster{Client: s}
+	read := &kube.Cluster{Client: interceptor.NewClient(s, interceptor.Funcs{})}
+	cd := get(t, s, &v1beta1.Canary{}, "test", "podinfo")
+	for i, step := range []string{"before initialization", "after initialization"} {
+		before := get(t, s, &appsv1.Deployment{}, "test", "podinfo")
+		lt, lp, lerr := lent.Workloads(ctx, cd, time.Time{})
+		rt, rp, rerr := read.Workloads(ctx, cd, time.Time{})
+		if lerr != nil || rerr != nil {
+			t.Fatalf("%s: %v, %v", step, lerr, rerr)
+		}
+		if !reflect.DeepEqual(lt, rt) || !reflect.DeepEqual(lp, rp) || !lt.Exists || lp.Exists != (i == 1) {
+			t.Errorf("%s: lent %+v %+v, read %+v %+v", step, lt, lp, rt, rp)
+		}
+		if after := get(t, s, &appsv1.Deployment{}, "test", "podinfo"); !reflect.DeepEqual(before, after) {
+			t.Errorf("%s: observing changed the stored target", step)
+		}
+		if err := lent.Apply(ctx, cd, engine.Action{Kind: engine.ActInitialize}); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

@@ -9,19 +9,23 @@ import (
 	"fmt"
 	"hash/fnv"
 	"strconv"
+	"sync"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/rehearse-dev/rehearse/engine"
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 )
 
-// Cluster implements runner.Cluster over a Kubernetes client.
+// Cluster implements runner.Cluster over a Kubernetes client, the client
+// of one API server.
 type Cluster struct {
-	Client client.Client
+	Client    client.Client
+	revisions revisionMemo
 }
 
 // targetKind is how one kind of target is rolled out: Flagger's
@@ -104,6 +108,42 @@ func look[T client.Object](ctx context.Context, c *Cluster, ns, name string, obj
 func Revision(t *corev1.PodTemplateSpec) string {
 	b, _ := json.Marshal(t.Spec)
 	return hashBytes(b)
+}
+
+// revisionMemo remembers the revision of each workload read, by the
+// version of the object it was read from: its UID and resourceVersion,
+// which every write of the object changes, so a hit hashes the same pod
+// template. Observing hashed both workloads' pod specs as JSON every tick,
+// though a template changes only with a release or a promotion.
+type revisionMemo struct {
+	mu    sync.Mutex
+	byUID map[types.UID]versionRevision
+}
+
+type versionRevision struct{ resourceVersion, revision string }
+
+// maxRevisions bounds the memo of a long-lived Cluster: past it, the memo
+// starts again, forgetting workloads deleted since.
+const maxRevisions = 1024
+
+// of is obj's revision, hash's answer unless obj's version was hashed
+// before; an object with no UID or resourceVersion is always hashed.
+func (m *revisionMemo) of(obj client.Object, hash func() string) string {
+	uid, rv := obj.GetUID(), obj.GetResourceVersion()
+	if uid == "" || rv == "" {
+		return hash()
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if r, ok := m.byUID[uid]; ok && r.resourceVersion == rv {
+		return r.revision
+	}
+	if m.byUID == nil || len(m.byUID) >= maxRevisions {
+		m.byUID = map[types.UID]versionRevision{}
+	}
+	r := hash()
+	m.byUID[uid] = versionRevision{rv, r}
+	return r
 }
 
 func hashBytes(b []byte) string {

@@ -1,0 +1,88 @@
+// This file tests the Deployment controller's own comparison of statuses
+// against equality.Semantic, field by field.
+
+package memory
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// TestSameDeploymentStatusIsSemanticEquality: a change to any one field of
+// a Deployment status, or of one of its conditions, is a different status
+// to both comparisons, from an empty status and from a full one; the same
+// instants in other locations, and no conditions against an empty list,
+// are the same to both. A field added to DeploymentStatus or
+// DeploymentCondition fails here until the comparison reads it.
+func TestSameDeploymentStatusIsSemanticEquality(t *testing.T) {
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	full := func() appsv1.DeploymentStatus {
+		n, m := int32(1), int32(2)
+		return appsv1.DeploymentStatus{ObservedGeneration: 3, Replicas: 2, UpdatedReplicas: 2, ReadyReplicas: 1, AvailableReplicas: 1,
+			UnavailableReplicas: 1, TerminatingReplicas: &n, CollisionCount: &m,
+			Conditions: []appsv1.DeploymentCondition{{Type: appsv1.DeploymentAvailable, Status: corev1.ConditionFalse,
+				LastUpdateTime: metav1.NewTime(at), LastTransitionTime: metav1.NewTime(at), Reason: "MinimumReplicasUnavailable", Message: "m"}}}
+	}
+	for name, base := range map[string]func() appsv1.DeploymentStatus{"empty": func() appsv1.DeploymentStatus { return appsv1.DeploymentStatus{} }, "full": full} {
+		a := base()
+		for i := range reflect.TypeFor[appsv1.DeploymentStatus]().NumField() {
+			b := base()
+			poke(t, reflect.ValueOf(&b).Elem().Field(i))
+			differs(t, name+" status."+reflect.TypeFor[appsv1.DeploymentStatus]().Field(i).Name, a, b)
+		}
+	}
+	a := full()
+	for i := range reflect.TypeFor[appsv1.DeploymentCondition]().NumField() {
+		b := full()
+		poke(t, reflect.ValueOf(&b.Conditions[0]).Elem().Field(i))
+		differs(t, "condition."+reflect.TypeFor[appsv1.DeploymentCondition]().Field(i).Name, a, b)
+	}
+	b := full()
+	b.Conditions[0].LastUpdateTime = metav1.NewTime(at.In(time.FixedZone("CET", 3600)))
+	empty := appsv1.DeploymentStatus{Conditions: []appsv1.DeploymentCondition{}}
+	for _, c := range [][2]appsv1.DeploymentStatus{{a, b}, {{}, empty}} {
+		if !sameDeploymentStatus(&c[0], &c[1]) || !equality.Semantic.DeepEqual(c[0], c[1]) {
+			t.Errorf("%+v and %+v: same %v, semantically equal %v", c[0], c[1], sameDeploymentStatus(&c[0], &c[1]), equality.Semantic.DeepEqual(c[0], c[1]))
+		}
+	}
+}
+
+func differs(t *testing.T, what string, a, b appsv1.DeploymentStatus) {
+	t.Helper()
+	if sameDeploymentStatus(&a, &b) || equality.Semantic.DeepEqual(a, b) {
+		t.Errorf("a change of %s: same %v, semantically equal %v", what, sameDeploymentStatus(&a, &b), equality.Semantic.DeepEqual(a, b))
+	}
+}
+
+// poke changes v to another value of its type.
+func poke(t *testing.T, v reflect.Value) {
+	t.Helper()
+	switch v.Kind() {
+	case reflect.Int32, reflect.Int64:
+		v.SetInt(v.Int() + 1)
+	case reflect.String:
+		v.SetString(v.String() + "x")
+	case reflect.Pointer:
+		if v.IsNil() {
+			v.Set(reflect.New(v.Type().Elem()))
+			return
+		}
+		poke(t, v.Elem())
+	case reflect.Slice:
+		v.Set(reflect.Append(v, reflect.Zero(v.Type().Elem())))
+	case reflect.Struct:
+		tm, ok := v.Addr().Interface().(*metav1.Time)
+		if !ok {
+			t.Fatalf("a field of type %s: teach poke to change it", v.Type())
+		}
+		*tm = metav1.NewTime(tm.Add(time.Second))
+	default:
+		t.Fatalf("a field of kind %s: teach poke to change it", v.Kind())
+	}
+}

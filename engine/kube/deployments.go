@@ -194,8 +194,24 @@ func (k deployments) promote(ctx context.Context, cd *v1beta1.Canary) error {
 	if err != nil {
 		return err
 	}
+	patch, err := promotion(cd, &p, t, refs)
+	if err == nil {
+		err = k.c.Client.Patch(ctx, &p, patch)
+	}
+	if err != nil {
+		return fmt.Errorf("promoting %s/%s to the primary: %w", cd.Namespace, cd.Spec.TargetRef.Name, err)
+	}
+	return nil
+}
+
+// promotion changes the primary p as promote does and returns the merge
+// patch client.MergeFrom computes for the change, from a diff of only the
+// parts promote writes (see promoted): the rest is the same on both sides,
+// so the patch is the same, without copying the whole Deployment and
+// encoding its metadata and status twice.
+func promotion(cd *v1beta1.Canary, p, t *appsv1.Deployment, refs configRefs) (client.Patch, error) {
+	before := promoted(p)
 	key, value := selectorLabel(t.Spec.Selector, t.Name)
-	patch := client.MergeFrom(p.DeepCopy())
 	p.Spec.ProgressDeadlineSeconds, p.Spec.MinReadySeconds = t.Spec.ProgressDeadlineSeconds, t.Spec.MinReadySeconds
 	p.Spec.RevisionHistoryLimit, p.Spec.Strategy = t.Spec.RevisionHistoryLimit, t.Spec.Strategy
 	if cd.Spec.AutoscalerRef == nil {
@@ -203,8 +219,16 @@ func (k deployments) promote(ctx context.Context, cd *v1beta1.Canary) error {
 	}
 	p.Spec.Template = primaryTemplate(t.Spec.Template.ObjectMeta, refs.apply(&t.Spec.Template.Spec), key, value)
 	p.Labels, p.Annotations = primaryLabels(nil, key, value), map[string]string{}
-	if err := k.c.Client.Patch(ctx, &p, patch); err != nil {
-		return fmt.Errorf("promoting %s/%s to the primary: %w", cd.Namespace, cd.Spec.TargetRef.Name, err)
+	data, err := client.MergeFrom(before).Data(promoted(p))
+	if err != nil {
+		return nil, fmt.Errorf("computing the promotion patch: %w", err)
 	}
-	return nil
+	return client.RawPatch(types.MergePatchType, data), nil
+}
+
+// promoted is what promote writes of a Deployment, in a Deployment of its
+// own: the labels, the annotations and the spec. It shares d's values:
+// promote replaces them, never changes them in place.
+func promoted(d *appsv1.Deployment) *appsv1.Deployment {
+	return &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Labels: d.Labels, Annotations: d.Annotations}, Spec: d.Spec}
 }

@@ -11,6 +11,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 )
 
 // TestReplicasPatchIsMergeFroms: the written-out scale patch is the bytes
@@ -79,4 +81,81 @@ func TestRevisionMemo(t *testing.T) {
 			t.Errorf("%+v: revision %s after %d hashes, want %s after %d", step, got, hashes, want, step.hashes)
 		}
 	}
+}
+
+// TestPromotionIsMergeFroms: the promotion patch, diffed from the parts
+// promote writes, is the bytes client.MergeFrom computes from the whole
+// primary, status and server metadata included: for a new image, for
+// labels and annotations added and taken away, for rollout settings, and
+// with and without an autoscaler.
+func TestPromotionIsMergeFroms(t *testing.T) {
+	hpa := func(cd *v1beta1.Canary) {
+		cd.Spec.AutoscalerRef = &v1beta1.AutoscalerReference{APIVersion: "autoscaling/v2", Kind: "HorizontalPodAutoscaler", Name: "podinfo"}
+	}
+	for _, c := range []struct {
+		name   string
+		target func(*appsv1.Deployment)
+		canary func(*v1beta1.Canary)
+	}{
+		{"a new image", func(d *appsv1.Deployment) { d.Spec.Template.Spec.Containers[0].Image = "podinfo:2" }, nil},
+		{"the same pod", func(*appsv1.Deployment) {}, nil},
+		{"template labels and annotations", func(d *appsv1.Deployment) {
+			d.Spec.Template.Labels = map[string]string{"app": "podinfo", "team": "web"}
+			d.Spec.Template.Annotations = map[string]string{"prometheus.io/scrape": "true"}
+		}, nil},
+		{"rollout settings", func(d *appsv1.Deployment) {
+			d.Spec.ProgressDeadlineSeconds, d.Spec.MinReadySeconds, d.Spec.Replicas = ptr(60), 5, ptr(4)
+			d.Spec.Strategy = appsv1.DeploymentStrategy{Type: appsv1.RecreateDeploymentStrategyType}
+		}, nil},
+		{"replicas under an autoscaler", func(d *appsv1.Deployment) { d.Spec.Replicas = ptr(4) }, hpa},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cd := &v1beta1.Canary{ObjectMeta: metav1.ObjectMeta{Name: "podinfo", Namespace: "test"}}
+			if c.canary != nil {
+				c.canary(cd)
+			}
+			target := promotionTarget()
+			c.target(target)
+			p := promotedPrimary()
+			whole := p.DeepCopy()
+			patch, err := promotion(cd, p, target, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := client.MergeFrom(whole).Data(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := patch.Data(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != string(want) || patch.Type() != client.Merge.Type() {
+				t.Errorf("%s %s, want %s %s", patch.Type(), got, client.Merge.Type(), want)
+			}
+		})
+	}
+}
+
+func promotionTarget() *appsv1.Deployment {
+	return &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "podinfo", Namespace: "test"},
+		Spec: appsv1.DeploymentSpec{Replicas: ptr(2), Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "podinfo"}},
+			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "podinfo"}},
+				Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: "podinfo:1", Ports: []corev1.ContainerPort{{ContainerPort: 9898}}}}}}}}
+}
+
+// promotedPrimary is a primary as the API server holds it: server
+// metadata, an owner, Flux's annotation, a status.
+func promotedPrimary() *appsv1.Deployment {
+	p := promotionTarget()
+	p.Name, p.UID, p.ResourceVersion, p.Generation = "podinfo-primary", "uid-3", "42", 2
+	p.Labels = map[string]string{"app": "podinfo-primary"}
+	p.Annotations = map[string]string{"kustomize.toolkit.fluxcd.io/reconcile": "disabled"}
+	p.OwnerReferences = []metav1.OwnerReference{{APIVersion: "flagger.app/v1beta1", Kind: "Canary", Name: "podinfo", UID: "uid-1"}}
+	p.Spec.Selector.MatchLabels = map[string]string{"app": "podinfo-primary"}
+	p.Spec.Template.Labels = map[string]string{"app": "podinfo-primary"}
+	p.Spec.Template.Annotations = map[string]string{"old": "annotation"}
+	p.Status = appsv1.DeploymentStatus{ObservedGeneration: 2, Replicas: 2, Conditions: []appsv1.DeploymentCondition{
+		{Type: appsv1.DeploymentAvailable, Status: corev1.ConditionTrue, Reason: "MinimumReplicasAvailable"}}}
+	return p
 }

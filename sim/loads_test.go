@@ -104,7 +104,9 @@ func TestRealLoadTestRunsOnceAtATime(t *testing.T) {
 	}
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	sc := loadScenarios(t, loadtesterPattern)[0]
-	r := runReal(sc, realtraffic.Config{TimeScale: 0.02})
+	x := runRealInTime(sc, realtraffic.Config{TimeScale: 0.02}, nil)
+	x.logLate(t)
+	r := x.r
 	if r.Error != "" || r.Outcome != string(v1beta1.CanaryPhaseSucceeded) {
 		t.Fatalf("real run: %s, outcome %s", r.Error, r.Outcome)
 	}

@@ -24,9 +24,9 @@ import (
 // scenarios, run side by side, take about half a minute.
 const realScale = realtraffic.DefaultTimeScale
 
-// slowestScale bounds the retries of a run that fell behind the clock: a
-// virtual minute in 12s.
-const slowestScale = 4 * realScale
+// slowdowns bounds how often a real run that fell behind the clock runs
+// again, each time at half the speed: at most 4× slower than asked.
+const slowdowns = 2
 
 // TestRealTrafficMatchesVirtual replays library scenarios with real HTTP
 // traffic, scraped, in wall-clock time, and compares each with its
@@ -50,41 +50,65 @@ func TestRealTrafficMatchesVirtual(t *testing.T) {
 	for i, name := range names {
 		t.Run(name, func(t *testing.T) {
 			p := pairs[i]
-			for _, late := range p.late {
-				t.Logf("the real run fell behind the clock, so it ran again slower: %s", late)
+			p.real.logLate(t)
+			if p.real.r.Error != "" {
+				t.Fatalf("real run failed: %s", p.real.r.Error)
 			}
-			if p.real.Error != "" {
-				t.Fatalf("real run failed: %s", p.real.Error)
-			}
-			compareTraces(t, p.virtual, p.real)
-			checkRealReport(t, p.real, p.progress, p.scale)
+			compareTraces(t, p.virtual, p.real.r)
+			checkRealReport(t, p.real.r, p.progress, p.real.scale)
 		})
 	}
 }
 
 // realPair is a scenario rehearsed with modelled and with real traffic.
 type realPair struct {
-	virtual, real *reports.Run
-	progress      string
-	scale         float64  // the real run's time scale
-	late          []string // the harness's own notes of runs that fell behind the clock, retried
+	virtual  *reports.Run
+	real     inTime
+	progress string
 }
 
-// rehearseBoth runs sc with modelled traffic and with real traffic. A real
-// run whose harness says it fell behind the clock (the machine was too busy
-// for its time scale: scrapes and requests came late, so its metrics are
-// not the scenario's) is no evidence either way; it runs again at half the
-// speed, down to slowestScale, and the last run is the one compared.
 func rehearseBoth(sc *scenarios.Scenario) realPair {
-	p := realPair{virtual: Run(context.Background(), sc, Options{})}
-	for scale := realScale; ; scale *= 2 {
-		var progress bytes.Buffer
-		p.real, p.progress, p.scale = runReal(sc, realtraffic.Config{TimeScale: scale, Progress: &progress}), progress.String(), scale
-		late := lateNote(p.real)
-		if late == "" || scale >= slowestScale {
-			return p
+	var progress bytes.Buffer
+	real := runRealInTime(sc, realtraffic.Config{TimeScale: realScale}, &progress)
+	return realPair{virtual: Run(context.Background(), sc, Options{}), real: real, progress: progress.String()}
+}
+
+// inTime is a real run that kept to the clock (or the last one tried), and
+// the harness's notes of the runs before it that fell behind.
+type inTime struct {
+	r     *reports.Run
+	scale float64 // the time scale r ran at
+	late  []string
+}
+
+// runRealInTime rehearses sc with real traffic at cfg's time scale. A run
+// whose harness says it fell behind the clock (the machine was too busy for
+// that scale: scrapes, requests and load tests came late, so its metrics
+// are not the scenario's) is no evidence either way: it runs again at half
+// the speed, at most slowdowns times, and the last run is the one to check.
+// progress, when not nil, holds the last run's progress lines.
+func runRealInTime(sc *scenarios.Scenario, cfg realtraffic.Config, progress *bytes.Buffer) inTime {
+	var x inTime
+	for try := 0; ; try++ {
+		if progress != nil {
+			progress.Reset()
+			cfg.Progress = progress
 		}
-		p.late = append(p.late, late)
+		x.r, x.scale = runReal(sc, cfg), cfg.TimeScale
+		late := lateNote(x.r)
+		if late == "" || try == slowdowns {
+			return x
+		}
+		x.late = append(x.late, late)
+		cfg.TimeScale *= 2
+	}
+}
+
+// logLate says which runs fell behind and were run again.
+func (x inTime) logLate(t *testing.T) {
+	t.Helper()
+	for _, late := range x.late {
+		t.Logf("the real run fell behind the clock, so it ran again at half the speed: %s", late)
 	}
 }
 
@@ -181,7 +205,9 @@ func TestRealRefusesForeignLoad(t *testing.T) {
 		}
 	}
 	sc.Limits.MaxDuration = 3 * time.Minute
-	r := runReal(sc, realtraffic.Config{TimeScale: 0.02})
+	x := runRealInTime(sc, realtraffic.Config{TimeScale: 0.02}, nil)
+	x.logLate(t)
+	r := x.r
 	if r.Error != "" {
 		t.Fatal(r.Error)
 	}

@@ -59,7 +59,8 @@ var clusterScoped = map[string]bool{
 // JSON round trips of controller-runtime's fake client. Stored objects are
 // never changed in place, only replaced, so readers copy them outside the
 // lock. Resource versions and UIDs come from counters and timestamps stay
-// zero, so the same calls always produce the same objects.
+// zero, so the same calls always produce the same objects. Events expire
+// EventTTL after their last write, by their own timestamps.
 type Store struct {
 	scheme  *runtime.Scheme
 	status  map[schema.GroupVersionKind]bool
@@ -70,6 +71,7 @@ type Store struct {
 	objects map[schema.GroupVersionKind]map[types.NamespacedName]client.Object
 	version uint64 // the last resourceVersion handed out
 	serial  uint64 // the last UID or generated-name suffix handed out
+	events  []queuedEvent
 }
 
 var _ client.WithWatch = (*Store)(nil)
@@ -484,6 +486,9 @@ func (s *Store) put(k *kind, obj client.Object) {
 		s.objects[k.gvk] = byKey
 	}
 	byKey[keyOf(obj)] = obj
+	if e, ok := obj.(*corev1.Event); ok {
+		s.wroteEvent(k, e)
+	}
 }
 
 // Update replaces the stored object with obj. An empty resourceVersion

@@ -936,3 +936,50 @@ func TestWorkloadsLentAsRead(t *testing.T) {
 		}
 	}
 }
+
+// TestEventsExpire: an Event is gone once another is written more than
+// EventTTL after its own last write; a newer write of it keeps it, an Event
+// with no time stays, and a deleted Event's old write does not delete the
+// new Event of the same name.
+func TestEventsExpire(t *testing.T) {
+	s := newStore(t)
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	event := func(name string, d time.Duration) *corev1.Event {
+		ev := &corev1.Event{ObjectMeta: metav1.ObjectMeta{Namespace: "test", Name: name}, Reason: "Synced"}
+		if d >= 0 {
+			ev.FirstTimestamp, ev.LastTimestamp = metav1.NewTime(at.Add(d)), metav1.NewTime(at.Add(d))
+		}
+		return ev
+	}
+	create := func(ev *corev1.Event) {
+		t.Helper()
+		if err := s.Create(ctx, ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	create(event("old", 0))
+	create(event("timeless", -1))
+	create(event("renewed", 0))
+	create(event("recreated", 0))
+	renewed := get(t, s, &corev1.Event{}, "test", "renewed")
+	renewed.LastTimestamp = metav1.NewTime(at.Add(50 * time.Minute))
+	if err := s.Update(ctx, renewed); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Delete(ctx, event("recreated", 0)); err != nil {
+		t.Fatal(err)
+	}
+	create(event("recreated", 30*time.Minute))
+	create(event("at-the-hour", time.Hour)) // exactly EventTTL later: nothing expires yet
+	get(t, s, &corev1.Event{}, "test", "old")
+	create(event("later", time.Hour+time.Second))
+	wantErr(t, s.Get(ctx, client.ObjectKey{Namespace: "test", Name: "old"}, &corev1.Event{}), apierrors.IsNotFound)
+	for _, name := range []string{"timeless", "renewed", "recreated", "at-the-hour", "later"} {
+		get(t, s, &corev1.Event{}, "test", name)
+	}
+	create(event("much-later", 3*time.Hour))
+	for _, name := range []string{"renewed", "recreated", "at-the-hour", "later"} {
+		wantErr(t, s.Get(ctx, client.ObjectKey{Namespace: "test", Name: name}, &corev1.Event{}), apierrors.IsNotFound)
+	}
+	get(t, s, &corev1.Event{}, "test", "timeless")
+}

@@ -5,6 +5,7 @@ package gctune
 import (
 	"os"
 	"runtime/debug"
+	"runtime/metrics"
 	"sync"
 )
 
@@ -25,11 +26,13 @@ const Percent = 300
 // 2–91 MiB in a 48,000 one (GODEBUG=gctrace=1) while what was reachable
 // stayed 20–45 MiB (heap profiles after a forced collection), so peak
 // memory grew with the sweep's length: 213 and 409 MiB at 200 and 2,000
-// seeds. With this limit the same sweeps peaked at 235 and 263 MiB for the
-// same CPU (Go's default of 100 would cost a quarter more): the limit binds
-// only while the marked heap is swollen.
-// What the process keeps to its end is added to it (see Reserve).
-const Limit = 192 << 20
+// seeds. With a limit of 192 MiB the same sweeps peaked at 235 and 263
+// MiB, with 144 MiB and one sweep worker a core at 185 and 209 MiB, for the
+// same CPU and as many collections (Go's default of 100 would cost a
+// quarter more): the limit binds only while the marked heap is swollen.
+// Limit is room for that work: what the process already keeps when it sets
+// the limit, and what it will keep to its end (see Reserve), is added.
+const Limit = 144 << 20
 
 var (
 	mu      sync.Mutex
@@ -43,18 +46,29 @@ func Apply() {
 	}
 }
 
-// LimitMemory sets Limit, unless the GOMEMLIMIT environment variable is
-// set. It is for commands that rehearse in bulk, whose live heap is small
-// and bounded, never for the controller, whose caches grow with the
-// cluster it watches.
+// LimitMemory sets the limit to Limit above the heap live now (loaded
+// scenarios and recordings, say), unless the GOMEMLIMIT environment
+// variable is set. It is for commands that rehearse in bulk, whose
+// transient heap is small and bounded, never for the controller, whose
+// caches grow with the cluster it watches.
 func LimitMemory() {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
 		return
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	debug.SetMemoryLimit(Limit)
+	debug.SetMemoryLimit(Limit + liveHeap())
 	limited = true
+}
+
+// liveHeap is the heap the last collection found reachable, in bytes.
+func liveHeap() int64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return int64(s[0].Value.Uint64())
 }
 
 // Reserve raises the memory limit by n bytes that the caller keeps live

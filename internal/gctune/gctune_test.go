@@ -3,6 +3,8 @@
 package gctune
 
 import (
+	"os"
+	"runtime"
 	"runtime/debug"
 	"testing"
 )
@@ -60,5 +62,22 @@ func TestLimitMemoryLeavesTheEnvironmentsLimit(t *testing.T) {
 		if limited {
 			t.Fatal("LimitMemory claimed the limit although GOMEMLIMIT set it")
 		}
+	})
+}
+
+func TestLimitMemoryLeavesRoomAboveTheLiveHeap(t *testing.T) {
+	t.Setenv("GOMEMLIMIT", "") // so the test restores it; unset below
+	withLimit(t, false, func() {
+		kept := make([]byte, 64<<20)
+		for i := range kept {
+			kept[i] = 1
+		}
+		runtime.GC()
+		os.Unsetenv("GOMEMLIMIT")
+		LimitMemory()
+		if got := debug.SetMemoryLimit(-1); got < Limit+64<<20 {
+			t.Fatalf("limit = %d MiB, want at least Limit (%d MiB) above the 64 MiB kept", got>>20, Limit>>20)
+		}
+		runtime.KeepAlive(kept)
 	})
 }

@@ -6,6 +6,7 @@ package prom
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"net/http"
 	"os"
@@ -221,7 +222,10 @@ var storeGen atomic.Uint64
 // openStore opens an empty head over dir, which must exist and hold no
 // chunks.
 func openStore(dir string, noIsolation bool) (*store, error) {
-	head, err := tsdb.NewHead(nil, nil, nil, nil, headOptions(dir, noIsolation), nil)
+	// A head without a logger formats its log lines for a discarding one
+	// (a third of emptying it, for the lines of its garbage collection);
+	// this one drops them before they are formatted.
+	head, err := tsdb.NewHead(nil, slog.New(slog.DiscardHandler), nil, nil, headOptions(dir, noIsolation), nil)
 	if err != nil {
 		return nil, fmt.Errorf("open the synthetic prometheus TSDB head in %s: %w", dir, err)
 	}

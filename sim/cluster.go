@@ -106,19 +106,16 @@ func (c *cluster) roles(ctx context.Context) roles {
 
 // live is the Canary as it stands, for a reader that neither changes nor
 // keeps it: on the memory backend the stored Canary itself (see
-// memory.Store.Peek), a copy elsewhere. The traffic model reads the
+// memory.Store.Lend), a copy elsewhere. The traffic model reads the
 // routes every tick, and a Canary's deep copy was most of that.
 func (c *cluster) live(ctx context.Context) (*v1beta1.Canary, error) {
 	s, ok := c.client.(*memory.Store)
 	if !ok {
 		return c.canary(ctx)
 	}
-	stored, found, err := s.Peek(c.key, &v1beta1.Canary{})
-	switch {
-	case err != nil:
+	stored, err := s.Lend(c.key, &v1beta1.Canary{})
+	if err != nil {
 		return nil, fmt.Errorf("reading canary %s: %w", c.key, err)
-	case !found:
-		return nil, fmt.Errorf("reading canary %s: %w", c.key, apierrors.NewNotFound(v1beta1.GroupVersion.WithResource("canaries").GroupResource(), c.key.Name))
 	}
 	return stored.(*v1beta1.Canary), nil
 }

@@ -53,15 +53,26 @@ func (k deployments) target(ctx context.Context, cd *v1beta1.Canary) (*appsv1.De
 	return &d, nil
 }
 
+// targetToRead is target for a reader that neither changes nor keeps it
+// (see read): on the embedded cluster, the stored Deployment itself.
+func (k deployments) targetToRead(ctx context.Context, cd *v1beta1.Canary) (*appsv1.Deployment, error) {
+	key := client.ObjectKey{Namespace: cd.Namespace, Name: cd.Spec.TargetRef.Name}
+	d, err := read(ctx, k.c.Client, key, &appsv1.Deployment{})
+	if err != nil {
+		return nil, fmt.Errorf("reading target deployment %s: %w", key, err)
+	}
+	return d, nil
+}
+
 // initialize creates the primary Deployment, with -primary copies of the
 // configs its pods read, and the services, leaving existing ones alone.
 func (k deployments) initialize(ctx context.Context, cd *v1beta1.Canary) error {
-	t, err := k.target(ctx, cd)
+	t, err := k.targetToRead(ctx, cd)
 	if err != nil {
 		return err
 	}
 	key, value := selectorLabel(t.Spec.Selector, t.Name)
-	found, err := k.c.get(ctx, cd.Namespace, cd.PrimaryName(), &appsv1.Deployment{})
+	_, found, err := look(ctx, k.c, cd.Namespace, cd.PrimaryName(), &appsv1.Deployment{})
 	if err != nil {
 		return err
 	}
@@ -135,9 +146,10 @@ func (k deployments) scaleFromZero(ctx context.Context, cd *v1beta1.Canary) erro
 	return k.scale(ctx, cd, k.replicasFromZero(ctx, cd))
 }
 
-// scale patches the target's replicas.
+// scale patches the target's replicas. The patched object is a new one:
+// the target read may be the stored one, never to be changed.
 func (k deployments) scale(ctx context.Context, cd *v1beta1.Canary, replicas func(*appsv1.Deployment) int32) error {
-	t, err := k.target(ctx, cd)
+	t, err := k.targetToRead(ctx, cd)
 	if err != nil {
 		return err
 	}
@@ -145,7 +157,8 @@ func (k deployments) scale(ctx context.Context, cd *v1beta1.Canary, replicas fun
 	if t.Spec.Replicas != nil && *t.Spec.Replicas == n {
 		return nil
 	}
-	if err := k.c.Client.Patch(ctx, t, replicasPatch(n)); err != nil {
+	patched := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Namespace: t.Namespace, Name: t.Name}}
+	if err := k.c.Client.Patch(ctx, patched, replicasPatch(n)); err != nil {
 		return fmt.Errorf("scaling deployment %s/%s to %d: %w", t.Namespace, t.Name, n, err)
 	}
 	return nil
@@ -170,8 +183,7 @@ func (k deployments) replicasFromZero(ctx context.Context, cd *v1beta1.Canary) f
 		if cd.Spec.AutoscalerRef != nil {
 			return k.c.scalerMinimum(ctx, cd)
 		}
-		var p appsv1.Deployment
-		if found, err := k.c.get(ctx, cd.Namespace, cd.PrimaryName(), &p); found && err == nil && p.Spec.Replicas != nil && *p.Spec.Replicas > 0 {
+		if p, found, err := look(ctx, k.c, cd.Namespace, cd.PrimaryName(), &appsv1.Deployment{}); found && err == nil && p.Spec.Replicas != nil && *p.Spec.Replicas > 0 {
 			return *p.Spec.Replicas
 		}
 		return 1

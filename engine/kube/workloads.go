@@ -72,35 +72,44 @@ func (c *Cluster) get(ctx context.Context, ns, name string, obj client.Object) (
 }
 
 func wrapRead(err error, obj client.Object, ns, name string) error {
-	if err == nil {
-		return nil
-	}
 	return fmt.Errorf("reading %s %s/%s: %w", kindName(obj), ns, name, err)
 }
 
 // lender is a client that lends the objects it holds to a reader that
 // neither changes nor keeps them, instead of copying them: the embedded
-// cluster's Store (its Peek), whose objects are replaced, never changed in
+// cluster's Store (its Lend), whose objects are replaced, never changed in
 // place. A client a fault decorates does not lend, and is read with Get.
 type lender interface {
-	Peek(key client.ObjectKey, obj client.Object) (stored client.Object, found bool, err error)
+	Lend(key client.ObjectKey, obj client.Object) (client.Object, error)
 }
 
-// look reads one object for reading only: the client's own when it lends
-// it (see lender), else obj, read into; found is false when there is none.
-// Observing a Deployment every tick was mostly its deep copy, pod
-// template and all.
-func look[T client.Object](ctx context.Context, c *Cluster, ns, name string, obj T) (read T, found bool, err error) {
-	l, ok := c.Client.(lender)
+// read is Get for a reader that neither changes nor keeps what it reads:
+// from a client that lends (see lender) the stored object itself, else
+// obj, read into; the errors are Get's. A Deployment's deep copy, pod
+// template and all, was most of what reading it cost.
+func read[T client.Object](ctx context.Context, c client.Client, key client.ObjectKey, obj T) (T, error) {
+	l, ok := c.(lender)
 	if !ok {
-		found, err = c.get(ctx, ns, name, obj)
-		return obj, found, err
+		return obj, c.Get(ctx, key, obj)
 	}
-	stored, found, err := l.Peek(client.ObjectKey{Namespace: ns, Name: name}, obj)
-	if err != nil || !found {
-		return obj, false, wrapRead(err, obj, ns, name)
+	stored, err := l.Lend(key, obj)
+	if err != nil {
+		return obj, err
 	}
-	return stored.(T), true, nil
+	return stored.(T), nil
+}
+
+// look is read with a missing object reported as found=false, as get
+// reports it.
+func look[T client.Object](ctx context.Context, c *Cluster, ns, name string, obj T) (got T, found bool, err error) {
+	got, err = read(ctx, c.Client, client.ObjectKey{Namespace: ns, Name: name}, obj)
+	switch {
+	case err == nil:
+		return got, true, nil
+	case isNotFound(err):
+		return obj, false, nil
+	}
+	return obj, false, wrapRead(err, obj, ns, name)
 }
 
 // Revision hashes a pod template: the identity of a release. Fields are

@@ -253,18 +253,29 @@ func dryRun(verb string, modes []string) error {
 
 // Get copies the stored object into obj.
 func (s *Store) Get(_ context.Context, key client.ObjectKey, obj client.Object, _ ...client.GetOption) error {
-	k, err := s.kindOf(obj)
+	stored, err := s.Lend(key, obj)
 	if err != nil {
 		return err
+	}
+	copyInto(obj, stored)
+	return nil
+}
+
+// Lend is Get without the copy, under Peek's terms: the stored object of
+// obj's type under key itself, for a reader that neither changes nor keeps
+// it, or Get's error (NotFound when there is none); obj is only the type.
+func (s *Store) Lend(key client.ObjectKey, obj client.Object) (client.Object, error) {
+	k, err := s.kindOf(obj)
+	if err != nil {
+		return nil, err
 	}
 	s.mu.RLock()
 	stored, ok := s.objects[k.gvk][key]
 	s.mu.RUnlock()
 	if !ok {
-		return k.notFound(key.Name)
+		return nil, k.notFound(key.Name)
 	}
-	copyInto(obj, stored)
-	return nil
+	return stored, nil
 }
 
 // Peek returns the stored object of obj's type under key itself, not a

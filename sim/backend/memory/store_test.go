@@ -882,6 +882,8 @@ func TestWriteStatus(t *testing.T) {
 	}
 }
 
+// TestPeek: Peek and Lend give the stored object itself; Peek says a
+// missing one is not found, Lend answers NotFound as Get does.
 func TestPeek(t *testing.T) {
 	s := newStore(t, podinfo(), deployment("test", "a", "a:1", 1, nil), deployment("other", "b", "b:1", 1, nil))
 	stored, found, err := s.Peek(client.ObjectKey{Namespace: "test", Name: "podinfo"}, &appsv1.Deployment{})
@@ -891,6 +893,11 @@ func TestPeek(t *testing.T) {
 	if _, found, err := s.Peek(client.ObjectKey{Namespace: "test", Name: "nope"}, &appsv1.Deployment{}); found || err != nil {
 		t.Errorf("Peek of a missing object: found %v, %v", found, err)
 	}
+	if lent, err := s.Lend(client.ObjectKey{Namespace: "test", Name: "podinfo"}, &appsv1.Deployment{}); lent != stored || err != nil {
+		t.Errorf("Lend: %p %v, want the object Peek gives, %p", lent, err, stored)
+	}
+	_, err = s.Lend(client.ObjectKey{Namespace: "test", Name: "nope"}, &appsv1.Deployment{})
+	wantErr(t, err, apierrors.IsNotFound)
 	if _, _, err := s.Peek(client.ObjectKey{Name: "x"}, &unstructured.Unstructured{}); !isNotSupported(err) {
 		t.Errorf("Peek of an unstructured object: %v, want not supported", err)
 	}
@@ -910,9 +917,9 @@ func TestPeek(t *testing.T) {
 }
 
 // TestWorkloadsLentAsRead: the engine observes the same workloads from the
-// objects the Store lends it as from copies read through a client that
-// does not lend (a decorated one), before and after initialization, and
-// leaves the stored objects as they were.
+// objects the Store lends it (Lend) as from copies read through a client
+// that does not lend (a decorated one), before and after initialization,
+// and leaves the stored objects as they were.
 func TestWorkloadsLentAsRead(t *testing.T) {
 	s := newStore(t, podinfo(), canary())
 	lent := &kube.Cluster{Client: s}

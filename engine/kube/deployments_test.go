@@ -49,6 +49,8 @@ func withReplicas(d *appsv1.Deployment, n int32) *appsv1.Deployment {
 
 func ptr(n int32) *int32 { return &n }
 
+func ptr64(n int64) *int64 { return &n }
+
 // TestRevisionMemo: a workload's revision is hashed once per version of
 // the object read (UID and resourceVersion), again when either changes,
 // and every time for an object without them.
@@ -108,6 +110,13 @@ func TestPromotionIsMergeFroms(t *testing.T) {
 			d.Spec.Strategy = appsv1.DeploymentStrategy{Type: appsv1.RecreateDeploymentStrategyType}
 		}, nil},
 		{"replicas under an autoscaler", func(d *appsv1.Deployment) { d.Spec.Replicas = ptr(4) }, hpa},
+		{"volumes, env and init containers", func(d *appsv1.Deployment) {
+			d.Spec.Template.Spec.Volumes = []corev1.Volume{{Name: "config", VolumeSource: corev1.VolumeSource{
+				ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: "podinfo-config"}}}}}
+			d.Spec.Template.Spec.Containers[0].Env = []corev1.EnvVar{{Name: "LEVEL", Value: "debug"}}
+			d.Spec.Template.Spec.InitContainers = []corev1.Container{{Name: "init", Image: "busybox"}}
+			d.Spec.Template.Spec.TerminationGracePeriodSeconds = ptr64(30)
+		}, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cd := &v1beta1.Canary{ObjectMeta: metav1.ObjectMeta{Name: "podinfo", Namespace: "test"}}

@@ -402,6 +402,9 @@ func (s *Store) Create(_ context.Context, obj client.Object, opts ...client.Crea
 	if obj.GetResourceVersion() != "" {
 		return apierrors.NewBadRequest(fmt.Sprintf("creating %s %q: resourceVersion must not be set on objects to be created", k.gvk.Kind, obj.GetName()))
 	}
+	if s.taken(k, keyOf(obj)) {
+		return apierrors.NewAlreadyExists(k.gr, obj.GetName())
+	}
 	next := obj.DeepCopyObject().(client.Object)
 	next.SetUID("") // the server names every new object
 	if k.statusSub {
@@ -414,6 +417,16 @@ func (s *Store) Create(_ context.Context, obj client.Object, opts ...client.Crea
 	}
 	copyInto(obj, stored)
 	return nil
+}
+
+// taken says an object is stored under key. Create asks before copying
+// what it would store: the engine creates every object it keeps on every
+// pass (Flagger's create-if-missing), and insert would refuse the copy.
+func (s *Store) taken(k *kind, key types.NamespacedName) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	_, ok := s.objects[k.gvk][key]
+	return ok
 }
 
 // Add stores objects as they are, status included, as the initial state

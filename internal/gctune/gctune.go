@@ -26,13 +26,14 @@ const Percent = 300
 // 2–91 MiB in a 48,000 one (GODEBUG=gctrace=1) while what was reachable
 // stayed 20–45 MiB (heap profiles after a forced collection), so peak
 // memory grew with the sweep's length: 213 and 409 MiB at 200 and 2,000
-// seeds. With a limit of 192 MiB the same sweeps peaked at 235 and 263
-// MiB, with 144 MiB and one sweep worker a core at 185 and 209 MiB, for the
-// same CPU and as many collections (Go's default of 100 would cost a
-// quarter more): the limit binds only while the marked heap is swollen.
-// Limit is room for that work: what the process already keeps when it sets
-// the limit, and what it will keep to its end (see Reserve), is added.
-const Limit = 144 << 20
+// seeds. Now (one sweep worker a core, the pooled Prometheus emptied in
+// place) they peak at 124 and 145 MiB with this limit (GOMEMLIMIT=80MiB),
+// at 131 and 212 MiB with 144 MiB, for the same user CPU (12.9 / 12.8 s,
+// 119.8 / 120.7 s); Go's default GOGC of 100 would cost a quarter more. The
+// limit binds only while the marked heap is swollen. Limit is room for that
+// work: what the process already keeps when it sets the limit, and what it
+// will keep to its end (see Reserve), is added.
+const Limit = 80 << 20
 
 var (
 	mu      sync.Mutex

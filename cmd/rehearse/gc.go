@@ -1,8 +1,7 @@
 // This file applies the garbage collector's setting for rehearse's own
-// workload (internal/gctune) as the command starts.
+// workload (internal/gctune) as the process starts, before the
+// dependencies' start-up allocations (see internal/gctune/atstart).
 
 package main
 
-import "github.com/rehearse-dev/rehearse/internal/gctune"
-
-func init() { gctune.Apply() }
+import _ "github.com/rehearse-dev/rehearse/internal/gctune/atstart"

@@ -72,6 +72,9 @@ type Store struct {
 	version uint64 // the last resourceVersion handed out
 	serial  uint64 // the last UID or generated-name suffix handed out
 	events  []queuedEvent
+	// auditing keeps audit, a copy of each object as stored (see Audit).
+	auditing bool
+	audit    []storedCopy
 }
 
 var _ client.WithWatch = (*Store)(nil)
@@ -510,6 +513,7 @@ func (s *Store) put(k *kind, obj client.Object) {
 		s.objects[k.gvk] = byKey
 	}
 	byKey[keyOf(obj)] = obj
+	s.keep(k.gvk.Kind, obj)
 	if e, ok := obj.(*corev1.Event); ok {
 		s.wroteEvent(k, e)
 	}

@@ -49,6 +49,31 @@ func fluxCopy(t *testing.T, rel, old, new string) string {
 	return dir
 }
 
+// fluxClone is a copy of the Flux repository fixture with a .git folder,
+// as a clone has: naming one overlay of it then reads its bases, above the
+// overlay but inside the repository, wherever the checkout is (a source
+// tarball of rehearse has no .git around the fixture).
+func fluxClone(t *testing.T) string {
+	t.Helper()
+	dir := fluxCopy(t, "", "", "")
+	if err := os.Mkdir(filepath.Join(dir, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestValidateOverlayWithoutGit: with no .git above it, the folder named is
+// the repository, so an overlay's base above it is refused, and the error
+// says why and what to name instead.
+func TestValidateOverlayWithoutGit(t *testing.T) {
+	dir := filepath.Join(fluxCopy(t, "", "", ""), "apps/overlays/prod")
+	code, out, errOut := rehearseValidate(t, "--out", t.TempDir(), dir)
+	want := "is outside the repository " + dir + " (no folder at or above it holds .git, so rehearse takes the folder you named as the repository: name the repository's root folder instead)"
+	if code != 2 || !strings.Contains(errOut, want) {
+		t.Errorf("exit %d, want 2 with %q\n%s%s", code, want, out, errOut)
+	}
+}
+
 // TestValidateFluxRepo: validate on a Flux repository rehearses each
 // overlay's Canary as the overlay patches it, names each after its
 // overlay, and names the HelmRelease it does not render.
@@ -113,7 +138,7 @@ func TestValidateFluxPlan(t *testing.T) {
 // own, with its own thresholds, and with no build named in the reports.
 func TestValidateFluxOverlayAlone(t *testing.T) {
 	out := t.TempDir()
-	code, stdout, errOut := rehearseValidate(t, "--out", out, filepath.Join(fluxRepo, "apps/overlays/prod"))
+	code, stdout, errOut := rehearseValidate(t, "--out", out, filepath.Join(fluxClone(t), "apps/overlays/prod"))
 	if code != 0 || !regexp.MustCompile(`(?m)^podinfo-bad-release +podinfo/podinfo `).MatchString(stdout) {
 		t.Fatalf("exit %d, want 0 with the prod Canary rehearsed\n%s%s", code, stdout, errOut)
 	}
@@ -168,8 +193,9 @@ func TestLintFluxRepo(t *testing.T) {
 // folder (rendered as validate renders it); a repository holding several
 // overlays of the Canary is refused with the overlays named.
 func TestRunScenarioOnOverlay(t *testing.T) {
+	repo := fluxClone(t)
 	abs := func(rel string) string {
-		p, err := filepath.Abs(filepath.Join(fluxRepo, rel))
+		p, err := filepath.Abs(filepath.Join(repo, rel))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -40,7 +40,7 @@ var _ filesys.FileSystem = (*repoFS)(nil)
 func (r *repoFS) check(path string) (string, error) {
 	real := realPath(path)
 	if !within(r.root, real) {
-		return "", fmt.Errorf("%s is outside the repository %s: rehearse, like Flux, reads only the repository's own files", path, r.root)
+		return "", fmt.Errorf("%s is outside the repository %s%s: rehearse, like Flux, reads only the repository's own files", path, r.root, whyRoot(r.root))
 	}
 	return real, nil
 }

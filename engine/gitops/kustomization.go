@@ -85,7 +85,7 @@ func (f *folder) included(entry, root string, seen map[string]bool) (*folder, er
 		return nil, nil // a file, or a mistake kustomize reports in its own words
 	}
 	if !within(realPath(root), realPath(p)) {
-		return nil, errorAt(f.file, f.lineOf(entry), "%s is outside the repository %s: Flux reads only the repository's own files, so move it in", entry, root)
+		return nil, errorAt(f.file, f.lineOf(entry), "%s is outside the repository %s%s: Flux reads only the repository's own files, so move it in", entry, root, whyRoot(root))
 	}
 	if seen[realPath(p)] {
 		return nil, nil

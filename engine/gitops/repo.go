@@ -59,6 +59,17 @@ func RepoRoot(path, fallback string) string {
 	}
 }
 
+// whyRoot says why root is the repository, for an error about a file
+// outside it: when no .git marks it, it is only the folder the user named,
+// and the way out is naming the repository's root instead (a copy of a
+// repository without its .git, say a CI artifact, has no marker to find).
+func whyRoot(root string) string {
+	if _, err := os.Lstat(filepath.Join(root, ".git")); err == nil {
+		return ""
+	}
+	return " (no folder at or above it holds .git, so rehearse takes the folder you named as the repository: name the repository's root folder instead)"
+}
+
 // within is true when path is root or below it (both cleaned, absolute).
 func within(root, path string) bool {
 	rel, err := filepath.Rel(root, path)

@@ -111,6 +111,8 @@ type Server struct {
 
 	httpMu sync.Mutex
 	http   *http.Server
+
+	handler http.Handler // Handler's answer, built once by New
 }
 
 // New returns a Server with an empty in-memory TSDB. Close releases it.
@@ -127,6 +129,7 @@ func New(opts Options) (*Server, error) {
 	}
 	p := parser.NewParser(parser.Options{})
 	s := &Server{opts: opts, parser: p, engine: newEngine(opts, newMemoParser(p)), store: st}
+	s.handler = s.newHandler()
 	s.SetRetention(0)
 	return s, nil
 }

@@ -161,8 +161,9 @@ func (f family) point(name string, sel []string, status string, src, weight uint
 // histSeries is a histogram's buckets, +Inf, _sum and _count.
 func (f family) histSeries(h histogram, sel []string, status string, src uint8) []series {
 	out := make([]series, 0, nBuckets+3)
-	for i, ms := range bucketsMillis {
-		out = append(out, f.point(h.name+"_bucket", sel, status, src, uint8(i), "le", leLabel(ms, h.seconds)))
+	les := leLabels(h.seconds)
+	for i := range bucketsMillis {
+		out = append(out, f.point(h.name+"_bucket", sel, status, src, uint8(i), "le", les[i]))
 	}
 	mean := wMeanMillis
 	if h.seconds {
@@ -172,11 +173,28 @@ func (f family) histSeries(h histogram, sel []string, status string, src uint8) 
 		f.point(h.name+"_sum", sel, status, src, mean), f.point(h.name+"_count", sel, status, src, wAll))
 }
 
-func leLabel(ms float64, seconds bool) string {
-	if seconds {
-		ms /= 1000
+// leByUnit is every finite bucket's le label, in milliseconds and in
+// seconds: each generator labels its histograms' buckets with them, so they
+// are formatted once for the process, not once a series.
+var leByUnit = [2][nBuckets]string{leTable(false), leTable(true)}
+
+func leTable(seconds bool) [nBuckets]string {
+	var out [nBuckets]string
+	for i, ms := range bucketsMillis {
+		if seconds {
+			ms /= 1000
+		}
+		out[i] = strconv.FormatFloat(ms, 'f', -1, 64)
 	}
-	return strconv.FormatFloat(ms, 'f', -1, 64)
+	return out
+}
+
+// leLabels are the finite buckets' le labels, in seconds or milliseconds.
+func leLabels(seconds bool) *[nBuckets]string {
+	if seconds {
+		return &leByUnit[1]
+	}
+	return &leByUnit[0]
 }
 
 // Emit adds an interval's requests to the counters and appends one sample

@@ -62,10 +62,7 @@ func (l Latency) validate() error {
 func weightsFor(l Latency) weights {
 	var w weights
 	p50, p99 := l.P50.Seconds(), l.P99.Seconds()
-	cdf := lognormalCDF(p50, p99)
-	for i, le := range bucketsMillis {
-		w[i] = cdf(le / 1000)
-	}
+	bucketFractions(&w, p50, p99)
 	if p99 > 0 {
 		fitP99(&w, p99*1000*nudge)
 	}
@@ -86,8 +83,39 @@ func lognormalCDF(p50, p99 float64) func(x float64) float64 {
 	if sigma == 0 {
 		return func(x float64) float64 { return step(x >= p50) }
 	}
-	return func(x float64) float64 {
-		return 0.5 * math.Erfc(-(math.Log(x)-mu)/(sigma*math.Sqrt2))
+	return func(x float64) float64 { return cdfOfLog(math.Log(x), mu, sigma) }
+}
+
+// cdfOfLog is the log-normal's CDF at the x whose logarithm is logX.
+func cdfOfLog(logX, mu, sigma float64) float64 {
+	return 0.5 * math.Erfc(-(logX-mu)/(sigma*math.Sqrt2))
+}
+
+// logBounds are the logarithms of the finite buckets' bounds in seconds:
+// a Generator's weights follow the latency, each scrape when it is noisy,
+// and these do not.
+var logBounds = func() (out [nBuckets]float64) {
+	for i, le := range bucketsMillis {
+		out[i] = math.Log(le / 1000)
+	}
+	return out
+}()
+
+// bucketFractions sets each finite bucket's fraction of requests: the CDF at
+// its bound, as lognormalCDF gives it.
+func bucketFractions(w *weights, p50, p99 float64) {
+	if p50 > 0 && p99 != p50 {
+		mu, sigma := math.Log(p50), math.Log(p99/p50)/z99
+		if sigma != 0 {
+			for i, lx := range logBounds {
+				w[i] = cdfOfLog(lx, mu, sigma)
+			}
+			return
+		}
+	}
+	cdf := lognormalCDF(p50, p99) // every request at one latency, or none
+	for i, le := range bucketsMillis {
+		w[i] = cdf(le / 1000)
 	}
 }
 

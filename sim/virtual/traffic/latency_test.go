@@ -110,3 +110,21 @@ func TestLayout(t *testing.T) {
 		}
 	}
 }
+
+// TestBucketFractionsAreTheCDF: the fractions computed from the bounds'
+// logarithms, taken once, are the CDF at each bound to the bit, so the
+// samples written do not change with the shortcut.
+func TestBucketFractionsAreTheCDF(t *testing.T) {
+	for p50 := 0.0; p50 < 20; p50 = p50*1.31 + 0.0007 {
+		for _, spread := range []float64{1, 1.0001, 1.7, 4, 55, 1000} {
+			var w weights
+			bucketFractions(&w, p50, p50*spread)
+			cdf := lognormalCDF(p50, p50*spread)
+			for i, le := range bucketsMillis {
+				if want := cdf(le / 1000); math.Float64bits(w[i]) != math.Float64bits(want) {
+					t.Fatalf("p50 %v, p99 %v: bucket %v holds %v, the CDF is %v", p50, p50*spread, le, w[i], want)
+				}
+			}
+		}
+	}
+}

@@ -329,11 +329,8 @@ func nearBuckets(ms []*labels.Matcher, seconds bool) string {
 
 // leValues are the le labels of the histograms, +Inf last.
 func leValues(seconds bool) []string {
-	out := make([]string, 0, nBuckets+1)
-	for _, ms := range bucketsMillis {
-		out = append(out, leLabel(ms, seconds))
-	}
-	return append(out, "+Inf")
+	les := leLabels(seconds)
+	return append(les[:len(les):len(les)], "+Inf")
 }
 
 // valueMatches says whether every matcher accepts the value.

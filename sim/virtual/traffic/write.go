@@ -25,28 +25,37 @@ type gauge struct {
 // fill them too. A series the generator already writes (the builtin one a
 // plan names again) is not added twice. Call it before the first Emit.
 func (g *Generator) AddPlans(plans []Plan) {
+	if !slices.ContainsFunc(plans, func(p Plan) bool { return p.Role == g.role }) {
+		return // most Canaries read only builtin series: spare keying them all
+	}
 	have := map[string]bool{}
 	for _, l := range g.Series() {
-		have[l.String()] = true
+		have[key(l)] = true
 	}
 	for _, p := range plans {
 		if p.Role != g.role {
 			continue
 		}
 		for _, s := range planSeries(p) {
-			if key := s.labels.String(); !have[key] {
-				have[key] = true
+			if k := key(s.labels); !have[k] {
+				have[k] = true
 				g.series = append(g.series, s)
 			}
 		}
 		if p.Kind == Gauge {
 			l := withName(p.Labels, p.Name)
-			if key := l.String(); !have[key] {
-				have[key] = true
+			if k := key(l); !have[k] {
+				have[k] = true
 				g.gauges = append(g.gauges, gauge{labels: l, quantile: p.Quantile, seconds: p.Seconds})
 			}
 		}
 	}
+}
+
+// key tells label sets apart as String does, without quoting and joining:
+// Bytes is their encoding, one for each set.
+func key(l labels.Labels) string {
+	return string(l.Bytes(nil))
 }
 
 // planSeries lays out a counter's or a histogram's cumulative series, with

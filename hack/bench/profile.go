@@ -6,8 +6,12 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
+	"math"
+	"os"
+	"runtime"
 	"runtime/pprof"
 	"slices"
 	"strings"
@@ -38,28 +42,65 @@ var parts = []part{
 	{"rest of the harness", []string{"rehearse/sim"}},
 }
 
-// profiled runs fn under the CPU profiler and returns the CPU time per
-// part, in parts' order, plus what fits no part.
-func profiled(fn func()) ([]time.Duration, error) {
+// profileHz is the rate the replays are profiled at: runtime/pprof's
+// 100 Hz made the parts of a 0.3 ms tick move in steps of a twentieth of
+// their size, and Linux fires a thread's CPU timer at most at its scheduler
+// tick, 250 Hz here: asked for more, it gives no more samples, and each
+// then counts for less than the CPU it stands for.
+const profileHz = 250
+
+// profileCPU is how much CPU the profiled replays spend: about 1,000
+// samples at profileHz, so that a part holding n of them is known to
+// within √n: about 4 µs a tick for a part of 0.05 ms, 2 µs for one of
+// 0.013 ms.
+const profileCPU = 4 * time.Second
+
+// tally is the CPU profile's samples in each part, in parts' order then
+// what fits none, and the CPU time one sample stands for.
+type tally struct {
+	samples []int64
+	period  time.Duration
+}
+
+// profileReplays replays under the CPU profiler until profileCPU is spent,
+// and returns the samples by part and the ticks replayed.
+func profileReplays(replay func() int) (tally, int, error) {
+	ticks := 0
+	tl, err := profiled(func() {
+		for start := processCPU(); processCPU()-start < profileCPU; {
+			ticks += replay()
+		}
+	})
+	return tl, ticks, err
+}
+
+// profiled runs fn under the CPU profiler at profileHz and tallies its
+// samples by part.
+func profiled(fn func()) (tally, error) {
+	// runtime/pprof has no setting for its rate: the rate set first is the
+	// one the profile keeps (and its header says), and StartCPUProfile's own
+	// 100 Hz is refused with the runtime's warning on stderr.
+	fmt.Fprintf(os.Stderr, "bench: profiling at %d Hz; the runtime's warning below that it cannot set the rate is expected\n", profileHz)
+	runtime.SetCPUProfileRate(profileHz)
 	var buf bytes.Buffer
 	if err := pprof.StartCPUProfile(&buf); err != nil {
-		return nil, fmt.Errorf("start the CPU profile: %w", err)
+		return tally{}, fmt.Errorf("start the CPU profile: %w", err)
 	}
 	fn()
 	pprof.StopCPUProfile()
 	p, err := profile.Parse(&buf)
 	if err != nil {
-		return nil, fmt.Errorf("read the CPU profile: %w", err)
+		return tally{}, fmt.Errorf("read the CPU profile: %w", err)
 	}
-	cpu := slices.Index(sampleTypes(p), "cpu")
-	if cpu < 0 {
-		return nil, fmt.Errorf("the CPU profile has no cpu samples")
+	n := slices.Index(sampleTypes(p), "samples")
+	if n < 0 || p.Period <= 0 {
+		return tally{}, fmt.Errorf("the CPU profile has no sample counts or no period")
 	}
-	by := make([]time.Duration, len(parts)+1)
+	tl := tally{samples: make([]int64, len(parts)+1), period: time.Duration(p.Period)}
 	for _, s := range p.Sample {
-		by[partOf(s)] += time.Duration(s.Value[cpu])
+		tl.samples[partOf(s)] += s.Value[n]
 	}
-	return by, nil
+	return tl, nil
 }
 
 func sampleTypes(p *profile.Profile) []string {
@@ -93,31 +134,37 @@ func containsAny(s string, subs []string) bool {
 	return false
 }
 
-// printParts shows each part's CPU per tick and share, largest first.
-func printParts(out io.Writer, by []time.Duration, ticks int) {
-	var total time.Duration
-	for _, d := range by {
-		total += d
+// printParts shows each part's CPU per tick, largest first, with its
+// sampling error (√n samples of n) and its share.
+func printParts(out io.Writer, tl tally, ticks int) {
+	var total int64
+	for _, n := range tl.samples {
+		total += n
 	}
 	if total == 0 || ticks == 0 {
 		return
 	}
-	order := make([]int, len(by))
+	order := make([]int, len(tl.samples))
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return int(by[b] - by[a]) })
-	fmt.Fprintf(out, "\nwhere a library tick's CPU goes (CPU profile of the replay above, %d ticks):\n", ticks)
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(tl.samples[b], tl.samples[a]) })
+	perTick := func(samples float64) float64 {
+		return samples * float64(tl.period) / float64(time.Millisecond) / float64(ticks)
+	}
+	fmt.Fprintf(out, "\nwhere a library tick's CPU goes (CPU profile of %d more ticks at %d Hz, %d samples; %.3f ms a tick):\n",
+		ticks, int(time.Second/tl.period), total, perTick(float64(total)))
 	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	for _, i := range order {
-		if by[i] == 0 {
+		n := tl.samples[i]
+		if n == 0 {
 			continue
 		}
 		name := "other (runtime, process)"
 		if i < len(parts) {
 			name = parts[i].name
 		}
-		fmt.Fprintf(w, "  %s\t%.3f ms\t%.0f%%\n", name, float64(by[i])/float64(time.Millisecond)/float64(ticks), 100*float64(by[i])/float64(total))
+		fmt.Fprintf(w, "  %s\t%.3f ms\t± %.3f\t%.0f%%\n", name, perTick(float64(n)), perTick(math.Sqrt(float64(n))), 100*float64(n)/float64(total))
 	}
 	_ = w.Flush()
 }

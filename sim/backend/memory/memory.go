@@ -25,6 +25,20 @@ var scheme = sync.OnceValues(controller.NewScheme)
 // a scheme is read-only once built, and building one costs milliseconds.
 func Scheme() (*runtime.Scheme, error) { return scheme() }
 
+// memoryKindCaches holds, per scheme, what NewMemory's stores learn of Go
+// types: they all declare the same status subresources, so what one learns
+// holds for every other, and a sweep builds a store per rehearsal (each
+// relearnt its kinds).
+var memoryKindCaches sync.Map // *runtime.Scheme → *kindCache
+
+func memoryKinds(scheme *runtime.Scheme) *kindCache {
+	if c, ok := memoryKindCaches.Load(scheme); ok {
+		return c.(*kindCache)
+	}
+	c, _ := memoryKindCaches.LoadOrStore(scheme, &kindCache{})
+	return c.(*kindCache)
+}
+
 // NewMemory returns an in-memory API server holding objs, with status
 // subresources where a real API server has them (Deployments, DaemonSets,
 // HPAs, Services, Canaries, Knative Services and Revisions). It is a Store: typed objects copied with their generated DeepCopy,
@@ -35,6 +49,7 @@ func NewMemory(scheme *runtime.Scheme, objs ...client.Object) client.WithWatch {
 	s, err := NewStore(scheme, &appsv1.Deployment{}, &appsv1.DaemonSet{}, &autoscalingv2.HorizontalPodAutoscaler{},
 		&v1beta1.Canary{}, &corev1.Service{}, &knativev1.Service{}, &knativev1.Revision{})
 	if err == nil {
+		s.known = memoryKinds(scheme)
 		err = s.Add(objs...)
 	}
 	if err != nil {

@@ -64,8 +64,7 @@ var clusterScoped = map[string]bool{
 type Store struct {
 	scheme  *runtime.Scheme
 	status  map[schema.GroupVersionKind]bool
-	kinds   sync.Map // reflect.Type → *kind
-	lists   sync.Map // reflect.Type → *listKind
+	known   *kindCache // what it learnt of Go types, maybe with other stores
 	mapper  func() meta.RESTMapper
 	mu      sync.RWMutex
 	objects map[schema.GroupVersionKind]map[types.NamespacedName]client.Object
@@ -84,7 +83,7 @@ var _ client.WithWatch = (*Store)(nil)
 // resources that declare one: Update keeps their stored status and only
 // Status().Update changes it.
 func NewStore(scheme *runtime.Scheme, withStatus ...client.Object) (*Store, error) {
-	s := &Store{scheme: scheme, status: map[schema.GroupVersionKind]bool{},
+	s := &Store{scheme: scheme, status: map[schema.GroupVersionKind]bool{}, known: &kindCache{},
 		objects: map[schema.GroupVersionKind]map[types.NamespacedName]client.Object{}}
 	s.mapper = sync.OnceValue(s.buildMapper)
 	for _, o := range withStatus {
@@ -95,6 +94,14 @@ func NewStore(scheme *runtime.Scheme, withStatus ...client.Object) (*Store, erro
 		s.status[gvk] = true
 	}
 	return s, nil
+}
+
+// kindCache is what a store learns of Go types (see kindOf): a function of
+// its scheme and its status subresources alone, and never changed once
+// learnt, so stores that share both can share one (see NewMemory).
+type kindCache struct {
+	kinds sync.Map // reflect.Type → *kind
+	lists sync.Map // reflect.Type → *listKind
 }
 
 // kind is what the store knows of one Go type of object.
@@ -118,7 +125,7 @@ type listKind struct {
 // kindOf learns an object's kind once per Go type.
 func (s *Store) kindOf(obj runtime.Object) (*kind, error) {
 	t := reflect.TypeOf(obj)
-	if k, ok := s.kinds.Load(t); ok {
+	if k, ok := s.known.kinds.Load(t); ok {
 		return k.(*kind), nil
 	}
 	k, err := s.learn(obj)
@@ -126,7 +133,7 @@ func (s *Store) kindOf(obj runtime.Object) (*kind, error) {
 		return nil, err
 	}
 	if s.unique(obj) {
-		s.kinds.Store(t, k)
+		s.known.kinds.Store(t, k)
 	}
 	return k, nil
 }
@@ -184,14 +191,14 @@ func fieldIndex(t reflect.Type, name string) []int {
 // listKindOf learns a list's item kind once per Go type.
 func (s *Store) listKindOf(list client.ObjectList) (*listKind, error) {
 	t := reflect.TypeOf(list)
-	if lk, ok := s.lists.Load(t); ok {
+	if lk, ok := s.known.lists.Load(t); ok {
 		return lk.(*listKind), nil
 	}
 	lk, err := s.learnList(list)
 	if err != nil {
 		return nil, err
 	}
-	s.lists.Store(t, lk)
+	s.known.lists.Store(t, lk)
 	return lk, nil
 }
 

@@ -990,3 +990,33 @@ func TestEventsExpire(t *testing.T) {
 	}
 	get(t, s, &corev1.Event{}, "test", "timeless")
 }
+
+// NewMemory's stores share what they learn of a Go type, so a sweep's
+// store per rehearsal does not relearn it; a store declaring other status
+// subresources keeps its own, since a kind knows whether its status is a
+// subresource.
+func TestNewMemoryStoresShareKinds(t *testing.T) {
+	scheme, err := Scheme()
+	if err != nil {
+		t.Fatal(err)
+	}
+	kindIn := func(s *Store) *kind {
+		t.Helper()
+		k, err := s.kindOf(&appsv1.Deployment{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	first := kindIn(NewMemory(scheme).(*Store))
+	if again := kindIn(NewMemory(scheme).(*Store)); again != first {
+		t.Error("a second NewMemory store relearnt the Deployment kind")
+	}
+	bare, err := NewStore(scheme) // no status subresources
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k := kindIn(bare); k == first || k.statusSub {
+		t.Errorf("a store without status subresources took NewMemory's Deployment kind (statusSub %v)", k.statusSub)
+	}
+}

@@ -134,43 +134,57 @@ func checkModel(obs metrics.Observer, m v1beta1.MetricTemplateModel) error {
 // build lays out every series: the counter's two, then each histogram's.
 func (f family) build(sel []string) []series {
 	var out []series
+	b := labels.NewScratchBuilder(len(sel)/2 + 4)
 	if f.counter != "" {
-		out = append(out, f.point(f.counter, sel, f.ok, srcOK, wAll), f.point(f.counter, sel, f.failed, srcFailed, wAll))
+		out = append(out, f.point(&b, f.counter, sel, f.ok, srcOK, wAll), f.point(&b, f.counter, sel, f.failed, srcFailed, wAll))
 	}
 	for _, h := range f.hists {
 		hsel := append(append([]string(nil), sel...), h.extra...)
 		if !h.split {
-			out = append(out, f.histSeries(h, hsel, "", srcAll)...)
+			out = append(out, f.histSeries(&b, h, hsel, "", srcAll)...)
 			continue
 		}
-		out = append(out, f.histSeries(h, hsel, f.ok, srcOK)...)
-		out = append(out, f.histSeries(h, hsel, f.failed, srcFailed)...)
+		out = append(out, f.histSeries(&b, h, hsel, f.ok, srcOK)...)
+		out = append(out, f.histSeries(&b, h, hsel, f.failed, srcFailed)...)
 	}
 	return out
 }
 
-// point is one series; an empty status leaves the status label out.
-func (f family) point(name string, sel []string, status string, src, weight uint8, more ...string) series {
-	pairs := append(append([]string{labels.MetricName, name}, sel...), more...)
+// point is one series; an empty status leaves the status label out. Its
+// labels are put together in b, which the caller hands to every point of a
+// layout: a histogram has dozens, and they differ in one label.
+func (f family) point(b *labels.ScratchBuilder, name string, sel []string, status string, src, weight uint8, more ...string) series {
+	b.Reset()
+	b.Add(labels.MetricName, name)
+	addPairs(b, sel)
+	addPairs(b, more)
 	if status != "" {
-		pairs = append(pairs, f.status, status)
+		b.Add(f.status, status)
 	}
-	return series{labels: labels.FromStrings(pairs...), src: src, weight: weight}
+	b.Sort()
+	return series{labels: b.Labels(), src: src, weight: weight}
+}
+
+// addPairs adds name, value, name, value... to b.
+func addPairs(b *labels.ScratchBuilder, pairs []string) {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		b.Add(pairs[i], pairs[i+1])
+	}
 }
 
 // histSeries is a histogram's buckets, +Inf, _sum and _count.
-func (f family) histSeries(h histogram, sel []string, status string, src uint8) []series {
+func (f family) histSeries(b *labels.ScratchBuilder, h histogram, sel []string, status string, src uint8) []series {
 	out := make([]series, 0, nBuckets+3)
-	les := leLabels(h.seconds)
+	bucket, les := h.name+"_bucket", leLabels(h.seconds)
 	for i := range bucketsMillis {
-		out = append(out, f.point(h.name+"_bucket", sel, status, src, uint8(i), "le", les[i]))
+		out = append(out, f.point(b, bucket, sel, status, src, uint8(i), "le", les[i]))
 	}
 	mean := wMeanMillis
 	if h.seconds {
 		mean = wMeanSeconds
 	}
-	return append(out, f.point(h.name+"_bucket", sel, status, src, wAll, "le", "+Inf"),
-		f.point(h.name+"_sum", sel, status, src, mean), f.point(h.name+"_count", sel, status, src, wAll))
+	return append(out, f.point(b, bucket, sel, status, src, wAll, "le", "+Inf"),
+		f.point(b, h.name+"_sum", sel, status, src, mean), f.point(b, h.name+"_count", sel, status, src, wAll))
 }
 
 // leByUnit is every finite bucket's le label, in milliseconds and in

@@ -205,6 +205,17 @@ func BenchmarkEmitChangingLatency(b *testing.B) {
 	}
 }
 
+// BenchmarkNewGenerator is what each rehearsal pays to lay out a version's
+// series, before the queries' reads drop most of them.
+func BenchmarkNewGenerator(b *testing.B) {
+	m := metrics.NewModel(testCanary(), "1m", nil)
+	for b.Loop() {
+		if _, err := NewGenerator("istio", m, Canary, "Deployment"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 type discard struct{}
 
 func (discard) Append(labels.Labels, int64, float64) error { return nil }

@@ -63,18 +63,19 @@ func key(l labels.Labels) string {
 func planSeries(p Plan) []series {
 	f := family{status: p.Status, ok: p.OK, failed: p.Failed}
 	sel := pairsOf(p.Labels)
+	b := labels.NewScratchBuilder(len(sel)/2 + 3)
 	switch p.Kind {
 	case Counter:
 		if p.Status == "" {
-			return []series{f.point(p.Name, sel, "", uint8(p.Counts), wAll)}
+			return []series{f.point(&b, p.Name, sel, "", uint8(p.Counts), wAll)}
 		}
-		return []series{f.point(p.Name, sel, p.OK, srcOK, wAll), f.point(p.Name, sel, p.Failed, srcFailed, wAll)}
+		return []series{f.point(&b, p.Name, sel, p.OK, srcOK, wAll), f.point(&b, p.Name, sel, p.Failed, srcFailed, wAll)}
 	case Histogram:
 		h := histogram{name: p.Name, seconds: p.Seconds}
 		if p.Status == "" {
-			return f.histSeries(h, sel, "", srcAll)
+			return f.histSeries(&b, h, sel, "", srcAll)
 		}
-		return append(f.histSeries(h, sel, p.OK, srcOK), f.histSeries(h, sel, p.Failed, srcFailed)...)
+		return append(f.histSeries(&b, h, sel, p.OK, srcOK), f.histSeries(&b, h, sel, p.Failed, srcFailed)...)
 	}
 	return nil
 }

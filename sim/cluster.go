@@ -120,6 +120,21 @@ func (c *cluster) live(ctx context.Context) (*v1beta1.Canary, error) {
 	return stored.(*v1beta1.Canary), nil
 }
 
+// forTick is the Canary a tick hands the engine: a shallow copy of the
+// live one (see live). The engine replaces the copy's top-level fields (the
+// status it writes, the metadata a write returns) and only reads what they
+// point to, so the stored Canary stays as stored (TestLentObjectsStayUnchanged
+// audits it over the library and the patterns); a deep copy a tick was 4%
+// of a sweep's allocations.
+func (c *cluster) forTick(ctx context.Context) (*v1beta1.Canary, error) {
+	live, err := c.live(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cd := *live
+	return &cd, nil
+}
+
 // reconcileRoutes creates or syncs the routing objects before a tick, as
 // Flagger's mesh router does on every run.
 func (c *cluster) reconcileRoutes(ctx context.Context, cd *v1beta1.Canary) error {

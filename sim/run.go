@@ -280,7 +280,7 @@ func (w *world) reconcile(ctx context.Context, now time.Time) (*runner.Tick, err
 	}
 	w.clock.now = now
 	w.recv.setNow(now)
-	cd, err := w.cluster.canary(ctx)
+	cd, err := w.cluster.forTick(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -24,6 +24,7 @@ import (
 	kedav1alpha1 "github.com/rehearse-dev/rehearse/engine/api/keda/v1alpha1"
 	knativev1 "github.com/rehearse-dev/rehearse/engine/api/knative/v1"
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+	"github.com/rehearse-dev/rehearse/engine/kube"
 	"github.com/rehearse-dev/rehearse/engine/runner"
 	"github.com/rehearse-dev/rehearse/scenarios"
 	"github.com/rehearse-dev/rehearse/sim/backend"
@@ -105,19 +106,15 @@ func (c *cluster) roles(ctx context.Context) roles {
 }
 
 // live is the Canary as it stands, for a reader that neither changes nor
-// keeps it: on the memory backend the stored Canary itself (see
-// memory.Store.Lend), a copy elsewhere. The traffic model reads the
-// routes every tick, and a Canary's deep copy was most of that.
+// keeps it: on the memory backend the stored Canary itself (kube.Read, as
+// the engine reads its workloads), a copy elsewhere. The traffic model
+// reads the routes every tick, and a Canary's deep copy was most of that.
 func (c *cluster) live(ctx context.Context) (*v1beta1.Canary, error) {
-	s, ok := c.client.(*memory.Store)
-	if !ok {
-		return c.canary(ctx)
-	}
-	stored, err := s.Lend(c.key, &v1beta1.Canary{})
+	cd, err := kube.Read(ctx, c.client, c.key, &v1beta1.Canary{})
 	if err != nil {
 		return nil, fmt.Errorf("reading canary %s: %w", c.key, err)
 	}
-	return stored.(*v1beta1.Canary), nil
+	return cd, nil
 }
 
 // forTick is the Canary a tick hands the engine: a shallow copy of the

@@ -57,7 +57,7 @@ func (k deployments) target(ctx context.Context, cd *v1beta1.Canary) (*appsv1.De
 // (see read): on the embedded cluster, the stored Deployment itself.
 func (k deployments) targetToRead(ctx context.Context, cd *v1beta1.Canary) (*appsv1.Deployment, error) {
 	key := client.ObjectKey{Namespace: cd.Namespace, Name: cd.Spec.TargetRef.Name}
-	d, err := read(ctx, k.c.Client, key, &appsv1.Deployment{})
+	d, err := Read(ctx, k.c.Client, key, &appsv1.Deployment{})
 	if err != nil {
 		return nil, fmt.Errorf("reading target deployment %s: %w", key, err)
 	}

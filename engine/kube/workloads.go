@@ -61,18 +61,19 @@ func (c *Cluster) Workloads(ctx context.Context, cd *v1beta1.Canary, now time.Ti
 
 // get reads one object, reporting a missing one as found=false.
 func (c *Cluster) get(ctx context.Context, ns, name string, obj client.Object) (found bool, err error) {
-	err = c.Client.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, obj)
+	return foundOf(c.Client.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, obj), obj, ns, name)
+}
+
+// foundOf is a read's error as get and look report it: a missing object
+// is found=false, any other error names what was read.
+func foundOf(err error, obj client.Object, ns, name string) (found bool, _ error) {
 	switch {
 	case err == nil:
 		return true, nil
 	case isNotFound(err):
 		return false, nil
 	}
-	return false, wrapRead(err, obj, ns, name)
-}
-
-func wrapRead(err error, obj client.Object, ns, name string) error {
-	return fmt.Errorf("reading %s %s/%s: %w", kindName(obj), ns, name, err)
+	return false, fmt.Errorf("reading %s %s/%s: %w", kindName(obj), ns, name, err)
 }
 
 // lender is a client that lends the objects it holds to a reader that
@@ -83,11 +84,11 @@ type lender interface {
 	Lend(key client.ObjectKey, obj client.Object) (client.Object, error)
 }
 
-// read is Get for a reader that neither changes nor keeps what it reads:
+// Read is Get for a reader that neither changes nor keeps what it reads:
 // from a client that lends (see lender) the stored object itself, else
 // obj, read into; the errors are Get's. A Deployment's deep copy, pod
 // template and all, was most of what reading it cost.
-func read[T client.Object](ctx context.Context, c client.Client, key client.ObjectKey, obj T) (T, error) {
+func Read[T client.Object](ctx context.Context, c client.Client, key client.ObjectKey, obj T) (T, error) {
 	l, ok := c.(lender)
 	if !ok {
 		return obj, c.Get(ctx, key, obj)
@@ -102,14 +103,11 @@ func read[T client.Object](ctx context.Context, c client.Client, key client.Obje
 // look is read with a missing object reported as found=false, as get
 // reports it.
 func look[T client.Object](ctx context.Context, c *Cluster, ns, name string, obj T) (got T, found bool, err error) {
-	got, err = read(ctx, c.Client, client.ObjectKey{Namespace: ns, Name: name}, obj)
-	switch {
-	case err == nil:
-		return got, true, nil
-	case isNotFound(err):
-		return obj, false, nil
+	got, err = Read(ctx, c.Client, client.ObjectKey{Namespace: ns, Name: name}, obj)
+	if found, err = foundOf(err, obj, ns, name); !found {
+		got = obj
 	}
-	return obj, false, wrapRead(err, obj, ns, name)
+	return got, found, err
 }
 
 // Revision hashes a pod template: the identity of a release. Fields are

@@ -66,7 +66,7 @@ func cloneExpr(e parser.Expr) (c parser.Expr, ok bool) {
 		return &x, cloneInto(&x.VectorSelector) && cloneDuration(&x.RangeExpr)
 	case *parser.SubqueryExpr:
 		x := *n
-		x.Timestamp = cloneInt(n.Timestamp)
+		x.Timestamp = clonePtr(n.Timestamp)
 		return &x, cloneInto(&x.Expr) && cloneDuration(&x.RangeExpr) &&
 			cloneDuration(&x.OriginalOffsetExpr) && cloneDuration(&x.StepExpr)
 	case *parser.AggregateExpr:
@@ -104,7 +104,7 @@ func cloneExpr(e parser.Expr) (c parser.Expr, ok bool) {
 func cloneVectorSelector(n *parser.VectorSelector) (parser.Expr, bool) {
 	x := *n
 	x.LabelMatchers = slices.Clone(n.LabelMatchers)
-	x.Timestamp = cloneInt(n.Timestamp)
+	x.Timestamp = clonePtr(n.Timestamp)
 	// A parsed tree has no series yet; one the engine filled is not copied.
 	return &x, n.Series == nil && n.UnexpandedSeriesSet == nil && cloneDuration(&x.OriginalOffsetExpr)
 }
@@ -133,20 +133,13 @@ func cloneMatching(m *parser.VectorMatching) *parser.VectorMatching {
 	x := *m
 	x.MatchingLabels = slices.Clone(m.MatchingLabels)
 	x.Include = slices.Clone(m.Include)
-	x.FillValues.LHS = cloneFloat(m.FillValues.LHS)
-	x.FillValues.RHS = cloneFloat(m.FillValues.RHS)
+	x.FillValues.LHS = clonePtr(m.FillValues.LHS)
+	x.FillValues.RHS = clonePtr(m.FillValues.RHS)
 	return &x
 }
 
-func cloneInt(p *int64) *int64 {
-	if p == nil {
-		return nil
-	}
-	x := *p
-	return &x
-}
-
-func cloneFloat(p *float64) *float64 {
+// clonePtr copies what p points to, if anything.
+func clonePtr[T any](p *T) *T {
 	if p == nil {
 		return nil
 	}

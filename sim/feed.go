@@ -213,11 +213,12 @@ type roles struct {
 
 // feed writes samples from the last write up to until, from what the
 // cluster says this tick (rs), whether the canary's scrape target is gone
-// (stale) and the load tests running.
-func (f *feeder) feed(rs roles, stale bool, l *loads, until time.Time) error {
+// (stale) and the load tests running. No query comes before next (at or
+// after until): a sample none reads from then on is left out.
+func (f *feeder) feed(rs roles, stale bool, l *loads, until, next time.Time) error {
 	err := f.prom.Write(func(app prom.Batch) error {
 		for t := f.at.Add(f.every); !t.After(until); t = t.Add(f.every) {
-			if err := f.scrape(app, rs, stale, l, t, until); err != nil {
+			if err := f.scrape(app, rs, stale, l, t, next); err != nil {
 				return err
 			}
 			f.at = t
@@ -232,8 +233,8 @@ func (f *feeder) feed(rs roles, stale bool, l *loads, until time.Time) error {
 }
 
 // scrape writes one scrape's worth of samples for both versions to app,
-// leaving out those no query at until (the feed's end) or later reads.
-func (f *feeder) scrape(app prom.Batch, rs roles, stale bool, l *loads, t, until time.Time) error {
+// leaving out those no query at next or later reads.
+func (f *feeder) scrape(app prom.Batch, rs roles, stale bool, l *loads, t, next time.Time) error {
 	rps := f.split(rs.routes, l, t)
 	var ivs [2]traffic.Interval
 	for _, role := range []traffic.Role{traffic.Primary, traffic.Canary} {
@@ -255,7 +256,7 @@ func (f *feeder) scrape(app prom.Batch, rs roles, stale bool, l *loads, t, until
 		if role == traffic.Canary && stale {
 			continue // served, but its scrape target is gone: no samples
 		}
-		if err := f.gens[role].EmitUntil(app, t.UnixMilli(), until.UnixMilli(), ivs[role]); err != nil {
+		if err := f.gens[role].EmitUntil(app, t.UnixMilli(), next.UnixMilli(), ivs[role]); err != nil {
 			return fmt.Errorf("writing samples: %w", err)
 		}
 	}

@@ -260,7 +260,9 @@ func (w *world) initialize(ctx context.Context, start time.Time) error {
 		last = t
 		if t.Decision.Status.Phase == v1beta1.CanaryPhaseInitialized {
 			w.notes = append(w.notes, w.cluster.copiesNote(ctx)...)
-			return w.traffic.Advance(ctx, w.release)
+			// The warm-up's last stretch: no query comes before the first
+			// tick, so what it cannot read is left out (issue 13).
+			return w.traffic.Advance(ctx, w.release, w.release.Add(w.interval))
 		}
 	}
 	why := "no reconcile ran"
@@ -272,7 +274,7 @@ func (w *world) initialize(ctx context.Context, start time.Time) error {
 
 // reconcile brings the world to now and runs one engine tick.
 func (w *world) reconcile(ctx context.Context, now time.Time) (*runner.Tick, error) {
-	if err := w.traffic.Advance(ctx, now); err != nil {
+	if err := w.traffic.Advance(ctx, now, now); err != nil {
 		return nil, err
 	}
 	if err := w.cluster.deploys.Sync(ctx, now); err != nil {

@@ -23,7 +23,10 @@ import (
 // scraped in wall-clock time (--traffic real).
 type trafficModel interface {
 	// Advance brings the traffic, and what Prometheus holds, up to now.
-	Advance(ctx context.Context, now time.Time) error
+	// No query reads Prometheus before next (now, or later when the world
+	// knows no tick comes sooner): what none can read from then on may be
+	// left out.
+	Advance(ctx context.Context, now, next time.Time) error
 	// AfterTick reacts to what tick n did (load tests its hooks started)
 	// and returns notes for the report.
 	AfterTick(ctx context.Context, n int, now time.Time) []string
@@ -104,8 +107,8 @@ type virtualTraffic struct {
 
 // Advance feeds samples up to now from what the cluster and the fault plan
 // say as it starts: neither changes while the feeder writes.
-func (v *virtualTraffic) Advance(ctx context.Context, now time.Time) error {
-	return v.feed.feed(v.roles(ctx), v.stale(), &v.loads, now)
+func (v *virtualTraffic) Advance(ctx context.Context, now, next time.Time) error {
+	return v.feed.feed(v.roles(ctx), v.stale(), &v.loads, now, next)
 }
 
 // AfterTick adds the load tests the tick's webhooks started to those
@@ -130,8 +133,8 @@ func (v *virtualTraffic) Close() error { return nil }
 // answers the metrics.
 type noTraffic struct{}
 
-func (noTraffic) Advance(context.Context, time.Time) error           { return nil }
-func (noTraffic) AfterTick(context.Context, int, time.Time) []string { return nil }
-func (noTraffic) Finish(*reports.Run)                                {}
-func (noTraffic) Exposure() *reports.Exposure                        { return nil }
-func (noTraffic) Close() error                                       { return nil }
+func (noTraffic) Advance(context.Context, time.Time, time.Time) error { return nil }
+func (noTraffic) AfterTick(context.Context, int, time.Time) []string  { return nil }
+func (noTraffic) Finish(*reports.Run)                                 {}
+func (noTraffic) Exposure() *reports.Exposure                         { return nil }
+func (noTraffic) Close() error                                        { return nil }

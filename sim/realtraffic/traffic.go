@@ -180,8 +180,9 @@ func (rt *Traffic) serviceMap() load.Services {
 }
 
 // Advance looks at the cluster, then waits for the wall-clock moment of
-// now and for the scrape due by then, so the tick's queries see it.
-func (rt *Traffic) Advance(ctx context.Context, now time.Time) error {
+// now and for the scrape due by then, so the tick's queries see it. When
+// the next query comes is no matter: a scrape keeps what the pods served.
+func (rt *Traffic) Advance(ctx context.Context, now, _ time.Time) error {
 	if err := rt.refresh(ctx, now); err != nil {
 		return err
 	}

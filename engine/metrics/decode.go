@@ -26,6 +26,22 @@ type sample struct {
 }
 
 func decodeValue(body []byte) (float64, error) {
+	if v, found, ok := canonicalValue(body); ok {
+		return valueOrNone(v, found)
+	}
+	return decodeJSON(body)
+}
+
+// valueOrNone is a read value, or ErrNoValuesFound for none or NaN.
+func valueOrNone(v float64, found bool) (float64, error) {
+	if !found || math.IsNaN(v) {
+		return 0, ErrNoValuesFound
+	}
+	return v, nil
+}
+
+// decodeJSON reads any answer with encoding/json.
+func decodeJSON(body []byte) (float64, error) {
 	var a apiAnswer
 	if err := json.Unmarshal(body, &a); err != nil {
 		return 0, fmt.Errorf("prometheus answer is not the JSON of /api/v1/query (%v): %s", err, snippet(body))
@@ -37,10 +53,7 @@ func decodeValue(body []byte) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if !found || math.IsNaN(v) {
-		return 0, ErrNoValuesFound
-	}
-	return v, nil
+	return valueOrNone(v, found)
 }
 
 // resultValue reads the one number of a result. An answer with no result at

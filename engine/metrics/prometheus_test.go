@@ -8,6 +8,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -119,6 +120,20 @@ func TestRunQueryRequest(t *testing.T) {
 	for _, got := range *seen {
 		if got != want {
 			t.Fatalf("request = %+v, want %+v", got, want)
+		}
+	}
+}
+
+// TestQueryURLIsTheEncodedForm: the query's URL is the one url.Values
+// encodes, whatever the query holds.
+func TestQueryURLIsTheEncodedForm(t *testing.T) {
+	p := &Prometheus{endpoint: "http://prom:9090/api/v1/query"}
+	for _, q := range []string{"up", `sum(rate(x{a=~"b|c",d!="e f"}[1m])) / 2`, "a+b&c=d#e?f%g", "ü\t;", ""} {
+		for _, when := range []time.Time{at, time.UnixMilli(-1500), time.UnixMilli(0)} {
+			want := p.endpoint + "?" + url.Values{"query": {q}, "time": {evalTime(when)}}.Encode()
+			if got := p.queryURL(q, when); got != want {
+				t.Errorf("queryURL(%q, %v) = %s, want %s", q, when, got, want)
+			}
 		}
 	}
 }

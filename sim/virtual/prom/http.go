@@ -177,6 +177,9 @@ func appendStats(b []byte, st *stats.Statistics) []byte {
 // appendAnnotations writes "warnings" and "infos", each sorted (the engine
 // keeps them in a map) and capped as Prometheus caps them.
 func appendAnnotations(b []byte, a annotations.Annotations, query string) []byte {
+	if len(a) == 0 { // most answers: AsStrings would make two empty lists
+		return b
+	}
 	warns, infos := a.AsStrings(query, 0, 0)
 	if len(warns) > 0 {
 		b = append(b, `,"warnings":`...)

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 )
 
 // Transport returns an http.RoundTripper that answers with Handler in the
@@ -64,16 +65,57 @@ func (t handlerTransport) instant(r *http.Request) *http.Response {
 	if r.Body != nil {
 		defer r.Body.Close()
 	}
-	form, _ := url.ParseQuery(r.URL.RawQuery) // what parses, as the handler's FormValue
 	buf := getBuffer()
 	defer putBuffer(buf)
-	status := t.s.instantAnswer(r.Context(), form.Get, buf)
+	status := t.s.instantAnswer(r.Context(), queryForm(r.URL.RawQuery), buf)
 	return &http.Response{
-		Status: fmt.Sprintf("%03d %s", status, http.StatusText(status)), StatusCode: status,
+		Status: statusLine(status), StatusCode: status,
 		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
 		Header:        http.Header{"Content-Type": {"application/json"}},
 		Body:          io.NopCloser(bytes.NewReader(bytes.Clone(*buf))),
 		ContentLength: -1, // as the handler's answer, which sets no Content-Length
 		Request:       r,
 	}
+}
+
+// statusLine is a response's Status, as the response recorder writes it.
+func statusLine(code int) string {
+	if code == http.StatusOK {
+		return "200 OK" // a check's answer, without formatting it
+	}
+	return fmt.Sprintf("%03d %s", code, http.StatusText(code))
+}
+
+// queryForm reads parameters from a URL's raw query as the handler's
+// FormValue does: the first value of a name, among the pairs that parse.
+// The engine's client sends two, query and time, which are read where
+// they are without the map url.ParseQuery builds of every pair (its limit
+// on their number, 10,000 unless GODEBUG sets another, is far above two);
+// a query with more pairs is parsed in full.
+func queryForm(raw string) formValues {
+	if strings.Count(raw, "&") > 1 {
+		form, _ := url.ParseQuery(raw) // what parses, as the handler's FormValue
+		return form.Get
+	}
+	return func(name string) string { return firstValue(raw, name) }
+}
+
+// firstValue is url.ParseQuery(raw).Get(name): a pair with a semicolon,
+// or whose name or value does not unescape, counts for nothing.
+func firstValue(raw, name string) string {
+	for raw != "" {
+		var pair string
+		pair, raw, _ = strings.Cut(raw, "&")
+		if pair == "" || strings.Contains(pair, ";") {
+			continue
+		}
+		k, v, _ := strings.Cut(pair, "=")
+		if k, err := url.QueryUnescape(k); err != nil || k != name {
+			continue
+		}
+		if v, err := url.QueryUnescape(v); err == nil {
+			return v
+		}
+	}
+	return ""
 }

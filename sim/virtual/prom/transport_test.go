@@ -33,6 +33,16 @@ func TestTransportInstantIsTheHandlers(t *testing.T) {
 		queryURL("/api/v1/query", `up`, "timeout=soon"),
 		"/api/v1/query?query=%zz&time=1704067320",
 		"/api/v1/query",
+		// Parameters as url.ParseQuery reads them: the first of a name, with
+		// escaped names, plus signs, and pairs that do not parse skipped.
+		"/api/v1/query?query=up&query=vector(2)",
+		"/api/v1/query?q%75ery=sum+(up)&time=1704067320",
+		"/api/v1/query?query=up;x&query=vector(3)",
+		"/api/v1/query?time=%zz&query=up",
+		"/api/v1/query?%zz=1&query=up",
+		"/api/v1/query?&query=up",
+		"/api/v1/query?query=up&time=1704067320&limit=1",
+		"/api/v1/query?query=up&&time=1704067320",
 	}
 	tr := s.Transport()
 	for _, target := range targets {

@@ -12,7 +12,9 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	knativev1 "github.com/rehearse-dev/rehearse/engine/api/knative/v1"
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/engine/kube"
+	"github.com/rehearse-dev/rehearse/engine/manifest"
 	"github.com/rehearse-dev/rehearse/reports"
 	"github.com/rehearse-dev/rehearse/sim/backend"
 )
@@ -106,5 +108,30 @@ func TestTrackedConfigPromotion(t *testing.T) {
 	cd := fetch(t, w, "podinfo", w.cluster.cd.DeepCopy())
 	if tc := cd.Status.TrackedConfigs; tc == nil || len(*tc) != 2 || (*tc)["configmap/podinfo-config"] == "" || (*tc)["secret/podinfo-token"] == "" {
 		t.Errorf("status.trackedConfigs %v, want podinfo-config and podinfo-token", tc)
+	}
+}
+
+// TestStandInsOnlyWhenRead: the stand-ins, and what they record of each
+// scrape, run only for a scenario with a template they answer.
+func TestStandInsOnlyWhenRead(t *testing.T) {
+	template := func(provider string) *v1beta1.MetricTemplate {
+		return &v1beta1.MetricTemplate{Spec: v1beta1.MetricTemplateSpec{Provider: v1beta1.MetricTemplateProvider{Type: provider}}}
+	}
+	tests := []struct {
+		name string
+		set  *manifest.Set
+		want bool
+	}{
+		{"no manifests", nil, false},
+		{"prometheus templates", &manifest.Set{MetricTemplates: []*v1beta1.MetricTemplate{template("prometheus")}}, false},
+		{"a datadog template", &manifest.Set{MetricTemplates: []*v1beta1.MetricTemplate{template("prometheus"), template("datadog")}}, true},
+	}
+	for _, tt := range tests {
+		if got := readsStandIns(tt.set); got != tt.want {
+			t.Errorf("%s: readsStandIns = %t, want %t", tt.name, got, tt.want)
+		}
+	}
+	if w, _ := rehearsed(t, "../scenarios/library/good-release.yaml"); w.metrics.api != nil {
+		t.Error("good-release started the stand-ins: none of its templates is theirs")
 	}
 }

@@ -41,8 +41,8 @@ func Step(cd *v1beta1.Canary, obs Observations, now time.Time, opts Options) Dec
 	return s.d
 }
 
-func newStepper(cd *v1beta1.Canary, obs Observations, now time.Time, opts Options) *stepper {
-	s := &stepper{cd: cd, obs: obs, now: now, provider: cd.ProviderFor(opts.Provider).Name}
+func newStepper(cd *v1beta1.Canary, obs Observations, now time.Time, opts Options) stepper {
+	s := stepper{cd: cd, obs: obs, now: now, provider: cd.ProviderFor(opts.Provider).Name}
 	if a := cd.GetAnalysis(); a != nil {
 		s.analysis = *a
 	}
@@ -51,21 +51,16 @@ func newStepper(cd *v1beta1.Canary, obs Observations, now time.Time, opts Option
 	return s
 }
 
-// stages are Flagger's advanceCanary, in order; a stage returning true has
-// ended the tick. Method expressions, so a Step allocates no closures.
-var stages = []func(*stepper) bool{
-	(*stepper).suspended, (*stepper).targetMissing, (*stepper).initialize, (*stepper).unchanged,
-	(*stepper).primaryNotReady, (*stepper).startOrWait, (*stepper).revisionChanged, (*stepper).canaryNotReady,
-	(*stepper).skipAnalysis, (*stepper).rollbackHooks, (*stepper).promoting, (*stepper).finalising,
-	(*stepper).thresholdReached, (*stepper).analyse,
-}
-
-// run is Flagger's advanceCanary, stage by stage.
+// run is Flagger's advanceCanary, stage by stage; a stage returning true
+// has ended the tick. The stages are called by name, not looped over as
+// method values: through a func value the stepper escapes to the heap, and
+// it is kilobytes a Step.
 func (s *stepper) run() {
-	for _, stage := range stages {
-		if stage(s) {
-			return
-		}
+	if s.suspended() || s.targetMissing() || s.initialize() || s.unchanged() ||
+		s.primaryNotReady() || s.startOrWait() || s.revisionChanged() || s.canaryNotReady() ||
+		s.skipAnalysis() || s.rollbackHooks() || s.promoting() || s.finalising() ||
+		s.thresholdReached() || s.analyse() {
+		return
 	}
 	s.advance()
 }

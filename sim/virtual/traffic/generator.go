@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/prometheus/model/labels"
@@ -110,8 +112,45 @@ func NewGenerator(provider string, m v1beta1.MetricTemplateModel, role Role, tar
 		return nil, err
 	}
 	g := &Generator{role: role, latency: Latency{P50: -1}}
-	g.series = f.build(f.selector(m, role, targetKind))
+	g.series = layoutOf(obs, f, f.selector(m, role, targetKind))
 	return g, nil
+}
+
+// maxLayouts bounds the layouts kept: a process that sees more workloads
+// than this (a long-lived controller) lays out the rest every time.
+const maxLayouts = 1024
+
+// layouts keeps each workload's series layout by observer and selector:
+// every rehearsal of a sweep, and every scenario of a library on the same
+// names, lays out the same series, and labelling them was most of a
+// Generator's construction. A layout's labels are never changed, so
+// generators share them; each gets its own copy of the series (their
+// counters and refs).
+var layouts struct {
+	sync.Mutex
+	m map[string][]series
+}
+
+// layoutOf is f's series for the selector sel, built once while there is
+// room.
+func layoutOf(obs metrics.Observer, f family, sel []string) []series {
+	key := string(obs) + "\xff" + strings.Join(sel, "\xff")
+	layouts.Lock()
+	l, ok := layouts.m[key]
+	layouts.Unlock()
+	if ok {
+		return slices.Clone(l)
+	}
+	l = f.build(sel)
+	layouts.Lock()
+	defer layouts.Unlock()
+	if layouts.m == nil {
+		layouts.m = map[string][]series{}
+	}
+	if len(layouts.m) < maxLayouts {
+		layouts.m[key] = slices.Clone(l)
+	}
+	return l
 }
 
 func withServiceSuffix(provider, targetKind string) string {

@@ -205,8 +205,9 @@ func BenchmarkEmitChangingLatency(b *testing.B) {
 	}
 }
 
-// BenchmarkNewGenerator is what each rehearsal pays to lay out a version's
-// series, before the queries' reads drop most of them.
+// BenchmarkNewGenerator is what each rehearsal pays for a version's
+// series, before the queries' reads drop most of them: after the first
+// generator of a workload, a copy of its layout.
 func BenchmarkNewGenerator(b *testing.B) {
 	m := metrics.NewModel(testCanary(), "1m", nil)
 	for b.Loop() {

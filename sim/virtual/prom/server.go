@@ -128,10 +128,50 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	p := parser.NewParser(parser.Options{})
-	s := &Server{opts: opts, parser: p, engine: newEngine(opts, newMemoParser(p)), store: st}
+	s := &Server{opts: opts, parser: p, engine: sharedEngine(opts), store: st}
 	s.handler = s.newHandler()
 	s.SetRetention(0)
 	return s, nil
+}
+
+// maxSharedEngines bounds the engines kept for sharing: a process that
+// asks for servers with more sets of options than this gets an engine of
+// its own for each of the rest, as every server once did.
+const maxSharedEngines = 8
+
+// engines are the PromQL engines of the process's servers, one per set of
+// the options an engine takes. An engine is safe for concurrent use, and
+// nothing a query leaves in it reaches another's answer (servers set no
+// query logger and no tracker), so servers with the same options share
+// one: building an engine (the summaries of its metrics) cost a quarter of
+// a megabyte per server, a tenth of what the library's first replay
+// allocates. TestSharedEngineAnswersAsAFreshOne holds the answers equal.
+var engines struct {
+	mu sync.Mutex
+	m  map[engineOptions]*promql.Engine
+}
+
+type engineOptions struct {
+	lookback, timeout time.Duration
+	maxSamples        int
+}
+
+// sharedEngine returns the engine for opts, which has its defaults set.
+func sharedEngine(opts Options) *promql.Engine {
+	k := engineOptions{lookback: opts.LookbackDelta, timeout: opts.QueryTimeout, maxSamples: opts.MaxSamples}
+	engines.mu.Lock()
+	defer engines.mu.Unlock()
+	if ng, ok := engines.m[k]; ok {
+		return ng
+	}
+	ng := newEngine(opts, newMemoParser(parser.NewParser(parser.Options{})))
+	if engines.m == nil {
+		engines.m = map[engineOptions]*promql.Engine{}
+	}
+	if len(engines.m) < maxSharedEngines {
+		engines.m[k] = ng
+	}
+	return ng
 }
 
 // newEngine configures the PromQL engine as a stock Prometheus 3 server does.

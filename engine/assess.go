@@ -6,6 +6,7 @@ package engine
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 )
@@ -115,10 +116,14 @@ func Thresholds(m v1beta1.CanaryMetric, check MetricCheck) (lo, hi *float64) {
 	if r := m.ThresholdRange; r != nil {
 		return r.Min, r.Max
 	}
+	// Pointers to a copy: one into m would put all of m on the heap, on
+	// every check of every tick.
 	if check == CheckSuccessRate {
-		return &m.Threshold, nil
+		t := m.Threshold
+		return &t, nil
 	}
-	return nil, &m.Threshold
+	t := m.Threshold
+	return nil, &t
 }
 
 // bounds returns the value and the bounds it is compared with: whole
@@ -145,5 +150,5 @@ func failf(format string, args ...any) Verdict {
 
 // num formats a metric value the way reports show it: at most two decimals.
 func num(f float64) string {
-	return fmt.Sprintf("%.2f", f)
+	return strconv.FormatFloat(f, 'f', 2, 64) // as %.2f, without boxing f
 }

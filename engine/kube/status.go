@@ -12,6 +12,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/rehearse-dev/rehearse/engine"
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
@@ -25,11 +26,29 @@ func (c *Cluster) WriteStatus(ctx context.Context, cd *v1beta1.Canary, st v1beta
 	}
 	old := cd.Status
 	cd.Status = st
-	if err := c.Client.Status().Update(ctx, cd); err != nil {
+	if err := c.writeStatus(ctx, cd); err != nil {
 		cd.Status = old
 		return fmt.Errorf("writing the status of canary %s/%s: %w", cd.Namespace, cd.Name, err)
 	}
 	return nil
+}
+
+// statusWriter is a client that writes a status without copying the
+// stored object back, only its new resourceVersion: the embedded cluster's
+// Store (its WriteStatus). cd was read with its current resourceVersion, or
+// the write is a Conflict, so cd is then what is stored; a copy of the
+// whole Canary, analysis and all, was most of what the write cost. A
+// client a fault decorates does not implement it, and is written with
+// Status().Update.
+type statusWriter interface {
+	WriteStatus(obj client.Object) error
+}
+
+func (c *Cluster) writeStatus(ctx context.Context, cd *v1beta1.Canary) error {
+	if w, ok := c.Client.(statusWriter); ok {
+		return w.WriteStatus(cd)
+	}
+	return c.Client.Status().Update(ctx, cd)
 }
 
 // Record writes Kubernetes events, named after the canary and the virtual

@@ -536,13 +536,19 @@ func (s *Store) Update(_ context.Context, obj client.Object, opts ...client.Upda
 	return s.update(obj, false)
 }
 
-// WriteStatus is Status().Update for a writer that does not read the
-// result: the stored object is not copied back into obj, which keeps what
-// it was sent with (its old resourceVersion above all). A Deployment's
-// deep copy, pod template and all, is most of what a status update costs.
+// WriteStatus is Status().Update for a writer that reads back only the
+// new resourceVersion: the stored object is not copied back into obj. A
+// status write changes nothing but the status and the resourceVersion, and
+// a stale one is a Conflict, so obj sent with its current resourceVersion
+// is then what is stored. A Deployment's or a Canary's deep copy, pod
+// template or analysis and all, is most of what a status update costs.
 func (s *Store) WriteStatus(obj client.Object) error {
-	_, err := s.write(obj, true)
-	return err
+	stored, err := s.write(obj, true)
+	if err != nil {
+		return err
+	}
+	obj.SetResourceVersion(stored.GetResourceVersion())
+	return nil
 }
 
 // update updates the object, or only its status, and copies the result

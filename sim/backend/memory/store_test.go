@@ -858,25 +858,29 @@ func TestStatusUpdateCopiesTheStatus(t *testing.T) {
 }
 
 // TestWriteStatus: the status lands as Status().Update lands it, copied,
-// with a new resourceVersion and the same generation, while the sent
-// object is left as it was sent.
+// with a new resourceVersion and the same generation; the sent object gets
+// the new resourceVersion and is then what is stored, but shares nothing
+// with it.
 func TestWriteStatus(t *testing.T) {
 	s := newStore(t, podinfo())
 	d := get(t, s, &appsv1.Deployment{}, "test", "podinfo")
 	sent := d.DeepCopy()
-	sent.Status.ReadyReplicas = 2
+	sent.Status.Conditions = []appsv1.DeploymentCondition{{Type: appsv1.DeploymentAvailable, Status: corev1.ConditionTrue}}
 	if err := s.WriteStatus(sent); err != nil {
 		t.Fatal(err)
 	}
-	if sent.ResourceVersion != d.ResourceVersion {
-		t.Errorf("the sent object's resourceVersion became %s", sent.ResourceVersion)
-	}
-	sent.Status.ReadyReplicas = 1
 	got := get(t, s, &appsv1.Deployment{}, "test", "podinfo")
-	if got.Status.ReadyReplicas != 2 || got.ResourceVersion == d.ResourceVersion || got.Generation != d.Generation {
-		t.Errorf("stored ready %d, resourceVersion %s → %s, generation %d → %d", got.Status.ReadyReplicas,
-			d.ResourceVersion, got.ResourceVersion, d.Generation, got.Generation)
+	if !reflect.DeepEqual(sent, got) {
+		t.Errorf("after the write the sent object is\n%+v\nand the stored one\n%+v", sent, got)
 	}
+	if got.ResourceVersion == d.ResourceVersion || got.Generation != d.Generation {
+		t.Errorf("resourceVersion %s → %s, generation %d → %d", d.ResourceVersion, got.ResourceVersion, d.Generation, got.Generation)
+	}
+	sent.Status.Conditions[0].Status = corev1.ConditionFalse
+	if got := get(t, s, &appsv1.Deployment{}, "test", "podinfo"); got.Status.Conditions[0].Status != corev1.ConditionTrue {
+		t.Errorf("stored conditions %+v: the store shares the status with the writer", got.Status.Conditions)
+	}
+	sent.ResourceVersion = d.ResourceVersion
 	if err := s.WriteStatus(sent); !apierrors.IsConflict(err) {
 		t.Errorf("a stale status write: %v, want a conflict", err)
 	}

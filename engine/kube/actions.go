@@ -63,12 +63,29 @@ func (c *Cluster) initialize(ctx context.Context, cd *v1beta1.Canary, k targetKi
 	return nil
 }
 
+// createIfMissing creates obj unless it exists. obj is built for the create
+// alone: the caller neither changes nor keeps it, so a client that adopts
+// it (see adopter) is handed it.
 func (c *Cluster) createIfMissing(ctx context.Context, obj client.Object) error {
-	err := c.Client.Create(ctx, obj)
+	var err error
+	if a, ok := c.Client.(adopter); ok {
+		err = a.Adopt(obj)
+	} else {
+		err = c.Client.Create(ctx, obj)
+	}
 	if err != nil && !apierrors.IsAlreadyExists(err) {
 		return fmt.Errorf("creating %s %s/%s: %w", kindName(obj), obj.GetNamespace(), obj.GetName(), err)
 	}
 	return nil
+}
+
+// adopter is a client that keeps an object handed over for its creation
+// instead of copying it in and back out: the embedded cluster's Store (its
+// Adopt). The engine builds every object it creates, an Event each tick
+// among them. A client a fault decorates does not adopt, and is sent a
+// Create.
+type adopter interface {
+	Adopt(obj client.Object) error
 }
 
 func isNotFound(err error) bool { return apierrors.IsNotFound(err) }

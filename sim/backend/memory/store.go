@@ -402,31 +402,47 @@ func fillItems(items reflect.Value, objs []client.Object) {
 // resourceVersion, generation 1, a name from generateName. A kind with a
 // status subresource starts with an empty status, as on a real server.
 func (s *Store) Create(_ context.Context, obj client.Object, opts ...client.CreateOption) error {
-	k, err := s.kindOf(obj)
-	if err != nil {
-		return err
-	}
 	if err := dryRun("create", (&client.CreateOptions{}).ApplyOptions(opts).DryRun); err != nil {
 		return err
 	}
-	if obj.GetResourceVersion() != "" {
-		return apierrors.NewBadRequest(fmt.Sprintf("creating %s %q: resourceVersion must not be set on objects to be created", k.gvk.Kind, obj.GetName()))
-	}
-	if s.taken(k, keyOf(obj)) {
-		return apierrors.NewAlreadyExists(k.gr, obj.GetName())
-	}
-	next := obj.DeepCopyObject().(client.Object)
-	next.SetUID("") // the server names every new object
-	if k.statusSub {
-		f := field(next, k.statusF)
-		f.Set(reflect.Zero(f.Type()))
-	}
-	stored, err := s.insert(k, next, 1)
+	stored, err := s.create(obj, func(o client.Object) client.Object { return o.DeepCopyObject().(client.Object) })
 	if err != nil {
 		return err
 	}
 	copyInto(obj, stored)
 	return nil
+}
+
+// Adopt is Create for a writer that hands obj over, built for the create
+// alone: the store keeps obj itself, filled in as Create fills in its copy,
+// and the writer neither changes nor keeps it, nor reuses it after an
+// error (its UID and status may be gone). The engine builds every object it
+// creates (a primary Deployment, its Services, an Event each tick), and
+// copying it in and back out was all of what a create cost.
+func (s *Store) Adopt(obj client.Object) error {
+	_, err := s.create(obj, func(o client.Object) client.Object { return o })
+	return err
+}
+
+// create stores what own makes of obj, the copy the store will own.
+func (s *Store) create(obj client.Object, own func(client.Object) client.Object) (client.Object, error) {
+	k, err := s.kindOf(obj)
+	if err != nil {
+		return nil, err
+	}
+	if obj.GetResourceVersion() != "" {
+		return nil, apierrors.NewBadRequest(fmt.Sprintf("creating %s %q: resourceVersion must not be set on objects to be created", k.gvk.Kind, obj.GetName()))
+	}
+	if s.taken(k, keyOf(obj)) {
+		return nil, apierrors.NewAlreadyExists(k.gr, obj.GetName())
+	}
+	next := own(obj)
+	next.SetUID("") // the server names every new object
+	if k.statusSub {
+		f := field(next, k.statusF)
+		f.Set(reflect.Zero(f.Type()))
+	}
+	return s.insert(k, next, 1)
 }
 
 // taken says an object is stored under key. Create asks before copying

@@ -886,6 +886,30 @@ func TestWriteStatus(t *testing.T) {
 	}
 }
 
+// TestAdopt: an adopted object is stored itself, filled in as Create fills
+// in its copy (UID, resourceVersion, generation, an empty status where the
+// kind has the subresource); one whose name is taken is refused as Create
+// refuses it.
+func TestAdopt(t *testing.T) {
+	s := newStore(t, podinfo())
+	d := deployment("test", "podinfo-primary", "podinfo:6.0.0", 2, nil)
+	d.UID, d.Status.Replicas = "mine", 2
+	if err := s.Adopt(d); err != nil {
+		t.Fatal(err)
+	}
+	lent, err := s.Lend(client.ObjectKeyFromObject(d), &appsv1.Deployment{})
+	if err != nil || lent != d {
+		t.Fatalf("Lend: %p %v, want the adopted object %p", lent, err, d)
+	}
+	if d.UID == "mine" || d.UID == "" || d.ResourceVersion == "" || d.Generation != 1 || d.Status.Replicas != 0 {
+		t.Errorf("adopted: uid %q resourceVersion %q generation %d status %+v", d.UID, d.ResourceVersion, d.Generation, d.Status)
+	}
+	wantErr(t, s.Adopt(deployment("test", "podinfo", "other:1", 1, nil)), apierrors.IsAlreadyExists)
+	if got := get(t, s, &appsv1.Deployment{}, "test", "podinfo"); Image(got) != "podinfo:6.0.0" {
+		t.Errorf("a refused adoption replaced the stored object: image %s", Image(got))
+	}
+}
+
 // TestPeek: Peek and Lend give the stored object itself; Peek says a
 // missing one is not found, Lend answers NotFound as Get does.
 func TestPeek(t *testing.T) {

@@ -44,17 +44,8 @@ func (k deployments) observe(ctx context.Context, cd *v1beta1.Canary, _ time.Tim
 	return target, primary, nil
 }
 
-func (k deployments) target(ctx context.Context, cd *v1beta1.Canary) (*appsv1.Deployment, error) {
-	var d appsv1.Deployment
-	key := client.ObjectKey{Namespace: cd.Namespace, Name: cd.Spec.TargetRef.Name}
-	if err := k.c.Client.Get(ctx, key, &d); err != nil {
-		return nil, fmt.Errorf("reading target deployment %s: %w", key, err)
-	}
-	return &d, nil
-}
-
-// targetToRead is target for a reader that neither changes nor keeps it
-// (see read): on the embedded cluster, the stored Deployment itself.
+// targetToRead is the target Deployment for a reader that neither changes
+// nor keeps it (see Read): on the embedded cluster, the stored one itself.
 func (k deployments) targetToRead(ctx context.Context, cd *v1beta1.Canary) (*appsv1.Deployment, error) {
 	key := client.ObjectKey{Namespace: cd.Namespace, Name: cd.Spec.TargetRef.Name}
 	d, err := Read(ctx, k.c.Client, key, &appsv1.Deployment{})
@@ -192,9 +183,12 @@ func (k deployments) replicasFromZero(ctx context.Context, cd *v1beta1.Canary) f
 
 // promote is Flagger's Promote: the target's pod spec (reading -primary
 // copies of its configs), rollout settings and, without an autoscaler,
-// replicas go to the primary, which keeps its own selector label.
+// replicas go to the primary, which keeps its own selector label. A client
+// that adopts updates (see updateAdopter) is handed the promoted primary,
+// read for the write alone; any other is sent the merge patch of the
+// change.
 func (k deployments) promote(ctx context.Context, cd *v1beta1.Canary) error {
-	t, err := k.target(ctx, cd)
+	t, err := k.targetToRead(ctx, cd)
 	if err != nil {
 		return err
 	}
@@ -206,14 +200,36 @@ func (k deployments) promote(ctx context.Context, cd *v1beta1.Canary) error {
 	if err != nil {
 		return err
 	}
-	patch, err := promotion(cd, &p, t, refs)
-	if err == nil {
-		err = k.c.Client.Patch(ctx, &p, patch)
+	if a, ok := k.c.Client.(updateAdopter); ok {
+		promoteInto(cd, &p, t, refs)
+		err = a.AdoptUpdate(&p)
+	} else {
+		err = k.c.patchPromotion(ctx, cd, &p, t, refs)
 	}
 	if err != nil {
 		return fmt.Errorf("promoting %s/%s to the primary: %w", cd.Namespace, cd.Spec.TargetRef.Name, err)
 	}
 	return nil
+}
+
+func (c *Cluster) patchPromotion(ctx context.Context, cd *v1beta1.Canary, p, t *appsv1.Deployment, refs configRefs) error {
+	patch, err := promotion(cd, p, t, refs)
+	if err != nil {
+		return err
+	}
+	return c.Client.Patch(ctx, p, patch)
+}
+
+// updateAdopter is a client that keeps an object handed over for an update
+// instead of copying it in and back out: the embedded cluster's Store (its
+// AdoptUpdate). A promotion's patch cost more than the rest of it: the
+// primary encoded and diffed, the patch decoded again, the pod spec with
+// it. The promoted primary is what the patch leaves on the stored one: its
+// fields promote does not write are as read, and the rest are what the
+// patch sets them to. A client a fault decorates does not adopt, and is
+// sent the patch.
+type updateAdopter interface {
+	AdoptUpdate(obj client.Object) error
 }
 
 // promotion changes the primary p as promote does and returns the merge
@@ -223,6 +239,18 @@ func (k deployments) promote(ctx context.Context, cd *v1beta1.Canary) error {
 // encoding its metadata and status twice.
 func promotion(cd *v1beta1.Canary, p, t *appsv1.Deployment, refs configRefs) (client.Patch, error) {
 	before := promoted(p)
+	promoteInto(cd, p, t, refs)
+	data, err := client.MergeFrom(before).Data(promoted(p))
+	if err != nil {
+		return nil, fmt.Errorf("computing the promotion patch: %w", err)
+	}
+	return client.RawPatch(types.MergePatchType, data), nil
+}
+
+// promoteInto changes the primary p as promote does: it replaces p's
+// fields, never changes what they point to, which p may share with
+// others (the stored target's rollout settings among them).
+func promoteInto(cd *v1beta1.Canary, p, t *appsv1.Deployment, refs configRefs) {
 	key, value := selectorLabel(t.Spec.Selector, t.Name)
 	p.Spec.ProgressDeadlineSeconds, p.Spec.MinReadySeconds = t.Spec.ProgressDeadlineSeconds, t.Spec.MinReadySeconds
 	p.Spec.RevisionHistoryLimit, p.Spec.Strategy = t.Spec.RevisionHistoryLimit, t.Spec.Strategy
@@ -231,11 +259,6 @@ func promotion(cd *v1beta1.Canary, p, t *appsv1.Deployment, refs configRefs) (cl
 	}
 	p.Spec.Template = primaryTemplate(t.Spec.Template.ObjectMeta, refs.apply(&t.Spec.Template.Spec), key, value)
 	p.Labels, p.Annotations = primaryLabels(nil, key, value), map[string]string{}
-	data, err := client.MergeFrom(before).Data(promoted(p))
-	if err != nil {
-		return nil, fmt.Errorf("computing the promotion patch: %w", err)
-	}
-	return client.RawPatch(types.MergePatchType, data), nil
 }
 
 // promoted is what promote writes of a Deployment, in a Deployment of its

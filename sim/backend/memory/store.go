@@ -552,6 +552,24 @@ func (s *Store) Update(_ context.Context, obj client.Object, opts ...client.Upda
 	return s.update(obj, false)
 }
 
+// AdoptUpdate is Update for a writer that hands obj over, as Adopt is
+// Create: the store keeps obj itself as the updated object, and copies
+// nothing back; the writer neither changes nor keeps it, nor reuses it
+// after an error. obj may share values with other stored objects (a
+// promoted primary shares the target's rollout settings), since no stored
+// object is changed in place. The engine's promotion and a release write a
+// Deployment read for the write alone.
+func (s *Store) AdoptUpdate(obj client.Object) error {
+	k, err := s.kindOf(obj)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, err = s.replace(k, obj, false)
+	return err
+}
+
 // WriteStatus is Status().Update for a writer that reads back only the
 // new resourceVersion: the stored object is not copied back into obj. A
 // status write changes nothing but the status and the resourceVersion, and

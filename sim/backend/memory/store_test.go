@@ -15,6 +15,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -781,6 +782,61 @@ func TestApplier(t *testing.T) {
 	}
 	promote(t, s, c, cd)
 	writeStatus(t, s, c, cd)
+}
+
+// TestAdoptedPromotionIsThePatchedOne: the engine hands the Store the
+// promoted primary (AdoptUpdate) where it sends any other client the
+// promotion's merge patch; the primary stored is the same either way
+// (empty and missing maps alike, as the API server's JSON has them): for a
+// new image, new template labels and annotations, rollout settings, and
+// volumes, env and init containers.
+func TestAdoptedPromotionIsThePatchedOne(t *testing.T) {
+	for name, edit := range map[string]func(*appsv1.Deployment){
+		"a new image": func(d *appsv1.Deployment) { d.Spec.Template.Spec.Containers[0].Image = "podinfo:6.0.1" },
+		"template labels and annotations": func(d *appsv1.Deployment) {
+			d.Spec.Template.Labels = map[string]string{"app": "podinfo", "team": "web"}
+			d.Spec.Template.Annotations = map[string]string{"prometheus.io/scrape": "true"}
+		},
+		"rollout settings": func(d *appsv1.Deployment) {
+			seconds, replicas := int32(60), int32(4)
+			d.Spec.ProgressDeadlineSeconds, d.Spec.MinReadySeconds, d.Spec.Replicas = &seconds, 5, &replicas
+			d.Spec.Strategy = appsv1.DeploymentStrategy{Type: appsv1.RecreateDeploymentStrategyType}
+		},
+		"volumes, env and init containers": func(d *appsv1.Deployment) {
+			d.Spec.Template.Spec.Volumes = []corev1.Volume{{Name: "config", VolumeSource: corev1.VolumeSource{
+				EmptyDir: &corev1.EmptyDirVolumeSource{}}}}
+			d.Spec.Template.Spec.Containers[0].Env = []corev1.EnvVar{{Name: "LEVEL", Value: "debug"}}
+			d.Spec.Template.Spec.InitContainers = []corev1.Container{{Name: "init", Image: "busybox"}}
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			adopted, patched := promotedBy(t, func(s *Store) client.Client { return s }, edit),
+				promotedBy(t, func(s *Store) client.Client { return struct{ client.Client }{s} }, edit)
+			if !equality.Semantic.DeepEqual(adopted, patched) || kube.Revision(&adopted.Spec.Template) != kube.Revision(&patched.Spec.Template) {
+				t.Errorf("adopted primary\n%+v\npatched primary\n%+v", adopted, patched)
+			}
+		})
+	}
+}
+
+// promotedBy is the primary a promotion leaves after the target was
+// edited, the engine reaching the Store through the client as.
+func promotedBy(t *testing.T, as func(*Store) client.Client, edit func(*appsv1.Deployment)) *appsv1.Deployment {
+	s := newStore(t, podinfo(), canary())
+	c := &kube.Cluster{Client: as(s)}
+	cd := get(t, s, &v1beta1.Canary{}, "test", "podinfo")
+	if err := c.Apply(ctx, cd, engine.Action{Kind: engine.ActInitialize}); err != nil {
+		t.Fatal(err)
+	}
+	d := get(t, s, &appsv1.Deployment{}, "test", "podinfo")
+	edit(d)
+	if err := s.Update(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Apply(ctx, cd, engine.Action{Kind: engine.ActPromote}); err != nil {
+		t.Fatal(err)
+	}
+	return get(t, s, &appsv1.Deployment{}, "test", "podinfo-primary")
 }
 
 func promote(t *testing.T, s *Store, c *kube.Cluster, cd *v1beta1.Canary) {

@@ -137,8 +137,11 @@ func (k deployments) scaleFromZero(ctx context.Context, cd *v1beta1.Canary) erro
 	return k.scale(ctx, cd, k.replicasFromZero(ctx, cd))
 }
 
-// scale patches the target's replicas. The patched object is a new one:
-// the target read may be the stored one, never to be changed.
+// scale sets the target's replicas. The written object is a new one: the
+// target read may be the stored one, never to be changed. A client that
+// adopts updates (see updateAdopter) is handed a copy of the target with
+// the new replicas, sharing the rest, which is what the patch leaves; any
+// other is sent the patch, and its answer, a whole Deployment, dropped.
 func (k deployments) scale(ctx context.Context, cd *v1beta1.Canary, replicas func(*appsv1.Deployment) int32) error {
 	t, err := k.targetToRead(ctx, cd)
 	if err != nil {
@@ -148,8 +151,15 @@ func (k deployments) scale(ctx context.Context, cd *v1beta1.Canary, replicas fun
 	if t.Spec.Replicas != nil && *t.Spec.Replicas == n {
 		return nil
 	}
-	patched := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Namespace: t.Namespace, Name: t.Name}}
-	if err := k.c.Client.Patch(ctx, patched, replicasPatch(n)); err != nil {
+	if a, ok := k.c.Client.(updateAdopter); ok {
+		next := *t
+		next.Spec.Replicas = &n
+		err = a.AdoptUpdate(&next)
+	} else {
+		patched := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Namespace: t.Namespace, Name: t.Name}}
+		err = k.c.Client.Patch(ctx, patched, replicasPatch(n))
+	}
+	if err != nil {
 		return fmt.Errorf("scaling deployment %s/%s to %d: %w", t.Namespace, t.Name, n, err)
 	}
 	return nil

@@ -52,8 +52,8 @@ func ptr(n int32) *int32 { return &n }
 func ptr64(n int64) *int64 { return &n }
 
 // TestRevisionMemo: a workload's revision is hashed once per version of
-// the object read (UID and resourceVersion), again when either changes,
-// and every time for an object without them.
+// the object read (UID and resourceVersion), again when either changes
+// with the pod template, and every time for an object without them.
 func TestRevisionMemo(t *testing.T) {
 	var m revisionMemo
 	hashes := 0
@@ -61,7 +61,7 @@ func TestRevisionMemo(t *testing.T) {
 		d := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "podinfo", UID: types.UID(uid), ResourceVersion: rv},
 			Spec: appsv1.DeploymentSpec{Template: corev1.PodTemplateSpec{Spec: corev1.PodSpec{
 				Containers: []corev1.Container{{Name: "app", Image: image}}}}}}
-		return m.of(d, func() string { hashes++; return Revision(&d.Spec.Template) })
+		return m.of(d, &d.Spec.Template, func() string { hashes++; return Revision(&d.Spec.Template) })
 	}
 	for _, step := range []struct {
 		uid, rv, image string
@@ -72,10 +72,12 @@ func TestRevisionMemo(t *testing.T) {
 		{"a", "2", "podinfo:2", 2}, // a write: hashed again
 		{"b", "2", "podinfo:1", 3}, // another object
 		{"a", "2", "podinfo:2", 3},
-		{"", "2", "podinfo:2", 4}, // no UID: never remembered
-		{"", "2", "podinfo:2", 5},
-		{"c", "", "podinfo:2", 6}, // no resourceVersion
-		{"c", "", "podinfo:2", 7},
+		{"a", "3", "podinfo:2", 3}, // a write that left the template
+		{"a", "4", "podinfo:3", 4},
+		{"", "2", "podinfo:2", 5}, // no UID: never remembered
+		{"", "2", "podinfo:2", 6},
+		{"c", "", "podinfo:2", 7}, // no resourceVersion
+		{"c", "", "podinfo:2", 8},
 	} {
 		got := revisionOf(step.uid, step.rv, step.image)
 		want := Revision(&corev1.PodTemplateSpec{Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: step.image}}}})

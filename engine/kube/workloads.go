@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"reflect"
 	"strconv"
 	"sync"
 	"time"
@@ -120,37 +121,54 @@ func Revision(t *corev1.PodTemplateSpec) string {
 // revisionMemo remembers the revision of each workload read, by the
 // version of the object it was read from: its UID and resourceVersion,
 // which every write of the object changes, so a hit hashes the same pod
-// template. Observing hashed both workloads' pod specs as JSON every tick,
-// though a template changes only with a release or a promotion.
+// template; and by the template itself, so a write that left it (a status
+// write, a scale) needs no hash either. Observing hashed both workloads'
+// pod specs as JSON every tick, though a template changes only with a
+// release or a promotion.
 type revisionMemo struct {
 	mu    sync.Mutex
 	byUID map[types.UID]versionRevision
 }
 
-type versionRevision struct{ resourceVersion, revision string }
+// versionRevision is one workload's revision, the template it hashed and
+// the resourceVersion it was read at. The template is never changed: it
+// is the one of a stored object a client lent (see lender), or of a copy
+// read for the observation alone.
+type versionRevision struct {
+	resourceVersion string
+	template        *corev1.PodTemplateSpec
+	revision        string
+}
 
 // maxRevisions bounds the memo of a long-lived Cluster: past it, the memo
 // starts again, forgetting workloads deleted since.
 const maxRevisions = 1024
 
-// of is obj's revision, hash's answer unless obj's version was hashed
-// before; an object with no UID or resourceVersion is always hashed.
-func (m *revisionMemo) of(obj client.Object, hash func() string) string {
+// of is the revision of t, obj's pod template: hash's answer unless obj's
+// version, or a template equal to t, was hashed before (equal values
+// encode alike); an object with no UID or resourceVersion is always
+// hashed. Templates a write left alone share their values with the one
+// remembered, which DeepEqual then compares by address.
+func (m *revisionMemo) of(obj client.Object, t *corev1.PodTemplateSpec, hash func() string) string {
 	uid, rv := obj.GetUID(), obj.GetResourceVersion()
 	if uid == "" || rv == "" {
 		return hash()
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if r, ok := m.byUID[uid]; ok && r.resourceVersion == rv {
+	r, ok := m.byUID[uid]
+	switch {
+	case ok && r.resourceVersion == rv:
 		return r.revision
+	case ok && reflect.DeepEqual(r.template, t):
+	default:
+		r.revision = hash()
 	}
 	if m.byUID == nil || len(m.byUID) >= maxRevisions {
 		m.byUID = map[types.UID]versionRevision{}
 	}
-	r := hash()
-	m.byUID[uid] = versionRevision{rv, r}
-	return r
+	m.byUID[uid] = versionRevision{rv, t, r.revision}
+	return r.revision
 }
 
 func hashBytes(b []byte) string {

@@ -7,6 +7,7 @@ package memory
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"time"
 
@@ -66,10 +67,13 @@ type Controller struct {
 	revisions map[string]revision // by workload key: hashing a pod template is not free
 }
 
-// revision is a workload's pod-template hash at one version of its spec.
+// revision is a workload's pod-template hash at one version of its spec,
+// and the template hashed, which is never changed: a stored object's (see
+// peeker), or a copy read for the sync alone.
 type revision struct {
-	version specVersion
-	hash    string
+	version  specVersion
+	template *corev1.PodTemplateSpec
+	hash     string
 }
 
 // specVersion names one version of an object's spec: on the Store its UID
@@ -95,18 +99,26 @@ type rollout struct {
 	started  time.Time
 }
 
-// revisionOf hashes a pod template once per version of its object's spec.
+// revisionOf hashes a pod template once per version of its object's
+// spec, and not again when a new version leaves the template as it was (a
+// scale): equal values encode alike, and the templates of a stored object
+// and of its scaled successor share their values, which DeepEqual
+// compares by address.
 func (c *Controller) revisionOf(key string, obj client.Object, t *corev1.PodTemplateSpec) string {
 	v := c.specVersion(obj)
-	if r, ok := c.revisions[key]; ok && r.version == v && v != (specVersion{}) {
+	r, ok := c.revisions[key]
+	switch {
+	case ok && r.version == v && v != (specVersion{}):
 		return r.hash
+	case ok && reflect.DeepEqual(r.template, t):
+	default:
+		r.hash = kube.Revision(t)
 	}
 	if c.revisions == nil {
 		c.revisions = map[string]revision{}
 	}
-	h := kube.Revision(t)
-	c.revisions[key] = revision{v, h}
-	return h
+	c.revisions[key] = revision{v, t, r.hash}
+	return r.hash
 }
 
 // writeStatus updates a workload's status; on the Store without copying

@@ -1,5 +1,5 @@
 // This file tests the Deployment controller's own comparison of statuses
-// against equality.Semantic, field by field.
+// against equality.Semantic, field by field, and its memo of revisions.
 
 package memory
 
@@ -12,6 +12,9 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/rehearse-dev/rehearse/engine/kube"
 )
 
 // TestSameDeploymentStatusIsSemanticEquality: a change to any one field of
@@ -84,5 +87,34 @@ func poke(t *testing.T, v reflect.Value) {
 		*tm = metav1.NewTime(tm.Add(time.Second))
 	default:
 		t.Fatalf("a field of kind %s: teach poke to change it", v.Kind())
+	}
+}
+
+// TestRevisionOfAcrossWrites: the controller's revision of a Deployment
+// stays through a scale, which leaves the pod template (its memo compares
+// templates before hashing), and changes with the image.
+func TestRevisionOfAcrossWrites(t *testing.T) {
+	s := newStore(t, podinfo())
+	c := &Controller{Client: s, Namespace: "test"}
+	revision := func() string {
+		d := get(t, s, &appsv1.Deployment{}, "test", "podinfo")
+		stored, _, _ := s.Peek(client.ObjectKeyFromObject(d), d)
+		return c.revisionOf("Deployment/podinfo", stored, &stored.(*appsv1.Deployment).Spec.Template)
+	}
+	write := func(edit func(*appsv1.Deployment)) {
+		d := get(t, s, &appsv1.Deployment{}, "test", "podinfo")
+		edit(d)
+		if err := s.Update(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first := revision()
+	write(func(d *appsv1.Deployment) { *d.Spec.Replicas = 5 })
+	if got := revision(); got != first {
+		t.Errorf("a scale changed the revision: %s → %s", first, got)
+	}
+	write(func(d *appsv1.Deployment) { d.Spec.Template.Spec.Containers[0].Image = "podinfo:6.0.1" })
+	if got := revision(); got == first || got != kube.Revision(&get(t, s, &appsv1.Deployment{}, "test", "podinfo").Spec.Template) {
+		t.Errorf("a new image: revision %s, was %s", got, first)
 	}
 }

@@ -29,7 +29,7 @@ func scheduled(ds *appsv1.DaemonSet) int32 {
 }
 
 func (c *Controller) daemonSetVersion(ds *appsv1.DaemonSet) *Pods {
-	p := &Pods{key: "DaemonSet/" + ds.Name, role: ds.Name, Name: ds.Name, Image: image(&ds.Spec.Template), replicas: scheduled(ds)}
+	p := &Pods{key: workloadKey{"DaemonSet", ds.Name}, role: ds.Name, Name: ds.Name, Image: image(&ds.Spec.Template), replicas: scheduled(ds)}
 	p.revision = c.revisionOf(p.key, ds, &ds.Spec.Template)
 	return p
 }

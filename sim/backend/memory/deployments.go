@@ -63,9 +63,13 @@ type Controller struct {
 	// Kind is the Canary's target kind beside Deployment: KindDaemonSet or
 	// KindKnative; only those workloads are synced besides Deployments.
 	Kind      string
-	rollouts  map[string]rollout
-	revisions map[string]revision // by workload key: hashing a pod template is not free
+	rollouts  map[workloadKey]rollout
+	revisions map[workloadKey]revision // hashing a pod template is not free
 }
+
+// workloadKey names a workload, or a Knative revision, by kind and name:
+// a string joined from both cost an allocation on every sync.
+type workloadKey struct{ kind, name string }
 
 // revision is a workload's pod-template hash at one version of its spec,
 // and the template hashed, which is never changed: a stored object's (see
@@ -104,7 +108,7 @@ type rollout struct {
 // scale): equal values encode alike, and the templates of a stored object
 // and of its scaled successor share their values, which DeepEqual
 // compares by address.
-func (c *Controller) revisionOf(key string, obj client.Object, t *corev1.PodTemplateSpec) string {
+func (c *Controller) revisionOf(key workloadKey, obj client.Object, t *corev1.PodTemplateSpec) string {
 	v := c.specVersion(obj)
 	r, ok := c.revisions[key]
 	switch {
@@ -115,7 +119,7 @@ func (c *Controller) revisionOf(key string, obj client.Object, t *corev1.PodTemp
 		r.hash = kube.Revision(t)
 	}
 	if c.revisions == nil {
-		c.revisions = map[string]revision{}
+		c.revisions = map[workloadKey]revision{}
 	}
 	c.revisions[key] = revision{v, t, r.hash}
 	return r.hash
@@ -218,7 +222,7 @@ func workloads[T any, PT interface {
 // what must run.
 func (c *Controller) track(p *Pods, now time.Time) rollout {
 	if c.rollouts == nil {
-		c.rollouts = map[string]rollout{}
+		c.rollouts = map[workloadKey]rollout{}
 	}
 	cur := rollout{revision: p.revision, replicas: p.replicas, started: now}
 	old, ok := c.rollouts[p.key]
@@ -236,7 +240,7 @@ func deploymentPods(d *appsv1.Deployment) *Pods {
 	if d.Spec.Replicas != nil {
 		n = *d.Spec.Replicas
 	}
-	return &Pods{key: "Deployment/" + d.Name, role: d.Name, Name: d.Name, Image: image(&d.Spec.Template), replicas: n,
+	return &Pods{key: workloadKey{"Deployment", d.Name}, role: d.Name, Name: d.Name, Image: image(&d.Spec.Template), replicas: n,
 		deadline: progressDeadline(d.Spec.ProgressDeadlineSeconds)}
 }
 

@@ -99,7 +99,7 @@ func TestRevisionOfAcrossWrites(t *testing.T) {
 	revision := func() string {
 		d := get(t, s, &appsv1.Deployment{}, "test", "podinfo")
 		stored, _, _ := s.Peek(client.ObjectKeyFromObject(d), d)
-		return c.revisionOf("Deployment/podinfo", stored, &stored.(*appsv1.Deployment).Spec.Template)
+		return c.revisionOf(workloadKey{"Deployment", "podinfo"}, stored, &stored.(*appsv1.Deployment).Spec.Template)
 	}
 	write := func(edit func(*appsv1.Deployment)) {
 		d := get(t, s, &appsv1.Deployment{}, "test", "podinfo")

@@ -136,7 +136,7 @@ func (c *Controller) revisionVersion(svc *knativev1.Service, rev *knativev1.Revi
 	case svc.Annotations[knativev1.PrimaryRevisionAnnotation]:
 		role = svc.Name + "-primary"
 	}
-	return &Pods{key: "Revision/" + rev.Name, role: role, Name: rev.Name, Image: image(&corev1.PodTemplateSpec{Spec: rev.Spec.PodSpec}),
+	return &Pods{key: workloadKey{"Revision", rev.Name}, role: role, Name: rev.Name, Image: image(&corev1.PodTemplateSpec{Spec: rev.Spec.PodSpec}),
 		revision: rev.Annotations[templateAnnotation], replicas: 1}
 }
 

@@ -23,8 +23,8 @@ type Pods struct {
 	// Image is the first container's image.
 	Image string
 
-	key      string // the rollout they belong to: kind/name
-	role     string // the name overrides know them by
+	key      workloadKey // the rollout they belong to
+	role     string      // the name overrides know them by
 	revision string
 	replicas int32
 	deadline time.Duration // the workload's own progress deadline; 0: none

@@ -34,9 +34,11 @@ func (c *Cluster) WriteStatus(ctx context.Context, cd *v1beta1.Canary, st v1beta
 }
 
 // statusWriter is a client that writes a status without copying the
-// stored object back, only its new resourceVersion: the embedded cluster's
-// Store (its WriteStatus). cd was read with its current resourceVersion, or
-// the write is a Conflict, so cd is then what is stored; a copy of the
+// stored object back, only its new resourceVersion, and keeps the status
+// it is sent instead of a copy: the embedded cluster's Store (its
+// WriteStatus). cd was read with its current resourceVersion, or the write
+// is a Conflict, so cd is then what is stored; its status is the
+// decision's, which the runner and the reports only read. A copy of the
 // whole Canary, analysis and all, was most of what the write cost. A
 // client a fault decorates does not implement it, and is written with
 // Status().Update.

@@ -127,7 +127,8 @@ func (c *Controller) revisionOf(key workloadKey, obj client.Object, t *corev1.Po
 
 // writeStatus updates a workload's status; on the Store without copying
 // the stored object back into obj, which the controller drops (it reads
-// the workload afresh on its next sync).
+// the workload afresh on its next sync), and handing over obj's status,
+// which the controller builds anew for every write.
 func (c *Controller) writeStatus(ctx context.Context, obj client.Object) error {
 	if w, ok := c.Client.(interface{ WriteStatus(client.Object) error }); ok {
 		return w.WriteStatus(obj)

@@ -571,13 +571,22 @@ func (s *Store) AdoptUpdate(obj client.Object) error {
 }
 
 // WriteStatus is Status().Update for a writer that reads back only the
-// new resourceVersion: the stored object is not copied back into obj. A
+// new resourceVersion, and hands over the status it sends: the store keeps
+// obj's status itself, not a copy, and the writer never changes what it
+// points to again; nothing of the stored object is copied back into obj. A
 // status write changes nothing but the status and the resourceVersion, and
 // a stale one is a Conflict, so obj sent with its current resourceVersion
-// is then what is stored. A Deployment's or a Canary's deep copy, pod
-// template or analysis and all, is most of what a status update costs.
+// is then what is stored. The workload controllers and the engine build a
+// new status for every write, and a Deployment's or a Canary's deep copy,
+// pod template or analysis and all, was most of what a status update cost.
 func (s *Store) WriteStatus(obj client.Object) error {
-	stored, err := s.write(obj, true)
+	k, err := s.kindOf(obj)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	stored, err := s.replace(k, obj, true)
+	s.mu.Unlock()
 	if err != nil {
 		return err
 	}

@@ -110,7 +110,7 @@ func (c *cluster) roles(ctx context.Context) roles {
 // the engine reads its workloads), a copy elsewhere. The traffic model
 // reads the routes every tick, and a Canary's deep copy was most of that.
 func (c *cluster) live(ctx context.Context) (*v1beta1.Canary, error) {
-	cd, err := kube.Read(ctx, c.client, c.key, &v1beta1.Canary{})
+	cd, err := kube.Read[*v1beta1.Canary](ctx, c.client, c.key)
 	if err != nil {
 		return nil, fmt.Errorf("reading canary %s: %w", c.key, err)
 	}

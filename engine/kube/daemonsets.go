@@ -31,7 +31,7 @@ type daemonSets struct{ c *Cluster }
 // conditions (a DaemonSet has none that say so): the engine gets that time
 // as the moment the workload became unavailable.
 func (k daemonSets) observe(ctx context.Context, cd *v1beta1.Canary, _ time.Time) (target, primary engine.Workload, err error) {
-	t, found, err := look(ctx, k.c, cd.Namespace, cd.Spec.TargetRef.Name, &appsv1.DaemonSet{})
+	t, found, err := look[*appsv1.DaemonSet](ctx, k.c, cd.Namespace, cd.Spec.TargetRef.Name)
 	if err != nil || !found {
 		return target, primary, err
 	}
@@ -39,7 +39,7 @@ func (k daemonSets) observe(ctx context.Context, cd *v1beta1.Canary, _ time.Time
 	if target.Configs, err = k.c.configChecksums(ctx, cd.Namespace, &t.Spec.Template.Spec); err != nil {
 		return target, primary, err
 	}
-	p, found, err := look(ctx, k.c, cd.Namespace, cd.PrimaryName(), &appsv1.DaemonSet{})
+	p, found, err := look[*appsv1.DaemonSet](ctx, k.c, cd.Namespace, cd.PrimaryName())
 	if err != nil || !found {
 		return target, primary, err
 	}

@@ -26,7 +26,7 @@ import (
 type deployments struct{ c *Cluster }
 
 func (k deployments) observe(ctx context.Context, cd *v1beta1.Canary, _ time.Time) (target, primary engine.Workload, err error) {
-	t, found, err := look(ctx, k.c, cd.Namespace, cd.Spec.TargetRef.Name, &appsv1.Deployment{})
+	t, found, err := look[*appsv1.Deployment](ctx, k.c, cd.Namespace, cd.Spec.TargetRef.Name)
 	if err != nil || !found {
 		return target, primary, err
 	}
@@ -35,7 +35,7 @@ func (k deployments) observe(ctx context.Context, cd *v1beta1.Canary, _ time.Tim
 	if target.Configs, err = k.c.configChecksums(ctx, cd.Namespace, &t.Spec.Template.Spec); err != nil {
 		return target, primary, err
 	}
-	p, found, err := look(ctx, k.c, cd.Namespace, cd.PrimaryName(), &appsv1.Deployment{})
+	p, found, err := look[*appsv1.Deployment](ctx, k.c, cd.Namespace, cd.PrimaryName())
 	if err != nil || !found {
 		return target, primary, err
 	}
@@ -48,7 +48,7 @@ func (k deployments) observe(ctx context.Context, cd *v1beta1.Canary, _ time.Tim
 // nor keeps it (see Read): on the embedded cluster, the stored one itself.
 func (k deployments) targetToRead(ctx context.Context, cd *v1beta1.Canary) (*appsv1.Deployment, error) {
 	key := client.ObjectKey{Namespace: cd.Namespace, Name: cd.Spec.TargetRef.Name}
-	d, err := Read(ctx, k.c.Client, key, &appsv1.Deployment{})
+	d, err := Read[*appsv1.Deployment](ctx, k.c.Client, key)
 	if err != nil {
 		return nil, fmt.Errorf("reading target deployment %s: %w", key, err)
 	}
@@ -63,7 +63,7 @@ func (k deployments) initialize(ctx context.Context, cd *v1beta1.Canary) error {
 		return err
 	}
 	key, value := selectorLabel(t.Spec.Selector, t.Name)
-	_, found, err := look(ctx, k.c, cd.Namespace, cd.PrimaryName(), &appsv1.Deployment{})
+	_, found, err := look[*appsv1.Deployment](ctx, k.c, cd.Namespace, cd.PrimaryName())
 	if err != nil {
 		return err
 	}
@@ -184,7 +184,7 @@ func (k deployments) replicasFromZero(ctx context.Context, cd *v1beta1.Canary) f
 		if cd.Spec.AutoscalerRef != nil {
 			return k.c.scalerMinimum(ctx, cd)
 		}
-		if p, found, err := look(ctx, k.c, cd.Namespace, cd.PrimaryName(), &appsv1.Deployment{}); found && err == nil && p.Spec.Replicas != nil && *p.Spec.Replicas > 0 {
+		if p, found, err := look[*appsv1.Deployment](ctx, k.c, cd.Namespace, cd.PrimaryName()); found && err == nil && p.Spec.Replicas != nil && *p.Spec.Replicas > 0 {
 			return *p.Spec.Replicas
 		}
 		return 1

@@ -86,27 +86,32 @@ type lender interface {
 }
 
 // Read is Get for a reader that neither changes nor keeps what it reads:
-// from a client that lends (see lender) the stored object itself, else
-// obj, read into; the errors are Get's. A Deployment's deep copy, pod
-// template and all, was most of what reading it cost.
-func Read[T client.Object](ctx context.Context, c client.Client, key client.ObjectKey, obj T) (T, error) {
+// from a client that lends (see lender) the stored object itself, named to
+// it by a nil *T, so no T is made at all; else a new T, read into; the
+// errors are Get's. A Deployment's deep copy, pod template and all, was
+// most of what reading it cost, and an empty Deployment only to name the
+// type was a kilobyte a read.
+func Read[T client.Object](ctx context.Context, c client.Client, key client.ObjectKey) (T, error) {
+	var typ T
 	l, ok := c.(lender)
 	if !ok {
+		obj := reflect.New(reflect.TypeFor[T]().Elem()).Interface().(T)
 		return obj, c.Get(ctx, key, obj)
 	}
-	stored, err := l.Lend(key, obj)
+	stored, err := l.Lend(key, typ)
 	if err != nil {
-		return obj, err
+		return typ, err
 	}
 	return stored.(T), nil
 }
 
-// look is read with a missing object reported as found=false, as get
-// reports it.
-func look[T client.Object](ctx context.Context, c *Cluster, ns, name string, obj T) (got T, found bool, err error) {
-	got, err = Read(ctx, c.Client, client.ObjectKey{Namespace: ns, Name: name}, obj)
-	if found, err = foundOf(err, obj, ns, name); !found {
-		got = obj
+// look is Read with a missing object reported as found=false (and got
+// nil), as get reports it.
+func look[T client.Object](ctx context.Context, c *Cluster, ns, name string) (got T, found bool, err error) {
+	got, err = Read[T](ctx, c.Client, client.ObjectKey{Namespace: ns, Name: name})
+	if found, err = foundOf(err, got, ns, name); !found {
+		var none T
+		got = none
 	}
 	return got, found, err
 }

@@ -219,7 +219,7 @@ func (c *Controller) revisionPods(ctx context.Context, svc *knativev1.Service, n
 	if name == "" {
 		return nil, nil
 	}
-	return lookup(ctx, c, svc.Namespace, name, &knativev1.Revision{}, func(rev *knativev1.Revision) *Pods {
+	return lookup(ctx, c, svc.Namespace, name, func(rev *knativev1.Revision) *Pods {
 		return c.revisionVersion(svc, rev, svc.Status.LatestCreatedRevisionName)
 	})
 }

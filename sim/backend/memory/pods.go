@@ -6,6 +6,7 @@ package memory
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -41,10 +42,10 @@ func (c *Controller) Versions(ctx context.Context, cd *v1beta1.Canary) (primary,
 	case cd.Spec.TargetRef.Kind == "DaemonSet":
 		return c.daemonSetVersions(ctx, cd)
 	}
-	if primary, err = lookup(ctx, c, cd.Namespace, cd.PrimaryName(), &appsv1.Deployment{}, c.deploymentVersion); err != nil {
+	if primary, err = lookup(ctx, c, cd.Namespace, cd.PrimaryName(), c.deploymentVersion); err != nil {
 		return nil, nil, err
 	}
-	canary, err = lookup(ctx, c, cd.Namespace, cd.Spec.TargetRef.Name, &appsv1.Deployment{}, c.deploymentVersion)
+	canary, err = lookup(ctx, c, cd.Namespace, cd.Spec.TargetRef.Name, c.deploymentVersion)
 	return primary, canary, err
 }
 
@@ -62,12 +63,15 @@ type peeker interface {
 	PeekList(list client.ObjectList, namespace string) ([]client.Object, error)
 }
 
-// lookup reads one object, obj or, from the Store, the stored one itself,
-// which pods must not change; a missing one is nil pods.
-func lookup[T client.Object](ctx context.Context, c *Controller, ns, name string, obj T, pods func(T) *Pods) (*Pods, error) {
+// lookup reads one object of pods' type, a new one or, from the Store,
+// the stored one itself, which pods must not change (named to the Store
+// by a nil pointer, so no object is made only to name the type); a
+// missing one is nil pods.
+func lookup[T client.Object](ctx context.Context, c *Controller, ns, name string, pods func(T) *Pods) (*Pods, error) {
 	key := client.ObjectKey{Namespace: ns, Name: name}
 	if p, ok := c.Client.(peeker); ok {
-		stored, found, err := p.Peek(key, obj)
+		var typ T
+		stored, found, err := p.Peek(key, typ)
 		switch {
 		case err != nil:
 			return nil, fmt.Errorf("reading %s/%s: %w", ns, name, err)
@@ -76,6 +80,7 @@ func lookup[T client.Object](ctx context.Context, c *Controller, ns, name string
 		}
 		return pods(stored.(T)), nil
 	}
+	obj := reflect.New(reflect.TypeFor[T]().Elem()).Interface().(T)
 	err := c.Client.Get(ctx, key, obj)
 	switch {
 	case err == nil:
@@ -87,10 +92,10 @@ func lookup[T client.Object](ctx context.Context, c *Controller, ns, name string
 }
 
 func (c *Controller) daemonSetVersions(ctx context.Context, cd *v1beta1.Canary) (primary, canary *Pods, err error) {
-	if primary, err = lookup(ctx, c, cd.Namespace, cd.PrimaryName(), &appsv1.DaemonSet{}, c.daemonSetVersion); err != nil {
+	if primary, err = lookup(ctx, c, cd.Namespace, cd.PrimaryName(), c.daemonSetVersion); err != nil {
 		return nil, nil, err
 	}
-	canary, err = lookup(ctx, c, cd.Namespace, cd.Spec.TargetRef.Name, &appsv1.DaemonSet{}, c.daemonSetVersion)
+	canary, err = lookup(ctx, c, cd.Namespace, cd.Spec.TargetRef.Name, c.daemonSetVersion)
 	return primary, canary, err
 }
 

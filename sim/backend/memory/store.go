@@ -122,11 +122,15 @@ type listKind struct {
 	items []int // index of the Items field
 }
 
-// kindOf learns an object's kind once per Go type.
+// kindOf learns an object's kind once per Go type. A nil pointer names
+// its type as well as an object (see Lend), and is learnt from a new one.
 func (s *Store) kindOf(obj runtime.Object) (*kind, error) {
 	t := reflect.TypeOf(obj)
 	if k, ok := s.known.kinds.Load(t); ok {
 		return k.(*kind), nil
+	}
+	if v := reflect.ValueOf(obj); v.Kind() == reflect.Pointer && v.IsNil() {
+		obj = reflect.New(t.Elem()).Interface().(runtime.Object)
 	}
 	k, err := s.learn(obj)
 	if err != nil {
@@ -273,7 +277,8 @@ func (s *Store) Get(_ context.Context, key client.ObjectKey, obj client.Object, 
 
 // Lend is Get without the copy, under Peek's terms: the stored object of
 // obj's type under key itself, for a reader that neither changes nor keeps
-// it, or Get's error (NotFound when there is none); obj is only the type.
+// it, or Get's error (NotFound when there is none); obj is only the type,
+// and may be a nil pointer of it.
 func (s *Store) Lend(key client.ObjectKey, obj client.Object) (client.Object, error) {
 	k, err := s.kindOf(obj)
 	if err != nil {
@@ -293,7 +298,7 @@ func (s *Store) Lend(key client.ObjectKey, obj client.Object) (client.Object, er
 // never changed in place, only replaced, so it stays as the reader saw it.
 // Reads that end in a decision (the workload controllers' each tick) are
 // spared a deep copy. found is false when there is none; obj is only the
-// type.
+// type, and may be a nil pointer of it.
 func (s *Store) Peek(key client.ObjectKey, obj client.Object) (stored client.Object, found bool, err error) {
 	k, err := s.kindOf(obj)
 	if err != nil {

@@ -970,8 +970,9 @@ func TestAdopt(t *testing.T) {
 	}
 }
 
-// TestPeek: Peek and Lend give the stored object itself; Peek says a
-// missing one is not found, Lend answers NotFound as Get does.
+// TestPeek: Peek and Lend give the stored object itself, the type named
+// by an object or a nil pointer; Peek says a missing one is not found,
+// Lend answers NotFound as Get does.
 func TestPeek(t *testing.T) {
 	s := newStore(t, podinfo(), deployment("test", "a", "a:1", 1, nil), deployment("other", "b", "b:1", 1, nil))
 	stored, found, err := s.Peek(client.ObjectKey{Namespace: "test", Name: "podinfo"}, &appsv1.Deployment{})
@@ -984,6 +985,12 @@ func TestPeek(t *testing.T) {
 	if lent, err := s.Lend(client.ObjectKey{Namespace: "test", Name: "podinfo"}, &appsv1.Deployment{}); lent != stored || err != nil {
 		t.Errorf("Lend: %p %v, want the object Peek gives, %p", lent, err, stored)
 	}
+	if lent, err := s.Lend(client.ObjectKey{Namespace: "test", Name: "podinfo"}, (*appsv1.Deployment)(nil)); lent != stored || err != nil {
+		t.Errorf("Lend named by a nil *Deployment: %p %v, want %p", lent, err, stored)
+	}
+	// A kind the store has not learnt yet, named by a nil pointer alone.
+	_, err = s.Lend(client.ObjectKey{Namespace: "test", Name: "podinfo"}, (*corev1.ConfigMap)(nil))
+	wantErr(t, err, apierrors.IsNotFound)
 	_, err = s.Lend(client.ObjectKey{Namespace: "test", Name: "nope"}, &appsv1.Deployment{})
 	wantErr(t, err, apierrors.IsNotFound)
 	if _, _, err := s.Peek(client.ObjectKey{Name: "x"}, &unstructured.Unstructured{}); !isNotSupported(err) {

@@ -110,13 +110,16 @@ func (r HTTPRouteRouter) Reconcile(ctx context.Context, cd *v1beta1.Canary) erro
 	return r.update(ctx, cd, hr, spec)
 }
 
+// get reads the apex HTTPRoute for a reader that neither changes nor
+// keeps it (see Read): the routes are read two or three times a tick, and
+// update copies the route before it changes it.
 func (r HTTPRouteRouter) get(ctx context.Context, cd *v1beta1.Canary) (*gatewayv1.HTTPRoute, error) {
 	apex, _, _ := cd.GetServiceNames()
-	var hr gatewayv1.HTTPRoute
-	if err := r.Client.Get(ctx, client.ObjectKey{Namespace: cd.Namespace, Name: apex}, &hr); err != nil {
+	hr, err := Read[*gatewayv1.HTTPRoute](ctx, r.Client, client.ObjectKey{Namespace: cd.Namespace, Name: apex})
+	if err != nil {
 		return nil, fmt.Errorf("reading HTTPRoute %s/%s: %w", cd.Namespace, apex, err)
 	}
-	return &hr, nil
+	return hr, nil
 }
 
 func (r HTTPRouteRouter) create(ctx context.Context, cd *v1beta1.Canary, spec gatewayv1.HTTPRouteSpec) error {

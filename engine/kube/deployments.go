@@ -194,18 +194,19 @@ func (k deployments) replicasFromZero(ctx context.Context, cd *v1beta1.Canary) f
 // promote is Flagger's Promote: the target's pod spec (reading -primary
 // copies of its configs), rollout settings and, without an autoscaler,
 // replicas go to the primary, which keeps its own selector label. A client
-// that adopts updates (see updateAdopter) is handed the promoted primary,
-// read for the write alone; any other is sent the merge patch of the
-// change.
+// that adopts updates (see updateAdopter) is handed the promoted primary, a
+// copy of the one read that shares what promotion leaves; any other is
+// sent the merge patch of the change.
 func (k deployments) promote(ctx context.Context, cd *v1beta1.Canary) error {
 	t, err := k.targetToRead(ctx, cd)
 	if err != nil {
 		return err
 	}
-	var p appsv1.Deployment
-	if err := k.c.Client.Get(ctx, client.ObjectKey{Namespace: cd.Namespace, Name: cd.PrimaryName()}, &p); err != nil {
+	stored, err := Read[*appsv1.Deployment](ctx, k.c.Client, client.ObjectKey{Namespace: cd.Namespace, Name: cd.PrimaryName()})
+	if err != nil {
 		return fmt.Errorf("reading primary deployment %s/%s: %w", cd.Namespace, cd.PrimaryName(), err)
 	}
+	p := *stored // promoteInto replaces p's fields, never what they point to
 	refs, err := k.c.primaryConfigs(ctx, cd, &t.Spec.Template.Spec)
 	if err != nil {
 		return err

@@ -48,7 +48,10 @@ func (s *Server) observe(stmt parser.Statement) error {
 		return nil
 	}
 	s.ret.queriedAt = max(s.ret.queriedAt, timestamp.FromTime(es.End))
-	if mint, _ := promql.FindMinMaxTime(es); mint < s.ret.keptFrom {
+	// A query that selects no series (Flagger's online probe, vector(1))
+	// reads nothing kept or dropped: FindMinMaxTime gives it 0, 0, which
+	// no selector's range is (a lookback or a range always precedes its end).
+	if mint, maxt := promql.FindMinMaxTime(es); (mint != 0 || maxt != 0) && mint < s.ret.keptFrom {
 		return fmt.Errorf("the query reads samples from %s, but the synthetic Prometheus keeps only the last %s before its newest query (samples from %s on)",
 			formatMillis(mint), s.ret.keep, formatMillis(s.ret.keptFrom))
 	}

@@ -79,6 +79,13 @@ func TestRetentionKeepsAnswersAndRefusesWhatItDropped(t *testing.T) {
 	if _, err := all.Query(context.Background(), `sum(rate(req_total[3h]))`, at); err != nil {
 		t.Errorf("keeping everything, a query over three hours failed: %v", err)
 	}
+	for _, q := range []string{`vector(1)`, `scalar(vector(2)) * 3`, `time()`} { // they select no series
+		a, errA := all.Query(context.Background(), q, at)
+		b, errB := kept.Query(context.Background(), q, at)
+		if errB != nil || fmt.Sprint(a, errA) != fmt.Sprint(b, errB) {
+			t.Errorf("%s: keeping all %v (%v), keeping an hour %v (%v)", q, a, errA, b, errB)
+		}
+	}
 }
 
 // TestResetAnswersAsFresh has a server serve a whole run (hours of

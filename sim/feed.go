@@ -9,6 +9,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/common/model"
@@ -84,10 +85,21 @@ func (w *world) newFeeder(start time.Time) (*feeder, error) {
 	f.prom.SetRetention(retentionFor(cd, queries))
 	f.synth = traffic.Synthesize(queries, model, cd.Spec.TargetRef.Kind, traffic.Sources{Builtin: builtin, Given: givenSeries(w.sc.Series)})
 	checks := checkQueries(cd, provider, queries)
+	key := fmt.Sprintf("%q %q %#v %q %#v", provider, cd.Spec.TargetRef.Kind, model, checks, f.synth.Plans)
+	f.gens = shapes.get(key, func() [2]*traffic.Generator { return shape(f.gens, f.synth.Plans, checks) })
+	if cd.Spec.TargetRef.IsKnativeService() {
+		f.revisions = &revisionFeed{provider: provider, model: model, gens: map[string]*traffic.Generator{}}
+	}
+	return f, nil
+}
+
+// shape gives the builtin generators the plans' series, then drops the
+// series the checks cannot read and the samples they cannot reach.
+func shape(gens [2]*traffic.Generator, plans []traffic.Plan, checks []string) [2]*traffic.Generator {
 	read, ok := prom.Reads(checks)
 	reach, bounded := prom.Reaches(checks)
-	for _, g := range f.gens {
-		g.AddPlans(f.synth.Plans)
+	for _, g := range gens {
+		g.AddPlans(plans)
 		if ok {
 			g.Keep(read)
 		}
@@ -95,10 +107,44 @@ func (w *world) newFeeder(start time.Time) (*feeder, error) {
 			g.Reach(reach)
 		}
 	}
-	if cd.Spec.TargetRef.IsKnativeService() {
-		f.revisions = &revisionFeed{provider: provider, model: model, gens: map[string]*traffic.Generator{}}
+	return gens
+}
+
+// maxShapes bounds the generators shapes keeps: a process that sees more
+// workloads and checks than this (a long-lived one) shapes the rest anew.
+const maxShapes = 1024
+
+// shapes keeps shaped generators by what decides which series a feed
+// writes and how far back: provider, target kind, model, checks and plans.
+// Matching every series against the checks' selectors was most of a
+// feeder's setup, and a sweep's rehearsals, or a library's replays, shape
+// the same generators again and again.
+var shapes shapeMemo
+
+type shapeMemo struct {
+	mu sync.Mutex
+	m  map[string][2]*traffic.Generator // never emitted to: only copied
+}
+
+// get returns copies of the generators kept for key, or build's, which it
+// keeps while there is room.
+func (c *shapeMemo) get(key string, build func() [2]*traffic.Generator) [2]*traffic.Generator {
+	c.mu.Lock()
+	kept, ok := c.m[key]
+	c.mu.Unlock()
+	if !ok {
+		kept = build()
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.m == nil {
+			c.m = map[string][2]*traffic.Generator{}
+		}
+		if len(c.m) >= maxShapes {
+			return kept
+		}
+		c.m[key] = kept
 	}
-	return f, nil
+	return [2]*traffic.Generator{kept[0].Clone(), kept[1].Clone()}
 }
 
 // checkQueries is the PromQL of every check the engine runs on the

@@ -312,6 +312,15 @@ func (g *Generator) weightsFor(l Latency) *weights {
 	return &g.weights
 }
 
+// Clone returns a generator with g's series and gauges (their labels
+// shared: they are never changed) and its own counters, as g was before
+// its first Emit. Clone only a generator that has not emitted.
+func (g *Generator) Clone() *Generator {
+	c := *g
+	c.series, c.gauges = slices.Clone(g.series), slices.Clone(g.gauges)
+	return &c
+}
+
 // Series returns the labels of every series, in emission order.
 func (g *Generator) Series() []labels.Labels {
 	out := make([]labels.Labels, 0, len(g.series)+len(g.gauges))

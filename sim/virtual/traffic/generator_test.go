@@ -244,3 +244,28 @@ func TestKeep(t *testing.T) {
 		}
 	}
 }
+
+// TestClone: a clone writes what its original would, and counts on its own.
+func TestClone(t *testing.T) {
+	g := mustGenerator(t, "istio", metrics.NewModel(testCanary(), "1m", nil), Canary, "Deployment")
+	g.Keep(func(l labels.Labels) bool { return l.Get(labels.MetricName) == "istio_requests_total" })
+	c := g.Clone()
+	iv := Interval{Requests: 100, Errors: 10, Latency: Latency{P50: 10 * time.Millisecond, P99: 100 * time.Millisecond}}
+	fromClone, fromOriginal := newRecorder(), newRecorder()
+	for i := range int64(2) {
+		if err := c.Emit(fromClone, i*10000, iv); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := g.Emit(fromOriginal, 0, iv); err != nil {
+		t.Fatal(err)
+	}
+	if len(fromClone.values) != 2 {
+		t.Fatalf("the clone wrote %d series, want the 2 its original keeps: %v", len(fromClone.values), fromClone.values)
+	}
+	for k, v := range fromOriginal.values {
+		if want := 2 * v; fromClone.values[k] != want {
+			t.Errorf("%s: the clone counted %v after two intervals, want %v: the original's one interval counts %v", k, fromClone.values[k], want, v)
+		}
+	}
+}

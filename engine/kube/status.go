@@ -33,13 +33,13 @@ func (c *Cluster) WriteStatus(ctx context.Context, cd *v1beta1.Canary, st v1beta
 	return nil
 }
 
-// statusWriter is a client that writes a status without copying the
-// stored object back, only its new resourceVersion, and keeps the status
-// it is sent instead of a copy: the embedded cluster's Store (its
-// WriteStatus). cd was read with its current resourceVersion, or the write
-// is a Conflict, so cd is then what is stored; its status is the
-// decision's, which the runner and the reports only read. A copy of the
-// whole Canary, analysis and all, was most of what the write cost. A
+// statusWriter is a client that keeps the object a status write sends as
+// the stored one, its fields but the status set to the stored ones,
+// instead of copying the status in and the stored object back out: the
+// embedded cluster's Store (its WriteStatus). cd is the tick's own shallow
+// copy of the Canary, which the rest of the tick only reads, and its status
+// is the decision's, which the runner and the reports only read. A copy of
+// the whole Canary, analysis and all, was most of what the write cost. A
 // client a fault decorates does not implement it, and is written with
 // Status().Update.
 type statusWriter interface {

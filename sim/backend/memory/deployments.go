@@ -125,10 +125,10 @@ func (c *Controller) revisionOf(key workloadKey, obj client.Object, t *corev1.Po
 	return r.hash
 }
 
-// writeStatus updates a workload's status; on the Store without copying
-// the stored object back into obj, which the controller drops (it reads
-// the workload afresh on its next sync), and handing over obj's status,
-// which the controller builds anew for every write.
+// writeStatus updates a workload's status; on the Store by handing obj
+// over, a shallow copy of the stored workload with a status the controller
+// builds anew for every write, which it drops after the write (it reads
+// the workload afresh on its next sync).
 func (c *Controller) writeStatus(ctx context.Context, obj client.Object) error {
 	if w, ok := c.Client.(interface{ WriteStatus(client.Object) error }); ok {
 		return w.WriteStatus(obj)

@@ -112,6 +112,9 @@ type kind struct {
 	spec      []int        // index of the Spec field, nil when there is none
 	statusF   []int        // index of the Status field, nil when there is none
 	statusSub bool
+	// handover: a status write can keep the sent object (see WriteStatus),
+	// the status being a top-level field and every field settable.
+	handover bool
 	// copyStatus is the status type's generated DeepCopy, when it has one.
 	copyStatus reflect.Value
 }
@@ -165,6 +168,7 @@ func (s *Store) learn(obj runtime.Object) (*kind, error) {
 	k := &kind{gvk: gvk, gr: plural.GroupResource(), typ: t, spec: fieldIndex(t, "Spec"),
 		statusF: fieldIndex(t, "Status")}
 	k.statusSub = s.status[gvk] && k.statusF != nil
+	k.handover = k.statusSub && len(k.statusF) == 1 && allExported(t)
 	if k.statusSub {
 		if m, ok := reflect.PointerTo(t.FieldByIndex(k.statusF).Type).MethodByName("DeepCopy"); ok {
 			k.copyStatus = m.Func
@@ -183,6 +187,15 @@ func typed(obj runtime.Object) error {
 		return fmt.Errorf("%T is not a pointer to a struct", obj)
 	}
 	return nil
+}
+
+func allExported(t reflect.Type) bool {
+	for i := range t.NumField() {
+		if !t.Field(i).IsExported() {
+			return false
+		}
+	}
+	return true
 }
 
 func fieldIndex(t reflect.Type, name string) []int {
@@ -571,32 +584,31 @@ func (s *Store) AdoptUpdate(obj client.Object) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, err = s.replace(k, obj, false)
+	_, err = s.replace(k, obj, objectWrite)
 	return err
 }
 
-// WriteStatus is Status().Update for a writer that reads back only the
-// new resourceVersion, and hands over the status it sends: the store keeps
-// obj's status itself, not a copy, and the writer never changes what it
-// points to again; nothing of the stored object is copied back into obj. A
-// status write changes nothing but the status and the resourceVersion, and
-// a stale one is a Conflict, so obj sent with its current resourceVersion
-// is then what is stored. The workload controllers and the engine build a
-// new status for every write, and a Deployment's or a Canary's deep copy,
-// pod template or analysis and all, was most of what a status update cost.
+// WriteStatus is Status().Update for a writer that hands obj over: the
+// store keeps obj itself as the stored object, its fields but the status
+// set to the stored ones (a status write changes nothing else), and the
+// writer never changes it, or what its status points to, again; it may
+// read it. A stale write is a Conflict, and leaves obj the writer's. The
+// workload controllers and the engine build a new status for every write
+// on a shallow copy of the object they read, and a Deployment's or a
+// Canary's deep copy, pod template or analysis and all, was most of what a
+// status update cost.
 func (s *Store) WriteStatus(obj client.Object) error {
 	k, err := s.kindOf(obj)
 	if err != nil {
 		return err
 	}
 	s.mu.Lock()
-	stored, err := s.replace(k, obj, true)
+	stored, err := s.replace(k, obj, statusHandover)
 	s.mu.Unlock()
-	if err != nil {
-		return err
+	if err == nil && stored != obj {
+		obj.SetResourceVersion(stored.GetResourceVersion())
 	}
-	obj.SetResourceVersion(stored.GetResourceVersion())
-	return nil
+	return err
 }
 
 // update updates the object, or only its status, and copies the result
@@ -620,7 +632,7 @@ func (s *Store) write(obj client.Object, status bool) (client.Object, error) {
 	in := k.input(obj, status)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.replace(k, in, status)
+	return s.replace(k, in, writeOf(status))
 }
 
 // input is the store's own copy of what a write sends. A status write
@@ -637,9 +649,27 @@ func (k *kind) input(obj client.Object, status bool) client.Object {
 	return in
 }
 
+// writeKind is what a write replaces: the object (but its status, when
+// the kind has the subresource), or only its status, or only its status
+// with the sent object kept as the stored one (see WriteStatus).
+type writeKind int
+
+const (
+	objectWrite writeKind = iota
+	statusWrite
+	statusHandover
+)
+
+func writeOf(status bool) writeKind {
+	if status {
+		return statusWrite
+	}
+	return objectWrite
+}
+
 // replace applies an update of in, an object the store owns, to the stored
 // object of the same name; the caller holds the write lock.
-func (s *Store) replace(k *kind, in client.Object, status bool) (client.Object, error) {
+func (s *Store) replace(k *kind, in client.Object, w writeKind) (client.Object, error) {
 	old, ok := s.objects[k.gvk][keyOf(in)]
 	if !ok {
 		return nil, k.notFound(in.GetName())
@@ -647,7 +677,7 @@ func (s *Store) replace(k *kind, in client.Object, status bool) (client.Object, 
 	if rv := in.GetResourceVersion(); rv != "" && rv != old.GetResourceVersion() {
 		return nil, k.conflict(in.GetName())
 	}
-	next, err := k.merge(old, in, status)
+	next, err := k.merge(old, in, w)
 	if err != nil {
 		return nil, err
 	}
@@ -663,11 +693,14 @@ func (s *Store) replace(k *kind, in client.Object, status bool) (client.Object, 
 // merge builds the object an update leaves: through the status
 // subresource only the status changes; otherwise everything but the status
 // (when the kind has the subresource) and the server-owned metadata.
-func (k *kind) merge(old, in client.Object, status bool) (client.Object, error) {
+func (k *kind) merge(old, in client.Object, w writeKind) (client.Object, error) {
 	switch {
-	case status && !k.statusSub:
+	case w != objectWrite && !k.statusSub:
 		return nil, apierrors.NewNotFound(schema.GroupResource{Group: k.gr.Group, Resource: k.gr.Resource + "/status"}, in.GetName())
-	case status:
+	case w == statusHandover && k.handover:
+		k.allButStatus(in, old)
+		return in, nil
+	case w != objectWrite:
 		next := k.shallow(old)
 		field(next, k.statusF).Set(field(in, k.statusF))
 		return next, nil
@@ -680,6 +713,16 @@ func (k *kind) merge(old, in client.Object, status bool) (client.Object, error) 
 	in.SetManagedFields(nil)
 	in.SetGeneration(k.generation(old, in))
 	return in, nil
+}
+
+// allButStatus sets every top-level field of dst but the status to src's.
+func (k *kind) allButStatus(dst, src client.Object) {
+	d, from := reflect.ValueOf(dst).Elem(), reflect.ValueOf(src).Elem()
+	for i := range d.NumField() {
+		if i != k.statusF[0] {
+			d.Field(i).Set(from.Field(i))
+		}
+	}
 }
 
 // generation is old's, bumped when the spec changed.
@@ -735,7 +778,7 @@ func (s *Store) patchLocked(k *kind, key types.NamespacedName, pt types.PatchTyp
 	if keyOf(in) != key {
 		return nil, apierrors.NewBadRequest(fmt.Sprintf("patching %s %s: a patch cannot change the name or namespace", k.gvk.Kind, key))
 	}
-	return s.replace(k, in, status)
+	return s.replace(k, in, writeOf(status))
 }
 
 // applyPatch returns a new object: old with the patch applied. A JSON merge

@@ -914,9 +914,9 @@ func TestStatusUpdateCopiesTheStatus(t *testing.T) {
 }
 
 // TestWriteStatus: the status lands as Status().Update lands it, with a
-// new resourceVersion and the same generation; the sent object gets the
-// new resourceVersion and is then what is stored; only the status of the
-// sent object is stored, not what else it changed.
+// new resourceVersion and the same generation; the sent object is then
+// what is stored, itself, and only its status is written, not what else it
+// changed; a stale write is a Conflict and stores nothing.
 func TestWriteStatus(t *testing.T) {
 	s := newStore(t, podinfo())
 	d := get(t, s, &appsv1.Deployment{}, "test", "podinfo")
@@ -925,24 +925,30 @@ func TestWriteStatus(t *testing.T) {
 	if err := s.WriteStatus(sent); err != nil {
 		t.Fatal(err)
 	}
+	if lent, err := s.Lend(client.ObjectKeyFromObject(d), d); lent != sent || err != nil {
+		t.Errorf("stored %p (%v), want the sent object %p", lent, err, sent)
+	}
 	got := get(t, s, &appsv1.Deployment{}, "test", "podinfo")
-	if !reflect.DeepEqual(sent, got) {
-		t.Errorf("after the write the sent object is\n%+v\nand the stored one\n%+v", sent, got)
+	if got.ResourceVersion == d.ResourceVersion || got.Generation != d.Generation || len(got.Status.Conditions) != 1 {
+		t.Errorf("resourceVersion %s → %s, generation %d → %d, conditions %+v", d.ResourceVersion, got.ResourceVersion, d.Generation, got.Generation, got.Status.Conditions)
 	}
-	if got.ResourceVersion == d.ResourceVersion || got.Generation != d.Generation {
-		t.Errorf("resourceVersion %s → %s, generation %d → %d", d.ResourceVersion, got.ResourceVersion, d.Generation, got.Generation)
-	}
-	sent.Spec.Template.Spec.Containers[0].Image = "podinfo:6.0.1"
-	sent.Status.Replicas = 7
-	if err := s.WriteStatus(sent); err != nil {
+	edited := got.DeepCopy()
+	edited.Spec.Template.Spec.Containers[0].Image = "podinfo:6.0.1"
+	edited.Labels = map[string]string{"changed": "yes"}
+	edited.Status.Replicas = 7
+	if err := s.WriteStatus(edited); err != nil {
 		t.Fatal(err)
 	}
-	if got := get(t, s, &appsv1.Deployment{}, "test", "podinfo"); got.Status.Replicas != 7 || Image(got) != "podinfo:6.0.0" {
-		t.Errorf("a status write stored status replicas %d and image %s, want 7 and the stored podinfo:6.0.0", got.Status.Replicas, Image(got))
+	if got := get(t, s, &appsv1.Deployment{}, "test", "podinfo"); got.Status.Replicas != 7 || Image(got) != "podinfo:6.0.0" || got.Labels["changed"] != "" {
+		t.Errorf("a status write stored status replicas %d, image %s and labels %v, want 7 and the stored podinfo:6.0.0 and labels", got.Status.Replicas, Image(got), got.Labels)
 	}
-	sent.ResourceVersion = d.ResourceVersion
-	if err := s.WriteStatus(sent); !apierrors.IsConflict(err) {
+	stale := d.DeepCopy()
+	stale.Status.Replicas = 9
+	if err := s.WriteStatus(stale); !apierrors.IsConflict(err) {
 		t.Errorf("a stale status write: %v, want a conflict", err)
+	}
+	if got := get(t, s, &appsv1.Deployment{}, "test", "podinfo"); got.Status.Replicas != 7 {
+		t.Errorf("a stale status write stored status replicas %d", got.Status.Replicas)
 	}
 }
 

@@ -4,6 +4,7 @@
 package prom
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql"
 	"github.com/prometheus/prometheus/promql/parser"
 	"github.com/prometheus/prometheus/storage"
@@ -292,7 +294,29 @@ func headOptions(dir string, noIsolation bool) *tsdb.HeadOptions {
 
 // Querier makes a store a storage.Queryable, as a DB with no blocks is.
 func (st *store) Querier(mint, maxt int64) (storage.Querier, error) {
-	return tsdb.NewBlockQuerier(tsdb.NewRangeHead(st.head, mint, maxt), mint, maxt)
+	q, err := tsdb.NewBlockQuerier(tsdb.NewRangeHead(st.head, mint, maxt), mint, maxt)
+	if err != nil {
+		return nil, err
+	}
+	return untrimmed{q}, nil
+}
+
+// untrimmed selects whole chunks, leaving the engine to bound samples by
+// time, which it does for every selector, since a querier may return more
+// than it asked for (remote read does). Trimming each series to the
+// query's range took up to four allocations per series selected (its
+// deletion intervals, twice), the largest single share of a library
+// tick's; whole chunks take one, an iterator of the series's own.
+// TestUntrimmedAnswersAsTrimmed holds the answers equal.
+type untrimmed struct{ storage.Querier }
+
+func (q untrimmed) Select(ctx context.Context, sortSeries bool, hints *storage.SelectHints, ms ...*labels.Matcher) storage.SeriesSet {
+	if hints == nil { // the engine gives every selector hints; keep any other call as it was
+		return q.Querier.Select(ctx, sortSeries, hints, ms...)
+	}
+	h := *hints // the caller's, not ours to change
+	h.DisableTrimming = true
+	return q.Querier.Select(ctx, sortSeries, &h, ms...)
 }
 
 // close drops the head. Closing a head writes its full chunks to disk for a

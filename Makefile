@@ -79,6 +79,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseHey$$' -fuzztime $(FUZZTIME) ./sim/realtraffic/load
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeValue$$' -fuzztime $(FUZZTIME) ./engine/metrics
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeSample$$' -fuzztime $(FUZZTIME) ./engine/metrics
+	$(GO) test -run '^$$' -fuzz '^FuzzCanonicalValue$$' -fuzztime $(FUZZTIME) ./engine/metrics
 
 ## chaos: every kind of fault over the scenario library; report in $(OUT)/chaos/chaos.md.
 chaos: build

@@ -17,6 +17,7 @@ import (
 	"os/signal"
 
 	"github.com/rehearse-dev/rehearse/internal/exit"
+	"github.com/rehearse-dev/rehearse/internal/notrace"
 )
 
 // Exit statuses, as CI reads them: the contract lives in internal/exit.
@@ -27,6 +28,7 @@ const (
 )
 
 func main() {
+	notrace.Install() // rehearse exports no traces; Prometheus's spans cost allocations a query
 	ctx, stop := signal.NotifyContext(context.Background(), stopSignals...)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()

@@ -27,6 +27,7 @@ import (
 	"github.com/rehearse-dev/rehearse/engine"
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/internal/gctune"
+	"github.com/rehearse-dev/rehearse/internal/notrace"
 	"github.com/rehearse-dev/rehearse/scenarios"
 	"github.com/rehearse-dev/rehearse/sim"
 	"github.com/rehearse-dev/rehearse/sim/sweep"
@@ -52,7 +53,8 @@ func main() {
 	flag.IntVar(&c.bigSeeds, "big-seeds", 2000, "seeds of the sweep whose peak memory is set beside it (0 skips it)")
 	flag.BoolVar(&c.envtest, "envtest", true, "rehearse the library on envtest too (needs KUBEBUILDER_ASSETS)")
 	flag.Parse()
-	gctune.Apply() // as the rehearse command does
+	gctune.Apply()    // as the rehearse command does
+	notrace.Install() // likewise
 	if err := run(os.Stdout, c); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)

@@ -125,7 +125,8 @@ func variant(t *testing.T, set *Set, name string) *Set {
 
 // TestLoadOverlayAlone: one overlay folder is one build, with no variants.
 func TestLoadOverlayAlone(t *testing.T) {
-	set, err := LoadFiles(fluxFile("apps/overlays/prod"))
+	repo := fluxClone(t)
+	set, err := LoadFiles(filepath.Join(repo, "apps/overlays/prod"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,11 +140,24 @@ func TestLoadOverlayAlone(t *testing.T) {
 	if _, err := set.Canary(""); err != nil {
 		t.Errorf("the only Canary: %v", err)
 	}
-	if all, _ := LoadFiles(fluxRepo); all != nil {
+	if all, _ := LoadFiles(repo); all != nil {
 		if _, err := all.Canary("podinfo/podinfo"); err == nil || !strings.Contains(err.Error(), "give the folder of one of them") {
 			t.Errorf("picking a Canary among two overlays: %v, want a refusal naming them", err)
 		}
 	}
+}
+
+// fluxClone is a copy of the Flux fixture repository with a .git folder,
+// as a clone has: an overlay named alone then reads its bases above it,
+// wherever rehearse is checked out (a source tarball has no .git around
+// the fixture, and the loader takes the folder named as the repository).
+func fluxClone(t *testing.T) string {
+	t.Helper()
+	dir := copyFlux(t, "", "", "")
+	if err := os.Mkdir(filepath.Join(dir, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
 // copyFlux copies the Flux fixture repository, replacing old by new

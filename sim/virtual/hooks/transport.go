@@ -4,9 +4,10 @@
 package hooks
 
 import (
+	"bytes"
 	"io"
 	"net/http"
-	"net/http/httptest"
+	"strconv"
 )
 
 // Transport answers calls with the server's own handler in the same
@@ -22,13 +23,17 @@ type inProcess struct{ s *Server }
 // context does, so the caller is never kept past its deadline, and no
 // goroutine is started and woken per call, which was most of a call's
 // cost (the scheduler's futex wake-ups).
+//
+// The handler gets a shallow copy of the request, not a deep clone: it
+// only reads the URL and headers, and reading the body is what sending it
+// would do, so the caller's request stays as it was.
 func (t inProcess) RoundTrip(r *http.Request) (resp *http.Response, err error) {
-	in := r.Clone(r.Context())
+	in := r.WithContext(r.Context())
 	if in.Body == nil {
 		in.Body = http.NoBody
 	}
 	in.RequestURI = r.URL.RequestURI()
-	rec := httptest.NewRecorder()
+	w := &answer{}
 	defer func() {
 		if recover() == nil {
 			return
@@ -38,11 +43,63 @@ func (t inProcess) RoundTrip(r *http.Request) (resp *http.Response, err error) {
 			err = ctxErr // it dropped it because the caller gave up
 		}
 	}()
-	t.s.handle(rec, in)
+	t.s.handle(w, in)
 	if ctxErr := r.Context().Err(); ctxErr != nil {
 		return nil, ctxErr // the caller gave up before the answer
 	}
-	resp = rec.Result()
-	resp.Request = r
-	return resp, nil
+	return w.response(r), nil
+}
+
+// answer records what the handler wrote: the first status (200 when it
+// only wrote a body), its headers and its body. It is one object where
+// httptest's recorder and its Result make several, and a call makes one.
+// It is no http.Hijacker, so refusing a call aborts the handler, which
+// RoundTrip reads as a dropped connection.
+type answer struct {
+	header http.Header
+	status int
+	body   answerBody
+}
+
+// answerBody is the answer's body as the caller reads it.
+type answerBody struct{ bytes.Buffer }
+
+// Close implements io.Closer; there is no connection to release.
+func (*answerBody) Close() error { return nil }
+
+func (a *answer) Header() http.Header {
+	if a.header == nil {
+		a.header = http.Header{}
+	}
+	return a.header
+}
+
+func (a *answer) WriteHeader(status int) {
+	if a.status == 0 {
+		a.status = status
+	}
+}
+
+func (a *answer) Write(b []byte) (int, error) {
+	a.WriteHeader(http.StatusOK)
+	return a.body.Write(b)
+}
+
+// response is the answer as a client receives it; a handler that wrote
+// nothing answers 200 with an empty body, as net/http's server does.
+func (a *answer) response(r *http.Request) *http.Response {
+	a.WriteHeader(http.StatusOK)
+	header := a.header
+	if header == nil {
+		header = http.Header{}
+	}
+	return &http.Response{
+		Status:     strconv.Itoa(a.status) + " " + http.StatusText(a.status),
+		StatusCode: a.status,
+		Proto:      "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header:        header,
+		Body:          &a.body,
+		ContentLength: int64(a.body.Len()),
+		Request:       r,
+	}
 }

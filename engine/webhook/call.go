@@ -5,7 +5,6 @@ package webhook
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"time"
@@ -28,13 +27,9 @@ func (c *Caller) post(ctx context.Context, hook v1beta1.CanaryWebhook, payload v
 	if err != nil {
 		return Result{Err: err}
 	}
-	body, err := json.Marshal(payload)
-	if err != nil {
-		return Result{Err: fmt.Errorf("webhook %q: encoding the payload: %w", hook.Name, err)}
-	}
 	client, done := c.httpClient(hook)
 	defer done()
-	k := &call{hook: hook, body: body, timeout: timeout, client: client}
+	k := &call{hook: hook, body: encodePayload(payload), timeout: timeout, client: client}
 	c.run(ctx, k)
 	return k.res
 }

@@ -91,6 +91,7 @@ func (w *world) setup(ctx context.Context, sc *scenarios.Scenario, cd *v1beta1.C
 		return err
 	}
 	w.cluster = c
+	w.cluster.deploys.Revisions = &kube.RevisionMemo{} // the engine's too (newRunner): one hash a template, not one a reader
 	if err := w.metrics.loadRecording(ctx, sc.Recording, cd, w.provider, w.cluster.template); err != nil {
 		return err
 	}
@@ -249,7 +250,7 @@ func metadata(wh v1beta1.CanaryWebhook, key string) string {
 // newRunner wires the engine's runner to the world.
 func (w *world) newRunner() *runner.Runner {
 	now := w.clock.Now
-	r := &runner.Runner{Cluster: &kube.Cluster{Client: fault.Client(w.cluster.client, w.faults, now)}, Router: w.cluster.router,
+	r := &runner.Runner{Cluster: &kube.Cluster{Client: fault.Client(w.cluster.client, w.faults, now), Revisions: w.cluster.deploys.Revisions}, Router: w.cluster.router,
 		Options: engine.Options{Provider: w.provider}}
 	if w.sc.Scripted() {
 		w.script = &script{sc: w.sc}

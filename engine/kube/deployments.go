@@ -31,7 +31,7 @@ func (k deployments) observe(ctx context.Context, cd *v1beta1.Canary, _ time.Tim
 		return target, primary, err
 	}
 	target = Readiness(t, cd.GetCanaryReadyThreshold())
-	target.Exists, target.Revision = true, k.c.revisions.of(t, &t.Spec.Template, func() string { return Revision(&t.Spec.Template) })
+	target.Exists, target.Revision = true, k.c.revisions().Of(t, &t.Spec.Template)
 	if target.Configs, err = k.c.configChecksums(ctx, cd.Namespace, &t.Spec.Template.Spec); err != nil {
 		return target, primary, err
 	}
@@ -40,7 +40,7 @@ func (k deployments) observe(ctx context.Context, cd *v1beta1.Canary, _ time.Tim
 		return target, primary, err
 	}
 	primary = Readiness(p, cd.GetPrimaryReadyThreshold())
-	primary.Exists, primary.Revision = true, k.c.revisions.of(p, &p.Spec.Template, func() string { return Revision(&p.Spec.Template) })
+	primary.Exists, primary.Revision = true, k.c.revisions().Of(p, &p.Spec.Template)
 	return target, primary, nil
 }
 

@@ -55,7 +55,7 @@ func ptr64(n int64) *int64 { return &n }
 // the object read (UID and resourceVersion), again when either changes
 // with the pod template, and every time for an object without them.
 func TestRevisionMemo(t *testing.T) {
-	var m revisionMemo
+	var m RevisionMemo
 	hashes := 0
 	revisionOf := func(uid, rv, image string) string {
 		d := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "podinfo", UID: types.UID(uid), ResourceVersion: rv},

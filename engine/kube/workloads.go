@@ -25,8 +25,21 @@ import (
 // Cluster implements runner.Cluster over a Kubernetes client, the client
 // of one API server.
 type Cluster struct {
-	Client    client.Client
-	revisions revisionMemo
+	Client client.Client
+	// Revisions, when set, is the memo of pod-template revisions, shared
+	// with another reader of the same cluster's workloads (the embedded
+	// cluster's workload controllers), so a template either reads first is
+	// hashed once, not once by each; else the Cluster keeps its own.
+	Revisions *RevisionMemo
+	own       RevisionMemo
+}
+
+// revisions is the Cluster's memo of pod-template revisions.
+func (c *Cluster) revisions() *RevisionMemo {
+	if c.Revisions != nil {
+		return c.Revisions
+	}
+	return &c.own
 }
 
 // targetKind is how one kind of target is rolled out: Flagger's
@@ -123,14 +136,15 @@ func Revision(t *corev1.PodTemplateSpec) string {
 	return hashBytes(b)
 }
 
-// revisionMemo remembers the revision of each workload read, by the
+// RevisionMemo remembers the revision of each workload read, by the
 // version of the object it was read from: its UID and resourceVersion,
 // which every write of the object changes, so a hit hashes the same pod
 // template; and by the template itself, so a write that left it (a status
 // write, a scale) needs no hash either. Observing hashed both workloads'
 // pod specs as JSON every tick, though a template changes only with a
-// release or a promotion.
-type revisionMemo struct {
+// release or a promotion. The zero value is ready; it is safe for
+// concurrent use.
+type RevisionMemo struct {
 	mu    sync.Mutex
 	byUID map[types.UID]versionRevision
 }
@@ -149,12 +163,19 @@ type versionRevision struct {
 // starts again, forgetting workloads deleted since.
 const maxRevisions = 1024
 
+// Of is Revision(t) for t, obj's pod template, through the memo (see of):
+// t must be left unchanged, as the template of a stored object a client
+// lent, or of a copy read for the caller alone, is.
+func (m *RevisionMemo) Of(obj client.Object, t *corev1.PodTemplateSpec) string {
+	return m.of(obj, t, func() string { return Revision(t) })
+}
+
 // of is the revision of t, obj's pod template: hash's answer unless obj's
 // version, or a template equal to t, was hashed before (equal values
 // encode alike); an object with no UID or resourceVersion is always
 // hashed. Templates a write left alone share their values with the one
 // remembered, which DeepEqual then compares by address.
-func (m *revisionMemo) of(obj client.Object, t *corev1.PodTemplateSpec, hash func() string) string {
+func (m *RevisionMemo) of(obj client.Object, t *corev1.PodTemplateSpec, hash func() string) string {
 	uid, rv := obj.GetUID(), obj.GetResourceVersion()
 	if uid == "" || rv == "" {
 		return hash()

@@ -62,7 +62,12 @@ type Controller struct {
 	Override func(name string, now time.Time) (Behaviour, bool)
 	// Kind is the Canary's target kind beside Deployment: KindDaemonSet or
 	// KindKnative; only those workloads are synced besides Deployments.
-	Kind      string
+	Kind string
+	// Revisions, when set, hashes the pod templates this controller's own
+	// memo misses: the engine's memo of the same cluster (its
+	// kube.Cluster's), so a template either side reads first is hashed
+	// once, not once by each.
+	Revisions *kube.RevisionMemo
 	rollouts  map[workloadKey]rollout
 	revisions map[workloadKey]revision // hashing a pod template is not free
 }
@@ -107,7 +112,7 @@ type rollout struct {
 // spec, and not again when a new version leaves the template as it was (a
 // scale): equal values encode alike, and the templates of a stored object
 // and of its scaled successor share their values, which DeepEqual
-// compares by address.
+// compares by address. A miss asks Revisions, when set.
 func (c *Controller) revisionOf(key workloadKey, obj client.Object, t *corev1.PodTemplateSpec) string {
 	v := c.specVersion(obj)
 	r, ok := c.revisions[key]
@@ -115,6 +120,8 @@ func (c *Controller) revisionOf(key workloadKey, obj client.Object, t *corev1.Po
 	case ok && r.version == v && v != (specVersion{}):
 		return r.hash
 	case ok && reflect.DeepEqual(r.template, t):
+	case c.Revisions != nil:
+		r.hash = c.Revisions.Of(obj, t)
 	default:
 		r.hash = kube.Revision(t)
 	}

@@ -118,3 +118,25 @@ func TestRevisionOfAcrossWrites(t *testing.T) {
 		t.Errorf("a new image: revision %s, was %s", got, first)
 	}
 }
+
+// TestRevisionsSharedWithTheEngine: with Revisions set, the version of a
+// workload the controller hashed is one the engine's memo answers without
+// hashing again: asked with another template under the same version, it
+// answers the remembered revision, not the other template's.
+func TestRevisionsSharedWithTheEngine(t *testing.T) {
+	s := newStore(t, podinfo())
+	memo := &kube.RevisionMemo{}
+	c := &Controller{Client: s, Namespace: "test", Revisions: memo}
+	d := get(t, s, &appsv1.Deployment{}, "test", "podinfo")
+	stored, _, _ := s.Peek(client.ObjectKeyFromObject(d), d)
+	tmpl := &stored.(*appsv1.Deployment).Spec.Template
+	got := c.revisionOf(workloadKey{"Deployment", "podinfo"}, stored, tmpl)
+	if want := kube.Revision(tmpl); got != want {
+		t.Fatalf("revision %s, want %s", got, want)
+	}
+	other := tmpl.DeepCopy()
+	other.Spec.Containers[0].Image = "podinfo:6.0.1"
+	if engine := memo.Of(stored, other); engine != got {
+		t.Errorf("the engine's read of the same version: revision %s, want the controller's %s (hashed again)", engine, got)
+	}
+}

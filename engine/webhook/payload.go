@@ -4,11 +4,11 @@
 package webhook
 
 import (
-	"hash/fnv"
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 
-	"github.com/davecgh/go-spew/spew"
 	"k8s.io/apimachinery/pkg/util/rand"
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
@@ -59,24 +59,61 @@ func basePayload(cd *v1beta1.Canary, phase v1beta1.CanaryPhase) v1beta1.CanaryWe
 // Checksum is the payload's checksum: a hash of the status fields that
 // identify the revision under analysis (lastAppliedSpec and trackedConfigs),
 // so a receiver can tell one rollout from the next. Receivers may compare it
-// with what Flagger sent, so it must match Flagger's value exactly. The hash
-// covers the printed form of the struct below, type name included, which is
-// why its field names, types and order must not change.
+// with what Flagger sent, so it must match Flagger's value exactly.
+//
+// Flagger's hash is FNV-32a over go-spew's deterministic "%#v" print (sorted
+// map keys, no Stringer methods, types shown) of an anonymous struct of the
+// two fields, written as a decimal and re-encoded in the vowel-free alphabet
+// Kubernetes uses for generated names. That print is written here directly
+// (spew's reflection walk was a webhook call's largest allocator);
+// TestChecksumPrintMatchesSpew holds it to spew's on many statuses.
 func Checksum(cd *v1beta1.Canary) string {
-	fields := struct {
-		TrackedConfigs  *map[string]string
-		LastAppliedSpec string
-	}{cd.Status.TrackedConfigs, cd.Status.LastAppliedSpec}
-	return hashOf(fields)
+	h := fnvOffset32
+	printChecksum(&h, cd.Status.TrackedConfigs, cd.Status.LastAppliedSpec)
+	return rand.SafeEncodeString(strconv.FormatUint(uint64(h), 10))
 }
 
-// hashOf is Flagger's object hash: FNV-32a over a deterministic deep print
-// (sorted map keys, no Stringer methods, types shown), written as a decimal
-// and re-encoded in the vowel-free alphabet Kubernetes uses for generated
-// names.
-func hashOf(v any) string {
-	printer := spew.ConfigState{Indent: " ", SortKeys: true, DisableMethods: true, SpewKeys: true}
-	h := fnv.New32a()
-	printer.Fprintf(h, "%#v", v)
-	return rand.SafeEncodeString(strconv.FormatUint(uint64(h.Sum32()), 10))
+// checksumWriter receives the checksum's print; fnv32a hashes it, and
+// tests compare it with spew's.
+type checksumWriter interface{ add(s string) }
+
+// printChecksum writes spew's "%#v" print of struct{TrackedConfigs
+// *map[string]string; LastAppliedSpec string}: a struct field shows its
+// type, a nil pointer or a nil map <nil>, a map its entries as key:value
+// sorted by key, separated by spaces, and strings their raw bytes.
+func printChecksum(w checksumWriter, configs *map[string]string, spec string) {
+	w.add("(struct { TrackedConfigs *map[string]string; LastAppliedSpec string }){TrackedConfigs:(*map[string]string)")
+	switch {
+	case configs == nil || *configs == nil:
+		w.add("<nil>")
+	default:
+		w.add("map[")
+		for i, k := range slices.Sorted(maps.Keys(*configs)) {
+			if i > 0 {
+				w.add(" ")
+			}
+			w.add(k)
+			w.add(":")
+			w.add((*configs)[k])
+		}
+		w.add("]")
+	}
+	w.add(" LastAppliedSpec:(string)")
+	w.add(spec)
+	w.add("}")
+}
+
+// fnv32a is the 32-bit FNV-1a hash, fed strings without copying them.
+type fnv32a uint32
+
+const (
+	fnvOffset32 fnv32a = 2166136261
+	fnvPrime32  fnv32a = 16777619
+)
+
+func (f *fnv32a) add(s string) {
+	for i := 0; i < len(s); i++ {
+		*f ^= fnv32a(s[i])
+		*f *= fnvPrime32
+	}
 }

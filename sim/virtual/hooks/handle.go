@@ -62,6 +62,10 @@ func readInput(r *http.Request) input {
 		return input{err: fmt.Sprintf("reading the payload: %v", err)}
 	}
 	var in input
+	if p, ok := decodePayload(body); ok {
+		in.payload = p
+		return in
+	}
 	if err := json.Unmarshal(body, &in.payload); err != nil {
 		in.err = fmt.Sprintf("the payload is not Flagger's webhook JSON: %v", err)
 	}

@@ -145,11 +145,39 @@ func (v *virtualRunner) take() ([]vload, []string) {
 // which it tells apart by name.
 type loadModel struct {
 	primary, canary string
+	heys            *heyParses
 }
 
 func newLoadModel(cd *v1beta1.Canary) loadModel {
 	_, primary, canary := cd.GetServiceNames()
-	return loadModel{primary: primary, canary: canary}
+	return loadModel{primary: primary, canary: canary, heys: &heyParses{}}
+}
+
+// heyParses remembers each command's hey parse: a loadtester hook sends
+// the same command every tick, and parsing it was most of a task's cost.
+// The commands come from the Canary's webhooks, so there are a handful.
+type heyParses struct {
+	mu     sync.Mutex
+	parsed map[string]heyParse
+}
+
+type heyParse struct {
+	hey *load.Hey // only read once parsed
+	err error
+}
+
+func (p *heyParses) parse(cmd string) (*load.Hey, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	r, seen := p.parsed[cmd]
+	if !seen {
+		r.hey, r.err = load.ParseHey(cmd)
+		if p.parsed == nil {
+			p.parsed = map[string]heyParse{}
+		}
+		p.parsed[cmd] = r
+	}
+	return r.hey, r.err
 }
 
 // task models a task's command as load: a hey command as it asks, a
@@ -157,7 +185,7 @@ func newLoadModel(cd *v1beta1.Canary) loadModel {
 // tool), with a note saying so. A blocking task's command other than hey is
 // not run: its answer would wait on a duration rehearse cannot know.
 func (m loadModel) task(t hooks.Task) (vload, string, error) {
-	h, err := load.ParseHey(t.Cmd)
+	h, err := m.heys.parse(t.Cmd)
 	if err == nil {
 		return m.hey(h, epoch.Add(t.At)), "", nil
 	}

@@ -33,6 +33,9 @@ type worldHooks struct {
 	// urls maps each rewritten hook URL back to the manifest's, so reports
 	// name what the user wrote, not a loopback port that changes every run.
 	urls map[string]string
+	// heys remembers the hooks' hey commands parsed: timesOut reads a bash
+	// hook's command at every call.
+	heys heyParses
 }
 
 // newWorldHooks calls the receivers r through c, with the scenario's
@@ -83,7 +86,7 @@ func (h *worldHooks) timesOut(hook v1beta1.CanaryWebhook) bool {
 		return false
 	}
 	// The loadtester answers a bash task when its command ends.
-	d, blocking := blockingFor(hook)
+	d, blocking := blockingParsed(hook, h.heys.parse)
 	return blocking && a.Latency+d >= hook.GetTimeout()
 }
 

@@ -281,10 +281,16 @@ func heyDuration(h *load.Hey) time.Duration {
 // blockingFor is how long a bash hey task holds its webhook's answer in
 // virtual time; false for any other webhook.
 func blockingFor(wh v1beta1.CanaryWebhook) (time.Duration, bool) {
+	return blockingParsed(wh, load.ParseHey)
+}
+
+// blockingParsed is blockingFor with the command parsed by parse, which
+// may remember parses.
+func blockingParsed(wh v1beta1.CanaryWebhook, parse func(string) (*load.Hey, error)) (time.Duration, bool) {
 	if metadata(wh, "type") != "bash" {
 		return 0, false
 	}
-	h, err := load.ParseHey(metadata(wh, "cmd"))
+	h, err := parse(metadata(wh, "cmd"))
 	if err != nil {
 		return 0, false
 	}

@@ -161,12 +161,29 @@ func (c *Cluster) createServices(ctx context.Context, cd *v1beta1.Canary, key, v
 			Spec:       corev1.ServiceSpec{Selector: map[string]string{key: selector}, Ports: []corev1.ServicePort{port}},
 		}
 	}
-	for _, s := range []*corev1.Service{svc(apex, value+"-primary"), svc(primary, value+"-primary"), svc(canary, value)} {
-		if err := c.createIfMissing(ctx, s); err != nil {
+	for _, s := range [...]struct{ name, selector string }{{apex, value + "-primary"}, {primary, value + "-primary"}, {canary, value}} {
+		if c.holds(client.ObjectKey{Namespace: cd.Namespace, Name: s.name}, (*corev1.Service)(nil)) {
+			continue
+		}
+		if err := c.createIfMissing(ctx, svc(s.name, s.selector)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// holds reports whether a client that both lends and adopts (the embedded
+// cluster's Store) holds the object under key already, of typ's type: its
+// Adopt would only refuse it, after the caller built it, on every tick
+// that initializes. Any other client is sent the create, as before, so
+// its calls, and the faults that hit them, stay as they were.
+func (c *Cluster) holds(key client.ObjectKey, typ client.Object) bool {
+	l, lends := c.Client.(lender)
+	if _, adopts := c.Client.(adopter); !lends || !adopts {
+		return false
+	}
+	_, err := l.Lend(key, typ)
+	return err == nil
 }
 
 func portName(cd *v1beta1.Canary) string {

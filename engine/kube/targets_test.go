@@ -5,6 +5,7 @@ package kube
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -398,5 +399,50 @@ func TestKnativeSplit(t *testing.T) {
 				t.Errorf("got %+v %v, want %d/%d err=%v", r, err, tc.primary, tc.canary, tc.err)
 			}
 		})
+	}
+}
+
+// storeLike is a client that lends and adopts, as the embedded cluster's
+// Store does, counting what it is handed to create.
+type storeLike struct {
+	client.Client
+	adopted []string
+}
+
+func (s *storeLike) Lend(key client.ObjectKey, obj client.Object) (client.Object, error) {
+	svc := &corev1.Service{}
+	return svc, s.Get(ctx, key, svc)
+}
+
+func (s *storeLike) Adopt(obj client.Object) error {
+	s.adopted = append(s.adopted, obj.GetName())
+	return s.Create(ctx, obj)
+}
+
+// TestServicesCreatedOnceOnAStore: on a client that lends and adopts, the
+// Services an initializing tick finds are not built and handed over again;
+// one deleted since is.
+func TestServicesCreatedOnceOnAStore(t *testing.T) {
+	s := &storeLike{Client: targetsClient(t, podinfoDeployment())}
+	c := &Cluster{Client: s}
+	cd := canaryOf("Deployment", "podinfo")
+	for _, want := range [][]string{{"podinfo", "podinfo-primary", "podinfo-canary"}, nil} {
+		s.adopted = nil
+		if err := c.createServices(ctx, cd, "app", "podinfo"); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(s.adopted, want) {
+			t.Errorf("adopted %q, want %q", s.adopted, want)
+		}
+	}
+	if err := s.Delete(ctx, get(t, s, "podinfo-canary", &corev1.Service{})); err != nil {
+		t.Fatal(err)
+	}
+	s.adopted = nil
+	if err := c.createServices(ctx, cd, "app", "podinfo"); err != nil || !slices.Equal(s.adopted, []string{"podinfo-canary"}) {
+		t.Errorf("after deleting the canary Service: adopted %q (%v), want it alone", s.adopted, err)
+	}
+	if sel := get(t, s, "podinfo", &corev1.Service{}).Spec.Selector["app"]; sel != "podinfo-primary" {
+		t.Errorf("apex selects app=%s, want podinfo-primary", sel)
 	}
 }

@@ -181,10 +181,9 @@ func plainHook(gate *Gate, now time.Duration) reply {
 func record(now time.Duration, rt route, in input, rep reply) Call {
 	c := Call{At: now, Hook: rt.hook, Path: rt.path, Phase: string(in.payload.Phase), Status: rep.status, Err: in.err}
 	if len(in.payload.Metadata) > 0 {
-		c.Metadata = make(map[string]string, len(in.payload.Metadata))
-		for k, v := range in.payload.Metadata {
-			c.Metadata[k] = v
-		}
+		// The map was decoded for this call alone and is only read after
+		// it, so the record keeps it rather than a copy.
+		c.Metadata = in.payload.Metadata
 	}
 	switch {
 	case rep.timeout:

@@ -8,12 +8,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rehearse-dev/rehearse/internal/notrace"
 	"github.com/rehearse-dev/rehearse/scenarios"
 )
 
 // BenchmarkLibrary replays the whole scenario library, as `make demo` does,
 // and reports scenarios and analysis ticks per second.
 func BenchmarkLibrary(b *testing.B) {
+	notrace.Install() // as the rehearse command runs: Prometheus's spans cost allocations otherwise
 	scs, err := scenarios.Load("../scenarios/library")
 	if err != nil {
 		b.Fatal(err)
@@ -31,6 +33,7 @@ func BenchmarkLibrary(b *testing.B) {
 
 // BenchmarkScenario replays one world-mode scenario on one core.
 func BenchmarkScenario(b *testing.B) {
+	notrace.Install()
 	sc, err := scenarios.LoadFile("../scenarios/library/good-release.yaml")
 	if err != nil {
 		b.Fatal(err)
@@ -46,6 +49,7 @@ func BenchmarkScenario(b *testing.B) {
 // running, for 6 and for 48 hours of virtual time, and reports the CPU of
 // a tick: the same for both when cost grows linearly with the run.
 func BenchmarkLongRun(b *testing.B) {
+	notrace.Install()
 	for _, hours := range []int{6, 48} {
 		b.Run(fmt.Sprintf("%dh", hours), func(b *testing.B) {
 			sc, err := scenarios.LoadFile("../scenarios/library/confirm-promotion-late.yaml")

@@ -9,6 +9,7 @@ import (
 
 	sweepreport "github.com/rehearse-dev/rehearse/reports/sweep"
 
+	"github.com/rehearse-dev/rehearse/internal/notrace"
 	"github.com/rehearse-dev/rehearse/scenarios"
 )
 
@@ -16,6 +17,7 @@ import (
 // minimums over a bad and a good release) with 10 seeds; it reports
 // rehearsals per second. The full 200-seed sweep is 20 times this.
 func BenchmarkSweep(b *testing.B) {
+	notrace.Install() // as the rehearse command runs: Prometheus's spans cost allocations otherwise
 	scs, err := scenarios.Load("../../scenarios/library/bad-release.yaml", "../../scenarios/library/good-release.yaml")
 	if err != nil {
 		b.Fatal(err)

@@ -33,9 +33,9 @@ type worldHooks struct {
 	// urls maps each rewritten hook URL back to the manifest's, so reports
 	// name what the user wrote, not a loopback port that changes every run.
 	urls map[string]string
-	// heys remembers the hooks' hey commands parsed: timesOut reads a bash
+	// heys are the world's hey parses (receivers): timesOut reads a bash
 	// hook's command at every call.
-	heys heyParses
+	heys *heyParses
 }
 
 // newWorldHooks calls the receivers r through c, with the scenario's
@@ -44,7 +44,7 @@ func newWorldHooks(sc *scenarios.Scenario, r *receivers, plan *fault.Plan, c *ht
 	return &worldHooks{sc: sc, srv: r.srv, faults: plan,
 		fast:    runner.CallerHooks{Caller: &webhook.Caller{Client: c, TimeScale: scale, Sleep: noSleep}},
 		patient: runner.CallerHooks{Caller: &webhook.Caller{Client: c, TimeScale: 1, Sleep: noSleep}},
-		now:     now, urls: r.urls}
+		now:     now, urls: r.urls, heys: &r.heys}
 }
 
 // Call implements runner.Hooks.
@@ -86,7 +86,7 @@ func (h *worldHooks) timesOut(hook v1beta1.CanaryWebhook) bool {
 		return false
 	}
 	// The loadtester answers a bash task when its command ends.
-	d, blocking := blockingParsed(hook, h.heys.parse)
+	d, blocking := blockingFor(hook, h.heys)
 	return blocking && a.Latency+d >= hook.GetTimeout()
 }
 

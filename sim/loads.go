@@ -148,14 +148,16 @@ type loadModel struct {
 	heys            *heyParses
 }
 
-func newLoadModel(cd *v1beta1.Canary) loadModel {
+func newLoadModel(cd *v1beta1.Canary, heys *heyParses) loadModel {
 	_, primary, canary := cd.GetServiceNames()
-	return loadModel{primary: primary, canary: canary, heys: &heyParses{}}
+	return loadModel{primary: primary, canary: canary, heys: heys}
 }
 
-// heyParses remembers each command's hey parse: a loadtester hook sends
-// the same command every tick, and parsing it was most of a task's cost.
-// The commands come from the Canary's webhooks, so there are a handful.
+// heyParses remembers each command's hey parse, one memo a world (see
+// receivers): a loadtester hook sends the same command every tick, which
+// the load model, the hook caller's timeout check and the hook's URL each
+// read, and parsing it was most of a task's cost. The commands come from
+// the Canary's webhooks, so there are a handful.
 type heyParses struct {
 	mu     sync.Mutex
 	parsed map[string]heyParse
@@ -280,17 +282,11 @@ func heyDuration(h *load.Hey) time.Duration {
 
 // blockingFor is how long a bash hey task holds its webhook's answer in
 // virtual time; false for any other webhook.
-func blockingFor(wh v1beta1.CanaryWebhook) (time.Duration, bool) {
-	return blockingParsed(wh, load.ParseHey)
-}
-
-// blockingParsed is blockingFor with the command parsed by parse, which
-// may remember parses.
-func blockingParsed(wh v1beta1.CanaryWebhook, parse func(string) (*load.Hey, error)) (time.Duration, bool) {
+func blockingFor(wh v1beta1.CanaryWebhook, heys *heyParses) (time.Duration, bool) {
 	if metadata(wh, "type") != "bash" {
 		return 0, false
 	}
-	h, err := parse(metadata(wh, "cmd"))
+	h, err := heys.parse(metadata(wh, "cmd"))
 	if err != nil {
 		return 0, false
 	}

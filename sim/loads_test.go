@@ -133,7 +133,7 @@ func TestLoadToolsAreModelled(t *testing.T) {
 	cd := &v1beta1.Canary{}
 	cd.Name, cd.Namespace = "ledger", "bank"
 	cd.Spec.TargetRef = v1beta1.LocalObjectReference{APIVersion: "apps/v1", Kind: "Deployment", Name: "ledger"}
-	m := newLoadModel(cd)
+	m := newLoadModel(cd, &heyParses{})
 	cases := []struct {
 		cmd      string
 		blocking bool

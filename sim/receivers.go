@@ -25,6 +25,9 @@ type receivers struct {
 	// world has already put in a tick.
 	callsSeen, alertsSeen int
 	tasks                 taskNotes
+	// heys are the hooks' hey commands parsed, for everything that reads
+	// them (point, the hook caller, the load model).
+	heys heyParses
 }
 
 // startReceivers starts the webhook receivers: on a loopback port, or,
@@ -55,7 +58,7 @@ func (r *receivers) point(a *v1beta1.CanaryAnalysis) {
 	r.urls = map[string]string{}
 	for i := range a.Webhooks {
 		original := a.Webhooks[i].URL
-		a.Webhooks[i].URL = hookURL(r.srv, a.Webhooks[i])
+		a.Webhooks[i].URL = hookURL(r.srv, a.Webhooks[i], &r.heys)
 		r.urls[a.Webhooks[i].URL] = original
 	}
 }

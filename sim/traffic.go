@@ -64,7 +64,7 @@ func (w *world) newTraffic(ctx context.Context, r *reports.Run, start time.Time)
 	f.synthesisNotes(r)
 	v := &virtualTraffic{feed: f, roles: w.cluster.roles, stale: w.faults.StaleCanary}
 	if w.recv.srv != nil {
-		v.loads.start(w.recv.srv, newLoadModel(w.cluster.cd))
+		v.loads.start(w.recv.srv, newLoadModel(w.cluster.cd, &w.recv.heys))
 		v.recv = &w.recv
 	}
 	return v, nil

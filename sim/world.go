@@ -222,7 +222,7 @@ func (w *world) rewrite(cd *v1beta1.Canary) {
 // running hey, goes to the task endpoint (hey is modelled or run
 // in-process, as the loadtester would run it); anything else is a plain
 // hook answered as the scenario says, or 200. Nothing goes to a shell.
-func hookURL(h *hooks.Server, wh v1beta1.CanaryWebhook) string {
+func hookURL(h *hooks.Server, wh v1beta1.CanaryWebhook, heys *heyParses) string {
 	base := h.URL(wh.Name)
 	u, err := url.Parse(wh.URL)
 	if err != nil {
@@ -234,7 +234,7 @@ func hookURL(h *hooks.Server, wh v1beta1.CanaryWebhook) string {
 	case metadata(wh, "type") == "cmd", metadata(wh, "type") == "" && metadata(wh, "cmd") != "":
 		return base + "/" // the loadtester's default task type is cmd
 	}
-	if _, blocking := blockingFor(wh); blocking {
+	if _, blocking := blockingFor(wh, heys); blocking {
 		return base + "/"
 	}
 	return base

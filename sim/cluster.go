@@ -181,7 +181,7 @@ func (c *cluster) setImage(ctx context.Context, image string) error {
 // other client is sent the patch. Encoding the containers into the patch
 // and decoding them again was most of what a release cost on the Store.
 func (c *cluster) release(ctx context.Context, obj client.Object, cs []corev1.Container, image string) error {
-	if a, ok := c.client.(interface{ AdoptUpdate(client.Object) error }); ok {
+	if a, ok := c.client.(kube.UpdateAdopter); ok {
 		cs[0].Image = image
 		return a.AdoptUpdate(obj)
 	}

@@ -139,7 +139,7 @@ func (k deployments) scaleFromZero(ctx context.Context, cd *v1beta1.Canary) erro
 
 // scale sets the target's replicas. The written object is a new one: the
 // target read may be the stored one, never to be changed. A client that
-// adopts updates (see updateAdopter) is handed a copy of the target with
+// adopts updates (see UpdateAdopter) is handed a copy of the target with
 // the new replicas, sharing the rest, which is what the patch leaves; any
 // other is sent the patch, and its answer, a whole Deployment, dropped.
 func (k deployments) scale(ctx context.Context, cd *v1beta1.Canary, replicas func(*appsv1.Deployment) int32) error {
@@ -151,7 +151,7 @@ func (k deployments) scale(ctx context.Context, cd *v1beta1.Canary, replicas fun
 	if t.Spec.Replicas != nil && *t.Spec.Replicas == n {
 		return nil
 	}
-	if a, ok := k.c.Client.(updateAdopter); ok {
+	if a, ok := k.c.Client.(UpdateAdopter); ok {
 		next := *t
 		next.Spec.Replicas = &n
 		err = a.AdoptUpdate(&next)
@@ -194,7 +194,7 @@ func (k deployments) replicasFromZero(ctx context.Context, cd *v1beta1.Canary) f
 // promote is Flagger's Promote: the target's pod spec (reading -primary
 // copies of its configs), rollout settings and, without an autoscaler,
 // replicas go to the primary, which keeps its own selector label. A client
-// that adopts updates (see updateAdopter) is handed the promoted primary, a
+// that adopts updates (see UpdateAdopter) is handed the promoted primary, a
 // copy of the one read that shares what promotion leaves; any other is
 // sent the merge patch of the change.
 func (k deployments) promote(ctx context.Context, cd *v1beta1.Canary) error {
@@ -211,7 +211,7 @@ func (k deployments) promote(ctx context.Context, cd *v1beta1.Canary) error {
 	if err != nil {
 		return err
 	}
-	if a, ok := k.c.Client.(updateAdopter); ok {
+	if a, ok := k.c.Client.(UpdateAdopter); ok {
 		promoteInto(cd, &p, t, refs)
 		err = a.AdoptUpdate(&p)
 	} else {
@@ -231,7 +231,7 @@ func (c *Cluster) patchPromotion(ctx context.Context, cd *v1beta1.Canary, p, t *
 	return c.Client.Patch(ctx, p, patch)
 }
 
-// updateAdopter is a client that keeps an object handed over for an update
+// UpdateAdopter is a client that keeps an object handed over for an update
 // instead of copying it in and back out: the embedded cluster's Store (its
 // AdoptUpdate). A promotion's patch cost more than the rest of it: the
 // primary encoded and diffed, the patch decoded again, the pod spec with
@@ -239,7 +239,7 @@ func (c *Cluster) patchPromotion(ctx context.Context, cd *v1beta1.Canary, p, t *
 // fields promote does not write are as read, and the rest are what the
 // patch sets them to. A client a fault decorates does not adopt, and is
 // sent the patch.
-type updateAdopter interface {
+type UpdateAdopter interface {
 	AdoptUpdate(obj client.Object) error
 }
 

@@ -47,10 +47,17 @@ type statusWriter interface {
 }
 
 func (c *Cluster) writeStatus(ctx context.Context, cd *v1beta1.Canary) error {
-	if w, ok := c.Client.(statusWriter); ok {
-		return w.WriteStatus(cd)
+	return UpdateStatus(ctx, c.Client, cd)
+}
+
+// UpdateStatus writes obj's status through c: handed over to a client
+// that keeps it (see statusWriter), else with Status().Update. The engine
+// and the embedded cluster's workload controllers write statuses alike.
+func UpdateStatus(ctx context.Context, c client.Client, obj client.Object) error {
+	if w, ok := c.(statusWriter); ok {
+		return w.WriteStatus(obj)
 	}
-	return c.Client.Status().Update(ctx, cd)
+	return c.Status().Update(ctx, obj)
 }
 
 // Record writes Kubernetes events, named after the canary and the virtual

@@ -137,10 +137,7 @@ func (c *Controller) revisionOf(key workloadKey, obj client.Object, t *corev1.Po
 // builds anew for every write, which it drops after the write (it reads
 // the workload afresh on its next sync).
 func (c *Controller) writeStatus(ctx context.Context, obj client.Object) error {
-	if w, ok := c.Client.(interface{ WriteStatus(client.Object) error }); ok {
-		return w.WriteStatus(obj)
-	}
-	return c.Client.Status().Update(ctx, obj)
+	return kube.UpdateStatus(ctx, c.Client, obj)
 }
 
 // Sync brings every workload's status to what it would be at now.

@@ -23,6 +23,10 @@ type row struct {
 	goalRatio      float64
 	higherIsBetter bool
 	mib            float64
+	// count is a plain figure (allocations, kilobytes) in countUnit: the
+	// work done, which unlike CPU time does not move with the machine's load.
+	count     float64
+	countUnit string
 }
 
 type table struct {
@@ -46,6 +50,8 @@ func (r row) measured() string {
 	switch {
 	case r.mib > 0:
 		return fmt.Sprintf("%.0f MiB", r.mib)
+	case r.count > 0:
+		return fmt.Sprintf("%.0f %s", r.count, r.countUnit)
 	case r.ratio > 0:
 		return fmt.Sprintf("%.2f", r.ratio)
 	case r.value > 0:

@@ -286,9 +286,14 @@ func headOptions(dir string, noIsolation bool) *tsdb.HeadOptions {
 	o.ChunkDirRoot = dir
 	o.IsolationDisabled = noIsolation
 	o.ChunkRange = headChunkRange
-	// The series map is sharded into StripeSize locked stripes; the default
-	// (16384) is sized for millions of series and costs ~5 MB to open.
-	o.StripeSize = 64
+	// The series map is sharded into StripeSize locked stripes, for
+	// appenders and readers on many cores; the default (16384) is sized for
+	// millions of series and costs ~5 MB to open. A server here holds tens
+	// of series and one appender, and every garbage collection of the head
+	// (each Reset, each retention cut) walks every stripe, allocating a map
+	// for each: one stripe does that walk once. Stripes only shard locks and
+	// maps; series ids, postings and so answers do not depend on them.
+	o.StripeSize = 1
 	return o
 }
 

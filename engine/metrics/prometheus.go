@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"path"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -56,9 +57,11 @@ type PrometheusConfig struct {
 // safe for concurrent use.
 type Prometheus struct {
 	endpoint string
-	header   http.Header
-	timeout  time.Duration
-	client   *http.Client
+	// request is a GET of endpoint with the header, which every query's
+	// request copies: building one anew parsed the endpoint each time.
+	request *http.Request
+	timeout time.Duration
+	client  *http.Client
 }
 
 // NewPrometheus checks the configuration and builds a client. Credentials
@@ -73,7 +76,12 @@ func NewPrometheus(cfg PrometheusConfig) (*Prometheus, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Prometheus{endpoint: endpoint, header: header, timeout: timeoutOrDefault(cfg.Timeout),
+	req, err := http.NewRequest(http.MethodGet, endpoint, nil)
+	if err != nil {
+		return nil, fmt.Errorf("building the prometheus request for %s: %w", redactAddress(cfg.Address), err)
+	}
+	req.Header = header
+	return &Prometheus{endpoint: endpoint, request: req, timeout: timeoutOrDefault(cfg.Timeout),
 		client: httpClient(cfg)}, nil
 }
 
@@ -185,11 +193,26 @@ func httpClient(cfg PrometheusConfig) *http.Client {
 // The explicit evaluation time is rehearse's deliberate difference from
 // Flagger, which always evaluates at "now": rehearse runs in virtual time.
 func (p *Prometheus) RunQuery(ctx context.Context, query string, at time.Time) (float64, error) {
-	body, err := p.get(ctx, collapseSpace(query), at)
+	buf := answerBuffers.Get().(*[]byte)
+	defer putAnswerBuffer(buf)
+	body, err := p.get(ctx, collapseSpace(query), at, (*buf)[:0])
+	*buf = body
 	if err != nil {
 		return 0, err
 	}
 	return decodeValue(body)
+}
+
+// answerBuffers recycles the buffers answers are read into: decodeValue
+// keeps nothing of a body (its errors quote a copy), and reading each
+// answer into a new one, grown from 512 bytes, was a query's largest
+// allocation on the client's side.
+var answerBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
+func putAnswerBuffer(b *[]byte) {
+	if cap(*b) <= 64<<10 { // let the odd huge answer go
+		answerBuffers.Put(b)
+	}
 }
 
 // IsOnline runs Flagger's probe, vector(1), and expects 1.
@@ -204,43 +227,101 @@ func (p *Prometheus) IsOnline(ctx context.Context, at time.Time) (bool, error) {
 	return true, nil
 }
 
-func (p *Prometheus) get(ctx context.Context, query string, at time.Time) ([]byte, error) {
+// get sends the query and reads the answer's body into buf, which it
+// returns (grown as needed) with the body, also on an error.
+func (p *Prometheus) get(ctx context.Context, query string, at time.Time, buf []byte) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.queryURL(query, at), nil)
+	resp, err := p.client.Do(p.newRequest(ctx, query, at))
 	if err != nil {
-		return nil, fmt.Errorf("building the prometheus request: %w", err)
-	}
-	req.Header = p.header
-	resp, err := p.client.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("prometheus query failed (is the address right and the server up?): %w", err)
+		return buf, fmt.Errorf("prometheus query failed (is the address right and the server up?): %w", err)
 	}
 	defer resp.Body.Close()
-	return readAnswer(resp)
+	return readAnswer(resp, buf)
 }
 
-// queryURL writes what url.Values{"query": ..., "time": ...}.Encode()
-// does, in its order, without building the map for each query.
+// newRequest is http.NewRequestWithContext(ctx, GET, queryURL(query, at))
+// with the header set: a copy of the request NewPrometheus built, with a
+// copy of its URL given the query's parameters.
+func (p *Prometheus) newRequest(ctx context.Context, query string, at time.Time) *http.Request {
+	req := p.request.WithContext(ctx)
+	u := *p.request.URL
+	var buf [512]byte
+	u.RawQuery = string(appendQueryParams(buf[:0], query, at))
+	req.URL = &u
+	return req
+}
+
+// queryURL is the URL newRequest asks.
 func (p *Prometheus) queryURL(query string, at time.Time) string {
-	return p.endpoint + "?query=" + url.QueryEscape(query) + "&time=" + url.QueryEscape(evalTime(at))
+	return p.endpoint + "?" + string(appendQueryParams(nil, query, at))
+}
+
+// appendQueryParams writes what url.Values{"query": ..., "time": ...}.Encode()
+// does, in its order, without building the map (and three strings) for
+// each query.
+func appendQueryParams(b []byte, query string, at time.Time) []byte {
+	b = appendQueryEscape(append(b, "query="...), query)
+	// The time is digits, a point and maybe a minus: nothing to escape.
+	return appendEvalTime(append(b, "&time="...), at)
+}
+
+// appendQueryEscape writes s as url.QueryEscape does: letters, digits and
+// -_.~ as they are, a space as +, every other byte as %XX.
+func appendQueryEscape(b []byte, s string) []byte {
+	const hex = "0123456789ABCDEF"
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '_', c == '.', c == '~':
+			b = append(b, c)
+		case c == ' ':
+			b = append(b, '+')
+		default:
+			b = append(b, '%', hex[c>>4], hex[c&15])
+		}
+	}
+	return b
 }
 
 // evalTime is Unix seconds with millisecond precision, which Prometheus
 // parses exactly.
 func evalTime(at time.Time) string {
-	return strconv.FormatFloat(float64(at.UnixMilli())/1000, 'f', 3, 64)
+	return string(appendEvalTime(nil, at))
 }
 
-func readAnswer(resp *http.Response) ([]byte, error) {
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+func appendEvalTime(b []byte, at time.Time) []byte {
+	return strconv.AppendFloat(b, float64(at.UnixMilli())/1000, 'f', 3, 64)
+}
+
+// readAnswer reads the body into buf, up to maxBody bytes, as
+// io.ReadAll(io.LimitReader(resp.Body, maxBody)) does, and returns it.
+func readAnswer(resp *http.Response, buf []byte) ([]byte, error) {
+	body, err := readLimited(resp.Body, buf, maxBody)
 	if err != nil {
-		return nil, fmt.Errorf("reading the prometheus answer: %w", err)
+		return body, fmt.Errorf("reading the prometheus answer: %w", err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, fmt.Errorf("prometheus answered %s: %s", resp.Status, snippet(body))
+		return body, fmt.Errorf("prometheus answered %s: %s", resp.Status, snippet(body))
 	}
 	return body, nil
+}
+
+// readLimited appends what r gives to b until EOF or limit bytes.
+func readLimited(r io.Reader, b []byte, limit int) ([]byte, error) {
+	for len(b) < limit {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // let append pick the growth
+		}
+		n, err := r.Read(b[len(b):min(cap(b), limit)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+	return b, nil
 }
 
 // snippet is the start of a body, for an error message.

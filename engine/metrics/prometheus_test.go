@@ -6,11 +6,14 @@ package metrics
 import (
 	"context"
 	"errors"
+	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 )
 
@@ -135,6 +138,86 @@ func TestQueryURLIsTheEncodedForm(t *testing.T) {
 				t.Errorf("queryURL(%q, %v) = %s, want %s", q, when, got, want)
 			}
 		}
+	}
+}
+
+// TestQueryEscapeIsURLs: appendQueryEscape writes every byte, and seeded
+// random strings, as url.QueryEscape does.
+func TestQueryEscapeIsURLs(t *testing.T) {
+	var all []byte
+	for c := range 256 {
+		all = append(all, byte(c))
+	}
+	texts := []string{"", string(all), `sum(rate(x{a=~"b|c"}[1m])) * 100`}
+	rng := rand.New(rand.NewPCG(13, 11))
+	for range 2000 {
+		b := make([]byte, rng.IntN(40))
+		for i := range b {
+			b[i] = byte(rng.IntN(256))
+		}
+		texts = append(texts, string(b))
+	}
+	for _, s := range texts {
+		if got, want := string(appendQueryEscape([]byte("x"), s)), "x"+url.QueryEscape(s); got != want {
+			t.Fatalf("appendQueryEscape(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// TestRequestIsNewRequests: a query's request is the one
+// http.NewRequestWithContext builds for its URL, with the shared header.
+func TestRequestIsNewRequests(t *testing.T) {
+	p, err := NewPrometheus(PrometheusConfig{Address: "https://user:pw@prom.example:443/a%2Fb/?x=1#f",
+		Headers: map[string][]string{"X-Scope-OrgID": {"tenant-1"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.WithValue(context.Background(), request{}, 1)
+	for _, q := range []string{"up", "sum(rate(x[1m])) / 2 + a&b"} {
+		got := p.newRequest(ctx, q, at)
+		want, err := http.NewRequestWithContext(ctx, http.MethodGet, p.queryURL(q, at), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want.Header = p.request.Header
+		gotURL, wantURL := *got.URL, *want.URL
+		gotURL.User, wantURL.User = nil, nil // pointers: compared by their String
+		if got.URL.String() != want.URL.String() || gotURL != wantURL || got.Host != want.Host ||
+			got.Method != want.Method || got.Proto != want.Proto || got.Body != nil || got.ContentLength != 0 ||
+			got.Context() != ctx || got.Header.Get("X-Scope-OrgID") != "tenant-1" {
+			t.Errorf("request for %q = %+v (URL %+v), want %+v (URL %+v)", q, got, got.URL, want, want.URL)
+		}
+	}
+	if *p.newRequest(ctx, "a", at).URL == *p.newRequest(ctx, "b", at).URL {
+		t.Error("two queries' requests share their URL")
+	}
+}
+
+// TestReadLimitedIsReadAll: readLimited reads what
+// io.ReadAll(io.LimitReader(r, limit)) reads, a byte at a time or at once,
+// into a buffer with room or none.
+func TestReadLimitedIsReadAll(t *testing.T) {
+	body := strings.Repeat("0123456789", 700)
+	for _, limit := range []int{0, 1, 511, 512, 2048, 6999, 7000, 7001, 1 << 20} {
+		for _, cp := range []int{0, 3, 2048} {
+			for _, oneByte := range []bool{false, true} {
+				reader := func() io.Reader {
+					if oneByte {
+						return iotest.OneByteReader(strings.NewReader(body))
+					}
+					return strings.NewReader(body)
+				}
+				want, _ := io.ReadAll(io.LimitReader(reader(), int64(limit)))
+				got, err := readLimited(reader(), make([]byte, 0, cp), limit)
+				if err != nil || string(got) != string(want) {
+					t.Errorf("limit %d, cap %d, one byte %v: read %d bytes (%v), want %d", limit, cp, oneByte, len(got), err, len(want))
+				}
+			}
+		}
+	}
+	failing := iotest.TimeoutReader(iotest.OneByteReader(strings.NewReader(body)))
+	if got, err := readLimited(failing, nil, 100); err == nil || string(got) != "0" {
+		t.Errorf("a failing reader read %q, %v; want its first byte and its error", got, err)
 	}
 }
 

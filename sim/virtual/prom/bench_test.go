@@ -13,6 +13,9 @@ import (
 	"time"
 
 	"github.com/prometheus/prometheus/model/labels"
+
+	"github.com/rehearse-dev/rehearse/engine/metrics"
+	"github.com/rehearse-dev/rehearse/internal/notrace"
 )
 
 const (
@@ -312,6 +315,26 @@ func BenchmarkBuiltinChecks(b *testing.B) {
 	for b.Loop() {
 		for _, u := range urls {
 			mustGet(b, client, u)
+		}
+	}
+}
+
+// BenchmarkEngineClientChecks is BenchmarkBuiltinChecks as the engine asks
+// them: its Prometheus client (request, answer, decoding) through
+// Transport, with the no-op tracer the rehearse command installs.
+func BenchmarkEngineClientChecks(b *testing.B) {
+	notrace.Install()
+	s, at := builtinServer(b)
+	p, err := metrics.NewPrometheus(metrics.PrometheusConfig{Address: "http://prometheus.invalid", Client: &http.Client{Transport: s.Transport()}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	for b.Loop() {
+		for _, q := range builtinQueries {
+			if _, err := p.RunQuery(ctx, q, at); err != nil {
+				b.Fatal(err)
+			}
 		}
 	}
 }

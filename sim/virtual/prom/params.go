@@ -121,9 +121,21 @@ func finishParams(form formValues, p queryParams) (queryParams, *apiError) {
 		lookback = d
 	}
 	p.stats = form("stats")
-	p.opts = promql.NewPrometheusQueryOpts(p.stats == "all", lookback)
+	p.opts = queryOpts(p.stats == "all", lookback)
 	p.query = form("query")
 	return p, nil
+}
+
+// defaultQueryOpts are the options of a query that sets neither stats=all
+// nor lookback_delta, as a check's does: the engine only reads them, so
+// queries share one value.
+var defaultQueryOpts = promql.NewPrometheusQueryOpts(false, 0)
+
+func queryOpts(perStepStats bool, lookback time.Duration) promql.QueryOpts {
+	if !perStepStats && lookback == 0 {
+		return defaultQueryOpts
+	}
+	return promql.NewPrometheusQueryOpts(perStepStats, lookback)
 }
 
 func limitParam(form formValues) (int, *apiError) {

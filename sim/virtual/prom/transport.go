@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 )
 
 // Transport returns an http.RoundTripper that answers with Handler in the
@@ -66,16 +67,51 @@ func (t handlerTransport) instant(r *http.Request) *http.Response {
 		defer r.Body.Close()
 	}
 	buf := getBuffer()
-	defer putBuffer(buf)
 	status := t.s.instantAnswer(r.Context(), queryForm(r.URL.RawQuery), buf)
+	body := &answerBody{buf: buf}
+	body.r.Reset(*buf)
 	return &http.Response{
 		Status: statusLine(status), StatusCode: status,
 		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header:        http.Header{"Content-Type": {"application/json"}},
-		Body:          io.NopCloser(bytes.NewReader(bytes.Clone(*buf))),
+		Header:        http.Header{"Content-Type": jsonContentType},
+		Body:          body,
 		ContentLength: -1, // as the handler's answer, which sets no Content-Length
 		Request:       r,
 	}
+}
+
+// jsonContentType is the Content-Type of every answer. Responses share
+// it: a header's values are replaced (Set) or appended to (Add), which
+// leaves a full slice as it was, never written into.
+var jsonContentType = []string{"application/json"}
+
+// answerBody reads an answer from the pooled buffer it was written into,
+// which Close gives back: each check's answer was copied out of that
+// buffer into a new one, behind a reader and a closer. Read and Close
+// may come from different goroutines, as on a network body, so neither
+// reads a buffer the other has given back.
+type answerBody struct {
+	mu  sync.Mutex
+	r   bytes.Reader
+	buf *[]byte // nil once closed
+}
+
+func (b *answerBody) Read(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.r.Read(p)
+}
+
+// Close gives the buffer back, once; reading afterwards reads nothing.
+func (b *answerBody) Close() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.buf != nil {
+		b.r.Reset(nil)
+		putBuffer(b.buf)
+		b.buf = nil
+	}
+	return nil
 }
 
 // statusLine is a response's Status, as the response recorder writes it.

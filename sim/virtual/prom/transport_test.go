@@ -96,3 +96,49 @@ func readAnswer(t *testing.T, resp *http.Response) answerOf {
 	return answerOf{status: resp.Status, code: resp.StatusCode, header: resp.Header,
 		contentLength: resp.ContentLength, body: string(body)}
 }
+
+// TestTransportBodiesStayTheirOwn: an answer's body reads its own bytes
+// while other answers are read and closed, reads nothing once closed, and
+// closing it twice hands its recycled buffer to no two later answers.
+func TestTransportBodiesStayTheirOwn(t *testing.T) {
+	s := newTestServer(t, Options{}, t0.Add(2*time.Minute))
+	load(t, s, [2]string{`up{job="a"}`, "1+1x8"}, [2]string{`up{job="b"}`, "NaN 2 stale"})
+	tr := s.Transport()
+	send := func(q string) *http.Response {
+		req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, "http://prometheus.invalid"+queryURL("/api/v1/query", q), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := tr.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	want := func(q string) string { return handlerAnswer(t, s.Handler(), queryURL("/api/v1/query", q)).body }
+	first := send(`up`)
+	part := make([]byte, 10)
+	if _, err := io.ReadFull(first.Body, part); err != nil {
+		t.Fatal(err)
+	}
+	_ = first.Body.Close()
+	_ = first.Body.Close()
+	if n, _ := first.Body.Read(part); n != 0 {
+		t.Errorf("a closed body read %d bytes", n)
+	}
+	queries := []string{`vector(2)`, `up{job="a"} * 3`, `count(up)`}
+	var resps []*http.Response
+	for _, q := range queries {
+		resps = append(resps, send(q))
+	}
+	for i, q := range queries {
+		body, err := io.ReadAll(resps[i].Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resps[i].Body.Close()
+		if string(body) != want(q) {
+			t.Errorf("%s read %s, want %s", q, body, want(q))
+		}
+	}
+}

@@ -170,25 +170,21 @@ func (s *Server) open(st *store) *txn {
 // without a word. txn rejects such a sample when it is appended instead.
 type txn struct {
 	app    storage.Appender
-	st     *store                      // where app appends
-	last   map[storage.SeriesRef]int64 // newest timestamp appended per series
-	oldest int64                       // the oldest sample appended
+	st     *store   // where app appends
+	last   orderLog // newest timestamp appended per series
+	oldest int64    // the oldest sample appended
 }
 
 func (x *txn) begin(app storage.Appender, st *store) {
 	x.app, x.st, x.oldest = app, st, math.MaxInt64
-	if x.last == nil {
-		x.last = map[storage.SeriesRef]int64{}
-	}
+	x.last.begin(st.gen)
 }
 
 // end closes the transaction and returns its appender (nil if none was
-// open) for the caller to commit or roll back. The map is kept: a tick
-// appends the same series as the last.
+// open) for the caller to commit or roll back.
 func (x *txn) end() storage.Appender {
 	app := x.app
 	x.app = nil
-	clear(x.last)
 	return app
 }
 
@@ -226,16 +222,82 @@ func (x *txn) appendSequenceValue(l labels.Labels, t int64, sv parser.SequenceVa
 // checkOrder records t as the series' newest, or reports why the head will
 // drop it.
 func (x *txn) checkOrder(ref storage.SeriesRef, t int64) error {
-	last, seen := x.last[ref]
+	last := x.last.slot(ref)
 	switch {
-	case seen && t < last:
-		return fmt.Errorf("%w: older than the sample at %s appended since the last Commit", storage.ErrOutOfOrderSample, formatMillis(last))
-	case seen && t == last:
+	case last.stamp == x.last.stamp && t < last.t:
+		return fmt.Errorf("%w: older than the sample at %s appended since the last Commit", storage.ErrOutOfOrderSample, formatMillis(last.t))
+	case last.stamp == x.last.stamp && t == last.t:
 		return fmt.Errorf("%w: a sample at this time was already appended since the last Commit", storage.ErrDuplicateSampleForTimestamp)
 	}
-	x.last[ref] = t
+	*last = orderSlot{t: t, stamp: x.last.stamp}
 	x.oldest = min(x.oldest, t)
 	return nil
+}
+
+// maxOrderSlots bounds the series orderLog keeps in its slice (16 bytes
+// each); the rest go to its map.
+const maxOrderSlots = 1 << 16
+
+// orderLog is the newest time appended to each series in the open
+// transaction. A head numbers its series from one up as they are created,
+// and after a Reset goes on from where it was, so the series of one store
+// generation are the ids from the first one appended in it (each series
+// is created by its first append): their times are kept in a slice by id,
+// which a scrape's hundreds of appends read and write without hashing.
+// An id the slice does not reach goes to a map. A slot counts only if it
+// was written in this transaction (its stamp), so beginning one clears
+// nothing.
+type orderLog struct {
+	stamp uint32 // the open transaction's; 0 marks a slot never written
+	gen   uint64 // the store generation base belongs to
+	base  storage.SeriesRef
+	slots []orderSlot                      // by id - base
+	far   map[storage.SeriesRef]*orderSlot // ids the slots do not reach
+}
+
+type orderSlot struct {
+	t     int64
+	stamp uint32
+}
+
+// begin starts a transaction on the store generation gen.
+func (l *orderLog) begin(gen uint64) {
+	l.stamp++
+	if l.stamp == 0 { // wrapped: old stamps would count again
+		clear(l.slots)
+		l.stamp = 1
+	}
+	clear(l.far)
+	if gen != l.gen {
+		l.gen, l.base = gen, 0
+	}
+}
+
+// slot is where the series ref's newest time is kept.
+func (l *orderLog) slot(ref storage.SeriesRef) *orderSlot {
+	if l.base == 0 {
+		l.base = ref
+	}
+	if i := uint64(ref - l.base); ref >= l.base && i < maxOrderSlots {
+		if i >= uint64(len(l.slots)) {
+			l.slots = append(l.slots, make([]orderSlot, int(i)+1-len(l.slots))...)
+		}
+		return &l.slots[i]
+	}
+	return l.farSlot(ref)
+}
+
+// farSlot is slot for an id the slice does not reach.
+func (l *orderLog) farSlot(ref storage.SeriesRef) *orderSlot {
+	if p, ok := l.far[ref]; ok {
+		return p
+	}
+	if l.far == nil {
+		l.far = map[storage.SeriesRef]*orderSlot{}
+	}
+	p := &orderSlot{}
+	l.far[ref] = p
+	return p
 }
 
 // formatMillis renders a sample time for an error message.

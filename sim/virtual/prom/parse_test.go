@@ -7,6 +7,7 @@ package prom
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -48,7 +49,7 @@ func TestCloneExprSharesNothingTheEngineWrites(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
-		c, ok := cloneExpr(orig)
+		c, ok := cloneExpr(orig, nil)
 		if !ok {
 			t.Fatalf("%s: cloneExpr does not know one of its nodes", q)
 		}
@@ -140,4 +141,89 @@ func TestRememberedQueriesAnswerAsParsedOnes(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestGivenBackCopiesAreWrittenOverFresh: once a query is evaluated (the
+// engine writing into its copy: series, offsets, step-invariant wrappers,
+// @ start() resolved) and closed, the next query of its text gets the
+// same copy back, written over to equal the parsed tree and share nothing
+// with it; a query the engine refused gets a copy of its own.
+func TestGivenBackCopiesAreWrittenOverFresh(t *testing.T) {
+	s := newTestServer(t, Options{}, t0)
+	load(t, s, [2]string{`x{a="1"}`, "0+1x80"}, [2]string{`y{a="1"}`, "2+2x80"},
+		[2]string{`x_bucket{a="b",le="0.1"}`, "0+1x80"}, [2]string{`http_requests_total{code="500",job="y"}`, "0+2x80"})
+	mp := newMemoParser(experimentalParser())
+	s.engine = newEngine(s.opts, mp)
+	ctx := context.Background()
+	for _, q := range everyNode {
+		if strings.Contains(q, "step()") {
+			continue // no instant query: its step is 0
+		}
+		var roots []parser.Expr
+		for _, at := range []time.Time{t0.Add(10 * time.Minute), t0.Add(17 * time.Minute)} {
+			qry, err := s.engine.NewInstantQuery(ctx, s.store, nil, q, at)
+			if err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+			roots = append(roots, rootOf(qry.Statement()))
+			if res := qry.Exec(ctx); res.Err != nil {
+				t.Fatalf("%s: %v", q, res.Err)
+			}
+			closeQuery(qry)
+		}
+		if roots[0] != roots[1] {
+			t.Errorf("%s: the second query got a new copy, not the one given back", q)
+		}
+		again, err := mp.ParseExpr(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again != roots[0] {
+			t.Errorf("%s: a third copy is not the one given back", q)
+		}
+		// Compared with the remembered tree, whose matchers the copies share:
+		// a regular expression's matcher changes as it is used.
+		parsed := mp.exprs.m[q].tree
+		if !reflect.DeepEqual(again, parsed) {
+			t.Errorf("%s: the copy written over differs from the parsed tree: %s", q, again)
+		}
+		mine, theirs := map[uintptr]string{}, map[uintptr]string{}
+		pointers(reflect.ValueOf(parsed), mine)
+		pointers(reflect.ValueOf(again), theirs)
+		for p, what := range theirs {
+			if _, shared := mine[p]; shared {
+				t.Errorf("%s: the copy written over shares a %s with the remembered tree", q, what)
+			}
+		}
+		giveBackTree(&parser.EvalStmt{Expr: again})
+	}
+	// A query refused after parsing never gives its copy back: past maxLent
+	// of them, each gets a copy of its own.
+	q := `sum(x) by (a)`
+	var lent []parser.Expr
+	for range maxLent + 2 {
+		c, err := mp.ParseExpr(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lent = append(lent, c)
+	}
+	if e := mp.exprs.m[q]; e.lent != maxLent || len(e.free) != 0 {
+		t.Errorf("%d copies lent and %d free, want %d and none", e.lent, len(e.free), maxLent)
+	}
+	for _, c := range lent {
+		giveBackTree(&parser.EvalStmt{Expr: c})
+	}
+	if e := mp.exprs.m[q]; e.lent != 0 || len(e.free) != maxLent {
+		t.Errorf("given back: %d copies lent and %d free, want none and %d", e.lent, len(e.free), maxLent)
+	}
+}
+
+// rootOf is the tree a statement evaluates, without the engine's wrapper.
+func rootOf(stmt parser.Statement) parser.Expr {
+	e := stmt.(*parser.EvalStmt).Expr
+	if s, ok := e.(*parser.StepInvariantExpr); ok {
+		return s.Expr
+	}
+	return e
 }

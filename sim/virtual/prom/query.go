@@ -90,7 +90,7 @@ func (s *Server) evaluate(ctx context.Context, newQuery newQueryFunc, use func(p
 		if err != nil {
 			return queryError{err}
 		}
-		defer qry.Close()
+		defer closeQuery(qry)
 		if err := s.observe(qry.Statement()); err != nil {
 			return err
 		}
@@ -104,6 +104,14 @@ func (s *Server) evaluate(ctx context.Context, newQuery newQueryFunc, use func(p
 		use(qry, res)
 		return nil
 	})
+}
+
+// closeQuery closes the query and then gives its tree back to the
+// parser's memo, for the next query of its text to write over.
+func closeQuery(qry promql.Query) {
+	stmt := qry.Statement()
+	qry.Close()
+	giveBackTree(stmt)
 }
 
 // orderingFuncs are the functions whose result order is the answer's point

@@ -87,13 +87,13 @@ func (s *Server) stopHTTP() error {
 func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request) {
 	buf := getBuffer()
 	defer putBuffer(buf)
-	writeJSON(w, s.instantAnswer(r.Context(), r.FormValue, buf), *buf)
+	writeJSON(w, s.instantAnswer(r.Context(), formValues{get: r.FormValue}, buf), *buf)
 }
 
 func (s *Server) serveQueryRange(w http.ResponseWriter, r *http.Request) {
 	buf := getBuffer()
 	defer putBuffer(buf)
-	p, tr, aerr := rangeParams(r.FormValue)
+	p, tr, aerr := rangeParams(formValues{get: r.FormValue})
 	if aerr != nil {
 		writeJSON(w, errorAnswer(aerr, buf), *buf)
 		return

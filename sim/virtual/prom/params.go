@@ -18,9 +18,20 @@ import (
 // maxPointsPerSeries is Prometheus's cap on a range query's resolution.
 const maxPointsPerSeries = 11000
 
-// formValues is how a parameter is read: a request's FormValue, or the
-// in-process transport's parsed URL query.
-type formValues func(name string) string
+// formValues is how a parameter is read: a function such as a request's
+// FormValue, or else the in-process transport's URL query, read where it is.
+type formValues struct {
+	get func(name string) string
+	raw string // read by firstValue when get is nil
+}
+
+// value is the parameter's first value, or "".
+func (f formValues) value(name string) string {
+	if f.get != nil {
+		return f.get(name)
+	}
+	return firstValue(f.raw, name)
+}
 
 // queryParams are the parameters both query endpoints share.
 type queryParams struct {
@@ -47,7 +58,7 @@ func (s *Server) instantParams(form formValues) (queryParams, time.Time, *apiErr
 	if p.limit, err = limitParam(form); err != nil {
 		return p, time.Time{}, err
 	}
-	at, perr := timeParam(form("time"), s.opts.Now)
+	at, perr := timeParam(form.value("time"), s.opts.Now)
 	if perr != nil {
 		return p, time.Time{}, badParam("time", fmt.Errorf("invalid time value for 'time': %w", perr))
 	}
@@ -78,16 +89,16 @@ type timeRange struct {
 func timeRangeParams(form formValues) (timeRange, *apiError) {
 	var tr timeRange
 	var err error
-	if tr.start, err = parseTime(form("start")); err != nil {
+	if tr.start, err = parseTime(form.value("start")); err != nil {
 		return tr, badParam("start", err)
 	}
-	if tr.end, err = parseTime(form("end")); err != nil {
+	if tr.end, err = parseTime(form.value("end")); err != nil {
 		return tr, badParam("end", err)
 	}
 	if tr.end.Before(tr.start) {
 		return tr, badParam("end", errors.New("end timestamp must not be before start time"))
 	}
-	if tr.step, err = parseDuration(form("step")); err != nil {
+	if tr.step, err = parseDuration(form.value("step")); err != nil {
 		return tr, badParam("step", err)
 	}
 	return tr, checkStep(tr)
@@ -105,7 +116,7 @@ func checkStep(tr timeRange) *apiError {
 
 // finishParams reads timeout, lookback_delta, stats and query.
 func finishParams(form formValues, p queryParams) (queryParams, *apiError) {
-	if to := form("timeout"); to != "" {
+	if to := form.value("timeout"); to != "" {
 		d, err := parseDuration(to)
 		if err != nil {
 			return p, badParam("timeout", err)
@@ -113,16 +124,16 @@ func finishParams(form formValues, p queryParams) (queryParams, *apiError) {
 		p.timeout = d
 	}
 	var lookback time.Duration
-	if lb := form("lookback_delta"); lb != "" {
+	if lb := form.value("lookback_delta"); lb != "" {
 		d, err := parseDuration(lb)
 		if err != nil {
 			return p, &apiError{typ: errBadData, err: fmt.Errorf("error parsing lookback delta duration: %w", err)}
 		}
 		lookback = d
 	}
-	p.stats = form("stats")
+	p.stats = form.value("stats")
 	p.opts = queryOpts(p.stats == "all", lookback)
-	p.query = form("query")
+	p.query = form.value("query")
 	return p, nil
 }
 
@@ -139,7 +150,7 @@ func queryOpts(perStepStats bool, lookback time.Duration) promql.QueryOpts {
 }
 
 func limitParam(form formValues) (int, *apiError) {
-	s := form("limit")
+	s := form.value("limit")
 	if s == "" {
 		return 0, nil
 	}

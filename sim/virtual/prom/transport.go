@@ -131,9 +131,9 @@ func statusLine(code int) string {
 func queryForm(raw string) formValues {
 	if strings.Count(raw, "&") > 1 {
 		form, _ := url.ParseQuery(raw) // what parses, as the handler's FormValue
-		return form.Get
+		return formValues{get: form.Get}
 	}
-	return func(name string) string { return firstValue(raw, name) }
+	return formValues{raw: raw}
 }
 
 // firstValue is url.ParseQuery(raw).Get(name): a pair with a semicolon,
@@ -149,9 +149,31 @@ func firstValue(raw, name string) string {
 		if k, err := url.QueryUnescape(k); err != nil || k != name {
 			continue
 		}
+		if name == "query" {
+			if u := queryTexts.get(v, unescapeQuery); u.ok {
+				return u.text
+			}
+			continue
+		}
 		if v, err := url.QueryUnescape(v); err == nil {
 			return v
 		}
 	}
 	return ""
+}
+
+// queryTexts memoises the unescaping of a query parameter by its escaped
+// form: a check sends the same few texts at every tick, each unescaped
+// into a new string of a few hundred bytes.
+var queryTexts textMemo[unescaped]
+
+// unescaped is url.QueryUnescape's text, and whether it had no error.
+type unescaped struct {
+	text string
+	ok   bool
+}
+
+func unescapeQuery(v string) unescaped {
+	u, err := url.QueryUnescape(v)
+	return unescaped{text: u, ok: err == nil}
 }

@@ -6,9 +6,12 @@ package prom
 import (
 	"context"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -139,6 +142,37 @@ func TestTransportBodiesStayTheirOwn(t *testing.T) {
 		_ = resps[i].Body.Close()
 		if string(body) != want(q) {
 			t.Errorf("%s read %s, want %s", q, body, want(q))
+		}
+	}
+}
+
+// TestFirstValueIsParseQuerys: firstValue, whose query texts are
+// remembered unescaped, reads what url.ParseQuery(raw).Get reads, asked
+// twice, over seeded random queries of escaped, plus-signed, malformed
+// and repeated pairs.
+func TestFirstValueIsParseQuerys(t *testing.T) {
+	names := []string{"query", "q%75ery", "time", "limit", "%zz", "", "qu;ery", "query+"}
+	values := []string{"", "%zz", "%2", "sum+(rate(x%5B1m%5D))", "up", "1704067320.5", "a%26b", "%7B%7d", "a;b", "%", "x=y", "+"}
+	rng := rand.New(rand.NewPCG(13, 5))
+	for range 3000 {
+		var b strings.Builder
+		for i := range rng.IntN(5) {
+			if i > 0 {
+				b.WriteString([]string{"&", "&", "&", "&&", ";"}[rng.IntN(5)])
+			}
+			b.WriteString(names[rng.IntN(len(names))])
+			if rng.IntN(6) > 0 {
+				b.WriteString("=" + values[rng.IntN(len(values))])
+			}
+		}
+		raw := b.String()
+		want, _ := url.ParseQuery(raw)
+		for _, name := range []string{"query", "time", "limit"} {
+			for range 2 {
+				if got := firstValue(raw, name); got != want.Get(name) {
+					t.Fatalf("firstValue(%q, %q) = %q, want %q", raw, name, got, want.Get(name))
+				}
+			}
 		}
 	}
 }

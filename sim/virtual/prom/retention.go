@@ -48,6 +48,9 @@ func (s *Server) observe(stmt parser.Statement) error {
 		return nil
 	}
 	s.ret.queriedAt = max(s.ret.queriedAt, timestamp.FromTime(es.End))
+	if s.ret.keptFrom == math.MinInt64 {
+		return nil // nothing dropped yet: no query reads before what is kept
+	}
 	// A query that selects no series (Flagger's online probe, vector(1))
 	// reads nothing kept or dropped: FindMinMaxTime gives it 0, 0, which
 	// no selector's range is (a lookback or a range always precedes its end).

@@ -252,7 +252,7 @@ func (s *Server) withStore(fn func(*store) error) error {
 // Only closing the head touches the disk, where it writes its full chunks
 // (for a restart that never comes) under dir/chunks_head.
 type store struct {
-	head *tsdb.Head
+	head *keptHead
 	dir  string
 	gen  uint64 // unique to this store's series among every server's, for AppendRef
 	// oldest is the oldest sample the head may hold: what a new head's
@@ -278,7 +278,9 @@ func openStore(dir string, noIsolation bool) (*store, error) {
 		_ = head.Close()
 		return nil, fmt.Errorf("initialise the synthetic prometheus TSDB head in %s: %w", dir, err)
 	}
-	return &store{head: head, dir: dir, gen: storeGen.Add(1), oldest: math.MaxInt64}, nil
+	kept := &keptHead{Head: head, keep: noIsolation}
+	kept.restart(0)
+	return &store{head: kept, dir: dir, gen: storeGen.Add(1), oldest: math.MaxInt64}, nil
 }
 
 func headOptions(dir string, noIsolation bool) *tsdb.HeadOptions {
@@ -299,11 +301,39 @@ func headOptions(dir string, noIsolation bool) *tsdb.HeadOptions {
 
 // Querier makes a store a storage.Queryable, as a DB with no blocks is.
 func (st *store) Querier(mint, maxt int64) (storage.Querier, error) {
-	q, err := tsdb.NewBlockQuerier(tsdb.NewRangeHead(st.head, mint, maxt), mint, maxt)
+	rh := tsdb.NewRangeHead(st.head.Head, mint, maxt)
+	q, err := tsdb.NewBlockQuerier(rh, mint, maxt)
 	if err != nil {
 		return nil, err
 	}
-	return untrimmed{q}, nil
+	if !st.head.isShuffled() {
+		return untrimmed{q}, nil
+	}
+	ordered, err := tsdb.NewBlockQuerier(orderedHead{RangeHead: rh, h: st.head}, mint, maxt)
+	if err != nil {
+		_ = q.Close()
+		return nil, err
+	}
+	return untrimmed{reordered{Querier: q, ordered: ordered}}, nil
+}
+
+// reordered lists series, when asked not to sort them, in the order a new
+// head would hold them, for a head whose kept series are not in that order
+// (see keptHead).
+type reordered struct {
+	storage.Querier
+	ordered storage.Querier // sorts in a new head's order
+}
+
+func (q reordered) Select(ctx context.Context, sortSeries bool, hints *storage.SelectHints, ms ...*labels.Matcher) storage.SeriesSet {
+	if sortSeries {
+		return q.Querier.Select(ctx, true, hints, ms...)
+	}
+	return q.ordered.Select(ctx, true, hints, ms...)
+}
+
+func (q reordered) Close() error {
+	return errors.Join(q.Querier.Close(), q.ordered.Close())
 }
 
 // untrimmed selects whole chunks, leaving the engine to bound samples by
@@ -338,29 +368,27 @@ func (st *store) close() error {
 	return nil
 }
 
-// empty drops every series, and with them every sample, leaving a head
-// that answers and takes samples as a new one does, for a fraction of what
-// closing it and opening another costs (their files, metrics and maps).
-// Truncating just past the newest sample leaves no chunk, hence no series
-// (new ones get new ids, in the order they come, as in a new head); then
-// the floor the truncation set is lifted, as a new head has none. What
-// still differs is only what this package never reads of a head, its
-// MinTime and MaxTime: with headChunkRange, the head's MaxTime bounds no
-// append. A new generation keeps refs handed out before from
-// naming the next series.
+// empty drops every sample, leaving a head that answers and takes samples
+// as a new one does, for a fraction of what closing it and opening another
+// costs (their files, metrics and maps). Truncating just past the newest
+// sample leaves no chunk; a server without isolation keeps the series
+// themselves, samples gone, for the next scenario to find (keptHead says
+// why no answer can tell), another drops them all (new ones get new ids,
+// in the order they come, as in a new head). Then the floor the truncation
+// set is lifted, as a new head has none. What still differs is only what
+// this package never reads of a head, its MinTime and MaxTime: with
+// headChunkRange, the head's MaxTime bounds no append. A new generation
+// keeps refs handed out before from naming the next series.
 func (st *store) empty() error {
 	if st.head.MaxTime() == math.MaxInt64 {
 		return fmt.Errorf("empty the synthetic prometheus TSDB head: it holds a sample at the end of time")
 	}
-	if st.head.MinTime() != math.MaxInt64 { // something was appended
-		if err := st.head.Truncate(st.head.MaxTime() + 1); err != nil {
-			return fmt.Errorf("empty the synthetic prometheus TSDB head: %w", err)
-		}
+	if err := st.head.emptyKeeping(st.head.MaxTime()); err != nil {
+		return fmt.Errorf("empty the synthetic prometheus TSDB head: %w", err)
 	}
-	if n := st.head.NumSeries(); n != 0 {
+	if n := st.head.NumSeries(); n != 0 && !st.head.keep {
 		return fmt.Errorf("empty the synthetic prometheus TSDB head: %d series outlived truncation", n)
 	}
-	st.head.SetMinValidTime(math.MinInt64)
 	st.gen = storeGen.Add(1)
 	st.oldest = math.MaxInt64
 	return nil

@@ -89,7 +89,7 @@ func TestUntrimmedAnswersAsTrimmed(t *testing.T) {
 // samples to the range asked.
 func trimmed(st *store) storage.Queryable {
 	return storage.QueryableFunc(func(mint, maxt int64) (storage.Querier, error) {
-		return tsdb.NewBlockQuerier(tsdb.NewRangeHead(st.head, mint, maxt), mint, maxt)
+		return tsdb.NewBlockQuerier(tsdb.NewRangeHead(st.head.Head, mint, maxt), mint, maxt)
 	})
 }
 

@@ -239,14 +239,15 @@ func (x *txn) checkOrder(ref storage.SeriesRef, t int64) error {
 const maxOrderSlots = 1 << 16
 
 // orderLog is the newest time appended to each series in the open
-// transaction. A head numbers its series from one up as they are created,
-// and after a Reset goes on from where it was, so the series of one store
-// generation are the ids from the first one appended in it (each series
-// is created by its first append): their times are kept in a slice by id,
-// which a scrape's hundreds of appends read and write without hashing.
-// An id the slice does not reach goes to a map. A slot counts only if it
-// was written in this transaction (its stamp), so beginning one clears
-// nothing.
+// transaction. A head numbers its series from one up as they are created
+// and never reuses an id, and a Reset either keeps a series with its id
+// (keep.go) or drops it, so the series of one store generation are mostly
+// the ids from the first one appended in it on: their times are kept in a
+// slice by id, which a scrape's hundreds of appends read and write without
+// hashing. An id the slice does not reach (below that first one: a kept
+// series appended later in the generation, or too far above it) goes to a
+// map. A slot counts only if it was written in this transaction (its
+// stamp), so beginning one clears nothing.
 type orderLog struct {
 	stamp uint32 // the open transaction's; 0 marks a slot never written
 	gen   uint64 // the store generation base belongs to

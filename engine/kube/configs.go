@@ -234,8 +234,16 @@ func (c *Cluster) upsert(ctx context.Context, obj, scratch client.Object) error 
 }
 
 // apply is Flagger's ApplyPrimaryConfigs: a copy of the pod spec whose
-// references to tracked configs name their -primary copies.
+// references to tracked configs name their -primary copies. Without a
+// tracked config nothing is renamed, and the copy is shallow: it shares
+// spec's values, which no writer changes in place (the primary built from
+// it is created or promoted, never edited), and a deep copy of the pod
+// spec on every initialization and promotion was most of what building
+// the primary cost.
 func (refs configRefs) apply(spec *corev1.PodSpec) corev1.PodSpec {
+	if len(refs) == 0 {
+		return *spec
+	}
 	out := *spec.DeepCopy()
 	rename := func(kind string, name *string) {
 		if _, ok := refs[kind+"/"+*name]; ok {

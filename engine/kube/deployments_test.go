@@ -53,7 +53,8 @@ func ptr64(n int64) *int64 { return &n }
 
 // TestRevisionMemo: a workload's revision is hashed once per version of
 // the object read (UID and resourceVersion), again when either changes
-// with the pod template, and every time for an object without them.
+// with the pod template unless another object's version had its pod spec
+// lately, and every time for an object without them.
 func TestRevisionMemo(t *testing.T) {
 	var m RevisionMemo
 	hashes := 0
@@ -70,7 +71,8 @@ func TestRevisionMemo(t *testing.T) {
 		{"a", "1", "podinfo:1", 1},
 		{"a", "1", "podinfo:1", 1}, // the same version: remembered
 		{"a", "2", "podinfo:2", 2}, // a write: hashed again
-		{"b", "2", "podinfo:1", 3}, // another object
+		{"b", "2", "podinfo:1", 2}, // another object with a pod spec hashed before: remembered
+		{"b", "3", "podinfo:4", 3}, // another object, a new pod spec
 		{"a", "2", "podinfo:2", 3},
 		{"a", "3", "podinfo:2", 3}, // a write that left the template
 		{"a", "4", "podinfo:3", 4},

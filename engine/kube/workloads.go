@@ -142,12 +142,22 @@ func Revision(t *corev1.PodTemplateSpec) string {
 // template; and by the template itself, so a write that left it (a status
 // write, a scale) needs no hash either. Observing hashed both workloads'
 // pod specs as JSON every tick, though a template changes only with a
-// release or a promotion. The zero value is ready; it is safe for
-// concurrent use.
+// release or a promotion. A new version whose pod spec equals one of the
+// last few hashed, of any workload, takes that one's revision: a primary
+// is created, and promoted, with the target's pod spec, and hashing it
+// again was half of a rehearsal's hashes. The zero value is ready; it is
+// safe for concurrent use.
 type RevisionMemo struct {
-	mu    sync.Mutex
-	byUID map[types.UID]versionRevision
+	mu     sync.Mutex
+	byUID  map[types.UID]versionRevision
+	recent [recentRevisions]versionRevision // the last pod specs hashed, a ring
+	next   int                              // where the next hashed spec goes in recent
 }
+
+// recentRevisions is how many of the last hashed pod specs a new version
+// is compared with before it is hashed: a rollout has two workloads, the
+// target and the primary, and each of its releases one new spec.
+const recentRevisions = 4
 
 // versionRevision is one workload's revision, the template it hashed and
 // the resourceVersion it was read at. The template is never changed: it
@@ -188,13 +198,30 @@ func (m *RevisionMemo) of(obj client.Object, t *corev1.PodTemplateSpec, hash fun
 		return r.revision
 	case ok && reflect.DeepEqual(r.template, t):
 	default:
-		r.revision = hash()
+		r.revision = m.ofSpec(t, hash)
 	}
 	if m.byUID == nil || len(m.byUID) >= maxRevisions {
 		m.byUID = map[types.UID]versionRevision{}
 	}
 	m.byUID[uid] = versionRevision{rv, t, r.revision}
 	return r.revision
+}
+
+// ofSpec is the revision of a pod spec one of the last hashed equals
+// (equal values encode alike, and a revision hashes the spec alone), else
+// hash's answer, remembered among them; the caller holds the lock. A
+// primary's spec built from the target's shares its values, which
+// DeepEqual compares by address.
+func (m *RevisionMemo) ofSpec(t *corev1.PodTemplateSpec, hash func() string) string {
+	for _, r := range m.recent {
+		if r.template != nil && reflect.DeepEqual(&r.template.Spec, &t.Spec) {
+			return r.revision
+		}
+	}
+	rev := hash()
+	m.recent[m.next] = versionRevision{template: t, revision: rev}
+	m.next = (m.next + 1) % recentRevisions
+	return rev
 }
 
 func hashBytes(b []byte) string {

@@ -161,6 +161,9 @@ func (c *cluster) mirrorShare() float64 {
 func (c *cluster) setImage(ctx context.Context, image string) error {
 	cd := c.cd
 	key := client.ObjectKey{Namespace: cd.Namespace, Name: cd.Spec.TargetRef.Name}
+	if a, ok := c.client.(kube.UpdateAdopter); ok {
+		return c.adoptRelease(ctx, a, key, image)
+	}
 	obj, containers := targetObject(cd.Spec.TargetRef.IsKnativeService(), cd.Spec.TargetRef.Kind)
 	if err := c.client.Get(ctx, key, obj); err != nil {
 		return fmt.Errorf("reading target %s: %w", key, err)
@@ -169,27 +172,65 @@ func (c *cluster) setImage(ctx context.Context, image string) error {
 	if len(cs) == 0 {
 		return fmt.Errorf("target %s has no container to release %s into", key, image)
 	}
-	if err := c.release(ctx, obj, cs, image); err != nil {
+	patch, err := imagePatch(cs, image)
+	if err == nil {
+		err = c.client.Patch(ctx, obj, patch)
+	}
+	if err != nil {
 		return fmt.Errorf("releasing %s into %s: %w", image, key, err)
 	}
 	return nil
 }
 
-// release writes image into the first of cs, obj's containers, obj read
-// for the write alone: the Store is handed obj with the image in it (its
-// AdoptUpdate), what the merge patch leaves on the stored target; any
-// other client is sent the patch. Encoding the containers into the patch
-// and decoding them again was most of what a release cost on the Store.
-func (c *cluster) release(ctx context.Context, obj client.Object, cs []corev1.Container, image string) error {
-	if a, ok := c.client.(kube.UpdateAdopter); ok {
-		cs[0].Image = image
-		return a.AdoptUpdate(obj)
-	}
-	patch, err := imagePatch(cs, image)
+// adoptRelease hands a, the Store (its AdoptUpdate), the target with image
+// in its first container: what the merge patch leaves on the stored
+// target. The target is read as kube.Read reads it, on the Store the
+// stored one itself, and the object handed over is a shallow copy whose
+// containers alone are new: a deep copy of the whole Deployment, and
+// encoding the containers into a patch and decoding them again, were most
+// of what a release cost.
+func (c *cluster) adoptRelease(ctx context.Context, a kube.UpdateAdopter, key client.ObjectKey, image string) error {
+	obj, containers, err := lentTarget(ctx, c.client, c.cd.Spec.TargetRef.IsKnativeService(), c.cd.Spec.TargetRef.Kind, key)
 	if err != nil {
-		return err
+		return fmt.Errorf("reading target %s: %w", key, err)
 	}
-	return c.client.Patch(ctx, obj, patch)
+	if len(*containers) == 0 {
+		return fmt.Errorf("target %s has no container to release %s into", key, image)
+	}
+	*containers = slices.Clone(*containers) // the read's are the stored target's
+	(*containers)[0].Image = image
+	if err := a.AdoptUpdate(obj); err != nil {
+		return fmt.Errorf("releasing %s into %s: %w", image, key, err)
+	}
+	return nil
+}
+
+// lentTarget is a shallow copy of the target of the kind given, read
+// with kube.Read, and where its pod's containers are in the copy: the
+// caller replaces them, never changes what the read pointed to.
+func lentTarget(ctx context.Context, c client.Client, knative bool, kind string, key client.ObjectKey) (client.Object, *[]corev1.Container, error) {
+	switch {
+	case knative:
+		k, err := kube.Read[*knativev1.Service](ctx, c, key)
+		if err != nil {
+			return nil, nil, err
+		}
+		next := *k
+		return &next, &next.Spec.Template.Spec.Containers, nil
+	case kind == "DaemonSet":
+		d, err := kube.Read[*appsv1.DaemonSet](ctx, c, key)
+		if err != nil {
+			return nil, nil, err
+		}
+		next := *d
+		return &next, &next.Spec.Template.Spec.Containers, nil
+	}
+	d, err := kube.Read[*appsv1.Deployment](ctx, c, key)
+	if err != nil {
+		return nil, nil, err
+	}
+	next := *d
+	return &next, &next.Spec.Template.Spec.Containers, nil
 }
 
 // imagePatch is the merge patch client.MergeFrom computes when only the
@@ -283,7 +324,7 @@ func (c *cluster) deleteCanary(ctx context.Context) error {
 // the -primary copy of the autoscaler and of each tracked config, which a
 // report cannot otherwise show.
 func (c *cluster) copiesNote(ctx context.Context) []string {
-	cd, err := c.canary(ctx)
+	cd, err := c.live(ctx) // read alone: a deep copy of the Canary was most of a note's cost
 	if err != nil {
 		return nil
 	}

@@ -161,8 +161,8 @@ func (c *Controller) syncDeployments(ctx context.Context, now time.Time) error {
 		return fmt.Errorf("listing deployments: %w", err)
 	}
 	for _, d := range ds {
-		p := c.deploymentVersion(d)
-		st := c.deploymentStatus(d, p, c.track(p, now), now)
+		p := c.deploymentPods(d)
+		st := c.deploymentStatus(d, &p, c.track(&p, now), now)
 		if sameDeploymentStatus(&d.Status, &st) {
 			continue
 		}
@@ -240,12 +240,12 @@ func (c *Controller) track(p *Pods, now time.Time) rollout {
 	return cur
 }
 
-func deploymentPods(d *appsv1.Deployment) *Pods {
+func deploymentPods(d *appsv1.Deployment) Pods {
 	n := int32(1)
 	if d.Spec.Replicas != nil {
 		n = *d.Spec.Replicas
 	}
-	return &Pods{key: workloadKey{"Deployment", d.Name}, role: d.Name, Name: d.Name, Image: image(&d.Spec.Template), replicas: n,
+	return Pods{key: workloadKey{"Deployment", d.Name}, role: d.Name, Name: d.Name, Image: image(&d.Spec.Template), replicas: n,
 		deadline: progressDeadline(d.Spec.ProgressDeadlineSeconds)}
 }
 

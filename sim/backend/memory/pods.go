@@ -50,6 +50,13 @@ func (c *Controller) Versions(ctx context.Context, cd *v1beta1.Canary) (primary,
 }
 
 func (c *Controller) deploymentVersion(d *appsv1.Deployment) *Pods {
+	p := c.deploymentPods(d)
+	return &p
+}
+
+// deploymentPods are a Deployment's pods, its revision with them: a
+// value, which a sync keeps on its stack (Versions hands out pointers).
+func (c *Controller) deploymentPods(d *appsv1.Deployment) Pods {
 	p := deploymentPods(d)
 	p.revision = c.revisionOf(p.key, d, &d.Spec.Template)
 	return p

@@ -11,6 +11,7 @@ import (
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	knativev1 "github.com/rehearse-dev/rehearse/engine/api/knative/v1"
@@ -39,6 +40,31 @@ func memoryKinds(scheme *runtime.Scheme) *kindCache {
 	return c.(*kindCache)
 }
 
+// memoryStatusKinds holds, per scheme, the kinds with a status
+// subresource on NewMemory's stores (see withStatus), which only read
+// them: resolving them anew, from new empty objects, was a tenth of what
+// a store cost a rehearsal.
+var memoryStatusKinds sync.Map // *runtime.Scheme → map[schema.GroupVersionKind]bool
+
+func memoryStatus(scheme *runtime.Scheme) (map[schema.GroupVersionKind]bool, error) {
+	if m, ok := memoryStatusKinds.Load(scheme); ok {
+		return m.(map[schema.GroupVersionKind]bool), nil
+	}
+	m, err := statusKinds(scheme, withStatus())
+	if err != nil {
+		return nil, err
+	}
+	got, _ := memoryStatusKinds.LoadOrStore(scheme, m)
+	return got.(map[schema.GroupVersionKind]bool), nil
+}
+
+// withStatus are the kinds a real API server serves a status subresource
+// for, of those a rehearsal stores.
+func withStatus() []client.Object {
+	return []client.Object{&appsv1.Deployment{}, &appsv1.DaemonSet{}, &autoscalingv2.HorizontalPodAutoscaler{},
+		&v1beta1.Canary{}, &corev1.Service{}, &knativev1.Service{}, &knativev1.Revision{}}
+}
+
 // NewMemory returns an in-memory API server holding objs, with status
 // subresources where a real API server has them (Deployments, DaemonSets,
 // HPAs, Services, Canaries, Knative Services and Revisions). It is a Store: typed objects copied with their generated DeepCopy,
@@ -46,14 +72,13 @@ func memoryKinds(scheme *runtime.Scheme) *kindCache {
 // trips. Objects the scheme does not know are a programming error, and
 // panic, as the fake client builder does.
 func NewMemory(scheme *runtime.Scheme, objs ...client.Object) client.WithWatch {
-	s, err := NewStore(scheme, &appsv1.Deployment{}, &appsv1.DaemonSet{}, &autoscalingv2.HorizontalPodAutoscaler{},
-		&v1beta1.Canary{}, &corev1.Service{}, &knativev1.Service{}, &knativev1.Revision{})
+	status, err := memoryStatus(scheme)
 	if err == nil {
+		s := storeOf(scheme, status)
 		s.known = memoryKinds(scheme)
-		err = s.Add(objs...)
+		if err = s.Add(objs...); err == nil {
+			return s
+		}
 	}
-	if err != nil {
-		panic(fmt.Sprintf("building the memory cluster: %v", err))
-	}
-	return s
+	panic(fmt.Sprintf("building the memory cluster: %v", err))
 }

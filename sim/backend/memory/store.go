@@ -83,17 +83,34 @@ var _ client.WithWatch = (*Store)(nil)
 // resources that declare one: Update keeps their stored status and only
 // Status().Update changes it.
 func NewStore(scheme *runtime.Scheme, withStatus ...client.Object) (*Store, error) {
-	s := &Store{scheme: scheme, status: map[schema.GroupVersionKind]bool{}, known: &kindCache{},
-		objects: map[schema.GroupVersionKind]map[types.NamespacedName]client.Object{}}
-	s.mapper = sync.OnceValue(s.buildMapper)
+	status, err := statusKinds(scheme, withStatus)
+	if err != nil {
+		return nil, err
+	}
+	return storeOf(scheme, status), nil
+}
+
+// statusKinds are the kinds of the objects given, which have a status
+// subresource.
+func statusKinds(scheme *runtime.Scheme, withStatus []client.Object) (map[schema.GroupVersionKind]bool, error) {
+	status := map[schema.GroupVersionKind]bool{}
 	for _, o := range withStatus {
 		gvk, err := apiutil.GVKForObject(o, scheme)
 		if err != nil {
 			return nil, fmt.Errorf("declaring a status subresource for %T: %w", o, err)
 		}
-		s.status[gvk] = true
+		status[gvk] = true
 	}
-	return s, nil
+	return status, nil
+}
+
+// storeOf is an empty store whose kinds in status have a status
+// subresource; status is only read, and may be shared by stores.
+func storeOf(scheme *runtime.Scheme, status map[schema.GroupVersionKind]bool) *Store {
+	s := &Store{scheme: scheme, status: status, known: &kindCache{},
+		objects: map[schema.GroupVersionKind]map[types.NamespacedName]client.Object{}}
+	s.mapper = sync.OnceValue(s.buildMapper)
+	return s
 }
 
 // kindCache is what a store learns of Go types (see kindOf): a function of

@@ -4,6 +4,7 @@
 package kube
 
 import (
+	"reflect"
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -171,4 +172,42 @@ func promotedPrimary() *appsv1.Deployment {
 	p.Status = appsv1.DeploymentStatus{ObservedGeneration: 2, Replicas: 2, Conditions: []appsv1.DeploymentCondition{
 		{Type: appsv1.DeploymentAvailable, Status: corev1.ConditionTrue, Reason: "MinimumReplicasAvailable"}}}
 	return p
+}
+
+// TestSameTemplateIsDeepEqual: SameTemplate answers as reflect.DeepEqual
+// for a template and itself, a shallow copy (a status write's or a
+// scale's), a deep copy, and copies that differ in a scalar, a pointer's
+// target, a slice's element or a map's entry.
+func TestSameTemplateIsDeepEqual(t *testing.T) {
+	base := &corev1.PodTemplateSpec{
+		ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "podinfo"}},
+		Spec: corev1.PodSpec{TerminationGracePeriodSeconds: ptr64(30),
+			Containers: []corev1.Container{{Name: "app", Image: "podinfo:1"}}},
+	}
+	shallow := *base
+	for _, c := range []struct {
+		name  string
+		other func() *corev1.PodTemplateSpec
+	}{
+		{"itself", func() *corev1.PodTemplateSpec { return base }},
+		{"a shallow copy", func() *corev1.PodTemplateSpec { return &shallow }},
+		{"a deep copy", base.DeepCopy},
+		{"another scalar", func() *corev1.PodTemplateSpec { o := *base; o.Spec.Hostname = "h"; return &o }},
+		{"another pointer target", func() *corev1.PodTemplateSpec {
+			o := *base
+			o.Spec.TerminationGracePeriodSeconds = ptr64(31)
+			return &o
+		}},
+		{"another slice element", func() *corev1.PodTemplateSpec {
+			o := base.DeepCopy()
+			o.Spec.Containers[0].Image = "podinfo:2"
+			return o
+		}},
+		{"another map entry", func() *corev1.PodTemplateSpec { o := base.DeepCopy(); o.Labels["app"] = "other"; return o }},
+	} {
+		other := c.other()
+		if got, want := SameTemplate(base, other), reflect.DeepEqual(base, other); got != want {
+			t.Errorf("%s: SameTemplate %v, DeepEqual %v", c.name, got, want)
+		}
+	}
 }

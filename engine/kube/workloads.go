@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"sync"
 	"time"
+	"unsafe"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -196,7 +197,7 @@ func (m *RevisionMemo) of(obj client.Object, t *corev1.PodTemplateSpec, hash fun
 	switch {
 	case ok && r.resourceVersion == rv:
 		return r.revision
-	case ok && reflect.DeepEqual(r.template, t):
+	case ok && SameTemplate(r.template, t):
 	default:
 		r.revision = m.ofSpec(t, hash)
 	}
@@ -214,7 +215,7 @@ func (m *RevisionMemo) of(obj client.Object, t *corev1.PodTemplateSpec, hash fun
 // DeepEqual compares by address.
 func (m *RevisionMemo) ofSpec(t *corev1.PodTemplateSpec, hash func() string) string {
 	for _, r := range m.recent {
-		if r.template != nil && reflect.DeepEqual(&r.template.Spec, &t.Spec) {
+		if r.template != nil && equal(&r.template.Spec, &t.Spec) {
 			return r.revision
 		}
 	}
@@ -222,6 +223,25 @@ func (m *RevisionMemo) ofSpec(t *corev1.PodTemplateSpec, hash func() string) str
 	m.recent[m.next] = versionRevision{template: t, revision: rev}
 	m.next = (m.next + 1) % recentRevisions
 	return rev
+}
+
+// SameTemplate is reflect.DeepEqual of two pod templates, quicker for
+// one copied from the other: a stored workload a status write or a scale
+// replaced shares its template's values with the one before, and walking
+// them field by field, on every version of both workloads, was most of
+// what remembering their revisions cost.
+func SameTemplate(a, b *corev1.PodTemplateSpec) bool { return equal(a, b) }
+
+// equal is reflect.DeepEqual(a, b), which memory that is byte for byte
+// the same (the same scalars, and the same pointers, lengths and maps)
+// always is; any other is walked.
+func equal[T any](a, b *T) bool {
+	return a == b || sameMemory(a, b) || reflect.DeepEqual(a, b)
+}
+
+func sameMemory[T any](a, b *T) bool {
+	n := int(unsafe.Sizeof(*a))
+	return unsafe.String((*byte)(unsafe.Pointer(a)), n) == unsafe.String((*byte)(unsafe.Pointer(b)), n)
 }
 
 func hashBytes(b []byte) string {

@@ -7,7 +7,6 @@ package memory
 import (
 	"context"
 	"fmt"
-	"reflect"
 	"slices"
 	"time"
 
@@ -119,7 +118,7 @@ func (c *Controller) revisionOf(key workloadKey, obj client.Object, t *corev1.Po
 	switch {
 	case ok && r.version == v && v != (specVersion{}):
 		return r.hash
-	case ok && reflect.DeepEqual(r.template, t):
+	case ok && kube.SameTemplate(r.template, t):
 	case c.Revisions != nil:
 		r.hash = c.Revisions.Of(obj, t)
 	default:

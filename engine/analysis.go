@@ -59,7 +59,7 @@ func (s *stepper) runMetrics() gate {
 				return pending
 			}
 		}
-		v := Assess(m, pc.Check, a)
+		v, _ := judge(m, pc.Check, a)
 		s.d.Checks = append(s.d.Checks, Check{Question: q, Name: m.Name, Answer: a, Passed: v.Passed})
 		if !v.Passed {
 			s.event(EventWarning, "Halt %s advancement %s", s.name(), v.Reason)

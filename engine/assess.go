@@ -82,17 +82,28 @@ type Verdict struct {
 // maximum for everything else. request-duration compares whole milliseconds,
 // as Flagger does by converting both sides to a time.Duration.
 func Assess(m v1beta1.CanaryMetric, check MetricCheck, a Answer) Verdict {
+	v, val := judge(m, check, a)
+	if v.Passed {
+		v.Reason = fmt.Sprintf("%s %s within range", m.Name, num(val))
+	}
+	return v
+}
+
+// judge is Assess without the reason of a pass, which a tick never
+// words (only a failure halts it, with its reason), and the value judged:
+// the pass's reason was most of what assessing a metric cost a Step.
+func judge(m v1beta1.CanaryMetric, check MetricCheck, a Answer) (v Verdict, val float64) {
 	if v, bad := unanswered(m, check, a); bad {
-		return v
+		return v, 0
 	}
 	val, lo, hi := bounds(m, check, a.Value)
 	switch {
 	case lo != nil && val < *lo:
-		return failf("%s %s < %s", m.Name, num(val), num(*lo))
+		return failf("%s %s < %s", m.Name, num(val), num(*lo)), val
 	case hi != nil && val > *hi:
-		return failf("%s %s > %s", m.Name, num(val), num(*hi))
+		return failf("%s %s > %s", m.Name, num(val), num(*hi)), val
 	}
-	return Verdict{Passed: true, Reason: fmt.Sprintf("%s %s within range", m.Name, num(val))}
+	return Verdict{Passed: true}, val
 }
 
 // unanswered judges the answers that carry no value.

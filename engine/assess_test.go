@@ -56,6 +56,11 @@ func TestAssess(t *testing.T) {
 			if v.Reason == "" {
 				t.Errorf("a verdict must say why")
 			}
+			// A tick judges without wording a pass: the same verdict, and
+			// a failure's same reason.
+			if j, _ := judge(c.metric, c.check, c.answer); j.Passed != v.Passed || (!v.Passed && j.Reason != v.Reason) {
+				t.Errorf("judge = %+v, Assess = %+v", j, v)
+			}
 		})
 	}
 }

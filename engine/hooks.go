@@ -20,10 +20,13 @@ const (
 )
 
 // ask returns the answer to q, or records q as the Decision's question.
+// Only a question asked is put on the heap: a pointer to q itself did
+// that for every answer read, every question on every Step.
 func (s *stepper) ask(q Question) (Answer, bool) {
 	a, ok := s.obs.answer(q)
 	if !ok {
-		s.d.Ask = &q
+		asked := q
+		s.d.Ask = &asked
 	}
 	return a, ok
 }

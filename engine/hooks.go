@@ -82,21 +82,24 @@ func (s *stepper) lastHookFailure() string {
 
 // hookEvent records what a hook's answer meant, in the words a user reads in
 // `kubectl describe canary`.
+// The words of a hook that passed, or of a rollback hook that did not
+// signal, are joined rather than formatted (the same text): every Step of a
+// tick says them again for each hook answered so far, and formatting boxed
+// each name.
 func (s *stepper) hookEvent(t v1beta1.HookType, h v1beta1.CanaryWebhook, a Answer, ok bool) {
-	why := hookError(a)
 	switch {
 	case t == v1beta1.RollbackHook && ok:
-		s.event(EventWarning, "Rollback check %s passed", h.Name)
+		s.say(EventWarning, "Rollback check "+h.Name+" passed")
 	case t == v1beta1.RollbackHook:
-		s.event(EventNormal, "Rollback hook %s not signaling a rollback", h.Name)
+		s.say(EventNormal, "Rollback hook "+h.Name+" not signaling a rollback")
 	case ok:
-		s.event(EventNormal, "%s check %s passed", t, h.Name)
+		s.say(EventNormal, string(t)+" check "+h.Name+" passed")
 	case t == v1beta1.ConfirmRolloutHook, t == v1beta1.ConfirmPromotionHook:
 		// The waiting phase's own event says it.
 	case t == v1beta1.ConfirmTrafficIncreaseHook:
 		s.event(EventWarning, "Halt %s advancement waiting for traffic increase approval %s", s.name(), h.Name)
 	default:
-		s.event(EventWarning, "Halt %s advancement %s check %s failed %s", s.name(), t, h.Name, why)
+		s.event(EventWarning, "Halt %s advancement %s check %s failed %s", s.name(), t, h.Name, hookError(a))
 	}
 }
 

@@ -86,7 +86,12 @@ func (s *stepper) reason(format string, args ...any) {
 }
 
 func (s *stepper) event(t EventType, format string, args ...any) {
-	s.d.Events = append(s.d.Events, Event{Type: t, Message: fmt.Sprintf(format, args...)})
+	s.say(t, fmt.Sprintf(format, args...))
+}
+
+// say records an event whose message is already written.
+func (s *stepper) say(t EventType, msg string) {
+	s.d.Events = append(s.d.Events, Event{Type: t, Message: msg})
 }
 
 func (s *stepper) alert(sev v1beta1.AlertSeverity, metadata bool, format string, args ...any) {

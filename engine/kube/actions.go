@@ -172,18 +172,18 @@ func (c *Cluster) createServices(ctx context.Context, cd *v1beta1.Canary, key, v
 	return nil
 }
 
-// holds reports whether a client that both lends and adopts (the embedded
+// holds reports whether a client that both peeks and adopts (the embedded
 // cluster's Store) holds the object under key already, of typ's type: its
 // Adopt would only refuse it, after the caller built it, on every tick
 // that initializes. Any other client is sent the create, as before, so
 // its calls, and the faults that hit them, stay as they were.
 func (c *Cluster) holds(key client.ObjectKey, typ client.Object) bool {
-	l, lends := c.Client.(lender)
-	if _, adopts := c.Client.(adopter); !lends || !adopts {
+	p, peeks := c.Client.(peeker)
+	if _, adopts := c.Client.(adopter); !peeks || !adopts {
 		return false
 	}
-	_, err := l.Lend(key, typ)
-	return err == nil
+	_, found, err := p.Peek(key, typ)
+	return err == nil && found
 }
 
 func portName(cd *v1beta1.Canary) string {

@@ -13,6 +13,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
@@ -402,8 +403,8 @@ func TestKnativeSplit(t *testing.T) {
 	}
 }
 
-// storeLike is a client that lends and adopts, as the embedded cluster's
-// Store does, counting what it is handed to create.
+// storeLike is a client that lends, peeks and adopts, as the embedded
+// cluster's Store does, counting what it is handed to create.
 type storeLike struct {
 	client.Client
 	adopted []string
@@ -414,12 +415,20 @@ func (s *storeLike) Lend(key client.ObjectKey, obj client.Object) (client.Object
 	return svc, s.Get(ctx, key, svc)
 }
 
+func (s *storeLike) Peek(key client.ObjectKey, obj client.Object) (client.Object, bool, error) {
+	svc, err := s.Lend(key, obj)
+	if apierrors.IsNotFound(err) {
+		return nil, false, nil
+	}
+	return svc, err == nil, err
+}
+
 func (s *storeLike) Adopt(obj client.Object) error {
 	s.adopted = append(s.adopted, obj.GetName())
 	return s.Create(ctx, obj)
 }
 
-// TestServicesCreatedOnceOnAStore: on a client that lends and adopts, the
+// TestServicesCreatedOnceOnAStore: on a client that peeks and adopts, the
 // Services an initializing tick finds are not built and handed over again;
 // one deleted since is.
 func TestServicesCreatedOnceOnAStore(t *testing.T) {

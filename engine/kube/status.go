@@ -21,7 +21,7 @@ import (
 // WriteStatus writes the status subresource when it changed, and keeps cd
 // in step so the rest of the tick reads what was written.
 func (c *Cluster) WriteStatus(ctx context.Context, cd *v1beta1.Canary, st v1beta1.CanaryStatus) error {
-	if equality.Semantic.DeepEqual(cd.Status, st) {
+	if equality.Semantic.DeepEqual(&cd.Status, &st) { // pointers: boxing the statuses copied both to the heap
 		return nil
 	}
 	old := cd.Status
@@ -60,14 +60,17 @@ func UpdateStatus(ctx context.Context, c client.Client, obj client.Object) error
 	return c.Status().Update(ctx, obj)
 }
 
+// canaryAPIVersion is a Canary's apiVersion, which every event names:
+// written once, not once an event.
+var canaryAPIVersion = v1beta1.GroupVersion.String()
+
 // Record writes Kubernetes events, named after the canary and the virtual
 // or wall time, so `kubectl get events` shows the engine's words.
 func (c *Cluster) Record(ctx context.Context, cd *v1beta1.Canary, events []engine.Event, now time.Time) error {
 	for i, e := range events {
 		ev := &corev1.Event{
-			ObjectMeta: metav1.ObjectMeta{Namespace: cd.Namespace,
-				Name: cd.Name + "." + strconv.FormatInt(now.UnixNano(), 16) + "." + strconv.Itoa(i)},
-			InvolvedObject: corev1.ObjectReference{Kind: "Canary", APIVersion: v1beta1.GroupVersion.String(),
+			ObjectMeta: metav1.ObjectMeta{Namespace: cd.Namespace, Name: eventName(cd.Name, now, i)},
+			InvolvedObject: corev1.ObjectReference{Kind: "Canary", APIVersion: canaryAPIVersion,
 				Namespace: cd.Namespace, Name: cd.Name, UID: cd.UID},
 			Type: string(e.Type), Reason: "Synced", Message: e.Message,
 			Source:         corev1.EventSource{Component: "rehearse"},
@@ -78,4 +81,13 @@ func (c *Cluster) Record(ctx context.Context, cd *v1beta1.Canary, events []engin
 		}
 	}
 	return nil
+}
+
+// eventName is <canary>.<time in hex nanoseconds>.<index>, written in one
+// string: joined from the formatted numbers it took three.
+func eventName(canary string, now time.Time, i int) string {
+	b := make([]byte, 0, 64)
+	b = append(append(b, canary...), '.')
+	b = append(strconv.AppendInt(b, now.UnixNano(), 16), '.')
+	return string(strconv.AppendInt(b, int64(i), 10))
 }

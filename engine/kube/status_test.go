@@ -1,3 +1,5 @@
+// This file tests the names the engine gives the events it records.
+
 package kube
 
 import (

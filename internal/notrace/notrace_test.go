@@ -38,7 +38,7 @@ type recording struct {
 	ended *bool
 }
 
-func (recording) IsRecording() bool { return true }
+func (recording) IsRecording() bool            { return true }
 func (r recording) End(...trace.SpanEndOption) { *r.ended = true }
 
 func TestARecordingParentIsNeverEndedByItsChild(t *testing.T) {

@@ -157,24 +157,33 @@ func (c *cluster) mirrorShare() float64 {
 }
 
 // setImage releases a new image of the target, as a user's `kubectl set
-// image` or a GitOps sync would.
+// image` or a GitOps sync would. The Store (its AdoptUpdate) is handed the
+// target with the image in its first container, what the merge patch
+// leaves on the stored target: a shallow copy whose containers alone are
+// new, the read being the stored target itself (kube.Read). Any other
+// client is sent the patch, after a Get, as before. A deep copy of the
+// whole Deployment, and encoding the containers into a patch and decoding
+// them again, were most of what a release cost on the Store.
 func (c *cluster) setImage(ctx context.Context, image string) error {
 	cd := c.cd
 	key := client.ObjectKey{Namespace: cd.Namespace, Name: cd.Spec.TargetRef.Name}
+	obj, err := readTarget(ctx, c.client, cd.Spec.TargetRef.IsKnativeService(), cd.Spec.TargetRef.Kind, key)
+	if err != nil {
+		return fmt.Errorf("reading target %s: %w", key, err)
+	}
+	cs := containersOf(obj)
+	if len(*cs) == 0 {
+		return fmt.Errorf("target %s has no container to release %s into", key, image)
+	}
 	if a, ok := c.client.(kube.UpdateAdopter); ok {
-		return c.adoptRelease(ctx, a, key, image)
-	}
-	obj, containers := targetObject(cd.Spec.TargetRef.IsKnativeService(), cd.Spec.TargetRef.Kind)
-	if err := c.client.Get(ctx, key, obj); err != nil {
-		return fmt.Errorf("reading target %s: %w", key, err)
-	}
-	cs := containers()
-	if len(cs) == 0 {
-		return fmt.Errorf("target %s has no container to release %s into", key, image)
-	}
-	patch, err := imagePatch(cs, image)
-	if err == nil {
-		err = c.client.Patch(ctx, obj, patch)
+		*cs = slices.Clone(*cs) // the read's are the stored target's
+		(*cs)[0].Image = image
+		err = a.AdoptUpdate(obj)
+	} else {
+		var patch client.Patch
+		if patch, err = imagePatch(*cs, image); err == nil {
+			err = c.client.Patch(ctx, obj, patch)
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("releasing %s into %s: %w", image, key, err)
@@ -182,55 +191,43 @@ func (c *cluster) setImage(ctx context.Context, image string) error {
 	return nil
 }
 
-// adoptRelease hands a, the Store (its AdoptUpdate), the target with image
-// in its first container: what the merge patch leaves on the stored
-// target. The target is read as kube.Read reads it, on the Store the
-// stored one itself, and the object handed over is a shallow copy whose
-// containers alone are new: a deep copy of the whole Deployment, and
-// encoding the containers into a patch and decoding them again, were most
-// of what a release cost.
-func (c *cluster) adoptRelease(ctx context.Context, a kube.UpdateAdopter, key client.ObjectKey, image string) error {
-	obj, containers, err := lentTarget(ctx, c.client, c.cd.Spec.TargetRef.IsKnativeService(), c.cd.Spec.TargetRef.Kind, key)
-	if err != nil {
-		return fmt.Errorf("reading target %s: %w", key, err)
-	}
-	if len(*containers) == 0 {
-		return fmt.Errorf("target %s has no container to release %s into", key, image)
-	}
-	*containers = slices.Clone(*containers) // the read's are the stored target's
-	(*containers)[0].Image = image
-	if err := a.AdoptUpdate(obj); err != nil {
-		return fmt.Errorf("releasing %s into %s: %w", image, key, err)
-	}
-	return nil
-}
-
-// lentTarget is a shallow copy of the target of the kind given, read
-// with kube.Read, and where its pod's containers are in the copy: the
-// caller replaces them, never changes what the read pointed to.
-func lentTarget(ctx context.Context, c client.Client, knative bool, kind string, key client.ObjectKey) (client.Object, *[]corev1.Container, error) {
+// readTarget is a shallow copy of the target of the kind given, read with
+// kube.Read: its caller may replace the copy's fields, never change what
+// they point to.
+func readTarget(ctx context.Context, c client.Client, knative bool, kind string, key client.ObjectKey) (client.Object, error) {
 	switch {
 	case knative:
-		k, err := kube.Read[*knativev1.Service](ctx, c, key)
-		if err != nil {
-			return nil, nil, err
-		}
-		next := *k
-		return &next, &next.Spec.Template.Spec.Containers, nil
+		return shallowRead[knativev1.Service](ctx, c, key)
 	case kind == "DaemonSet":
-		d, err := kube.Read[*appsv1.DaemonSet](ctx, c, key)
-		if err != nil {
-			return nil, nil, err
-		}
-		next := *d
-		return &next, &next.Spec.Template.Spec.Containers, nil
+		return shallowRead[appsv1.DaemonSet](ctx, c, key)
 	}
-	d, err := kube.Read[*appsv1.Deployment](ctx, c, key)
+	return shallowRead[appsv1.Deployment](ctx, c, key)
+}
+
+func shallowRead[T any, P interface {
+	*T
+	client.Object
+}](ctx context.Context, c client.Client, key client.ObjectKey) (client.Object, error) {
+	read, err := kube.Read[P](ctx, c, key)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	next := *d
-	return &next, &next.Spec.Template.Spec.Containers, nil
+	next := *read
+	return P(&next), nil
+}
+
+// containersOf is where a target's pod containers are: a Deployment's,
+// a DaemonSet's or a Knative Service's, as readTarget reads them.
+func containersOf(obj client.Object) *[]corev1.Container {
+	switch o := obj.(type) {
+	case *knativev1.Service:
+		return &o.Spec.Template.Spec.Containers
+	case *appsv1.DaemonSet:
+		return &o.Spec.Template.Spec.Containers
+	case *appsv1.Deployment:
+		return &o.Spec.Template.Spec.Containers
+	}
+	panic(fmt.Sprintf("containersOf: %T is not a target kind readTarget reads", obj))
 }
 
 // imagePatch is the merge patch client.MergeFrom computes when only the
@@ -250,21 +247,6 @@ func imagePatch(cs []corev1.Container, image string) (client.Patch, error) {
 	}
 	doc := append([]byte(`{"spec":{"template":{"spec":{"containers":`), list...)
 	return client.RawPatch(types.MergePatchType, append(doc, "}}}}"...)), nil
-}
-
-// targetObject is an empty object of the target's kind, and a way to
-// reach its pod's containers once read.
-func targetObject(knative bool, kind string) (client.Object, func() []corev1.Container) {
-	switch {
-	case knative:
-		var k knativev1.Service
-		return &k, func() []corev1.Container { return k.Spec.Template.Spec.Containers }
-	case kind == "DaemonSet":
-		var d appsv1.DaemonSet
-		return &d, func() []corev1.Container { return d.Spec.Template.Spec.Containers }
-	}
-	var d appsv1.Deployment
-	return &d, func() []corev1.Container { return d.Spec.Template.Spec.Containers }
 }
 
 // setConfig replaces a ConfigMap's or a Secret's data, as a GitOps sync of

@@ -8,9 +8,12 @@ import (
 	"reflect"
 	"testing"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	knativev1 "github.com/rehearse-dev/rehearse/engine/api/knative/v1"
 )
 
 // TestImagePatchIsMergeFroms: the written-out release patch is the
@@ -35,7 +38,8 @@ func TestImagePatchIsMergeFroms(t *testing.T) {
 		{"same image", "Deployment", false, []corev1.Container{sidecar}, "podinfo:1"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			obj, containers := targetObject(c.knative, c.kind)
+			obj := emptyTarget(c.knative, c.kind)
+			containers := func() []corev1.Container { return *containersOf(obj) }
 			obj.SetName("podinfo")
 			obj.SetResourceVersion("7")
 			cs := []corev1.Container{{Name: "app", Image: "podinfo:1", Command: []string{"./podinfo"}}}
@@ -88,4 +92,15 @@ func sameJSON(t *testing.T, a, b []byte) bool {
 		t.Fatalf("%s: %v", b, err)
 	}
 	return reflect.DeepEqual(x, y)
+}
+
+// emptyTarget is an empty object of a target's kind.
+func emptyTarget(knative bool, kind string) client.Object {
+	switch {
+	case knative:
+		return &knativev1.Service{}
+	case kind == "DaemonSet":
+		return &appsv1.DaemonSet{}
+	}
+	return &appsv1.Deployment{}
 }

@@ -240,7 +240,7 @@ func (p *Prometheus) get(ctx context.Context, query string, at time.Time, buf []
 	return readAnswer(resp, buf)
 }
 
-// newRequest is http.NewRequestWithContext(ctx, GET, queryURL(query, at))
+// newRequest is http.NewRequestWithContext(ctx, GET, endpoint?query=…&time=…)
 // with the header set: a copy of the request NewPrometheus built, with a
 // copy of its URL given the query's parameters.
 func (p *Prometheus) newRequest(ctx context.Context, query string, at time.Time) *http.Request {
@@ -250,11 +250,6 @@ func (p *Prometheus) newRequest(ctx context.Context, query string, at time.Time)
 	u.RawQuery = string(appendQueryParams(buf[:0], query, at))
 	req.URL = &u
 	return req
-}
-
-// queryURL is the URL newRequest asks.
-func (p *Prometheus) queryURL(query string, at time.Time) string {
-	return p.endpoint + "?" + string(appendQueryParams(nil, query, at))
 }
 
 // appendQueryParams writes what url.Values{"query": ..., "time": ...}.Encode()
@@ -283,12 +278,8 @@ func appendQueryEscape(b []byte, s string) []byte {
 	return b
 }
 
-// evalTime is Unix seconds with millisecond precision, which Prometheus
-// parses exactly.
-func evalTime(at time.Time) string {
-	return string(appendEvalTime(nil, at))
-}
-
+// appendEvalTime writes Unix seconds with millisecond precision, which
+// Prometheus parses exactly.
 func appendEvalTime(b []byte, at time.Time) []byte {
 	return strconv.AppendFloat(b, float64(at.UnixMilli())/1000, 'f', 3, 64)
 }

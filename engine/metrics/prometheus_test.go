@@ -360,3 +360,11 @@ func TestCollapseSpace(t *testing.T) {
 		}
 	}
 }
+
+// queryURL is the URL newRequest asks, as a string.
+func (p *Prometheus) queryURL(query string, at time.Time) string {
+	return p.endpoint + "?" + string(appendQueryParams(nil, query, at))
+}
+
+// evalTime is the time parameter's value.
+func evalTime(at time.Time) string { return string(appendEvalTime(nil, at)) }

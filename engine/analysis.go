@@ -14,7 +14,9 @@ import (
 func (s *stepper) analyse() bool {
 	var g gate
 	if s.firstAnalysisTick() {
-		s.event(EventNormal, "Starting canary analysis for %s", s.target())
+		if !s.quiet {
+			s.event(EventNormal, "Starting canary analysis for %s", s.target())
+		}
 		if g = s.runHooks(v1beta1.PreRolloutHook, v1beta1.CanaryPhaseProgressing); g == failed {
 			s.haltWhy = "pre-rollout hook " + s.lastHookFailure()
 		}
@@ -49,7 +51,8 @@ func (s *stepper) runAnalysis() gate {
 
 // runMetrics measures and judges each metric in Flagger's order.
 func (s *stepper) runMetrics() gate {
-	for _, pc := range MetricChecks(s.analysis.Metrics) {
+	var buf [8]PlannedCheck
+	for _, pc := range appendMetricChecks(buf[:0], s.analysis.Metrics) {
 		m := s.analysis.Metrics[pc.Index]
 		q := Question{Kind: AskMetric, Index: pc.Index, Check: pc.Check}
 		var a Answer
@@ -60,7 +63,7 @@ func (s *stepper) runMetrics() gate {
 			}
 		}
 		v, _ := judge(m, pc.Check, a)
-		s.d.Checks = append(s.d.Checks, Check{Question: q, Name: m.Name, Answer: a, Passed: v.Passed})
+		s.check(Check{Question: q, Name: m.Name, Answer: a, Passed: v.Passed})
 		if !v.Passed {
 			s.event(EventWarning, "Halt %s advancement %s", s.name(), v.Reason)
 			s.haltWhy = v.Reason

@@ -48,27 +48,32 @@ type PlannedCheck struct {
 // builtin that also has a query or template is checked more than once, as in
 // Flagger.
 func MetricChecks(metrics []v1beta1.CanaryMetric) []PlannedCheck {
-	var out []PlannedCheck
+	return appendMetricChecks(nil, metrics)
+}
+
+// appendMetricChecks appends MetricChecks(metrics) to dst, so a tick can
+// plan its checks into a buffer on its stack.
+func appendMetricChecks(dst []PlannedCheck, metrics []v1beta1.CanaryMetric) []PlannedCheck {
 	for i, m := range metrics {
 		if m.Name == MetricSuccessRate {
-			out = append(out, PlannedCheck{i, CheckSuccessRate})
+			dst = append(dst, PlannedCheck{i, CheckSuccessRate})
 		}
 		if m.Name == MetricDuration {
-			out = append(out, PlannedCheck{i, CheckDuration})
+			dst = append(dst, PlannedCheck{i, CheckDuration})
 		}
 		if m.Query != "" {
-			out = append(out, PlannedCheck{i, CheckQuery})
+			dst = append(dst, PlannedCheck{i, CheckQuery})
 		}
 	}
 	for i, m := range metrics {
 		switch {
 		case m.TemplateRef != nil:
-			out = append(out, PlannedCheck{i, CheckTemplate})
+			dst = append(dst, PlannedCheck{i, CheckTemplate})
 		case m.Name != MetricSuccessRate && m.Name != MetricDuration && m.Query == "":
-			out = append(out, PlannedCheck{i, CheckUnusable})
+			dst = append(dst, PlannedCheck{i, CheckUnusable})
 		}
 	}
-	return out
+	return dst
 }
 
 // Verdict is the judgement of one metric measurement.
@@ -98,10 +103,10 @@ func judge(m v1beta1.CanaryMetric, check MetricCheck, a Answer) (v Verdict, val 
 	}
 	val, lo, hi := bounds(m, check, a.Value)
 	switch {
-	case lo != nil && val < *lo:
-		return failf("%s %s < %s", m.Name, num(val), num(*lo)), val
-	case hi != nil && val > *hi:
-		return failf("%s %s > %s", m.Name, num(val), num(*hi)), val
+	case lo.set && val < lo.v:
+		return failf("%s %s < %s", m.Name, num(val), num(lo.v)), val
+	case hi.set && val > hi.v:
+		return failf("%s %s > %s", m.Name, num(val), num(hi.v)), val
 	}
 	return Verdict{Passed: true}, val
 }
@@ -138,22 +143,31 @@ func Thresholds(m v1beta1.CanaryMetric, check MetricCheck) (lo, hi *float64) {
 }
 
 // bounds returns the value and the bounds it is compared with: whole
-// milliseconds for request-duration.
-func bounds(m v1beta1.CanaryMetric, check MetricCheck, val float64) (v float64, lo, hi *float64) {
-	lo, hi = Thresholds(m, check)
+// milliseconds for request-duration. They are values, not Thresholds'
+// pointers, so that judging a metric puts nothing on the heap.
+func bounds(m v1beta1.CanaryMetric, check MetricCheck, val float64) (v float64, lo, hi limit) {
+	l, h := Thresholds(m, check)
+	lo, hi = limitOf(l), limitOf(h)
 	if check != CheckDuration {
 		return val, lo, hi
 	}
-	return math.Trunc(val), truncated(lo), truncated(hi)
+	return math.Trunc(val), lo.truncated(), hi.truncated()
 }
 
-func truncated(f *float64) *float64 {
-	if f == nil {
-		return nil
-	}
-	t := math.Trunc(*f)
-	return &t
+// limit is one bound of a threshold range, if it has one.
+type limit struct {
+	v   float64
+	set bool
 }
+
+func limitOf(f *float64) limit {
+	if f == nil {
+		return limit{}
+	}
+	return limit{v: *f, set: true}
+}
+
+func (l limit) truncated() limit { return limit{v: math.Trunc(l.v), set: l.set} }
 
 func failf(format string, args ...any) Verdict {
 	return Verdict{Reason: fmt.Sprintf(format, args...)}

@@ -1,4 +1,5 @@
-// This file benchmarks deciding one analysis tick of a progressing canary with two metrics and a hook.
+// This file benchmarks deciding one analysis tick of a progressing canary with two metrics and a hook,
+// by Step's re-entries and as the runner does it (NextQuestion, then one Step).
 
 package engine
 
@@ -12,10 +13,7 @@ import (
 // canary with two metrics and a rollout hook), counting the re-entries that
 // gather the three answers.
 func BenchmarkStep(b *testing.B) {
-	cd := podinfo(withHooks(hook(v1beta1.RolloutHook, "load")))
-	cd.Status = v1beta1.CanaryStatus{Phase: v1beta1.CanaryPhaseProgressing, CanaryWeight: 20, LastAppliedSpec: "rev-2", LastPromotedSpec: "rev-1"}
-	obs := Observations{Target: Workload{Exists: true, Revision: "rev-2"}, Primary: Workload{Exists: true, Revision: "rev-1"},
-		Routes: Routes{Primary: 80, Canary: 20}, Answers: map[Question]Answer{}}
+	cd, obs := benchTick()
 	b.ReportAllocs()
 	for b.Loop() {
 		clear(obs.Answers)
@@ -27,4 +25,30 @@ func BenchmarkStep(b *testing.B) {
 			obs.Answers[*d.Ask] = Answer{Status: 200, Value: 100}
 		}
 	}
+}
+
+// BenchmarkTick decides the same tick as the runner does: the answers
+// gathered with NextQuestion, then one Step.
+func BenchmarkTick(b *testing.B) {
+	cd, obs := benchTick()
+	b.ReportAllocs()
+	for b.Loop() {
+		clear(obs.Answers)
+		for {
+			q, ok := NextQuestion(cd, obs, epoch, Options{})
+			if !ok {
+				break
+			}
+			obs.Answers[q] = Answer{Status: 200, Value: 100}
+		}
+		Step(cd, obs, epoch, Options{})
+	}
+}
+
+func benchTick() (*v1beta1.Canary, Observations) {
+	cd := podinfo(withHooks(hook(v1beta1.RolloutHook, "load")))
+	cd.Status = v1beta1.CanaryStatus{Phase: v1beta1.CanaryPhaseProgressing, CanaryWeight: 20, LastAppliedSpec: "rev-2", LastPromotedSpec: "rev-1"}
+	obs := Observations{Target: Workload{Exists: true, Revision: "rev-2"}, Primary: Workload{Exists: true, Revision: "rev-1"},
+		Routes: Routes{Primary: 80, Canary: 20}, Answers: map[Question]Answer{}}
+	return cd, obs
 }

@@ -19,14 +19,12 @@ const (
 	pending
 )
 
-// ask returns the answer to q, or records q as the Decision's question.
-// Only a question asked is put on the heap: a pointer to q itself did
-// that for every answer read, every question on every Step.
+// ask returns the answer to q, or records q as the tick's question (Step
+// puts it on the heap once, as its Decision's Ask).
 func (s *stepper) ask(q Question) (Answer, bool) {
 	a, ok := s.obs.answer(q)
 	if !ok {
-		asked := q
-		s.d.Ask = &asked
+		s.asked, s.asking = q, true
 	}
 	return a, ok
 }
@@ -52,7 +50,7 @@ func (s *stepper) runHooks(t v1beta1.HookType, phase v1beta1.CanaryPhase) gate {
 		}
 		s.lastHookIdx = i
 		ok = a.HookPassed()
-		s.d.Checks = append(s.d.Checks, Check{Question: Question{Kind: AskHook, Index: i, Phase: phase},
+		s.check(Check{Question: Question{Kind: AskHook, Index: i, Phase: phase},
 			Name: h.Name, HookType: t, Answer: a, Passed: ok})
 		s.hookEvent(t, h, a, ok)
 		if stop, g := hookVerdict(t, ok); stop {
@@ -75,8 +73,12 @@ func hookVerdict(t v1beta1.HookType, ok bool) (bool, gate) {
 
 func (s *stepper) lastHook() v1beta1.CanaryWebhook { return s.analysis.Webhooks[s.lastHookIdx] }
 
-// lastHookFailure says which hook failed last, and how.
+// lastHookFailure says which hook failed last, and how; a quiet stepper
+// has no checks to read it from, and no reason to write it into.
 func (s *stepper) lastHookFailure() string {
+	if s.quiet {
+		return ""
+	}
 	return s.lastHook().Name + " failed: " + hookError(s.d.Checks[len(s.d.Checks)-1].Answer)
 }
 
@@ -87,6 +89,9 @@ func (s *stepper) lastHookFailure() string {
 // tick says them again for each hook answered so far, and formatting boxed
 // each name.
 func (s *stepper) hookEvent(t v1beta1.HookType, h v1beta1.CanaryWebhook, a Answer, ok bool) {
+	if s.quiet {
+		return
+	}
 	switch {
 	case t == v1beta1.RollbackHook && ok:
 		s.say(EventWarning, "Rollback check "+h.Name+" passed")

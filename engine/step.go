@@ -28,25 +28,53 @@ type stepper struct {
 	status      v1beta1.CanaryStatus // the next status, built up in place
 	lastHookIdx int                  // the hook whose answer ended the last series
 	haltWhy     string               // why the analysis failed this tick
-	d           Decision
+	// quiet steps only to find the tick's next question: no event, alert,
+	// reason, action or check is written (see NextQuestion).
+	quiet  bool
+	asking bool     // a question is missing an answer
+	asked  Question // the question, while asking
+	d      Decision
 }
 
 // Step decides one tick for cd at time now. It never reads a clock, never does
 // I/O, and returns the same Decision for the same arguments. When
 // Decision.Ask is set, answer it and call Step again with the answer added.
 func Step(cd *v1beta1.Canary, obs Observations, now time.Time, opts Options) Decision {
-	s := newStepper(cd, obs, now, opts)
+	s := newStepper(cd, obs, now, opts, false)
 	s.run()
 	s.d.Status = s.status
+	if s.asking {
+		q := s.asked // a copy: a pointer into s would put the stepper on the heap
+		s.d.Ask = &q
+	}
 	return s.d
 }
 
-func newStepper(cd *v1beta1.Canary, obs Observations, now time.Time, opts Options) stepper {
-	s := stepper{cd: cd, obs: obs, now: now, provider: cd.ProviderFor(opts.Provider).Name}
+// NextQuestion is the question Step(cd, obs, now, opts) would ask (its
+// Decision.Ask), and whether it asks one, without the rest of the Decision.
+// It takes the same path through the stages as Step but writes no text, so
+// a runner gathers a tick's answers with it, one by one, and calls Step once
+// they are all in: before it, each answer re-ran Step in full, every earlier
+// check's events and checks written again only to be dropped.
+func NextQuestion(cd *v1beta1.Canary, obs Observations, now time.Time, opts Options) (Question, bool) {
+	s := newStepper(cd, obs, now, opts, true)
+	s.run()
+	return s.asked, s.asking
+}
+
+// newStepper starts a tick. A quiet stepper's status is a shallow copy of
+// the Canary's: the status writers only set fields and replace slices and
+// maps, never write through them, and a quiet status is thrown away.
+func newStepper(cd *v1beta1.Canary, obs Observations, now time.Time, opts Options, quiet bool) stepper {
+	s := stepper{cd: cd, obs: obs, now: now, provider: cd.ProviderFor(opts.Provider).Name, quiet: quiet}
 	if a := cd.GetAnalysis(); a != nil {
 		s.analysis = *a
 	}
-	s.status = *cd.Status.DeepCopy()
+	if quiet {
+		s.status = cd.Status
+	} else {
+		s.status = *cd.Status.DeepCopy()
+	}
 	s.d.RequeueAfter = cd.GetAnalysisInterval()
 	return s
 }
@@ -76,29 +104,70 @@ func (s *stepper) inPhase(ps ...v1beta1.CanaryPhase) bool {
 	return false
 }
 
-func (s *stepper) name() string { return s.cd.Name + "." + s.cd.Namespace }
+// name and target are words for texts only; a quiet stepper writes none,
+// and so does not join them.
+func (s *stepper) name() string {
+	if s.quiet {
+		return ""
+	}
+	return s.cd.Name + "." + s.cd.Namespace
+}
 
-func (s *stepper) target() string { return s.cd.Spec.TargetRef.Name + "." + s.cd.Namespace }
+func (s *stepper) target() string {
+	if s.quiet {
+		return ""
+	}
+	return s.cd.Spec.TargetRef.Name + "." + s.cd.Namespace
+}
 
 // reason sets the tick's one-line reason; the last stage to speak wins.
 func (s *stepper) reason(format string, args ...any) {
+	if s.quiet {
+		return
+	}
 	s.d.Reason = fmt.Sprintf(format, args...)
 }
 
 func (s *stepper) event(t EventType, format string, args ...any) {
+	if s.quiet {
+		return
+	}
 	s.say(t, fmt.Sprintf(format, args...))
 }
 
 // say records an event whose message is already written.
 func (s *stepper) say(t EventType, msg string) {
+	if s.quiet {
+		return
+	}
 	s.d.Events = append(s.d.Events, Event{Type: t, Message: msg})
 }
 
 func (s *stepper) alert(sev v1beta1.AlertSeverity, metadata bool, format string, args ...any) {
+	if s.quiet {
+		return
+	}
 	s.d.Alerts = append(s.d.Alerts, Alert{Message: fmt.Sprintf(format, args...), Severity: sev, Metadata: metadata})
 }
 
-func (s *stepper) act(a Action) { s.d.Actions = append(s.d.Actions, a) }
+func (s *stepper) act(a Action) {
+	if !s.quiet {
+		s.d.Actions = append(s.d.Actions, a)
+	}
+}
+
+// check records one hook or metric asked, for reports. A tick checks
+// about as many as it has answers (an unusable metric is checked unasked),
+// so the slice is made once at that size instead of grown to it.
+func (s *stepper) check(c Check) {
+	if s.quiet {
+		return
+	}
+	if s.d.Checks == nil {
+		s.d.Checks = make([]Check, 0, len(s.obs.Answers)+1)
+	}
+	s.d.Checks = append(s.d.Checks, c)
+}
 
 func (s *stepper) setRoutes(primary, canary int, mirrored bool) {
 	s.act(Action{Kind: ActSetRoutes, Routes: Routes{Primary: primary, Canary: canary, Mirrored: mirrored}})

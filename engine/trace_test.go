@@ -571,7 +571,7 @@ func TestConfigsChanged(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cd := podinfo()
 			cd.Status.TrackedConfigs = tc.tracked
-			s := newStepper(cd, Observations{Target: Workload{Configs: tc.now}}, epoch, Options{})
+			s := newStepper(cd, Observations{Target: Workload{Configs: tc.now}}, epoch, Options{}, false)
 			if got := s.configsChanged(); got != tc.want {
 				t.Errorf("configsChanged = %v, want %v", got, tc.want)
 			}

@@ -70,6 +70,7 @@ func (w *world) step(t *testing.T, now time.Time) Decision {
 	obs := Observations{Target: w.target, Primary: w.primary, Routes: w.routes, Answers: map[Question]Answer{}}
 	for range 100 {
 		d := Step(w.cd, obs, now, Options{})
+		assertSameQuestion(t, w.cd, obs, now, d)
 		if d.Ask == nil {
 			w.apply(d)
 			return d
@@ -81,6 +82,20 @@ func (w *world) step(t *testing.T, now time.Time) Decision {
 	}
 	t.Fatal("Step kept asking")
 	return Decision{}
+}
+
+// assertSameQuestion holds NextQuestion to the question Step asked: the
+// runner gathers a tick's answers with it, so every trace test checks that
+// the quiet path takes Step's path.
+func assertSameQuestion(t *testing.T, cd *v1beta1.Canary, obs Observations, now time.Time, d Decision) {
+	t.Helper()
+	q, ok := NextQuestion(cd, obs, now, Options{})
+	switch {
+	case ok != (d.Ask != nil):
+		t.Fatalf("NextQuestion asks %v (%+v), Step asks %+v", ok, q, d.Ask)
+	case ok && q != *d.Ask:
+		t.Fatalf("NextQuestion asks %+v, Step asks %+v", q, *d.Ask)
+	}
 }
 
 func (w *world) answer(q Question) Answer {

@@ -104,14 +104,16 @@ func (r *Runner) observe(ctx context.Context, cd *v1beta1.Canary, now time.Time)
 	return engine.Observations{Target: target, Primary: primary, Routes: routes, Answers: map[engine.Question]engine.Answer{}}, nil
 }
 
-// decide steps the engine, answering its questions one by one.
+// decide answers the engine's questions one by one, then steps it once
+// with every answer in: engine.NextQuestion asks them in Step's order
+// without writing the texts each re-entry of Step would write again.
 func (r *Runner) decide(ctx context.Context, cd *v1beta1.Canary, obs engine.Observations, now time.Time) (engine.Decision, error) {
 	for range maxAsks {
-		d := engine.Step(cd, obs, now, r.Options)
-		if d.Ask == nil {
-			return d, nil
+		q, ok := engine.NextQuestion(cd, obs, now, r.Options)
+		if !ok {
+			return engine.Step(cd, obs, now, r.Options), nil
 		}
-		obs.Answers[*d.Ask] = r.answer(ctx, cd, *d.Ask, now)
+		obs.Answers[q] = r.answer(ctx, cd, q, now)
 	}
 	return engine.Decision{}, fmt.Errorf("canary %s/%s: the engine asked more than %d questions in one tick", cd.Namespace, cd.Name, maxAsks)
 }

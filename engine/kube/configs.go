@@ -45,61 +45,79 @@ func (r configRef) key() string { return r.kind + "/" + r.name }
 type configRefs map[string]configRef
 
 // references lists what a pod spec reads: ConfigMaps and Secrets by name,
-// each with whether it is mandatory (a reference not marked optional).
+// each with whether it is mandatory (a reference not marked optional). The
+// maps are made at the first reference: most pod specs read no config, and
+// are observed every tick.
 type references struct {
 	configMaps, secrets map[string]bool
 }
 
 func mandatory(optional *bool) bool { return optional == nil || !*optional }
 
+func (r *references) configMap(name string, optional *bool) {
+	if r.configMaps == nil {
+		r.configMaps = map[string]bool{}
+	}
+	r.configMaps[name] = mandatory(optional)
+}
+
+func (r *references) secret(name string, optional *bool) {
+	if r.secrets == nil {
+		r.secrets = map[string]bool{}
+	}
+	r.secrets[name] = mandatory(optional)
+}
+
 // referencesOf scans volumes (projected ones included), env valueFrom and
 // envFrom of the containers and init containers, as Flagger does.
 func referencesOf(spec *corev1.PodSpec) references {
-	r := references{configMaps: map[string]bool{}, secrets: map[string]bool{}}
-	for _, v := range spec.Volumes {
-		r.volume(v)
+	var r references
+	for i := range spec.Volumes {
+		r.volume(&spec.Volumes[i])
 	}
-	for _, c := range append(slices.Clone(spec.Containers), spec.InitContainers...) {
-		r.container(c)
+	for _, cs := range [...][]corev1.Container{spec.Containers, spec.InitContainers} {
+		for i := range cs {
+			r.container(&cs[i])
+		}
 	}
 	return r
 }
 
-func (r references) volume(v corev1.Volume) {
+func (r *references) volume(v *corev1.Volume) {
 	if cm := v.ConfigMap; cm != nil {
-		r.configMaps[cm.Name] = mandatory(cm.Optional)
+		r.configMap(cm.Name, cm.Optional)
 	}
 	if s := v.Secret; s != nil {
-		r.secrets[s.SecretName] = mandatory(s.Optional)
+		r.secret(s.SecretName, s.Optional)
 	}
 	if p := v.Projected; p != nil {
 		for _, src := range p.Sources {
 			if cm := src.ConfigMap; cm != nil {
-				r.configMaps[cm.Name] = mandatory(cm.Optional)
+				r.configMap(cm.Name, cm.Optional)
 			}
 			if s := src.Secret; s != nil {
-				r.secrets[s.Name] = mandatory(s.Optional)
+				r.secret(s.Name, s.Optional)
 			}
 		}
 	}
 }
 
-func (r references) container(c corev1.Container) {
+func (r *references) container(c *corev1.Container) {
 	for _, e := range c.Env {
 		switch from := e.ValueFrom; {
 		case from == nil:
 		case from.ConfigMapKeyRef != nil:
-			r.configMaps[from.ConfigMapKeyRef.Name] = mandatory(from.ConfigMapKeyRef.Optional)
+			r.configMap(from.ConfigMapKeyRef.Name, from.ConfigMapKeyRef.Optional)
 		case from.SecretKeyRef != nil:
-			r.secrets[from.SecretKeyRef.Name] = mandatory(from.SecretKeyRef.Optional)
+			r.secret(from.SecretKeyRef.Name, from.SecretKeyRef.Optional)
 		}
 	}
 	for _, e := range c.EnvFrom {
 		switch {
 		case e.ConfigMapRef != nil:
-			r.configMaps[e.ConfigMapRef.Name] = mandatory(e.ConfigMapRef.Optional)
+			r.configMap(e.ConfigMapRef.Name, e.ConfigMapRef.Optional)
 		case e.SecretRef != nil:
-			r.secrets[e.SecretRef.Name] = mandatory(e.SecretRef.Optional)
+			r.secret(e.SecretRef.Name, e.SecretRef.Optional)
 		}
 	}
 }
@@ -109,7 +127,7 @@ func (r references) container(c corev1.Container) {
 // one is an error, as it stops Flagger too.
 func (c *Cluster) trackedConfigs(ctx context.Context, ns string, spec *corev1.PodSpec) (configRefs, error) {
 	r := referencesOf(spec)
-	out := configRefs{}
+	var out configRefs // made at the first config tracked (see add)
 	for _, name := range sortedKeys(r.configMaps) {
 		var cm corev1.ConfigMap
 		found, err := c.readConfig(ctx, ns, name, r.configMaps[name], &cm)
@@ -117,7 +135,7 @@ func (c *Cluster) trackedConfigs(ctx context.Context, ns string, spec *corev1.Po
 			return nil, err
 		}
 		if found && !trackingDisabled(cm.Annotations) {
-			out.add(configRef{kind: configMapRef, name: name, checksum: checksum(cm.Data)})
+			out = out.add(configRef{kind: configMapRef, name: name, checksum: checksum(cm.Data)})
 		}
 	}
 	for _, name := range sortedKeys(r.secrets) {
@@ -127,13 +145,20 @@ func (c *Cluster) trackedConfigs(ctx context.Context, ns string, spec *corev1.Po
 			return nil, err
 		}
 		if found && trackedSecretType(s.Type) && !trackingDisabled(s.Annotations) {
-			out.add(configRef{kind: secretRef, name: name, checksum: checksum(s.Data)})
+			out = out.add(configRef{kind: secretRef, name: name, checksum: checksum(s.Data)})
 		}
 	}
 	return out, nil
 }
 
-func (refs configRefs) add(r configRef) { refs[r.key()] = r }
+// add adds r to refs, made if nil, and returns refs.
+func (refs configRefs) add(r configRef) configRefs {
+	if refs == nil {
+		refs = configRefs{}
+	}
+	refs[r.key()] = r
+	return refs
+}
 
 // readConfig reads one referenced config into obj; found is false for a
 // missing optional one.

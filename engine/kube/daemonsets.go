@@ -39,7 +39,7 @@ func (k daemonSets) observe(ctx context.Context, cd *v1beta1.Canary, _ time.Time
 	if target.Configs, err = k.c.configChecksums(ctx, cd.Namespace, &t.Spec.Template.Spec); err != nil {
 		return target, primary, err
 	}
-	p, found, err := look[*appsv1.DaemonSet](ctx, k.c, cd.Namespace, cd.PrimaryName())
+	p, found, err := look[*appsv1.DaemonSet](ctx, k.c, cd.Namespace, k.c.primaryName(cd))
 	if err != nil || !found {
 		return target, primary, err
 	}

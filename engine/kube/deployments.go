@@ -35,7 +35,7 @@ func (k deployments) observe(ctx context.Context, cd *v1beta1.Canary, _ time.Tim
 	if target.Configs, err = k.c.configChecksums(ctx, cd.Namespace, &t.Spec.Template.Spec); err != nil {
 		return target, primary, err
 	}
-	p, found, err := look[*appsv1.Deployment](ctx, k.c, cd.Namespace, cd.PrimaryName())
+	p, found, err := look[*appsv1.Deployment](ctx, k.c, cd.Namespace, k.c.primaryName(cd))
 	if err != nil || !found {
 		return target, primary, err
 	}
@@ -63,7 +63,7 @@ func (k deployments) initialize(ctx context.Context, cd *v1beta1.Canary) error {
 		return err
 	}
 	key, value := selectorLabel(t.Spec.Selector, t.Name)
-	_, found, err := look[*appsv1.Deployment](ctx, k.c, cd.Namespace, cd.PrimaryName())
+	_, found, err := look[*appsv1.Deployment](ctx, k.c, cd.Namespace, k.c.primaryName(cd))
 	if err != nil {
 		return err
 	}
@@ -184,7 +184,7 @@ func (k deployments) replicasFromZero(ctx context.Context, cd *v1beta1.Canary) f
 		if cd.Spec.AutoscalerRef != nil {
 			return k.c.scalerMinimum(ctx, cd)
 		}
-		if p, found, err := look[*appsv1.Deployment](ctx, k.c, cd.Namespace, cd.PrimaryName()); found && err == nil && p.Spec.Replicas != nil && *p.Spec.Replicas > 0 {
+		if p, found, err := look[*appsv1.Deployment](ctx, k.c, cd.Namespace, k.c.primaryName(cd)); found && err == nil && p.Spec.Replicas != nil && *p.Spec.Replicas > 0 {
 			return *p.Spec.Replicas
 		}
 		return 1
@@ -202,7 +202,7 @@ func (k deployments) promote(ctx context.Context, cd *v1beta1.Canary) error {
 	if err != nil {
 		return err
 	}
-	stored, err := Read[*appsv1.Deployment](ctx, k.c.Client, client.ObjectKey{Namespace: cd.Namespace, Name: cd.PrimaryName()})
+	stored, err := Read[*appsv1.Deployment](ctx, k.c.Client, client.ObjectKey{Namespace: cd.Namespace, Name: k.c.primaryName(cd)})
 	if err != nil {
 		return fmt.Errorf("reading primary deployment %s/%s: %w", cd.Namespace, cd.PrimaryName(), err)
 	}

@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -33,6 +34,23 @@ type Cluster struct {
 	// hashed once, not once by each; else the Cluster keeps its own.
 	Revisions *RevisionMemo
 	own       RevisionMemo
+	primary   atomic.Pointer[primaryName] // the last primary named (see primaryName)
+}
+
+// primaryName is a target's name and its primary's.
+type primaryName struct{ target, primary string }
+
+// primaryName is cd.PrimaryName(), remembered for the last target named: a
+// Cluster rolls out one Canary or a few, and observing one joined its
+// primary's name on every tick.
+func (c *Cluster) primaryName(cd *v1beta1.Canary) string {
+	target := cd.Spec.TargetRef.Name
+	if n := c.primary.Load(); n != nil && n.target == target {
+		return n.primary
+	}
+	n := &primaryName{target: target, primary: cd.PrimaryName()}
+	c.primary.Store(n)
+	return n.primary
 }
 
 // revisions is the Cluster's memo of pod-template revisions.

@@ -77,6 +77,9 @@ type Tick struct {
 // hook or metric check, so more than this means a bug, not a big Canary.
 const maxAsks = 1000
 
+// askedPerTick sizes a tick's answers: a few hooks and metrics.
+const askedPerTick = 8
+
 // Reconcile observes, decides and applies one tick at time now.
 func (r *Runner) Reconcile(ctx context.Context, cd *v1beta1.Canary, now time.Time) (*Tick, error) {
 	obs, err := r.observe(ctx, cd, now)
@@ -87,7 +90,9 @@ func (r *Runner) Reconcile(ctx context.Context, cd *v1beta1.Canary, now time.Tim
 	if err != nil {
 		return nil, err
 	}
-	t := &Tick{At: now, Before: *cd.Status.DeepCopy(), Decision: d, Routes: obs.Routes}
+	// Before shares the status's slices and maps: a status write replaces
+	// the status, it never changes it in place (nor does anything else).
+	t := &Tick{At: now, Before: cd.Status, Decision: d, Routes: obs.Routes}
 	r.apply(ctx, cd, t)
 	return t, nil
 }
@@ -101,7 +106,7 @@ func (r *Runner) observe(ctx context.Context, cd *v1beta1.Canary, now time.Time)
 	if err != nil {
 		return engine.Observations{}, fmt.Errorf("reading the routes of canary %s/%s: %w", cd.Namespace, cd.Name, err)
 	}
-	return engine.Observations{Target: target, Primary: primary, Routes: routes, Answers: map[engine.Question]engine.Answer{}}, nil
+	return engine.Observations{Target: target, Primary: primary, Routes: routes}, nil
 }
 
 // decide answers the engine's questions one by one, then steps it once
@@ -112,6 +117,9 @@ func (r *Runner) decide(ctx context.Context, cd *v1beta1.Canary, obs engine.Obse
 		q, ok := engine.NextQuestion(cd, obs, now, r.Options)
 		if !ok {
 			return engine.Step(cd, obs, now, r.Options), nil
+		}
+		if obs.Answers == nil { // made at the first question: many ticks ask none
+			obs.Answers = make(map[engine.Question]engine.Answer, askedPerTick)
 		}
 		obs.Answers[q] = r.answer(ctx, cd, q, now)
 	}

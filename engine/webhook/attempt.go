@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -26,7 +27,7 @@ const (
 // outcome is what one HTTP request produced.
 type outcome struct {
 	status   int
-	body     string
+	body     []byte // turned into a string only for a failure's reason
 	header   http.Header
 	err      error // no answer, or the answer could not be read
 	timedOut bool  // the attempt's own timeout expired
@@ -43,13 +44,80 @@ func (c *Caller) attempt(ctx context.Context, k *call) outcome {
 		return outcome{err: err, invalid: true}
 	}
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := k.client.Do(req)
+	resp, err := k.send(req)
 	if err != nil {
 		return outcome{err: err, timedOut: expired(ctx, actx)}
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	return outcome{status: resp.StatusCode, body: string(body), header: resp.Header, err: readError(err), timedOut: expired(ctx, actx)}
+	body, err := readBody(resp)
+	return outcome{status: resp.StatusCode, body: body, header: resp.Header, err: readError(err), timedOut: expired(ctx, actx)}
+}
+
+// InProcessTransport is a RoundTripper that answers in the caller's
+// process (a simulation's webhook receivers) and promises what makes an
+// http.Client around it a no-op: it never answers with a Location header,
+// so no redirect is followed, nor with cookies, and it never returns both
+// an answer and an error, nor an answer without a Body. The Caller then
+// hands it the request itself; the client's header copies for redirects
+// and its URL clone for cookies were a fifth of an in-process call's
+// allocations.
+type InProcessTransport interface {
+	http.RoundTripper
+	// AnswersInProcess marks the promise above.
+	AnswersInProcess()
+}
+
+// send is k.client.Do(req). To an InProcessTransport, behind a client
+// with nothing of its own to add (no cookie jar, redirect policy or
+// timeout) and a URL without user info, it sends req straight, and
+// wraps an error as Do does: a *url.Error naming the method and the URL.
+// TestInProcessSendMatchesClientDo holds the two paths to the same results.
+func (k *call) send(req *http.Request) (*http.Response, error) {
+	c := k.client
+	tr, direct := c.Transport.(InProcessTransport)
+	if !direct || c.Jar != nil || c.CheckRedirect != nil || c.Timeout != 0 || req.URL.User != nil {
+		return c.Do(req)
+	}
+	resp, err := tr.RoundTrip(req)
+	if err != nil {
+		return nil, &url.Error{Op: "Post", URL: req.URL.String(), Err: err}
+	}
+	return resp, nil
+}
+
+// readBody is io.ReadAll(io.LimitReader(resp.Body, maxBody)) without the
+// LimitReader and, when the answer says its length, into one buffer of that
+// length (and a byte to see its end): an empty answer, which net/http (and
+// the in-process receivers) give as http.NoBody, is not read at all.
+// TestReadBodyMatchesReadAll holds it to the original.
+func readBody(resp *http.Response) ([]byte, error) {
+	if resp.Body == http.NoBody {
+		return nil, nil
+	}
+	size := 512 // io.ReadAll's first buffer
+	if n := resp.ContentLength; n >= 0 && n < maxBody {
+		size = int(n) + 1
+	}
+	return readLimited(resp.Body, make([]byte, 0, size), maxBody)
+}
+
+// readLimited appends what r gives to b until r ends or b holds limit
+// bytes, growing b as append does; the end of r is no error.
+func readLimited(r io.Reader, b []byte, limit int) ([]byte, error) {
+	for len(b) < limit {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):min(cap(b), limit)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+	return b, nil
 }
 
 // expired tells the attempt's own deadline from the caller giving up.
@@ -89,7 +157,7 @@ func (o outcome) statusVerdict(k *call) error {
 	if o.status <= http.StatusAccepted {
 		return nil
 	}
-	return fmt.Errorf("webhook %q at %s answered HTTP %d (%s): %s", k.hook.Name, k.hook.URL, o.status, tries(k), summary(o.body))
+	return fmt.Errorf("webhook %q at %s answered HTTP %d (%s): %s", k.hook.Name, k.hook.URL, o.status, tries(k), summary(string(o.body)))
 }
 
 // tries says how many requests were made out of how many allowed, so a

@@ -41,7 +41,7 @@ func TestChecksumPrintMatchesSpew(t *testing.T) {
 	cases := []*map[string]string{nil, &nilMap, {}}
 	for range 2000 {
 		m := map[string]string{}
-		for range r.IntN(6) {
+		for range r.IntN(12) { // past the 8 keys sortedKeys holds without allocating
 			m[randomJSONString(r)] = randomJSONString(r)
 		}
 		cases = append(cases, &m)
@@ -57,6 +57,21 @@ func TestChecksumPrintMatchesSpew(t *testing.T) {
 		cd := &v1beta1.Canary{Status: v1beta1.CanaryStatus{TrackedConfigs: configs, LastAppliedSpec: spec}}
 		if sum := Checksum(cd); sum != want {
 			t.Fatalf("case %d: Checksum = %q, want %q", i, sum, want)
+		}
+	}
+}
+
+// TestSafeDecimal: the digit-by-digit encoding is SafeEncodeString's of the
+// decimal, at the ends of the range and in between.
+func TestSafeDecimal(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 11))
+	cases := []uint32{0, 1, 9, 10, 99, 100, 1<<31 - 1, 1 << 31, 1<<32 - 1}
+	for range 1000 {
+		cases = append(cases, r.Uint32())
+	}
+	for _, n := range cases {
+		if got, want := safeDecimal(n), k8srand.SafeEncodeString(strconv.FormatUint(uint64(n), 10)); got != want {
+			t.Errorf("safeDecimal(%d) = %q, want %q", n, got, want)
 		}
 	}
 }

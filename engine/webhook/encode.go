@@ -4,7 +4,6 @@
 package webhook
 
 import (
-	"maps"
 	"slices"
 	"unicode/utf8"
 
@@ -27,7 +26,8 @@ func encodePayload(p v1beta1.CanaryWebhookPayload) []byte {
 	b = appendJSONString(b, p.Checksum)
 	if len(p.Metadata) > 0 {
 		b = append(b, `,"metadata":{`...)
-		for i, k := range slices.Sorted(maps.Keys(p.Metadata)) {
+		var keys [8]string
+		for i, k := range sortedKeys(keys[:0], p.Metadata) {
 			if i > 0 {
 				b = append(b, ',')
 			}
@@ -38,6 +38,17 @@ func encodePayload(p v1beta1.CanaryWebhookPayload) []byte {
 		b = append(b, '}')
 	}
 	return append(b, '}')
+}
+
+// sortedKeys appends m's keys to buf, sorted. Given a small array of the
+// caller's, the keys of a usual map (a hook's metadata, a Canary's tracked
+// configs) take no allocation.
+func sortedKeys(buf []string, m map[string]string) []string {
+	for k := range m {
+		buf = append(buf, k)
+	}
+	slices.Sort(buf)
+	return buf
 }
 
 // payloadSize is the payload's length when nothing needs escaping, so the

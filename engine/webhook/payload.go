@@ -4,8 +4,6 @@
 package webhook
 
 import (
-	"maps"
-	"slices"
 	"strconv"
 	"time"
 
@@ -70,7 +68,28 @@ func basePayload(cd *v1beta1.Canary, phase v1beta1.CanaryPhase) v1beta1.CanaryWe
 func Checksum(cd *v1beta1.Canary) string {
 	h := fnvOffset32
 	printChecksum(&h, cd.Status.TrackedConfigs, cd.Status.LastAppliedSpec)
-	return rand.SafeEncodeString(strconv.FormatUint(uint64(h), 10))
+	return safeDecimal(uint32(h))
+}
+
+// safeDigits maps each decimal digit to what rand.SafeEncodeString makes
+// of it: that function maps a string rune by rune, so a number's encoding
+// is its digits', each looked up once here.
+var safeDigits = func() (d [10]byte) {
+	for i := range d {
+		d[i] = rand.SafeEncodeString(strconv.Itoa(i))[0]
+	}
+	return d
+}()
+
+// safeDecimal is rand.SafeEncodeString(strconv.FormatUint(n, 10)) in one
+// allocation, where the two took three (TestSafeDecimal).
+func safeDecimal(n uint32) string {
+	var b [10]byte // 4294967295 has ten digits
+	digits := strconv.AppendUint(b[:0], uint64(n), 10)
+	for i, c := range digits {
+		digits[i] = safeDigits[c-'0']
+	}
+	return string(digits)
 }
 
 // checksumWriter receives the checksum's print; fnv32a hashes it, and
@@ -88,7 +107,8 @@ func printChecksum(w checksumWriter, configs *map[string]string, spec string) {
 		w.add("<nil>")
 	default:
 		w.add("map[")
-		for i, k := range slices.Sorted(maps.Keys(*configs)) {
+		var keys [8]string
+		for i, k := range sortedKeys(keys[:0], *configs) {
 			if i > 0 {
 				w.add(" ")
 			}

@@ -4,13 +4,14 @@
 package hooks
 
 import (
-	"bytes"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 )
 
-// decodePayload reads body as json.Unmarshal would, when body is in the
+// decodePayload reads body (the bytes received, as one string: every
+// string decoded is a piece of it, not a copy) as json.Unmarshal would, when body is in the
 // compact form Flagger's and rehearse's callers write: the fields name,
 // namespace, phase, checksum and an optional metadata object, in that
 // order, no whitespace, and strings without escapes. Anything else (other
@@ -18,7 +19,7 @@ import (
 // invalid JSON) gives ok false, and the caller decodes it with
 // encoding/json, so its answer and its error stay encoding/json's
 // (TestDecodePayloadMatchesEncodingJSON).
-func decodePayload(body []byte) (p v1beta1.CanaryWebhookPayload, ok bool) {
+func decodePayload(body string) (p v1beta1.CanaryWebhookPayload, ok bool) {
 	c := cursor{rest: body, ok: true}
 	c.expect(`{"name":`)
 	p.Name = c.str()
@@ -39,12 +40,12 @@ func decodePayload(body []byte) (p v1beta1.CanaryWebhookPayload, ok bool) {
 // cursor walks the body; once a step fails, ok stays false and every later
 // step does nothing.
 type cursor struct {
-	rest []byte
+	rest string
 	ok   bool
 }
 
 func (c *cursor) expect(lit string) {
-	if c.ok && bytes.HasPrefix(c.rest, []byte(lit)) {
+	if c.ok && strings.HasPrefix(c.rest, lit) {
 		c.rest = c.rest[len(lit):]
 		return
 	}
@@ -66,12 +67,12 @@ func (c *cursor) str() string {
 		c.ok = false
 		return ""
 	}
-	end := bytes.IndexByte(c.rest, '"')
+	end := strings.IndexByte(c.rest, '"')
 	if end < 0 || !plain(c.rest[:end]) {
 		c.ok = false
 		return ""
 	}
-	s := string(c.rest[:end])
+	s := c.rest[:end]
 	c.rest = c.rest[end+1:]
 	return s
 }
@@ -79,13 +80,13 @@ func (c *cursor) str() string {
 // plain is true when raw needs no decoding: no escape, no control
 // character (invalid in JSON), and valid UTF-8 (encoding/json would
 // replace the invalid bytes).
-func plain(raw []byte) bool {
-	for _, b := range raw {
-		if b == '\\' || b < 0x20 {
+func plain(raw string) bool {
+	for i := 0; i < len(raw); i++ {
+		if b := raw[i]; b == '\\' || b < 0x20 {
 			return false
 		}
 	}
-	return utf8.Valid(raw)
+	return utf8.ValidString(raw)
 }
 
 // object reads the members of a string-to-string object after its opening

@@ -456,3 +456,19 @@ func BenchmarkRoundTrip(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkInProcess is a webhook call as a sweep's rehearsal makes it:
+// through the server's in-process Transport, with no socket.
+func BenchmarkInProcess(b *testing.B) {
+	s, err := StartInProcess(map[string]Behaviour{"gate": {Gate: &Gate{Open: true}}}, scale)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	c := &webhook.Caller{TimeScale: scale, Client: &http.Client{Transport: s.Transport()}}
+	for b.Loop() {
+		if res := callHook(s, c, "gate", "1h", 0); !res.OK() {
+			b.Fatal(res.Err)
+		}
+	}
+}

@@ -6,8 +6,11 @@ package load
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -50,8 +53,60 @@ var heyBools = map[string]bool{"-h2": true, "-disable-compression": true, "-disa
 
 // ParseHey parses a command such as `hey -z 1m -q 10 -c 2 http://podinfo-canary.test:9898/`.
 // Anything that is not a hey command is refused: rehearse never runs
-// commands from webhook metadata through a shell.
+// commands from webhook metadata through a shell. The Hey is the caller's
+// own, to change as it likes.
+//
+// A command is parsed once a process (see parsedHeys): a sweep rehearses
+// the same Canary, and so the same command, thousands of times, and its
+// parse was a hundredth of a rehearsal's CPU.
 func ParseHey(cmd string) (*Hey, error) {
+	if p, ok := parsedHeys.Load(cmd); ok {
+		return p.(heyParse).get()
+	}
+	h, err := parseHey(cmd)
+	if parsedHeyCount.Add(1) <= maxParsedHeys {
+		parsedHeys.Store(cmd, heyParse{h: h, err: err})
+	}
+	if err != nil {
+		return nil, err
+	}
+	return h.clone(), nil
+}
+
+// parsedHeys remembers the parse of each command, by its text, up to
+// maxParsedHeys commands: a parse is a function of the text alone, and
+// each caller gets a copy of the Hey remembered, which nobody changes.
+var (
+	parsedHeys     sync.Map // string → heyParse
+	parsedHeyCount atomic.Int64
+)
+
+const maxParsedHeys = 1024
+
+type heyParse struct {
+	h   *Hey
+	err error
+}
+
+func (p heyParse) get() (*Hey, error) {
+	if p.err != nil {
+		return nil, p.err
+	}
+	return p.h.clone(), nil
+}
+
+// clone is a copy of h that shares nothing a caller could change in it.
+func (h *Hey) clone() *Hey {
+	c := *h
+	c.Headers = slices.Clone(h.Headers)
+	if h.URL != nil {
+		u := *h.URL
+		c.URL = &u
+	}
+	return &c
+}
+
+func parseHey(cmd string) (*Hey, error) {
 	args, err := split(cmd)
 	if err != nil {
 		return nil, err

@@ -70,3 +70,33 @@ func TestRate(t *testing.T) {
 		t.Errorf("Rate = %v, want 20", h.Rate())
 	}
 }
+
+// TestParseHeyRemembered: a command parsed again gives the same Hey (or
+// the same refusal), and each caller's Hey is its own: changing one
+// changes neither the parse remembered nor another caller's.
+func TestParseHeyRemembered(t *testing.T) {
+	const cmd = `hey -z 1m -q 10 -c 2 -H "X-A: 1" http://podinfo-canary.test:9898/`
+	first, err := ParseHey(cmd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := *first
+	wantURL := first.URL.String()
+	first.Headers[0], first.URL.Host, first.QPS = "X-B: 2", "elsewhere", 99
+	for range 2 {
+		again, err := ParseHey(cmd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again == first || again.URL == first.URL || again.URL.String() != wantURL || again.QPS != want.QPS ||
+			strings.Join(again.Headers, "|") != "X-A: 1" {
+			t.Errorf("parsed again: %+v (url %s), want a new copy of the first parse (url %s)", *again, again.URL, wantURL)
+		}
+		again.Headers = append(again.Headers, "X-C: 3")
+	}
+	for range 2 {
+		if _, err := ParseHey("hey -z banana http://x/"); err == nil || !strings.Contains(err.Error(), "not a duration") {
+			t.Errorf("a refused command parsed again: %v, want its refusal", err)
+		}
+	}
+}

@@ -62,6 +62,8 @@ type Prometheus struct {
 	request *http.Request
 	timeout time.Duration
 	client  *http.Client
+	// params remembers each query text's escaped parameter.
+	params escapedQueries
 }
 
 // NewPrometheus checks the configuration and builds a client. Credentials
@@ -195,7 +197,7 @@ func httpClient(cfg PrometheusConfig) *http.Client {
 func (p *Prometheus) RunQuery(ctx context.Context, query string, at time.Time) (float64, error) {
 	buf := answerBuffers.Get().(*[]byte)
 	defer putAnswerBuffer(buf)
-	body, err := p.get(ctx, collapseSpace(query), at, (*buf)[:0])
+	body, err := p.get(ctx, query, at, (*buf)[:0])
 	*buf = body
 	if err != nil {
 		return 0, err
@@ -227,8 +229,9 @@ func (p *Prometheus) IsOnline(ctx context.Context, at time.Time) (bool, error) {
 	return true, nil
 }
 
-// get sends the query and reads the answer's body into buf, which it
-// returns (grown as needed) with the body, also on an error.
+// get sends the query, its white space collapsed, and reads the answer's
+// body into buf, which it returns (grown as needed) with the body, also on
+// an error.
 func (p *Prometheus) get(ctx context.Context, query string, at time.Time, buf []byte) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
@@ -241,13 +244,14 @@ func (p *Prometheus) get(ctx context.Context, query string, at time.Time, buf []
 }
 
 // newRequest is http.NewRequestWithContext(ctx, GET, endpoint?query=…&time=…)
-// with the header set: a copy of the request NewPrometheus built, with a
-// copy of its URL given the query's parameters.
+// with the header set, for the query with its white space collapsed: a
+// copy of the request NewPrometheus built, with a copy of its URL given
+// the query's parameters.
 func (p *Prometheus) newRequest(ctx context.Context, query string, at time.Time) *http.Request {
 	req := p.request.WithContext(ctx)
 	u := *p.request.URL
 	var buf [512]byte
-	u.RawQuery = string(appendQueryParams(buf[:0], query, at))
+	u.RawQuery = string(appendEvalTime(append(buf[:0], p.params.of(query)...), at))
 	req.URL = &u
 	return req
 }
@@ -256,9 +260,44 @@ func (p *Prometheus) newRequest(ctx context.Context, query string, at time.Time)
 // does, in its order, without building the map (and three strings) for
 // each query.
 func appendQueryParams(b []byte, query string, at time.Time) []byte {
-	b = appendQueryEscape(append(b, "query="...), query)
 	// The time is digits, a point and maybe a minus: nothing to escape.
-	return appendEvalTime(append(b, "&time="...), at)
+	return appendEvalTime(appendQueryParam(b, query), at)
+}
+
+// appendQueryParam writes the parameters up to the time's value.
+func appendQueryParam(b []byte, query string) []byte {
+	return append(appendQueryEscape(append(b, "query="...), query), "&time="...)
+}
+
+// maxEscapedQueries bounds the texts escapedQueries remembers: a client
+// asked more (a long-lived controller's, as templates change) starts over.
+const maxEscapedQueries = 64
+
+// escapedQueries remembers, by query text, its parameters up to the
+// time's value (appendQueryParam of the collapsed text): a check asks the
+// same few texts at every tick, and collapsing and escaping a text of a
+// few hundred bytes again each time was most of what building its request
+// cost.
+type escapedQueries struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func (e *escapedQueries) of(query string) string {
+	e.mu.Lock()
+	params, ok := e.m[query]
+	e.mu.Unlock()
+	if ok {
+		return params
+	}
+	params = string(appendQueryParam(nil, collapseSpace(query)))
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.m == nil || len(e.m) >= maxEscapedQueries {
+		e.m = map[string]string{}
+	}
+	e.m[query] = params
+	return params
 }
 
 // appendQueryEscape writes s as url.QueryEscape does: letters, digits and

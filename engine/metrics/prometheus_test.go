@@ -368,3 +368,30 @@ func (p *Prometheus) queryURL(query string, at time.Time) string {
 
 // evalTime is the time parameter's value.
 func evalTime(at time.Time) string { return string(appendEvalTime(nil, at)) }
+
+// TestEscapedQueriesAreTheirParams: a remembered text's parameters are
+// those of its collapsed text, asked once or again, before and after the
+// memo starts over, for texts that collapse to the same one.
+func TestEscapedQueriesAreTheirParams(t *testing.T) {
+	var e escapedQueries
+	r := rand.New(rand.NewPCG(13, 0))
+	pieces := []string{"sum(", "rate(x[1m])", ")", " ", "  ", "\n\t", "/", "a&b", "ü", `{a=~"b|c"}`, "%"}
+	var texts []string
+	for range 3 * maxEscapedQueries {
+		var b strings.Builder
+		for range 1 + r.IntN(8) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		texts = append(texts, b.String())
+	}
+	for round := range 2 {
+		for i, q := range texts {
+			q2 := texts[r.IntN(i+1)]
+			for _, q := range []string{q, q2} {
+				if got, want := e.of(q), string(appendQueryParam(nil, collapseSpace(q))); got != want {
+					t.Fatalf("round %d: params of %q = %q, want %q", round, q, got, want)
+				}
+			}
+		}
+	}
+}

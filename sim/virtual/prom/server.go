@@ -345,13 +345,15 @@ func (q reordered) Close() error {
 // TestUntrimmedAnswersAsTrimmed holds the answers equal.
 type untrimmed struct{ storage.Querier }
 
+// The hints are the engine's own, built for this one Select and dropped
+// once it returns (populateSeries), and no reader but the querier here
+// looks at DisableTrimming: setting it on them, rather than on a copy,
+// spares a copy on the heap for every selector of every query.
 func (q untrimmed) Select(ctx context.Context, sortSeries bool, hints *storage.SelectHints, ms ...*labels.Matcher) storage.SeriesSet {
-	if hints == nil { // the engine gives every selector hints; keep any other call as it was
-		return q.Querier.Select(ctx, sortSeries, hints, ms...)
+	if hints != nil { // the engine gives every selector hints; keep any other call as it was
+		hints.DisableTrimming = true
 	}
-	h := *hints // the caller's, not ours to change
-	h.DisableTrimming = true
-	return q.Querier.Select(ctx, sortSeries, &h, ms...)
+	return q.Querier.Select(ctx, sortSeries, hints, ms...)
 }
 
 // close drops the head. Closing a head writes its full chunks to disk for a

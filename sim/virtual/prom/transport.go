@@ -68,16 +68,24 @@ func (t handlerTransport) instant(r *http.Request) *http.Response {
 	}
 	buf := getBuffer()
 	status := t.s.instantAnswer(r.Context(), queryForm(r.URL.RawQuery), buf)
-	body := &answerBody{buf: buf}
-	body.r.Reset(*buf)
-	return &http.Response{
+	a := &answered{body: answerBody{buf: buf}}
+	a.body.r.Reset(*buf)
+	a.resp = http.Response{
 		Status: statusLine(status), StatusCode: status,
 		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
 		Header:        http.Header{"Content-Type": jsonContentType},
-		Body:          body,
+		Body:          &a.body,
 		ContentLength: -1, // as the handler's answer, which sets no Content-Length
 		Request:       r,
 	}
+	return &a.resp
+}
+
+// answered is a response and its body, allocated together: the body lives
+// as long as the response that hands it out.
+type answered struct {
+	resp http.Response
+	body answerBody
 }
 
 // jsonContentType is the Content-Type of every answer. Responses share

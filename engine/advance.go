@@ -4,6 +4,8 @@
 package engine
 
 import (
+	"strconv"
+
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 )
 
@@ -67,7 +69,7 @@ func (s *stepper) waitForTrafficIncrease(g gate) {
 	if !h.MuteAlert {
 		s.alert(v1beta1.SeverityWarn, false, "Canary traffic increase is waiting for approval.")
 	}
-	s.reason("analysis passed; waiting: confirm-traffic-increase hook %s has not approved the next step (no failed check)", h.Name)
+	s.reasonJoin("analysis passed; waiting: confirm-traffic-increase hook ", h.Name, " has not approved the next step (no failed check)")
 }
 
 // stepUp adds one step of weight; with mirroring, the first step only mirrors.
@@ -81,7 +83,7 @@ func (s *stepper) stepUp(r Routes, step int) {
 	}
 	s.setRoutes(next.Primary, next.Canary, next.Mirrored)
 	s.setWeight(next.Canary)
-	s.event(EventNormal, "Advance %s canary weight %d", s.name(), next.Canary)
+	s.sayJoin(EventNormal, "Advance ", s.cd.Name, ".", s.cd.Namespace, " canary weight ", strconv.Itoa(next.Canary))
 	if next.Mirrored {
 		s.reason("analysis passed: mirroring traffic to the canary before shifting any")
 		return
@@ -99,23 +101,28 @@ func (s *stepper) promotionGate() gate {
 	h := s.lastHook()
 	if s.phase() != v1beta1.CanaryPhaseWaitingPromotion {
 		s.setPhase(v1beta1.CanaryPhaseWaitingPromotion)
-		s.event(EventWarning, "Halt %s advancement waiting for promotion approval %s", s.name(), h.Name)
+		s.sayJoin(EventWarning, "Halt ", s.cd.Name, ".", s.cd.Namespace, " advancement waiting for promotion approval ", h.Name)
 		if !h.MuteAlert {
 			s.alert(v1beta1.SeverityWarn, false, "Canary promotion is waiting for approval.")
 		}
 	} else {
 		s.setIterations(s.analysis.Iterations - 1)
 	}
-	s.reason("analysis passed; waiting: confirm-promotion hook %s has not approved the promotion", h.Name)
+	s.reasonJoin("analysis passed; waiting: confirm-promotion hook ", h.Name, " has not approved the promotion")
 	return failed
 }
 
 // promote copies the canary's spec to the primary: phase Promoting.
 func (s *stepper) promote() {
-	s.event(EventNormal, "Copying %s template spec to %s.%s", s.target(), s.cd.PrimaryName(), s.cd.Namespace)
+	s.copyingEvent()
 	s.act(Action{Kind: ActPromote})
 	s.setPhase(v1beta1.CanaryPhasePromoting)
-	s.reason("analysis passed at the end: promoting, %s gets the new spec", s.cd.PrimaryName())
+	s.reasonJoin("analysis passed at the end: promoting, ", s.primary(), " gets the new spec")
+}
+
+// copyingEvent says the target's spec is copied to the primary.
+func (s *stepper) copyingEvent() {
+	s.sayJoin(EventNormal, "Copying ", s.cd.Spec.TargetRef.Name, ".", s.cd.Namespace, " template spec to ", s.primary(), ".", s.cd.Namespace)
 }
 
 // runAB sends the matching traffic to the canary and counts iterations.
@@ -160,7 +167,7 @@ func (s *stepper) runBlueGreen() {
 }
 
 func (s *stepper) iterationEvent(n int) {
-	s.event(EventNormal, "Advance %s canary iteration %d/%d", s.name(), n, s.analysis.Iterations)
+	s.sayJoin(EventNormal, "Advance ", s.cd.Name, ".", s.cd.Namespace, " canary iteration ", strconv.Itoa(n), "/", strconv.Itoa(s.analysis.Iterations))
 	s.reason("analysis passed: iteration %d of %d", n, s.analysis.Iterations)
 }
 
@@ -196,7 +203,7 @@ func (s *stepper) promoting() bool {
 func (s *stepper) shiftToPrimary(r Routes, swp int) {
 	p, c := min(totalWeight, r.Primary+swp), max(0, r.Canary-swp)
 	s.setRoutes(p, c, false)
-	s.event(EventNormal, "Advance %s primary weight %d", s.name(), p)
+	s.sayJoin(EventNormal, "Advance ", s.cd.Name, ".", s.cd.Namespace, " primary weight ", strconv.Itoa(p))
 	if p == totalWeight {
 		s.setPhase(v1beta1.CanaryPhaseFinalising)
 	} else {

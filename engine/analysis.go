@@ -4,6 +4,8 @@
 package engine
 
 import (
+	"strconv"
+
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 )
 
@@ -14,9 +16,7 @@ import (
 func (s *stepper) analyse() bool {
 	var g gate
 	if s.firstAnalysisTick() {
-		if !s.quiet {
-			s.event(EventNormal, "Starting canary analysis for %s", s.target())
-		}
+		s.sayJoin(EventNormal, "Starting canary analysis for ", s.cd.Spec.TargetRef.Name, ".", s.cd.Namespace)
 		if g = s.runHooks(v1beta1.PreRolloutHook, v1beta1.CanaryPhaseProgressing); g == failed {
 			s.haltWhy = "pre-rollout hook " + s.lastHookFailure()
 		}
@@ -28,7 +28,8 @@ func (s *stepper) analyse() bool {
 		return true
 	case failed:
 		s.addFailedCheck()
-		s.reason("halt advancement: %s (failed checks %d of %d)", s.haltWhy, s.status.FailedChecks, s.cd.GetAnalysisThreshold())
+		s.reasonJoin("halt advancement: ", s.haltWhy, " (failed checks ", strconv.Itoa(s.status.FailedChecks),
+			" of ", strconv.Itoa(s.cd.GetAnalysisThreshold()), ")")
 		return true
 	}
 	return false
@@ -62,10 +63,16 @@ func (s *stepper) runMetrics() gate {
 				return pending
 			}
 		}
+		if s.quiet {
+			if f, _, _ := failureOf(m, pc.Check, a); f != noFailure {
+				return failed
+			}
+			continue
+		}
 		v, _ := judge(m, pc.Check, a)
 		s.check(Check{Question: q, Name: m.Name, Answer: a, Passed: v.Passed})
 		if !v.Passed {
-			s.event(EventWarning, "Halt %s advancement %s", s.name(), v.Reason)
+			s.sayJoin(EventWarning, "Halt ", s.cd.Name, ".", s.cd.Namespace, " advancement ", v.Reason)
 			s.haltWhy = v.Reason
 			return failed
 		}

@@ -98,30 +98,60 @@ func Assess(m v1beta1.CanaryMetric, check MetricCheck, a Answer) Verdict {
 // words (only a failure halts it, with its reason), and the value judged:
 // the pass's reason was most of what assessing a metric cost a Step.
 func judge(m v1beta1.CanaryMetric, check MetricCheck, a Answer) (v Verdict, val float64) {
-	if v, bad := unanswered(m, check, a); bad {
-		return v, 0
+	f, val, bound := failureOf(m, check, a)
+	if f == noFailure {
+		return Verdict{Passed: true}, val
+	}
+	return Verdict{Reason: f.reason(m, a, val, bound)}, val
+}
+
+// failure is how an answer fails its metric's check, if it does.
+type failure int
+
+const (
+	noFailure failure = iota
+	unusable
+	queryFailed
+	noValues
+	belowMin
+	aboveMax
+)
+
+// failureOf judges an answer without wording the verdict: how it fails,
+// the value judged and the bound it crossed. A quiet step (see
+// NextQuestion) asks only whether it fails.
+func failureOf(m v1beta1.CanaryMetric, check MetricCheck, a Answer) (f failure, val, bound float64) {
+	switch {
+	case check == CheckUnusable:
+		return unusable, 0, 0
+	case a.Err != "":
+		return queryFailed, 0, 0
+	case a.NoValues || math.IsNaN(a.Value):
+		return noValues, 0, 0
 	}
 	val, lo, hi := bounds(m, check, a.Value)
 	switch {
 	case lo.set && val < lo.v:
-		return failf("%s %s < %s", m.Name, num(val), num(lo.v)), val
+		return belowMin, val, lo.v
 	case hi.set && val > hi.v:
-		return failf("%s %s > %s", m.Name, num(val), num(hi.v)), val
+		return aboveMax, val, hi.v
 	}
-	return Verdict{Passed: true}, val
+	return noFailure, val, 0
 }
 
-// unanswered judges the answers that carry no value.
-func unanswered(m v1beta1.CanaryMetric, check MetricCheck, a Answer) (Verdict, bool) {
-	switch {
-	case check == CheckUnusable:
-		return failf("metric %s has no builtin name, templateRef or query", m.Name), true
-	case a.Err != "":
-		return failf("metric %s query failed: %s", m.Name, a.Err), true
-	case a.NoValues || math.IsNaN(a.Value):
-		return failf("no values found for metric %s: is the canary receiving traffic?", m.Name), true
+// reason words a failure, as Flagger does.
+func (f failure) reason(m v1beta1.CanaryMetric, a Answer, val, bound float64) string {
+	switch f {
+	case unusable:
+		return "metric " + m.Name + " has no builtin name, templateRef or query"
+	case queryFailed:
+		return "metric " + m.Name + " query failed: " + a.Err
+	case noValues:
+		return "no values found for metric " + m.Name + ": is the canary receiving traffic?"
+	case belowMin:
+		return m.Name + " " + num(val) + " < " + num(bound)
 	}
-	return Verdict{}, false
+	return m.Name + " " + num(val) + " > " + num(bound)
 }
 
 // Thresholds are the bounds a metric is held to (nil where it has none):
@@ -168,10 +198,6 @@ func limitOf(f *float64) limit {
 }
 
 func (l limit) truncated() limit { return limit{v: math.Trunc(l.v), set: l.set} }
-
-func failf(format string, args ...any) Verdict {
-	return Verdict{Reason: fmt.Sprintf(format, args...)}
-}
 
 // num formats a metric value the way reports show it: at most two decimals.
 func num(f float64) string {

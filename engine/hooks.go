@@ -102,9 +102,9 @@ func (s *stepper) hookEvent(t v1beta1.HookType, h v1beta1.CanaryWebhook, a Answe
 	case t == v1beta1.ConfirmRolloutHook, t == v1beta1.ConfirmPromotionHook:
 		// The waiting phase's own event says it.
 	case t == v1beta1.ConfirmTrafficIncreaseHook:
-		s.event(EventWarning, "Halt %s advancement waiting for traffic increase approval %s", s.name(), h.Name)
+		s.sayJoin(EventWarning, "Halt ", s.cd.Name, ".", s.cd.Namespace, " advancement waiting for traffic increase approval ", h.Name)
 	default:
-		s.event(EventWarning, "Halt %s advancement %s check %s failed %s", s.name(), t, h.Name, hookError(a))
+		s.sayJoin(EventWarning, "Halt ", s.cd.Name, ".", s.cd.Namespace, " advancement ", string(t), " check ", h.Name, " failed ", hookError(a))
 	}
 }
 

@@ -5,6 +5,7 @@ package engine
 
 import (
 	"maps"
+	"strconv"
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 )
@@ -18,7 +19,7 @@ func (s *stepper) initialize() bool {
 	s.act(Action{Kind: ActInitialize})
 	if !s.obs.Primary.Exists {
 		s.setPhase(v1beta1.CanaryPhaseInitializing)
-		s.reason("initializing: creating %s from %s", s.cd.PrimaryName(), s.target())
+		s.reasonJoin("initializing: creating ", s.primary(), " from ", s.cd.Spec.TargetRef.Name, ".", s.cd.Namespace)
 		return true
 	}
 	if !s.cd.SkipAnalysis() && s.obs.Primary.Readiness != Ready {
@@ -26,9 +27,9 @@ func (s *stepper) initialize() bool {
 	}
 	s.act(Action{Kind: ActScaleToZero})
 	s.syncStatus(v1beta1.CanaryPhaseInitialized, 0)
-	s.event(EventNormal, "Initialization done! %s", s.name())
-	s.alert(v1beta1.SeverityInfo, true, "New %s detected, initialization completed.", s.cd.Spec.TargetRef.Kind)
-	s.reason("initialized: %s serves all traffic, %s scaled to zero", s.cd.PrimaryName(), s.cd.Spec.TargetRef.Name)
+	s.sayJoin(EventNormal, "Initialization done! ", s.cd.Name, ".", s.cd.Namespace)
+	s.alertJoin(v1beta1.SeverityInfo, true, "New ", s.cd.Spec.TargetRef.Kind, " detected, initialization completed.")
+	s.reasonJoin("initialized: ", s.primary(), " serves all traffic, ", s.cd.Spec.TargetRef.Name, " scaled to zero")
 	return true
 }
 
@@ -38,7 +39,7 @@ func (s *stepper) unchanged() bool {
 		v1beta1.CanaryPhasePromoting, v1beta1.CanaryPhaseFinalising) {
 		return false
 	}
-	if s.phase() == v1beta1.CanaryPhaseFailed {
+	if s.phase() == v1beta1.CanaryPhaseFailed && !s.quiet {
 		// Flagger re-syncs the applied spec of a failed Canary every tick,
 		// while this tick still compares against the old one.
 		s.status.LastAppliedSpec = s.obs.Target.Revision
@@ -48,7 +49,7 @@ func (s *stepper) unchanged() bool {
 	if s.targetChanged() {
 		return false
 	}
-	s.reason("%s: no new revision of %s", s.phase(), s.target())
+	s.reasonJoin(string(s.phase()), ": no new revision of ", s.cd.Spec.TargetRef.Name, ".", s.cd.Namespace)
 	return true
 }
 
@@ -105,16 +106,16 @@ func (s *stepper) primaryNotReady() bool {
 // during promotion the canary is the only healthy copy, so traffic goes to it.
 func (s *stepper) primaryWait() bool {
 	p := s.obs.Primary
-	s.event(EventWarning, "%s.%s not ready: %s", s.cd.PrimaryName(), s.cd.Namespace, p.Message)
+	s.sayJoin(EventWarning, s.primary(), ".", s.cd.Namespace, " not ready: ", p.Message)
 	if s.retriable(p) {
-		s.reason("waiting: primary %s not ready (%s)", s.cd.PrimaryName(), p.Message)
+		s.reasonJoin("waiting: primary ", s.primary(), " not ready (", p.Message, ")")
 		return true
 	}
 	if s.inPhase(v1beta1.CanaryPhasePromoting, v1beta1.CanaryPhaseFinalising) {
 		s.failedPromotion()
 		return true
 	}
-	s.rollback("primary %s did not become ready within the progress deadline", s.cd.PrimaryName())
+	s.rollback("primary %s did not become ready within the progress deadline", s.primary())
 	return true
 }
 
@@ -130,11 +131,11 @@ func (s *stepper) startOrWait() bool {
 	case failed:
 		s.waitForRollout()
 	case passed:
-		s.event(EventNormal, "New revision detected! Scaling up %s", s.target())
-		s.alert(v1beta1.SeverityInfo, true, "New revision detected, progressing canary analysis.")
+		s.sayJoin(EventNormal, "New revision detected! Scaling up ", s.cd.Spec.TargetRef.Name, ".", s.cd.Namespace)
+		s.alertJoin(v1beta1.SeverityInfo, true, "New revision detected, progressing canary analysis.")
 		s.act(Action{Kind: ActScaleFromZero})
 		s.syncStatus(v1beta1.CanaryPhaseProgressing, 0)
-		s.reason("new revision of %s detected: scaling it up, analysis starts next tick", s.target())
+		s.reasonJoin("new revision of ", s.cd.Spec.TargetRef.Name, ".", s.cd.Namespace, " detected: scaling it up, analysis starts next tick")
 	}
 	return true
 }
@@ -143,12 +144,12 @@ func (s *stepper) waitForRollout() {
 	h := s.lastHook()
 	if s.phase() != v1beta1.CanaryPhaseWaiting {
 		s.setPhase(v1beta1.CanaryPhaseWaiting)
-		s.event(EventWarning, "Halt %s advancement waiting for approval %s", s.name(), h.Name)
+		s.sayJoin(EventWarning, "Halt ", s.cd.Name, ".", s.cd.Namespace, " advancement waiting for approval ", h.Name)
 		if !h.MuteAlert {
 			s.alert(v1beta1.SeverityWarn, false, "Canary is waiting for approval.")
 		}
 	}
-	s.reason("waiting: confirm-rollout hook %s has not approved the rollout (rollback hooks are not asked while Waiting)", h.Name)
+	s.reasonJoin("waiting: confirm-rollout hook ", h.Name, " has not approved the rollout (rollback hooks are not asked while Waiting)")
 }
 
 // revisionChanged restarts the analysis when the target changes mid-way.
@@ -168,9 +169,9 @@ func (s *stepper) canaryNotReady() bool {
 	if t.Readiness == Ready {
 		return false
 	}
-	s.event(EventWarning, "canary %s not ready: %s", s.target(), t.Message)
+	s.sayJoin(EventWarning, "canary ", s.cd.Spec.TargetRef.Name, ".", s.cd.Namespace, " not ready: ", t.Message)
 	if s.retriable(t) {
-		s.reason("waiting: canary %s not ready (%s); no failed check is counted", s.target(), t.Message)
+		s.reasonJoin("waiting: canary ", s.cd.Spec.TargetRef.Name, ".", s.cd.Namespace, " not ready (", t.Message, "); no failed check is counted")
 		return true
 	}
 	s.event(EventWarning, "Rolling back %s progress deadline exceeded %s", s.name(), t.Message)
@@ -184,7 +185,7 @@ func (s *stepper) skipAnalysis() bool {
 		return false
 	}
 	s.setRoutes(totalWeight, 0, false)
-	s.event(EventNormal, "Copying %s template spec to %s.%s", s.target(), s.cd.PrimaryName(), s.cd.Namespace)
+	s.copyingEvent()
 	s.act(Action{Kind: ActPromote})
 	s.act(Action{Kind: ActScaleToZero})
 	s.setPhase(v1beta1.CanaryPhaseSucceeded)
@@ -221,9 +222,9 @@ func (s *stepper) finalising() bool {
 	s.act(Action{Kind: ActScaleToZero})
 	s.setPhase(v1beta1.CanaryPhaseSucceeded)
 	s.act(Action{Kind: ActPostRolloutHooks, Phase: v1beta1.CanaryPhaseSucceeded})
-	s.event(EventNormal, "Promotion completed! Scaling down %s", s.target())
-	s.alert(v1beta1.SeverityInfo, false, "Canary analysis completed successfully, promotion finished.")
-	s.reason("promotion finished: %s scaled to zero", s.target())
+	s.sayJoin(EventNormal, "Promotion completed! Scaling down ", s.cd.Spec.TargetRef.Name, ".", s.cd.Namespace)
+	s.alertJoin(v1beta1.SeverityInfo, false, "Canary analysis completed successfully, promotion finished.")
+	s.reasonJoin("promotion finished: ", s.cd.Spec.TargetRef.Name, ".", s.cd.Namespace, " scaled to zero")
 	return true
 }
 
@@ -240,11 +241,12 @@ func (s *stepper) thresholdReached() bool {
 // marks the Canary Failed, saying why in the tick's reason.
 func (s *stepper) rollback(why string, args ...any) {
 	if s.cd.Status.FailedChecks >= s.cd.GetAnalysisThreshold() {
-		s.event(EventWarning, "Rolling back %s failed checks threshold reached %d", s.name(), s.cd.Status.FailedChecks)
-		s.alert(v1beta1.SeverityError, false, "Failed checks threshold reached %d", s.cd.Status.FailedChecks)
+		n := strconv.Itoa(s.cd.Status.FailedChecks)
+		s.sayJoin(EventWarning, "Rolling back ", s.cd.Name, ".", s.cd.Namespace, " failed checks threshold reached ", n)
+		s.alertJoin(v1beta1.SeverityError, false, "Failed checks threshold reached ", n)
 	}
 	s.setRoutes(totalWeight, 0, false)
-	s.event(EventWarning, "Canary failed! Scaling down %s", s.name())
+	s.sayJoin(EventWarning, "Canary failed! Scaling down ", s.cd.Name, ".", s.cd.Namespace)
 	s.act(Action{Kind: ActScaleToZero})
 	s.syncStatus(v1beta1.CanaryPhaseFailed, 0)
 	s.act(Action{Kind: ActPostRolloutHooks, Phase: v1beta1.CanaryPhaseFailed})
@@ -258,5 +260,5 @@ func (s *stepper) failedPromotion() {
 	s.setRoutes(0, totalWeight, false)
 	s.syncStatus(v1beta1.CanaryPhaseFailed, totalWeight)
 	s.act(Action{Kind: ActPostRolloutHooks, Phase: v1beta1.CanaryPhaseFailed})
-	s.reason("promotion failed: primary %s not ready past its deadline; all traffic stays on the canary", s.cd.PrimaryName())
+	s.reasonJoin("promotion failed: primary ", s.primary(), " not ready past its deadline; all traffic stays on the canary")
 }

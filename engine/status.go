@@ -4,7 +4,6 @@
 package engine
 
 import (
-	"fmt"
 	"maps"
 	"time"
 
@@ -44,6 +43,9 @@ func (s *stepper) setPhase(p v1beta1.CanaryPhase) {
 // syncStatus is Flagger's SyncStatus: the counters from scratch and the
 // target's current revision recorded as the one under analysis.
 func (s *stepper) syncStatus(p v1beta1.CanaryPhase, weight int) {
+	if s.quiet { // a quiet status is thrown away: no configs cloned for it
+		return
+	}
 	st := &s.status
 	st.Phase, st.CanaryWeight, st.FailedChecks, st.Iterations = p, weight, 0, 0
 	st.LastAppliedSpec = s.obs.Target.Revision
@@ -79,6 +81,9 @@ func (s *stepper) addFailedCheck() {
 
 // touch stamps the transition time and updates the Promoted condition.
 func (s *stepper) touch(p v1beta1.CanaryPhase) {
+	if s.quiet { // a quiet status is thrown away: no condition built for it
+		return
+	}
 	s.status.LastTransitionTime = metav1.NewTime(s.now)
 	if c, changed := promotedCondition(s.status.Conditions, p, s.cd.Spec.TargetRef.Kind, s.now); changed {
 		s.status.Conditions = []v1beta1.CanaryCondition{c}
@@ -87,11 +92,11 @@ func (s *stepper) touch(p v1beta1.CanaryPhase) {
 
 // promotedCondition computes the Promoted condition for a phase. It changes
 // only when its status or reason does, and keeps its transition time while
-// its status stays the same.
+// its status stays the same. Its message is written only when it changes.
 func promotedCondition(current []v1beta1.CanaryCondition, p v1beta1.CanaryPhase, kind string, now time.Time) (v1beta1.CanaryCondition, bool) {
-	status, message := conditionFor(p, kind)
+	status := conditionStatus(p)
 	next := v1beta1.CanaryCondition{Type: v1beta1.PromotedType, Status: status, Reason: string(p),
-		Message: message, LastUpdateTime: metav1.NewTime(now), LastTransitionTime: metav1.NewTime(now)}
+		LastUpdateTime: metav1.NewTime(now), LastTransitionTime: metav1.NewTime(now)}
 	for _, c := range current {
 		if c.Type != v1beta1.PromotedType {
 			continue
@@ -103,26 +108,39 @@ func promotedCondition(current []v1beta1.CanaryCondition, p v1beta1.CanaryPhase,
 			next.LastTransitionTime = c.LastTransitionTime
 		}
 	}
+	next.Message = conditionMessage(p, kind)
 	return next, true
 }
 
-func conditionFor(p v1beta1.CanaryPhase, kind string) (corev1.ConditionStatus, string) {
+// conditionStatus is the Promoted condition's status in phase p.
+func conditionStatus(p v1beta1.CanaryPhase) corev1.ConditionStatus {
+	switch p {
+	case v1beta1.CanaryPhaseInitialized, v1beta1.CanaryPhaseSucceeded:
+		return corev1.ConditionTrue
+	case v1beta1.CanaryPhaseFailed:
+		return corev1.ConditionFalse
+	}
+	return corev1.ConditionUnknown
+}
+
+// conditionMessage is the Promoted condition's message in phase p.
+func conditionMessage(p v1beta1.CanaryPhase, kind string) string {
 	switch p {
 	case v1beta1.CanaryPhaseInitialized:
-		return corev1.ConditionTrue, fmt.Sprintf("%s initialization completed.", kind)
+		return kind + " initialization completed."
 	case v1beta1.CanaryPhaseWaiting, v1beta1.CanaryPhaseWaitingPromotion:
-		return corev1.ConditionUnknown, "Waiting for approval."
+		return "Waiting for approval."
 	case v1beta1.CanaryPhaseProgressing:
-		return corev1.ConditionUnknown, "New revision detected, analysis in progress."
+		return "New revision detected, analysis in progress."
 	case v1beta1.CanaryPhasePromoting:
-		return corev1.ConditionUnknown, "Analysis passed, updating the primary."
+		return "Analysis passed, updating the primary."
 	case v1beta1.CanaryPhaseFinalising:
-		return corev1.ConditionUnknown, "Analysis passed, routing all traffic to the primary."
+		return "Analysis passed, routing all traffic to the primary."
 	case v1beta1.CanaryPhaseSucceeded:
-		return corev1.ConditionTrue, "Analysis passed, promotion finished."
+		return "Analysis passed, promotion finished."
 	case v1beta1.CanaryPhaseFailed:
-		return corev1.ConditionFalse, fmt.Sprintf("Analysis failed, %s scaled to zero.", kind)
+		return "Analysis failed, " + kind + " scaled to zero."
 	default:
-		return corev1.ConditionUnknown, fmt.Sprintf("New %s detected, initializing.", kind)
+		return "New " + kind + " detected, initializing."
 	}
 }

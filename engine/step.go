@@ -5,6 +5,7 @@ package engine
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
@@ -33,7 +34,9 @@ type stepper struct {
 	quiet  bool
 	asking bool     // a question is missing an answer
 	asked  Question // the question, while asking
-	d      Decision
+	// primaryName is the primary's name once a text needed it.
+	primaryName string
+	d           Decision
 }
 
 // Step decides one tick for cd at time now. It never reads a clock, never does
@@ -120,6 +123,17 @@ func (s *stepper) target() string {
 	return s.cd.Spec.TargetRef.Name + "." + s.cd.Namespace
 }
 
+// primary is the primary's name, for texts: joined once a Step.
+func (s *stepper) primary() string {
+	if s.quiet {
+		return ""
+	}
+	if s.primaryName == "" {
+		s.primaryName = s.cd.PrimaryName()
+	}
+	return s.primaryName
+}
+
 // reason sets the tick's one-line reason; the last stage to speak wins.
 func (s *stepper) reason(format string, args ...any) {
 	if s.quiet {
@@ -133,6 +147,28 @@ func (s *stepper) event(t EventType, format string, args ...any) {
 		return
 	}
 	s.say(t, fmt.Sprintf(format, args...))
+}
+
+// sayJoin records an event whose message is parts joined: one string
+// built, where formatting boxed every part and joined names before that.
+func (s *stepper) sayJoin(t EventType, parts ...string) {
+	if !s.quiet {
+		s.say(t, strings.Join(parts, ""))
+	}
+}
+
+// reasonJoin sets the tick's reason to parts joined (see sayJoin).
+func (s *stepper) reasonJoin(parts ...string) {
+	if !s.quiet {
+		s.d.Reason = strings.Join(parts, "")
+	}
+}
+
+// alertJoin records an alert whose message is parts joined (see sayJoin).
+func (s *stepper) alertJoin(sev v1beta1.AlertSeverity, metadata bool, parts ...string) {
+	if !s.quiet {
+		s.d.Alerts = append(s.d.Alerts, Alert{Message: strings.Join(parts, ""), Severity: sev, Metadata: metadata})
+	}
 }
 
 // say records an event whose message is already written.

@@ -72,6 +72,7 @@ func (w *world) step(t *testing.T, now time.Time) Decision {
 		d := Step(w.cd, obs, now, Options{})
 		assertSameQuestion(t, w.cd, obs, now, d)
 		if d.Ask == nil {
+			logTexts(d)
 			w.apply(d)
 			return d
 		}

@@ -235,12 +235,44 @@ func (p *Prometheus) IsOnline(ctx context.Context, at time.Time) (bool, error) {
 func (p *Prometheus) get(ctx context.Context, query string, at time.Time, buf []byte) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
-	resp, err := p.client.Do(p.newRequest(ctx, query, at))
+	resp, err := p.send(p.newRequest(ctx, query, at))
 	if err != nil {
 		return buf, fmt.Errorf("prometheus query failed (is the address right and the server up?): %w", err)
 	}
 	defer resp.Body.Close()
 	return readAnswer(resp, buf)
+}
+
+// InProcessTransport is a RoundTripper that answers in the caller's
+// process (a simulation's synthetic Prometheus) and promises what makes an
+// http.Client around it a no-op: it never answers with a Location header,
+// so no redirect is followed, nor with cookies, and it never returns both
+// an answer and an error, nor an answer without a Body. The promise and its
+// method are webhook.InProcessTransport's, so one transport may make both.
+// The client then hands it the request itself: the client's header copies
+// for redirects were a check's largest allocations on the client's side.
+type InProcessTransport interface {
+	http.RoundTripper
+	// AnswersInProcess marks the promise above.
+	AnswersInProcess()
+}
+
+// send is p.client.Do(req). To an InProcessTransport, behind a client
+// with nothing of its own to add (no cookie jar, redirect policy or
+// timeout) and a URL without user info, it sends req straight, and wraps
+// an error as Do does: a *url.Error naming the method and the URL.
+// TestInProcessSendMatchesClientDo holds the two paths to the same answers.
+func (p *Prometheus) send(req *http.Request) (*http.Response, error) {
+	c := p.client
+	tr, direct := c.Transport.(InProcessTransport)
+	if !direct || c.Jar != nil || c.CheckRedirect != nil || c.Timeout != 0 || req.URL.User != nil {
+		return c.Do(req)
+	}
+	resp, err := tr.RoundTrip(req)
+	if err != nil {
+		return nil, &url.Error{Op: "Get", URL: req.URL.String(), Err: err}
+	}
+	return resp, nil
 }
 
 // newRequest is http.NewRequestWithContext(ctx, GET, endpoint?query=…&time=…)

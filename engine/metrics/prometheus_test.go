@@ -6,11 +6,13 @@ package metrics
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -392,6 +394,61 @@ func TestEscapedQueriesAreTheirParams(t *testing.T) {
 					t.Fatalf("round %d: params of %q = %q, want %q", round, q, got, want)
 				}
 			}
+		}
+	}
+}
+
+// inProcess answers every request with one answer or one error, and makes
+// InProcessTransport's promise.
+type inProcess struct {
+	status int
+	body   string
+	err    error
+}
+
+func (t inProcess) RoundTrip(r *http.Request) (*http.Response, error) {
+	if t.err != nil {
+		return nil, t.err
+	}
+	return &http.Response{StatusCode: t.status, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader(t.body)), ContentLength: -1, Request: r}, nil
+}
+
+func (inProcess) AnswersInProcess() {}
+
+// roundTripper hides a transport's promise, so the client is used.
+type roundTripper struct{ http.RoundTripper }
+
+// TestInProcessSendMatchesClientDo: a check sent straight to an
+// InProcessTransport gets what it gets through http.Client.Do: the value,
+// or the error, word for word.
+func TestInProcessSendMatchesClientDo(t *testing.T) {
+	answers := []inProcess{
+		{status: 200, body: vectorBody("99.5")},
+		{status: 200, body: vectorBody("1", "2")},
+		{status: 200, body: `{"status":"success","data":{"resultType":"vector","result":[]}}`},
+		{status: 503, body: `{"status":"error","errorType":"unavailable","error":"injected fault: HTTP 503"}`},
+		{status: 302, body: "moved, nowhere"},
+		{status: 200, body: ""},
+		{err: errors.New("dial tcp: connect: connection refused (injected fault)")},
+		{err: context.DeadlineExceeded},
+	}
+	for _, a := range answers {
+		var got, want [2]string
+		for i, tr := range []http.RoundTripper{a, roundTripper{a}} {
+			p, err := NewPrometheus(PrometheusConfig{Address: "http://prometheus.invalid:9090/prefix", Client: &http.Client{Transport: tr}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, err := p.RunQuery(context.Background(), "sum(rate(x[1m]))\n / 2", at)
+			out := &got
+			if i == 1 {
+				out = &want
+			}
+			*out = [2]string{strconv.FormatFloat(v, 'g', -1, 64), fmt.Sprint(err)}
+		}
+		if got != want {
+			t.Errorf("answer %+v: sent straight %q, through the client %q", a, got, want)
 		}
 	}
 }

@@ -23,6 +23,12 @@ func (s *Server) Transport() http.RoundTripper {
 	return handlerTransport{h: s.Handler(), s: s}
 }
 
+// AnswersInProcess implements metrics.InProcessTransport: no answer
+// carries a Location header or a cookie (the handler and the faults set
+// only Content-Type), an error comes without an answer (a refused
+// connection), and every answer has a body.
+func (handlerTransport) AnswersInProcess() {}
+
 // errRefused is what a client sees of a server that is down.
 var errRefused = errors.New("dial tcp: connect: connection refused (injected fault)")
 

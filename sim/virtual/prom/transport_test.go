@@ -14,7 +14,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rehearse-dev/rehearse/engine/metrics"
 )
+
+// The engine's client sends a check straight to the transport, without
+// an http.Client around it, on its promise (see AnswersInProcess).
+var _ metrics.InProcessTransport = handlerTransport{}
 
 // TestTransportInstantIsTheHandlers: GET /api/v1/query through Transport
 // (which skips the router and the response recorder) answers with the

@@ -21,7 +21,6 @@ import (
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -747,8 +746,7 @@ func (k *kind) generation(old, in client.Object) int64 {
 	if k.spec == nil {
 		return old.GetGeneration()
 	}
-	was, is := field(old, k.spec).Addr().Interface(), field(in, k.spec).Addr().Interface()
-	if equality.Semantic.DeepEqual(was, is) {
+	if semanticEqual(field(old, k.spec), field(in, k.spec)) {
 		return old.GetGeneration()
 	}
 	return old.GetGeneration() + 1

@@ -14,9 +14,22 @@ import (
 func record(n int, t float64, cd *v1beta1.Canary, provider string, tk *runner.Tick) reports.Tick {
 	st := tk.Decision.Status
 	routes := engine.ServedRoutes(provider, tk.Routes)
+	metrics := 0
+	for _, c := range tk.Decision.Checks {
+		if c.Question.Kind == engine.AskMetric {
+			metrics++
+		}
+	}
+	// Every row's lists are made at their length (empty, not nil, when
+	// there is nothing: the report writes [] for them), the events' only
+	// when there are some.
 	row := reports.Tick{Tick: n, T: t, Phase: string(st.Phase), CanaryWeight: routes.Canary,
 		PrimaryWeight: routes.Primary, Mirrored: routes.Mirrored, FailedChecks: st.FailedChecks,
-		Iterations: st.Iterations, Reason: tk.Decision.Reason, Metrics: []reports.Metric{}, Webhooks: []reports.Webhook{}}
+		Iterations: st.Iterations, Reason: tk.Decision.Reason, Metrics: make([]reports.Metric, 0, metrics),
+		Webhooks: make([]reports.Webhook, 0, len(tk.Decision.Checks)-metrics+len(tk.PostRollout))}
+	if events := len(tk.Decision.Events) + len(tk.Errors); events > 0 {
+		row.Events = make([]string, 0, events)
+	}
 	for _, c := range tk.Decision.Checks {
 		if c.Question.Kind == engine.AskMetric {
 			row.Metrics = append(row.Metrics, metricRow(cd, c))

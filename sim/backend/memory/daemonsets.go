@@ -35,8 +35,7 @@ func (c *Controller) daemonSetVersion(ds *appsv1.DaemonSet) *Pods {
 }
 
 func (c *Controller) syncDaemonSets(ctx context.Context, now time.Time) error {
-	var list appsv1.DaemonSetList
-	all, err := workloads(ctx, c, &list, func() []appsv1.DaemonSet { return list.Items })
+	all, err := workloads[appsv1.DaemonSet](ctx, c, func(l *appsv1.DaemonSetList) []appsv1.DaemonSet { return l.Items })
 	if err != nil {
 		return fmt.Errorf("listing daemonsets: %w", err)
 	}

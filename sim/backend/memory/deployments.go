@@ -69,6 +69,7 @@ type Controller struct {
 	Revisions *kube.RevisionMemo
 	rollouts  map[workloadKey]rollout
 	revisions map[workloadKey]revision // hashing a pod template is not free
+	handed    map[workloadKey]*Pods    // the Pods Versions last handed out
 }
 
 // workloadKey names a workload, or a Knative revision, by kind and name:
@@ -154,17 +155,21 @@ func (c *Controller) Sync(ctx context.Context, now time.Time) error {
 }
 
 func (c *Controller) syncDeployments(ctx context.Context, now time.Time) error {
-	var list appsv1.DeploymentList
-	ds, err := workloads(ctx, c, &list, func() []appsv1.Deployment { return list.Items })
+	ds, err := workloads[appsv1.Deployment](ctx, c, func(l *appsv1.DeploymentList) []appsv1.Deployment { return l.Items })
 	if err != nil {
 		return fmt.Errorf("listing deployments: %w", err)
 	}
 	for _, d := range ds {
 		p := c.deploymentPods(d)
-		st := c.deploymentStatus(d, &p, c.track(&p, now), now)
-		if sameDeploymentStatus(&d.Status, &st) {
+		st, conds := c.deploymentStatus(d, &p, c.track(&p, now), now)
+		// The conditions stay on the stack unless they are written: most
+		// syncs find the status as it was.
+		seen := st
+		seen.Conditions = conds[:]
+		if sameDeploymentStatus(&d.Status, &seen) {
 			continue
 		}
+		st.Conditions = slices.Clone(conds[:])
 		next := *d // d may be the stored object: never changed
 		next.Status = st
 		if err := c.writeStatus(ctx, &next); err != nil {
@@ -196,25 +201,30 @@ func sameCondition(a, b appsv1.DeploymentCondition) bool {
 		a.LastUpdateTime.Equal(&b.LastUpdateTime) && a.LastTransitionTime.Equal(&b.LastTransitionTime)
 }
 
-// workloads lists the namespace's objects of list's kind: from the Store,
-// the stored objects themselves (see peeker), which the caller must not
-// change; else copies, through items once list is filled.
+// workloads lists the namespace's objects of the list type L: from the
+// Store, the stored objects themselves (see peeker), which the caller must
+// not change, asked for by a nil *L, so no list is made only to name the
+// type; else copies, through items once a list is filled.
 func workloads[T any, PT interface {
 	*T
 	client.Object
-}](ctx context.Context, c *Controller, list client.ObjectList, items func() []T) ([]PT, error) {
+}, L any, PL interface {
+	*L
+	client.ObjectList
+}](ctx context.Context, c *Controller, items func(*L) []T) ([]PT, error) {
 	if p, ok := c.Client.(peeker); ok {
-		objs, err := p.PeekList(list, c.Namespace)
+		objs, err := p.PeekList(PL(nil), c.Namespace)
 		out := make([]PT, len(objs))
 		for i, o := range objs {
 			out[i] = o.(PT)
 		}
 		return out, err
 	}
+	list := PL(new(L))
 	if err := c.Client.List(ctx, list, client.InNamespace(c.Namespace)); err != nil {
 		return nil, err
 	}
-	all := items()
+	all := items(list)
 	out := make([]PT, len(all))
 	for i := range all {
 		out[i] = &all[i]
@@ -286,23 +296,23 @@ func (c *Controller) state(p *Pods, r rollout, now time.Time) (ready bool, since
 	return ready, since, b
 }
 
-// deploymentStatus is the Deployment status at now: all replicas updated,
+// deploymentStatus is the Deployment status at now, but its conditions,
+// which come apart: all replicas updated,
 // available once the image's pods are ready. The Available and Progressing
 // conditions say so as the Deployment controller does, keeping their times
 // while their verdict stands: Available has said MinimumReplicasUnavailable
 // since the pods first became unavailable, and Progressing turns to
 // ProgressDeadlineExceeded once the Deployment's own deadline
 // (spec.progressDeadlineSeconds) has passed without progress.
-func (c *Controller) deploymentStatus(d *appsv1.Deployment, p *Pods, r rollout, now time.Time) appsv1.DeploymentStatus {
+func (c *Controller) deploymentStatus(d *appsv1.Deployment, p *Pods, r rollout, now time.Time) (appsv1.DeploymentStatus, deploymentConditions) {
 	ready, since, b := c.state(p, r, now)
 	n := r.replicas
 	st := appsv1.DeploymentStatus{ObservedGeneration: d.Generation, Replicas: n, UpdatedReplicas: n}
 	if ready {
 		st.ReadyReplicas, st.AvailableReplicas = n, n
-		st.Conditions = keepTimes(d.Status.Conditions,
+		return st, keepTimes(d.Status.Conditions, deploymentConditions{
 			condition(appsv1.DeploymentAvailable, corev1.ConditionTrue, "MinimumReplicasAvailable", "", since),
-			condition(appsv1.DeploymentProgressing, corev1.ConditionTrue, "NewReplicaSetAvailable", "", since))
-		return st
+			condition(appsv1.DeploymentProgressing, corev1.ConditionTrue, "NewReplicaSetAvailable", "", since)})
 	}
 	st.UnavailableReplicas = n
 	progress := condition(appsv1.DeploymentProgressing, corev1.ConditionTrue, "ReplicaSetUpdated", b.Reason, since)
@@ -310,10 +320,14 @@ func (c *Controller) deploymentStatus(d *appsv1.Deployment, p *Pods, r rollout, 
 		progress.Status, progress.Reason = corev1.ConditionFalse, "ProgressDeadlineExceeded"
 		progress.LastUpdateTime, progress.LastTransitionTime = metav1.NewTime(now), metav1.NewTime(now)
 	}
-	st.Conditions = keepTimes(d.Status.Conditions,
-		condition(appsv1.DeploymentAvailable, corev1.ConditionFalse, "MinimumReplicasUnavailable", b.Reason, since), progress)
-	return st
+	return st, keepTimes(d.Status.Conditions, deploymentConditions{
+		condition(appsv1.DeploymentAvailable, corev1.ConditionFalse, "MinimumReplicasUnavailable", b.Reason, since), progress})
 }
+
+// deploymentConditions are the two conditions deploymentStatus sets, in
+// their order, as a value: the status leaves them out, for its caller to
+// put in a slice of their own only when it writes them.
+type deploymentConditions [2]appsv1.DeploymentCondition
 
 func condition(t appsv1.DeploymentConditionType, s corev1.ConditionStatus, reason, msg string, at time.Time) appsv1.DeploymentCondition {
 	return appsv1.DeploymentCondition{Type: t, Status: s, Reason: reason, Message: msg,
@@ -323,7 +337,7 @@ func condition(t appsv1.DeploymentConditionType, s corev1.ConditionStatus, reaso
 // keepTimes is the Deployment controller's SetDeploymentCondition: a
 // condition whose status and reason stand keeps its times; one whose status
 // stands keeps its transition time.
-func keepTimes(old []appsv1.DeploymentCondition, next ...appsv1.DeploymentCondition) []appsv1.DeploymentCondition {
+func keepTimes(old []appsv1.DeploymentCondition, next deploymentConditions) deploymentConditions {
 	for i := range next {
 		for _, o := range old {
 			switch {

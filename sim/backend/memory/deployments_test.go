@@ -14,6 +14,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
 	"github.com/rehearse-dev/rehearse/engine/kube"
 )
 
@@ -138,5 +139,35 @@ func TestRevisionsSharedWithTheEngine(t *testing.T) {
 	other.Spec.Containers[0].Image = "podinfo:6.0.1"
 	if engine := memo.Of(stored, other); engine != got {
 		t.Errorf("the engine's read of the same version: revision %s, want the controller's %s (hashed again)", engine, got)
+	}
+}
+
+// TestVersionsHandedOutAgain: Versions hands out the same Pods while a
+// workload stays as it was, and new ones, right, once it changes; the
+// Pods handed out before are left as they were.
+func TestVersionsHandedOutAgain(t *testing.T) {
+	s := newStore(t, podinfo())
+	c := &Controller{Client: s, Namespace: "test", Behaviour: behaviours}
+	cd := &v1beta1.Canary{ObjectMeta: metav1.ObjectMeta{Name: "podinfo", Namespace: "test"},
+		Spec: v1beta1.CanarySpec{TargetRef: v1beta1.LocalObjectReference{Kind: "Deployment", Name: "podinfo"}}}
+	_, first, err := c.Versions(ctx, cd)
+	if err != nil || first == nil {
+		t.Fatalf("Versions: %v, %v", first, err)
+	}
+	was := *first
+	if _, again, _ := c.Versions(ctx, cd); again != first {
+		t.Errorf("the same workload read again: new Pods %+v, want the ones handed out", *again)
+	}
+	d := get(t, s, &appsv1.Deployment{}, "test", "podinfo")
+	d.Spec.Template.Spec.Containers[0].Image = "podinfo:6.0.1"
+	if err := s.Update(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	_, next, _ := c.Versions(ctx, cd)
+	if next == first || next.Image != "podinfo:6.0.1" || next.revision == was.revision {
+		t.Errorf("after a release: %+v, want new Pods of the new image and revision", *next)
+	}
+	if *first != was {
+		t.Errorf("the Pods handed out before the release changed: %+v, were %+v", *first, was)
 	}
 }

@@ -18,6 +18,8 @@ import (
 
 // Pods are one version's pods as the traffic model sees them: the
 // workload (or Knative revision) they belong to and the image they run.
+// Versions hands the same Pods out again while they stay as they are, so
+// a reader never changes them.
 type Pods struct {
 	// Name is the Deployment's, the DaemonSet's or the revision's.
 	Name string
@@ -50,7 +52,21 @@ func (c *Controller) Versions(ctx context.Context, cd *v1beta1.Canary) (primary,
 }
 
 func (c *Controller) deploymentVersion(d *appsv1.Deployment) *Pods {
-	p := c.deploymentPods(d)
+	return c.handOut(c.deploymentPods(d))
+}
+
+// handOut is p for Versions to hand out: the Pods it last handed out for
+// the same workload when they are equal, which its readers never change
+// (the traffic model reads both versions every tick, and they change only
+// with a rollout), else p, remembered.
+func (c *Controller) handOut(p Pods) *Pods {
+	if last := c.handed[p.key]; last != nil && *last == p {
+		return last
+	}
+	if c.handed == nil {
+		c.handed = map[workloadKey]*Pods{}
+	}
+	c.handed[p.key] = &p
 	return &p
 }
 

@@ -221,11 +221,16 @@ func fieldIndex(t reflect.Type, name string) []int {
 	return nil
 }
 
-// listKindOf learns a list's item kind once per Go type.
+// listKindOf learns a list's item kind once per Go type. A nil pointer
+// names its type as well as a list (see PeekList), and is learnt from a
+// new one.
 func (s *Store) listKindOf(list client.ObjectList) (*listKind, error) {
 	t := reflect.TypeOf(list)
 	if lk, ok := s.known.lists.Load(t); ok {
 		return lk.(*listKind), nil
+	}
+	if v := reflect.ValueOf(list); v.Kind() == reflect.Pointer && v.IsNil() {
+		list = reflect.New(t.Elem()).Interface().(client.ObjectList)
 	}
 	lk, err := s.learnList(list)
 	if err != nil {
@@ -341,7 +346,8 @@ func (s *Store) Peek(key client.ObjectKey, obj client.Object) (stored client.Obj
 
 // PeekList returns the stored objects of the list's item type in a
 // namespace (all of them for ""), sorted as List sorts them, under Peek's
-// terms: not copies, never to be changed.
+// terms: not copies, never to be changed. list is only the type, and may
+// be a nil pointer of it.
 func (s *Store) PeekList(list client.ObjectList, namespace string) ([]client.Object, error) {
 	lk, err := s.listKindOf(list)
 	if err != nil {
@@ -402,8 +408,12 @@ func listable(o *client.ListOptions) error {
 // pick returns the stored objects of gvk the options select; the caller
 // holds the read lock.
 func (s *Store) pick(gvk schema.GroupVersionKind, o *client.ListOptions) []client.Object {
-	var out []client.Object
-	for key, obj := range s.objects[gvk] {
+	byKey := s.objects[gvk]
+	if len(byKey) == 0 {
+		return nil
+	}
+	out := make([]client.Object, 0, len(byKey)) // the usual list is of a namespace's every object
+	for key, obj := range byKey {
 		if o.Namespace != "" && key.Namespace != o.Namespace {
 			continue
 		}

@@ -50,6 +50,9 @@ type cluster struct {
 // override says otherwise of their workload.
 func openCluster(ctx context.Context, b backend.Cluster, objs []client.Object, cd *v1beta1.Canary, provider string,
 	behaviour memory.Behaviours, override func(name string, now time.Time) (memory.Behaviour, bool)) (cluster, error) {
+	if _, adopts := b.(backend.Memory); adopts {
+		objs = handedOver(objs, cd)
+	}
 	c, err := b.Load(ctx, objs)
 	if err != nil {
 		return cluster{}, err
@@ -57,6 +60,19 @@ func openCluster(ctx context.Context, b backend.Cluster, objs []client.Object, c
 	return cluster{client: c, key: client.ObjectKeyFromObject(cd), cd: cd,
 		deploys: &memory.Controller{Client: c, Namespace: cd.Namespace, Behaviour: behaviour, Kind: controllerKind(cd), Override: override},
 		router:  routerFor(provider, c)}, nil
+}
+
+// handedOver is objs for the memory backend, which keeps what it loads
+// (Memory.Load): the world built every object for the load alone but cd,
+// the Canary it keeps reading, which the backend gets a copy of.
+func handedOver(objs []client.Object, cd *v1beta1.Canary) []client.Object {
+	out := slices.Clone(objs)
+	for i, o := range out {
+		if o == client.Object(cd) {
+			out[i] = cd.DeepCopy()
+		}
+	}
+	return out
 }
 
 // canary reads the Canary as it stands.

@@ -1,9 +1,11 @@
 // This file tests the harness's own release patch against the one
-// controller-runtime would compute.
+// controller-runtime would compute, and what the world hands the memory
+// backend to keep.
 
 package sim
 
 import (
+	"context"
 	"encoding/json"
 	"reflect"
 	"testing"
@@ -11,9 +13,13 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	knativev1 "github.com/rehearse-dev/rehearse/engine/api/knative/v1"
+	"github.com/rehearse-dev/rehearse/engine/api/v1beta1"
+	"github.com/rehearse-dev/rehearse/engine/kube"
+	"github.com/rehearse-dev/rehearse/sim/backend"
 )
 
 // TestImagePatchIsMergeFroms: the written-out release patch is the
@@ -103,4 +109,31 @@ func emptyTarget(knative bool, kind string) client.Object {
 		return &appsv1.DaemonSet{}
 	}
 	return &appsv1.Deployment{}
+}
+
+// TestOpenClusterCopiesOnlyTheCanary: the memory backend keeps the objects
+// a world loads, built for the load alone, but gets a copy of the Canary,
+// which the world keeps reading: the store's stamps (resourceVersion, UID,
+// generation) land on its copy, not on the world's Canary.
+func TestOpenClusterCopiesOnlyTheCanary(t *testing.T) {
+	ctx := context.Background()
+	cd := &v1beta1.Canary{ObjectMeta: metav1.ObjectMeta{Name: "podinfo", Namespace: "test"},
+		Spec: v1beta1.CanarySpec{TargetRef: v1beta1.LocalObjectReference{Kind: "Deployment", Name: "podinfo"}}}
+	target := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "podinfo", Namespace: "test"}}
+	want := cd.DeepCopy()
+	c, err := openCluster(ctx, backend.Memory{}, []client.Object{cd, target}, cd, "kubernetes", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(cd, want) {
+		t.Errorf("loading changed the world's Canary: %+v, was %+v", cd, want)
+	}
+	stored, err := kube.Read[*v1beta1.Canary](ctx, c.client, client.ObjectKeyFromObject(cd))
+	if err != nil || stored == cd || stored.ResourceVersion == "" {
+		t.Errorf("the stored Canary: %p (resourceVersion %q), %v; want a stamped copy of the world's %p", stored, stored.ResourceVersion, err, cd)
+	}
+	kept, err := kube.Read[*appsv1.Deployment](ctx, c.client, client.ObjectKeyFromObject(target))
+	if err != nil || kept != target {
+		t.Errorf("the stored Deployment: %p, %v; want the one loaded, %p, kept", kept, err, target)
+	}
 }

@@ -25,7 +25,9 @@ type Cluster interface {
 	// Namespace maps a manifest's namespace to the one used in this
 	// cluster, so scenarios sharing an API server do not collide.
 	Namespace(scenario, ns string) string
-	// Load creates the objects and returns a client that sees them.
+	// Load creates the objects and returns a client that sees them. The
+	// memory backend keeps the objects themselves: a caller hands over
+	// only objects it neither changes nor keeps.
 	Load(ctx context.Context, objs []client.Object) (client.Client, error)
 }
 
@@ -38,13 +40,14 @@ func (Memory) Name() string { return "memory" }
 // Namespace keeps ns: nothing else shares the rehearsal's API server.
 func (Memory) Namespace(_, ns string) string { return ns }
 
-// Load starts an embedded API server holding objs.
+// Load starts an embedded API server holding objs, which it takes over
+// (see memory.AdoptMemory): the caller neither changes nor keeps them.
 func (Memory) Load(_ context.Context, objs []client.Object) (client.Client, error) {
 	scheme, err := memory.Scheme()
 	if err != nil {
 		return nil, err
 	}
-	return memory.NewMemory(scheme, objs...), nil
+	return memory.AdoptMemory(scheme, objs...), nil
 }
 
 // APIServer shares one real API server (envtest's kube-apiserver and

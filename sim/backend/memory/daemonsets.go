@@ -35,21 +35,21 @@ func (c *Controller) daemonSetVersion(ds *appsv1.DaemonSet) *Pods {
 }
 
 func (c *Controller) syncDaemonSets(ctx context.Context, now time.Time) error {
-	all, err := workloads[appsv1.DaemonSet](ctx, c, func(l *appsv1.DaemonSetList) []appsv1.DaemonSet { return l.Items })
-	if err != nil {
-		return fmt.Errorf("listing daemonsets: %w", err)
+	return eachWorkload[appsv1.DaemonSet](ctx, c, "daemonsets", func(l *appsv1.DaemonSetList) []appsv1.DaemonSet { return l.Items },
+		func(ds *appsv1.DaemonSet) error { return c.syncDaemonSet(ctx, ds, now) })
+}
+
+// syncDaemonSet writes ds's status at now, unless it already says so.
+func (c *Controller) syncDaemonSet(ctx context.Context, ds *appsv1.DaemonSet, now time.Time) error {
+	p := c.daemonSetVersion(ds)
+	st := c.daemonSetStatus(ds, p, c.track(p, now), now)
+	if equality.Semantic.DeepEqual(ds.Status, st) {
+		return nil
 	}
-	for _, ds := range all {
-		p := c.daemonSetVersion(ds)
-		st := c.daemonSetStatus(ds, p, c.track(p, now), now)
-		if equality.Semantic.DeepEqual(ds.Status, st) {
-			continue
-		}
-		next := *ds // ds may be the stored object: never changed
-		next.Status = st
-		if err := c.writeStatus(ctx, &next); err != nil {
-			return fmt.Errorf("updating the status of daemonset %s/%s: %w", ds.Namespace, ds.Name, err)
-		}
+	next := *ds // ds may be the stored object: never changed
+	next.Status = st
+	if err := c.writeStatus(ctx, &next); err != nil {
+		return fmt.Errorf("updating the status of daemonset %s/%s: %w", ds.Namespace, ds.Name, err)
 	}
 	return nil
 }

@@ -155,26 +155,26 @@ func (c *Controller) Sync(ctx context.Context, now time.Time) error {
 }
 
 func (c *Controller) syncDeployments(ctx context.Context, now time.Time) error {
-	ds, err := workloads[appsv1.Deployment](ctx, c, func(l *appsv1.DeploymentList) []appsv1.Deployment { return l.Items })
-	if err != nil {
-		return fmt.Errorf("listing deployments: %w", err)
+	return eachWorkload[appsv1.Deployment](ctx, c, "deployments", func(l *appsv1.DeploymentList) []appsv1.Deployment { return l.Items },
+		func(d *appsv1.Deployment) error { return c.syncDeployment(ctx, d, now) })
+}
+
+// syncDeployment writes d's status at now, unless it already says so.
+func (c *Controller) syncDeployment(ctx context.Context, d *appsv1.Deployment, now time.Time) error {
+	p := c.deploymentPods(d)
+	st, conds := c.deploymentStatus(d, &p, c.track(&p, now), now)
+	// The conditions stay on the stack unless they are written: most
+	// syncs find the status as it was.
+	seen := st
+	seen.Conditions = conds[:]
+	if sameDeploymentStatus(&d.Status, &seen) {
+		return nil
 	}
-	for _, d := range ds {
-		p := c.deploymentPods(d)
-		st, conds := c.deploymentStatus(d, &p, c.track(&p, now), now)
-		// The conditions stay on the stack unless they are written: most
-		// syncs find the status as it was.
-		seen := st
-		seen.Conditions = conds[:]
-		if sameDeploymentStatus(&d.Status, &seen) {
-			continue
-		}
-		st.Conditions = slices.Clone(conds[:])
-		next := *d // d may be the stored object: never changed
-		next.Status = st
-		if err := c.writeStatus(ctx, &next); err != nil {
-			return fmt.Errorf("updating the status of deployment %s/%s: %w", d.Namespace, d.Name, err)
-		}
+	st.Conditions = slices.Clone(conds[:])
+	next := *d // d may be the stored object: never changed
+	next.Status = st
+	if err := c.writeStatus(ctx, &next); err != nil {
+		return fmt.Errorf("updating the status of deployment %s/%s: %w", d.Namespace, d.Name, err)
 	}
 	return nil
 }
@@ -201,35 +201,42 @@ func sameCondition(a, b appsv1.DeploymentCondition) bool {
 		a.LastUpdateTime.Equal(&b.LastUpdateTime) && a.LastTransitionTime.Equal(&b.LastTransitionTime)
 }
 
-// workloads lists the namespace's objects of the list type L: from the
-// Store, the stored objects themselves (see peeker), which the caller must
-// not change, asked for by a nil *L, so no list is made only to name the
-// type; else copies, through items once a list is filled.
-func workloads[T any, PT interface {
+// eachWorkload calls sync with each of the namespace's objects of the
+// list type L, in List's order, until one fails: from the Store, the
+// stored objects themselves (see peeker), which sync must not change,
+// asked for by a nil *L, so no list is made only to name the type; else
+// copies, through items once a list is filled. A list that fails is
+// reported as listing what.
+func eachWorkload[T any, PT interface {
 	*T
 	client.Object
 }, L any, PL interface {
 	*L
 	client.ObjectList
-}](ctx context.Context, c *Controller, items func(*L) []T) ([]PT, error) {
+}](ctx context.Context, c *Controller, what string, items func(*L) []T, sync func(PT) error) error {
 	if p, ok := c.Client.(peeker); ok {
 		objs, err := p.PeekList(PL(nil), c.Namespace)
-		out := make([]PT, len(objs))
-		for i, o := range objs {
-			out[i] = o.(PT)
+		if err != nil {
+			return fmt.Errorf("listing %s: %w", what, err)
 		}
-		return out, err
+		for _, o := range objs {
+			if err := sync(o.(PT)); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	list := PL(new(L))
 	if err := c.Client.List(ctx, list, client.InNamespace(c.Namespace)); err != nil {
-		return nil, err
+		return fmt.Errorf("listing %s: %w", what, err)
 	}
 	all := items(list)
-	out := make([]PT, len(all))
 	for i := range all {
-		out[i] = &all[i]
+		if err := sync(&all[i]); err != nil {
+			return err
+		}
 	}
-	return out, nil
+	return nil
 }
 
 // track starts a new rollout when the pod template or a scale-up changes

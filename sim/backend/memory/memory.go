@@ -72,11 +72,22 @@ func withStatus() []client.Object {
 // trips. Objects the scheme does not know are a programming error, and
 // panic, as the fake client builder does.
 func NewMemory(scheme *runtime.Scheme, objs ...client.Object) client.WithWatch {
+	return newMemory(scheme, objs, (*Store).Add)
+}
+
+// AdoptMemory is NewMemory for a caller that hands objs over (see
+// Store.AdoptAll): the server keeps them themselves, and the caller
+// neither changes nor keeps them.
+func AdoptMemory(scheme *runtime.Scheme, objs ...client.Object) client.WithWatch {
+	return newMemory(scheme, objs, (*Store).AdoptAll)
+}
+
+func newMemory(scheme *runtime.Scheme, objs []client.Object, add func(*Store, ...client.Object) error) client.WithWatch {
 	status, err := memoryStatus(scheme)
 	if err == nil {
 		s := storeOf(scheme, status)
 		s.known = memoryKinds(scheme)
-		if err = s.Add(objs...); err == nil {
+		if err = add(s, objs...); err == nil {
 			return s
 		}
 	}

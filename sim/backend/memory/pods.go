@@ -66,8 +66,10 @@ func (c *Controller) handOut(p Pods) *Pods {
 	if c.handed == nil {
 		c.handed = map[workloadKey]*Pods{}
 	}
-	c.handed[p.key] = &p
-	return &p
+	q := new(Pods) // not &p, which would put every p on the heap, handed out again or not
+	*q = p
+	c.handed[p.key] = q
+	return q
 }
 
 // deploymentPods are a Deployment's pods, its revision with them: a

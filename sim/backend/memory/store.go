@@ -503,12 +503,26 @@ func (s *Store) taken(k *kind, key types.NamespacedName) bool {
 // of the cluster (like the fake client builder's WithObjects): server-owned
 // fields the objects leave empty are filled in.
 func (s *Store) Add(objs ...client.Object) error {
+	return s.add(objs, func(o client.Object) client.Object { return o.DeepCopyObject().(client.Object) })
+}
+
+// AdoptAll is Add for a caller that hands objs over, as Adopt is Create:
+// the store keeps each object itself, filled in as Add fills in its copy,
+// and the caller neither changes nor keeps them. A rehearsal builds every
+// object it loads for the load alone (copies of the manifests, stand-ins),
+// and copying them again was most of what loading them cost.
+func (s *Store) AdoptAll(objs ...client.Object) error {
+	return s.add(objs, func(o client.Object) client.Object { return o })
+}
+
+// add stores what own makes of each object, the copy the store will own.
+func (s *Store) add(objs []client.Object, own func(client.Object) client.Object) error {
 	for _, obj := range objs {
 		k, err := s.kindOf(obj)
 		if err != nil {
 			return err
 		}
-		next := obj.DeepCopyObject().(client.Object)
+		next := own(obj)
 		next.SetResourceVersion("")
 		if _, err := s.insert(k, next, max(next.GetGeneration(), 1)); err != nil {
 			return fmt.Errorf("adding %s %s/%s: %w", k.gvk.Kind, obj.GetNamespace(), obj.GetName(), err)

@@ -61,11 +61,16 @@ func readInput(r *http.Request) input {
 	if err != nil {
 		return input{err: fmt.Sprintf("reading the payload: %v", err)}
 	}
-	var in input
 	if p, ok := decodePayload(string(body)); ok {
-		in.payload = p
-		return in
+		return input{payload: p}
 	}
+	return decodeJSON(body)
+}
+
+// decodeJSON reads a payload in any other form with encoding/json; the
+// payload it decodes into lives on the heap, the fast path's does not.
+func decodeJSON(body []byte) input {
+	var in input
 	if err := json.Unmarshal(body, &in.payload); err != nil {
 		in.err = fmt.Sprintf("the payload is not Flagger's webhook JSON: %v", err)
 	}

@@ -93,7 +93,7 @@ type Server struct {
 	// runner starts tasks' commands; running are the background ones
 	// still running, by Canary and command.
 	runner  Runner
-	running map[string]running
+	running map[runningKey]running
 	alerts  []Delivery
 }
 

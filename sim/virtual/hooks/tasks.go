@@ -117,7 +117,7 @@ func (s *Server) task(rt route, in input, rep reply) (reply, string, string) {
 // background starts a cmd task unless the same command for the same Canary
 // is still running: the loadtester keys its tasks by Canary and command.
 func (s *Server) background(t Task) (string, string) {
-	key := t.Canary + "\x00" + t.Cmd
+	key := runningKey{t.Canary, t.Cmd}
 	if r, found := s.running[key]; found && r.at(t.At) {
 		return TaskRunning, fmt.Sprintf("started at %s, still running", r.since)
 	}
@@ -126,11 +126,15 @@ func (s *Server) background(t Task) (string, string) {
 		return TaskNotRun, err.Error()
 	}
 	if s.running == nil {
-		s.running = map[string]running{}
+		s.running = map[runningKey]running{}
 	}
 	s.running[key] = running{since: t.At, until: t.At + min(run.For, LoadtesterTimeout), done: run.Done}
 	return TaskStarted, ""
 }
+
+// runningKey is how the loadtester keys a task: by Canary and command (a
+// struct where a string joined from both cost an allocation a call).
+type runningKey struct{ canary, cmd string }
 
 // block runs a bash task: the loadtester answers when the command ends,
 // 200 when it succeeded. A scenario's own answer for the hook stands.

@@ -58,6 +58,11 @@ type keptHead struct {
 
 	mu sync.Mutex // guards order against a query that reads it while an append writes it
 	order
+
+	// app is the appender Appender hands out, written over for each
+	// transaction: the server opens one at a time (its appMu) and drops
+	// it at commit or rollback, and a tick opened one a commit.
+	app notingAppender
 }
 
 // order is what the appenders noted since the head was last emptied.
@@ -81,12 +86,14 @@ type order struct {
 }
 
 // Appender notes what its appends create and reach, on a head that keeps
-// series; on another the order is always a new head's.
+// series; on another the order is always a new head's. One appender may
+// be open at a time: the next call writes over the last one's wrapper.
 func (h *keptHead) Appender(ctx context.Context) storage.Appender {
 	if !h.keep {
 		return h.Head.Appender(ctx)
 	}
-	return &notingAppender{Appender: h.Head.Appender(ctx), h: h}
+	h.app = notingAppender{Appender: h.Head.Appender(ctx), h: h}
+	return &h.app
 }
 
 // notingAppender is a head appender that tells its head which series it

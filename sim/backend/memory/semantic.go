@@ -119,6 +119,8 @@ func sameMap(a, b reflect.Value) bool {
 		return true
 	case !plainKey(a.Type().Key().Kind()):
 		return equality.Semantic.DeepEqual(a.Interface(), b.Interface())
+	case a.Type() == stringMap && a.CanInterface():
+		return sameStrings(a.Interface().(map[string]string), b.Interface().(map[string]string))
 	}
 	for it := a.MapRange(); it.Next(); {
 		bv := b.MapIndex(it.Key())
@@ -139,4 +141,20 @@ func plainKey(k reflect.Kind) bool {
 		return true
 	}
 	return false
+}
+
+// stringMap is the type of labels, annotations and selectors, the maps a
+// spec holds most: compared without reflection, whose map iteration
+// boxes every key and value it reads.
+var stringMap = reflect.TypeFor[map[string]string]()
+
+// sameStrings: every key of a is in b with the same value (the caller has
+// made sure they have as many).
+func sameStrings(a, b map[string]string) bool {
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
 }

@@ -261,5 +261,18 @@ func collectMap(v reflect.Value, sites *[]func()) {
 			own.SetMapIndex(k, reflect.Zero(v.Type().Elem()))
 			v.Set(own)
 		})
+		if k.Kind() == reflect.String {
+			*sites = append(*sites, func() { // the same value under another key
+				own := reflect.MakeMap(v.Type())
+				for it := v.MapRange(); it.Next(); {
+					own.SetMapIndex(it.Key(), it.Value())
+				}
+				moved := reflect.New(k.Type()).Elem()
+				moved.SetString(k.String() + "-moved")
+				own.SetMapIndex(moved, own.MapIndex(k))
+				own.SetMapIndex(k, reflect.Value{})
+				v.Set(own)
+			})
+		}
 	}
 }

@@ -65,19 +65,18 @@ func NextQuestion(cd *v1beta1.Canary, obs Observations, now time.Time, opts Opti
 	return s.asked, s.asking
 }
 
-// newStepper starts a tick. A quiet stepper's status is a shallow copy of
+// newStepper starts a tick. The next status starts as a shallow copy of
 // the Canary's: the status writers only set fields and replace slices and
-// maps, never write through them, and a quiet status is thrown away.
+// maps, never write through them (TestTrace* check that Step leaves the
+// Canary as it was), so the Decision's status shares what the tick left
+// unchanged with the Canary's, and is as read-only as the Canary is. A
+// deep copy of it was made on every Step.
 func newStepper(cd *v1beta1.Canary, obs Observations, now time.Time, opts Options, quiet bool) stepper {
 	s := stepper{cd: cd, obs: obs, now: now, provider: cd.ProviderFor(opts.Provider).Name, quiet: quiet}
 	if a := cd.GetAnalysis(); a != nil {
 		s.analysis = *a
 	}
-	if quiet {
-		s.status = cd.Status
-	} else {
-		s.status = *cd.Status.DeepCopy()
-	}
+	s.status = cd.Status
 	s.d.RequeueAfter = cd.GetAnalysisInterval()
 	return s
 }
@@ -176,6 +175,9 @@ func (s *stepper) say(t EventType, msg string) {
 	if s.quiet {
 		return
 	}
+	if s.d.Events == nil {
+		s.d.Events = make([]Event, 0, eventsPerTick)
+	}
 	s.d.Events = append(s.d.Events, Event{Type: t, Message: msg})
 }
 
@@ -187,10 +189,22 @@ func (s *stepper) alert(sev v1beta1.AlertSeverity, metadata bool, format string,
 }
 
 func (s *stepper) act(a Action) {
-	if !s.quiet {
-		s.d.Actions = append(s.d.Actions, a)
+	if s.quiet {
+		return
 	}
+	if s.d.Actions == nil {
+		s.d.Actions = make([]Action, 0, actionsPerTick)
+	}
+	s.d.Actions = append(s.d.Actions, a)
 }
+
+// actionsPerTick and eventsPerTick size a tick's actions and events once:
+// a rollback has three actions, an initialization two, and a tick that
+// asked hooks an event for each.
+const (
+	actionsPerTick = 4
+	eventsPerTick  = 4
+)
 
 // check records one hook or metric asked, for reports. A tick checks
 // about as many as it has answers (an unusable metric is checked unasked),

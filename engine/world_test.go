@@ -5,6 +5,7 @@ package engine
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -69,7 +70,11 @@ func (w *world) step(t *testing.T, now time.Time) Decision {
 	t.Helper()
 	obs := Observations{Target: w.target, Primary: w.primary, Routes: w.routes, Answers: map[Question]Answer{}}
 	for range 100 {
+		before := w.cd.DeepCopy()
 		d := Step(w.cd, obs, now, Options{})
+		if !reflect.DeepEqual(before, w.cd) {
+			t.Fatalf("Step changed the Canary it decided for:\n%+v\nwas\n%+v", w.cd.Status, before.Status)
+		}
 		assertSameQuestion(t, w.cd, obs, now, d)
 		if d.Ask == nil {
 			logTexts(d)

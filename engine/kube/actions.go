@@ -194,8 +194,17 @@ func portName(cd *v1beta1.Canary) string {
 }
 
 func targetPort(cd *v1beta1.Canary) intstr.IntOrString {
-	if tp := cd.Spec.Service.TargetPort; tp.String() != "0" && tp.String() != "" {
+	if tp := cd.Spec.Service.TargetPort; targetPortSet(tp) {
 		return tp
 	}
 	return intstr.FromInt32(cd.Spec.Service.Port)
+}
+
+// targetPortSet is tp.String() != "0" && tp.String() != "", without writing a
+// number out to compare it.
+func targetPortSet(tp intstr.IntOrString) bool {
+	if tp.Type == intstr.String {
+		return tp.StrVal != "0" && tp.StrVal != ""
+	}
+	return tp.IntVal != 0
 }

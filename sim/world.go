@@ -64,14 +64,31 @@ type world struct {
 // build sets up the world a scenario describes, on backend b.
 func build(ctx context.Context, sc *scenarios.Scenario, set settings, b backend.Cluster, pool *promPool) (*world, error) {
 	cd := sc.Canary.DeepCopy()
-	w := &world{settings: set, sc: sc, backend: b,
-		http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}}
-	w.closers = append(w.closers, func() error { w.http.CloseIdleConnections(); return nil })
+	w := &world{settings: set, sc: sc, backend: b, http: &http.Client{Transport: noSockets{}}}
+	if !set.inProcess {
+		w.http = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
+		w.closers = append(w.closers, func() error { w.http.CloseIdleConnections(); return nil })
+	}
 	if err := w.setup(ctx, sc, cd, pool); err != nil {
 		w.close()
 		return nil, err
 	}
 	return w, nil
+}
+
+// noSockets is the sockets client's transport in a world in process,
+// which opens none: its parts reach their servers through in-process
+// transports, so a request that comes here is a wiring mistake, and fails
+// saying so. A real transport a world cost each rehearsal the HTTP/2
+// set-up its first CloseIdleConnections does, though it never held a
+// connection.
+type noSockets struct{}
+
+func (noSockets) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil {
+		_ = r.Body.Close()
+	}
+	return nil, fmt.Errorf("rehearse: %s %s: a rehearsal in virtual time opens no socket", r.Method, r.URL)
 }
 
 // setup starts the world's parts: the metrics and the receivers (unless the
